@@ -1,0 +1,89 @@
+/**
+ * Shared configuration for every AWS SDK v3 client the adapters use: adaptive
+ * retries for throttling, keep-alive sockets sized to the scan concurrency,
+ * endpoint overrides (LocalStack, moto), and a hook through which the local
+ * sandbox (or a test) attaches itself to the client as SDK middleware.
+ */
+import type { AwsCredentialIdentity, MiddlewareStack } from '@smithy/types';
+
+/** Services the adapters talk to; each maps to its `AWS_ENDPOINT_URL_<SERVICE>` variable. */
+export type AwsService = 's3' | 's3control' | 'ec2' | 'sts';
+
+const ENDPOINT_ENV: Record<AwsService, string> = {
+  s3: 'AWS_ENDPOINT_URL_S3',
+  s3control: 'AWS_ENDPOINT_URL_S3_CONTROL',
+  ec2: 'AWS_ENDPOINT_URL_EC2',
+  sts: 'AWS_ENDPOINT_URL_STS',
+};
+
+/** Default number of AWS calls in flight per scan; sockets and retries are sized from it. */
+export const DEFAULT_CONCURRENCY = 64;
+
+/** Anything that can be attached to a client's middleware stack (the sandbox, fault injection, call counters). */
+export type ClientAttachment = (
+  stack: MiddlewareStack<object, object>,
+  service: AwsService,
+  region: string,
+) => void;
+
+export interface AwsClientSettings {
+  /** Calls in flight at once; the HTTP agent gets as many sockets. */
+  concurrency: number;
+  maxAttempts: number;
+  credentials?: AwsCredentialIdentity;
+  /** Explicit endpoint per service; `endpointsFromEnv` fills it from the environment. */
+  endpoints: Partial<Record<AwsService, string>>;
+  attachments: ClientAttachment[];
+}
+
+/** Reads `AWS_ENDPOINT_URL_<SERVICE>` (then `AWS_ENDPOINT_URL`) the way the AWS CLI does. */
+export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<AwsService, string>> {
+  const endpoints: Partial<Record<AwsService, string>> = {};
+  for (const service of Object.keys(ENDPOINT_ENV) as AwsService[]) {
+    const url = env[ENDPOINT_ENV[service]] || env.AWS_ENDPOINT_URL;
+    if (url) endpoints[service] = url;
+  }
+  return endpoints;
+}
+
+export function defaultClientSettings(overrides: Partial<AwsClientSettings> = {}): AwsClientSettings {
+  return {
+    concurrency: DEFAULT_CONCURRENCY,
+    // Adaptive mode slows the client down under throttling; ten attempts absorb a sustained 20 % throttle rate.
+    maxAttempts: 10,
+    endpoints: endpointsFromEnv(),
+    attachments: [],
+    ...overrides,
+  };
+}
+
+/** The constructor options common to every client, for one service and region. */
+export function baseClientConfig(settings: AwsClientSettings, service: AwsService, region: string) {
+  const endpoint = settings.endpoints[service];
+  return {
+    region,
+    maxAttempts: settings.maxAttempts,
+    retryMode: 'adaptive',
+    requestHandler: {
+      connectionTimeout: 3_000,
+      requestTimeout: 10_000,
+      httpsAgent: { keepAlive: true, maxSockets: settings.concurrency },
+      httpAgent: { keepAlive: true, maxSockets: settings.concurrency },
+    },
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  };
+}
+
+/** Caches one client per Region: clients are costly to build and hold the keep-alive sockets. */
+export function perRegion<T>(build: (region: string) => T): (region: string) => T {
+  const cache = new Map<string, T>();
+  return (region) => {
+    let client = cache.get(region);
+    if (client === undefined) {
+      client = build(region);
+      cache.set(region, client);
+    }
+    return client;
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * S3 adapters: list buckets with their Regions, read the facts a bucket's
+ * verdict needs (each read only when the domain says it is still needed),
+ * and write a bucket's Block Public Access configuration.
+ */
+import {
+  GetBucketAclCommand,
+  GetBucketLocationCommand,
+  GetBucketPolicyCommand,
+  GetBucketPolicyStatusCommand,
+  GetBucketWebsiteCommand,
+  GetPublicAccessBlockCommand,
+  ListBucketsCommand,
+  type ListBucketsCommandOutput,
+  PutPublicAccessBlockCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import {
+  type AclGrant,
+  type BucketFacts,
+  type Fact,
+  type PublicAccessBlockFlags,
+  readsNeeded,
+} from '../domain/bucket-exposure';
+import { awsErrorCode, hasAwsErrorCode, upstreamError } from './aws-errors';
+import type { S3Clients } from './s3-clients';
+
+export interface BucketSummary {
+  name: string;
+  /** Undefined when ListBuckets did not say; resolved with GetBucketLocation. */
+  region: string | undefined;
+}
+
+/** Raised when a bucket disappears while it is being read (deleted mid-scan). */
+export class BucketVanishedError extends Error {
+  constructor(readonly bucketName: string) {
+    super(`Bucket ${bucketName} no longer exists`);
+    this.name = 'BucketVanishedError';
+  }
+}
+
+function toFlags(config: {
+  BlockPublicAcls?: boolean | undefined;
+  IgnorePublicAcls?: boolean | undefined;
+  BlockPublicPolicy?: boolean | undefined;
+  RestrictPublicBuckets?: boolean | undefined;
+}): PublicAccessBlockFlags {
+  return {
+    BlockPublicAcls: config.BlockPublicAcls === true,
+    IgnorePublicAcls: config.IgnorePublicAcls === true,
+    BlockPublicPolicy: config.BlockPublicPolicy === true,
+    RestrictPublicBuckets: config.RestrictPublicBuckets === true,
+  };
+}
+
+/** Turns an SDK call into a Fact: the value, or which call failed and with what code. */
+async function readFact<T>(call: string, bucketName: string, read: () => Promise<T>): Promise<Fact<T>> {
+  try {
+    return { ok: true, value: await read() };
+  } catch (error) {
+    if (hasAwsErrorCode(error, 'NoSuchBucket')) throw new BucketVanishedError(bucketName);
+    return { ok: false, call, errorCode: awsErrorCode(error) };
+  }
+}
+
+/**
+ * Lists the account's buckets. Sends `MaxBuckets` so that AWS includes each
+ * bucket's `BucketRegion`, and the prefix server-side.
+ */
+export async function listBuckets(s3: S3Client, prefix: string): Promise<BucketSummary[]> {
+  const buckets: BucketSummary[] = [];
+  let token: string | undefined;
+  do {
+    let page: ListBucketsCommandOutput;
+    try {
+      page = await s3.send(
+        new ListBucketsCommand({
+          MaxBuckets: 1000,
+          ...(prefix ? { Prefix: prefix } : {}),
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      );
+    } catch (error) {
+      throw upstreamError('s3:ListBuckets', error);
+    }
+    for (const bucket of page.Buckets ?? []) {
+      if (bucket.Name) buckets.push({ name: bucket.Name, region: bucket.BucketRegion || undefined });
+    }
+    token = page.ContinuationToken || undefined;
+  } while (token);
+  return buckets;
+}
+
+/** `GetBucketLocation` answers null/empty for us-east-1 and `EU` for eu-west-1. */
+export function normaliseLocation(constraint: string | undefined | null): string {
+  if (!constraint) return 'us-east-1';
+  if (constraint === 'EU') return 'eu-west-1';
+  return constraint;
+}
+
+export async function resolveBucketRegion(s3: S3Client, bucket: BucketSummary): Promise<Fact<string>> {
+  if (bucket.region) return { ok: true, value: bucket.region };
+  return readFact('GetBucketLocation', bucket.name, async () => {
+    const out = await s3.send(new GetBucketLocationCommand({ Bucket: bucket.name }));
+    return normaliseLocation(out.LocationConstraint);
+  });
+}
+
+/** Account-level Block Public Access, read once per scan. */
+export async function readAccountFlags(
+  clients: S3Clients,
+  accountId: string,
+  region: string,
+): Promise<Fact<PublicAccessBlockFlags | null>> {
+  try {
+    const out = await clients
+      .s3control(region)
+      .send(new GetAccountPublicAccessBlockCommand({ AccountId: accountId }));
+    return { ok: true, value: toFlags(out.PublicAccessBlockConfiguration ?? {}) };
+  } catch (error) {
+    if (hasAwsErrorCode(error, 'NoSuchPublicAccessBlockConfiguration')) return { ok: true, value: null };
+    return { ok: false, call: 'GetPublicAccessBlock (account)', errorCode: awsErrorCode(error) };
+  }
+}
+
+export async function readBucketFlags(
+  s3: S3Client,
+  bucketName: string,
+): Promise<Fact<PublicAccessBlockFlags | null>> {
+  return readFact('GetPublicAccessBlock', bucketName, async () => {
+    try {
+      const out = await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucketName }));
+      return toFlags(out.PublicAccessBlockConfiguration ?? {});
+    } catch (error) {
+      if (hasAwsErrorCode(error, 'NoSuchPublicAccessBlockConfiguration')) return null;
+      throw error;
+    }
+  });
+}
+
+async function readAcl(s3: S3Client, bucketName: string): Promise<Fact<AclGrant[]>> {
+  return readFact('GetBucketAcl', bucketName, async () => {
+    const out = await s3.send(new GetBucketAclCommand({ Bucket: bucketName }));
+    return (out.Grants ?? []).map((grant) => ({
+      ...(grant.Grantee?.Type ? { granteeType: grant.Grantee.Type } : {}),
+      ...(grant.Grantee?.URI ? { uri: grant.Grantee.URI } : {}),
+      ...(grant.Grantee?.ID ? { id: grant.Grantee.ID } : {}),
+      ...(grant.Grantee?.DisplayName ? { displayName: grant.Grantee.DisplayName } : {}),
+      permission: grant.Permission ?? 'UNKNOWN',
+    }));
+  });
+}
+
+async function readPolicyStatus(
+  s3: S3Client,
+  bucketName: string,
+): Promise<Fact<{ isPublic: boolean } | null>> {
+  return readFact('GetBucketPolicyStatus', bucketName, async () => {
+    try {
+      const out = await s3.send(new GetBucketPolicyStatusCommand({ Bucket: bucketName }));
+      return { isPublic: out.PolicyStatus?.IsPublic === true };
+    } catch (error) {
+      if (hasAwsErrorCode(error, 'NoSuchBucketPolicy')) return null;
+      throw error;
+    }
+  });
+}
+
+async function readPolicy(s3: S3Client, bucketName: string): Promise<Fact<string | null>> {
+  return readFact('GetBucketPolicy', bucketName, async () => {
+    try {
+      const out = await s3.send(new GetBucketPolicyCommand({ Bucket: bucketName }));
+      return out.Policy ?? null;
+    } catch (error) {
+      if (hasAwsErrorCode(error, 'NoSuchBucketPolicy')) return null;
+      throw error;
+    }
+  });
+}
+
+/** Whether static website hosting is configured (a failed read counts as unknown = false, named by the caller). */
+export async function readWebsiteEnabled(s3: S3Client, bucketName: string): Promise<Fact<boolean>> {
+  return readFact('GetBucketWebsite', bucketName, async () => {
+    try {
+      await s3.send(new GetBucketWebsiteCommand({ Bucket: bucketName }));
+      return true;
+    } catch (error) {
+      if (hasAwsErrorCode(error, 'NoSuchWebsiteConfiguration')) return false;
+      throw error;
+    }
+  });
+}
+
+/**
+ * Gathers the facts the verdict needs, in at most two rounds of parallel
+ * reads: bucket flags, ACL and policy status first; the policy document only
+ * when the status says public (to name the statement) or could not be read.
+ */
+export async function readBucketFacts(
+  s3: S3Client,
+  bucketName: string,
+  accountFlags: Fact<PublicAccessBlockFlags | null>,
+): Promise<BucketFacts> {
+  let facts: BucketFacts = { bucketName, accountFlags };
+  const first = readsNeeded(facts);
+  const [bucketFlags, acl, policyStatus] = await Promise.all([
+    first.bucketFlags ? readBucketFlags(s3, bucketName) : undefined,
+    first.acl ? readAcl(s3, bucketName) : undefined,
+    first.policyStatus ? readPolicyStatus(s3, bucketName) : undefined,
+  ]);
+  facts = {
+    ...facts,
+    ...(bucketFlags ? { bucketFlags } : {}),
+    ...(acl ? { acl } : {}),
+    ...(policyStatus ? { policyStatus } : {}),
+  };
+  if (readsNeeded(facts).policy) facts = { ...facts, policy: await readPolicy(s3, bucketName) };
+  return facts;
+}
+
+/** Finds a bucket of this account by exact name (ListBuckets with the name as prefix); undefined if absent. */
+export async function findOwnBucket(s3: S3Client, bucketName: string): Promise<BucketSummary | undefined> {
+  const candidates = await listBuckets(s3, bucketName);
+  return candidates.find((bucket) => bucket.name === bucketName);
+}
+
+export async function writeBucketFlags(
+  s3: S3Client,
+  bucketName: string,
+  flags: PublicAccessBlockFlags,
+): Promise<void> {
+  await s3.send(
+    new PutPublicAccessBlockCommand({ Bucket: bucketName, PublicAccessBlockConfiguration: flags }),
+  );
+}

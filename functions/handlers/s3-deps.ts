@@ -1,0 +1,13 @@
+import type { S3Clients } from '../aws/s3-clients';
+import type { InvocationContext } from '../shared/invocation';
+
+/** What the S3 operations need from the outside world; Lambda and the local server each build one. */
+export interface S3OperationDeps {
+  clients: S3Clients;
+  /** Region for account-wide calls (ListBuckets, S3 Control). */
+  homeRegion: string;
+  concurrency: number;
+  resolveAccountId: (context: InvocationContext) => Promise<string>;
+  /** Milliseconds kept in reserve before the platform's deadline to shape and send the answer. */
+  timeReserveMs: number;
+}

@@ -1,0 +1,96 @@
+/**
+ * The local server's backend: the sandbox account (default) or a real AWS
+ * account through the default credential chain (`--aws`, honouring
+ * AWS_ENDPOINT_URL for LocalStack or moto). Either way the handlers get the
+ * same SDK clients and adapters as in Lambda.
+ */
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { MiddlewareStack } from '@smithy/types';
+import {
+  type AwsClientSettings,
+  baseClientConfig,
+  DEFAULT_CONCURRENCY,
+  defaultClientSettings,
+} from '../aws/client-config';
+import { createS3Clients } from '../aws/s3-clients';
+import type { S3OperationDeps } from '../handlers/s3-deps';
+import { SandboxAccount } from './sandbox/sandbox-account';
+import type { Scenario } from './sandbox/scenario';
+
+export interface LocalBackend {
+  kind: 'sandbox' | 'aws';
+  settings: AwsClientSettings;
+  homeRegion: string;
+  sandbox: SandboxAccount | undefined;
+  s3: S3OperationDeps;
+}
+
+export interface LocalBackendOptions {
+  concurrency?: number;
+  /** Milliseconds kept before the local deadline to answer. */
+  timeReserveMs?: number;
+}
+
+/** A backend bound to a simulated account. Its clients carry fake credentials and never open a socket. */
+export function sandboxBackend(scenario: Scenario, options: LocalBackendOptions = {}): LocalBackend {
+  const sandbox = new SandboxAccount(scenario);
+  const settings = defaultClientSettings({
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    credentials: { accessKeyId: 'SANDBOXACCESSKEY', secretAccessKey: 'sandbox-secret' },
+    endpoints: {},
+    attachments: [sandbox.attachment],
+  });
+  return buildBackend('sandbox', settings, scenario.homeRegion, sandbox, options);
+}
+
+/** A backend bound to the real default credential chain and Region (or an emulator via AWS_ENDPOINT_URL). */
+export function awsBackend(
+  options: LocalBackendOptions & { region?: string; settings?: Partial<AwsClientSettings> } = {},
+) {
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const settings = defaultClientSettings({
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    ...options.settings,
+  });
+  return buildBackend('aws', settings, region, undefined, options);
+}
+
+function buildBackend(
+  kind: LocalBackend['kind'],
+  settings: AwsClientSettings,
+  homeRegion: string,
+  sandbox: SandboxAccount | undefined,
+  options: LocalBackendOptions,
+): LocalBackend {
+  const sts = new STSClient(baseClientConfig(settings, 'sts', homeRegion));
+  for (const attachment of settings.attachments) {
+    attachment(sts.middlewareStack as unknown as MiddlewareStack<object, object>, 'sts', homeRegion);
+  }
+  let accountId: Promise<string> | undefined;
+  const resolveAccountId = () => {
+    const fromEnv = process.env.AWS_ACCOUNT_ID;
+    if (fromEnv && kind === 'aws') return Promise.resolve(fromEnv);
+    accountId ??= sts.send(new GetCallerIdentityCommand({})).then((out) => {
+      if (!out.Account) throw new Error('STS GetCallerIdentity returned no account id.');
+      return out.Account;
+    });
+    // A failed look-up is retried on the next request instead of being cached.
+    accountId.catch(() => {
+      accountId = undefined;
+    });
+    return accountId;
+  };
+  return {
+    kind,
+    settings,
+    homeRegion,
+    sandbox,
+    s3: {
+      clients: createS3Clients(settings),
+      homeRegion,
+      concurrency: settings.concurrency,
+      timeReserveMs: options.timeReserveMs ?? 2_500,
+      resolveAccountId,
+    },
+  };
+}

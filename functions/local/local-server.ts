@@ -1,0 +1,181 @@
+/**
+ * The local HTTP server: turns each Node request into the API Gateway proxy
+ * event Lambda would receive and resolves it with the same Router, handlers
+ * and validation as the deployed functions. Loopback only.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { findS3BucketsWithPublicAccess, removePublicAccessFromS3Bucket } from '../../openapi/operations';
+import { createBlockBucketPublicAccessHandler } from '../handlers/block-bucket-public-access';
+import { createFindPublicBucketsHandler } from '../handlers/find-public-buckets';
+import { errorBody } from '../shared/errors';
+import { bindOperation, createOperationRouter, MAX_BODY_BYTES, resolveEvent } from '../shared/http-router';
+import type { LocalBackend } from './local-backend';
+
+export interface LocalServerOptions {
+  backend: LocalBackend;
+  port: number;
+  /** How long a request may run, like Lambda's timeout (default 28 s). */
+  deadlineMs?: number;
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close: () => Promise<void>;
+}
+
+class BodyTooLargeError extends Error {}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function toEvent(req: IncomingMessage, body: Buffer, requestId: string): APIGatewayProxyEvent {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    const values = Array.isArray(value) ? value : [value];
+    headers[name] = values.join(', ');
+    multiValueHeaders[name] = values;
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [key, value] of url.searchParams) {
+    query[key] = value;
+    multiQuery[key] = [...(multiQuery[key] ?? []), value];
+  }
+  const hasQuery = Object.keys(query).length > 0;
+  return {
+    httpMethod: req.method ?? 'GET',
+    path: url.pathname,
+    resource: url.pathname,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    pathParameters: null,
+    stageVariables: null,
+    body: body.length > 0 ? body.toString('utf8') : null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      authorizer: { principalId: 'local' },
+      protocol: 'HTTP/1.1',
+      httpMethod: req.method ?? 'GET',
+      identity: {
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      } as APIGatewayProxyEvent['requestContext']['identity'],
+      path: url.pathname,
+      stage: 'local',
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: url.pathname,
+    },
+  };
+}
+
+function toContext(requestId: string, deadlineMs: number): Context {
+  const deadline = Date.now() + deadlineMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'local',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: '',
+    memoryLimitInMB: '1024',
+    awsRequestId: requestId,
+    logGroupName: 'local',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** Builds the request listener (exported for tests that drive it without a socket). */
+export function createLocalListener(options: LocalServerOptions) {
+  const router = createOperationRouter([
+    bindOperation(findS3BucketsWithPublicAccess, createFindPublicBucketsHandler(options.backend.s3)),
+    bindOperation(removePublicAccessFromS3Bucket, createBlockBucketPublicAccessHandler(options.backend.s3)),
+  ]);
+  const deadlineMs = options.deadlineMs ?? 28_000;
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = randomUUID();
+    const json = { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId };
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      const tooLarge = error instanceof BodyTooLargeError;
+      const payload = errorBody(
+        'ValidationError',
+        tooLarge
+          ? `The request body is larger than ${MAX_BODY_BYTES} bytes; send a smaller JSON object.`
+          : 'The request body could not be read; send it again.',
+      );
+      res.setHeader('connection', 'close');
+      send(res, 400, json, JSON.stringify(payload));
+      return;
+    }
+    const result = await resolveEvent(
+      router,
+      toEvent(req, body, requestId),
+      toContext(requestId, deadlineMs),
+    );
+    const headers: Record<string, string> = { 'x-request-id': requestId };
+    for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+    send(res, result.statusCode, headers, result.body ?? '');
+  };
+}
+
+/** Starts the server on 127.0.0.1 (port 0 picks a free one). */
+export async function startLocalServer(options: LocalServerOptions): Promise<RunningServer> {
+  const listener = createLocalListener(options);
+  const server = createServer((req, res) => {
+    listener(req, res).catch(() => {
+      if (!res.headersSent) {
+        send(
+          res,
+          500,
+          { 'content-type': 'application/json' },
+          JSON.stringify(errorBody('InternalError', 'The local server failed unexpectedly.')),
+        );
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * `npm start`: serves the API on http://127.0.0.1:3000 against the sandbox
+ * account (default) or a real one (`--aws`).
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { awsBackend, type LocalBackend, sandboxBackend } from './local-backend';
+import { startLocalServer } from './local-server';
+import { loadScenarioFile } from './sandbox/scenario';
+
+export const DEFAULT_SCENARIO = resolve(__dirname, 'scenarios/default.json');
+
+const USAGE = `Usage: npm start -- [--port N] [--scenario FILE | --aws] [--deadline-ms N]
+
+  --port N         listen on 127.0.0.1:N (default 3000, or $PORT)
+  --scenario FILE  sandbox account to simulate (default: functions/local/scenarios/default.json)
+  --aws            use the real AWS account of the default credential chain and Region;
+                   AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_S3, _S3_CONTROL, _EC2, _STS) points it at LocalStack or moto
+  --deadline-ms N  time limit of one request, like Lambda's timeout (default 28000)`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+export function curlExamples(url: string): string[] {
+  return [
+    `curl -s '${url}/s3/public-buckets'`,
+    `curl -s --json '{"dryRun": true}' '${url}/s3/buckets/acme-public-acl/block-public-access'`,
+    `curl -s --json '{}' '${url}/s3/buckets/acme-public-acl/block-public-access'`,
+  ];
+}
+
+async function main(): Promise<void> {
+  let values: { port?: string; scenario?: string; aws?: boolean; 'deadline-ms'?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        scenario: { type: 'string' },
+        aws: { type: 'boolean' },
+        'deadline-ms': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const port = Number(values.port ?? process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail(`--port must be a number from 0 to 65535, got "${values.port ?? process.env.PORT}".`);
+  const deadlineMs = Number(values['deadline-ms'] ?? 28_000);
+  if (!Number.isInteger(deadlineMs) || deadlineMs <= 0)
+    fail('--deadline-ms must be a positive whole number.');
+  if (values.aws && values.scenario) fail('Give either --aws or --scenario, not both.');
+
+  let backend: LocalBackend;
+  let source: string;
+  if (values.aws) {
+    backend = awsBackend();
+    source = `the AWS account of your default credentials (home Region ${backend.homeRegion}${
+      process.env.AWS_ENDPOINT_URL ? `, endpoint ${process.env.AWS_ENDPOINT_URL}` : ''
+    })`;
+  } else {
+    const file = values.scenario ? resolve(values.scenario) : DEFAULT_SCENARIO;
+    try {
+      backend = sandboxBackend(loadScenarioFile(file));
+    } catch (error) {
+      fail((error as Error).message);
+    }
+    source = `the sandbox account ${backend.sandbox?.scenario.accountId} from ${file} (changes last until you stop the server)`;
+  }
+
+  let running: Awaited<ReturnType<typeof startLocalServer>>;
+  try {
+    running = await startLocalServer({ backend, port, deadlineMs });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    fail(
+      code === 'EADDRINUSE' ? `Port ${port} is in use; pick another with --port.` : (error as Error).message,
+    );
+  }
+  process.stdout.write(
+    [
+      `AIOps exposure API listening on ${running.url}`,
+      `Serving ${source}.`,
+      '',
+      'Try:',
+      ...curlExamples(running.url).map((line) => `  ${line}`),
+      '',
+      'Press Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+  const stop = () => {
+    void running.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,124 @@
+/**
+ * The sandbox: an in-memory AWS account that answers the SDK v3 commands the
+ * adapters send. It attaches to real SDK clients as middleware in the
+ * deserialize step, below the retry step, so everything above it (retries,
+ * adaptive throttling, error mapping) is the production path. It can add
+ * latency and inject faults, and it records every call for tests and benches.
+ */
+import type { DeserializeHandlerOutput, MiddlewareStack } from '@smithy/types';
+import type { AwsService, ClientAttachment } from '../../aws/client-config';
+import { handleEc2 } from './sandbox-ec2';
+import { sandboxError } from './sandbox-errors';
+import { handleS3, handleS3Control, handleSts } from './sandbox-s3';
+import type { Scenario } from './scenario';
+
+export interface RecordedCall {
+  service: AwsService;
+  region: string;
+  command: string;
+  input: Record<string, unknown>;
+  /** The error code, when the call failed. */
+  error?: string;
+}
+
+/** Commands that change the account; a test asserts none of them ran unless a write was asked for. */
+export const WRITE_COMMANDS = new Set([
+  'PutPublicAccessBlock',
+  'DeletePublicAccessBlock',
+  'AuthorizeSecurityGroupIngress',
+  'RevokeSecurityGroupIngress',
+]);
+
+/** Small deterministic generator (mulberry32) so fault runs repeat. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class SandboxAccount {
+  readonly calls: RecordedCall[] = [];
+  private readonly random: () => number;
+  /** Hook run before every call (tests use it to interleave concurrent writes). */
+  beforeCall: ((call: RecordedCall) => Promise<void> | void) | undefined;
+
+  constructor(readonly scenario: Scenario) {
+    this.random = seededRandom(scenario.seed);
+  }
+
+  /** Attaches this account to a client's middleware stack (see `AwsClientSettings.attachments`). */
+  readonly attachment: ClientAttachment = (stack: MiddlewareStack<object, object>, service, region) => {
+    stack.add(
+      (_next, context) => async (args) => {
+        const command = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+        const output = await this.answer(service, region, command, args.input as Record<string, unknown>);
+        return {
+          output: { ...output, $metadata: { httpStatusCode: 200, requestId: 'sandbox' } },
+          response: { statusCode: 200, headers: {} },
+        } as DeserializeHandlerOutput<object>;
+      },
+      { step: 'deserialize', priority: 'high', name: 'sandboxAccount', tags: ['SANDBOX'] },
+    );
+  };
+
+  writeCalls(): RecordedCall[] {
+    return this.calls.filter((call) => WRITE_COMMANDS.has(call.command) && call.error === undefined);
+  }
+
+  countCalls(command?: string): number {
+    return command === undefined
+      ? this.calls.length
+      : this.calls.filter((call) => call.command === command).length;
+  }
+
+  async answer(
+    service: AwsService,
+    region: string,
+    command: string,
+    input: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    const call: RecordedCall = { service, region, command, input: structuredClone(input) };
+    this.calls.push(call);
+    if (this.scenario.latencyMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, this.scenario.latencyMs));
+    if (this.beforeCall) await this.beforeCall(call);
+    try {
+      this.injectFault(service, command);
+      const output = this.dispatch(service, region, command, input);
+      return structuredClone(output);
+    } catch (error) {
+      call.error = (error as Error).name;
+      throw error;
+    }
+  }
+
+  private injectFault(service: AwsService, command: string): void {
+    for (const fault of this.scenario.faults) {
+      if (fault.command !== undefined && fault.command !== command) continue;
+      if (fault.service !== undefined && fault.service !== service) continue;
+      if (this.random() < fault.rate)
+        throw sandboxError(fault.error, `${fault.error} (injected by the sandbox)`);
+    }
+  }
+
+  private dispatch(service: AwsService, region: string, command: string, input: Record<string, unknown>) {
+    if (!this.scenario.regions.includes(region)) {
+      throw sandboxError('AuthFailure', `Region ${region} is not enabled for this account.`);
+    }
+    switch (service) {
+      case 's3':
+        return handleS3(this.scenario, region, command, input);
+      case 's3control':
+        return handleS3Control(this.scenario, command, input);
+      case 'sts':
+        return handleSts(this.scenario, command);
+      case 'ec2':
+        return handleEc2(this.scenario, region, command, input);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The operation registry: the one place that defines each operation (path,
+ * method, operationId, schemas, descriptions). The Lambda routers, the local
+ * server, request validation, the OpenAPI document and the API Gateway routes
+ * are all derived from it.
+ */
+import type { z } from 'zod';
+import {
+  blockPublicAccessBodySchema,
+  blockPublicAccessResponseSchema,
+  bucketPathSchema,
+  closePortBodySchema,
+  closePortResponseSchema,
+  findBucketsQuerySchema,
+  findBucketsResponseSchema,
+  findInstancesQuerySchema,
+  findInstancesResponseSchema,
+  instancePathSchema,
+} from './schemas';
+
+export type HttpMethod = 'get' | 'post';
+/** OAuth scope a caller needs: reads need `read`, writes need `remediate`. */
+export type OperationScope = 'read' | 'remediate';
+
+export interface OperationDefinition<
+  Q extends z.ZodObject | undefined = z.ZodObject | undefined,
+  P extends z.ZodObject | undefined = z.ZodObject | undefined,
+  B extends z.ZodObject | undefined = z.ZodObject | undefined,
+  R extends z.ZodObject = z.ZodObject,
+> {
+  operationId: string;
+  method: HttpMethod;
+  /** OpenAPI path template, e.g. `/s3/buckets/{bucketName}/block-public-access`. */
+  path: string;
+  summary: string;
+  description: string;
+  scope: OperationScope;
+  /** Short name of the Lambda function that serves it (kebab-case). */
+  functionName: string;
+  request: { query: Q; params: P; body: B };
+  response: R;
+  /** Error statuses documented for this operation besides the shared ones. */
+  errorStatuses: readonly number[];
+}
+
+function defineOperation<
+  Q extends z.ZodObject | undefined,
+  P extends z.ZodObject | undefined,
+  B extends z.ZodObject | undefined,
+  R extends z.ZodObject,
+>(definition: OperationDefinition<Q, P, B, R>): OperationDefinition<Q, P, B, R> {
+  return definition;
+}
+
+export const findS3BucketsWithPublicAccess = defineOperation({
+  operationId: 'findS3BucketsWithPublicAccess',
+  method: 'get',
+  path: '/s3/public-buckets',
+  summary: 'Find S3 buckets that are publicly accessible',
+  description: [
+    'Use this to find which S3 buckets in the AWS account anyone on the internet can read or write,',
+    'for example "Do I have any public S3 buckets?" or "Which buckets starting with prod- are public?".',
+    'It checks every bucket (or those whose name starts with prefix) in every Region, combining account- and',
+    'bucket-level Block Public Access, bucket ACLs and bucket policies the way AWS defines "public".',
+    'It returns the public buckets with the reason (the ACL grant or the policy statement) and Region,',
+    'buckets whose public grants are neutralised by Block Public Access today (latent), and buckets that could',
+    'not be checked (unknown: never assume these are private). Read-only: it changes nothing.',
+  ].join(' '),
+  scope: 'read',
+  functionName: 'find-public-buckets',
+  request: { query: findBucketsQuerySchema, params: undefined, body: undefined },
+  response: findBucketsResponseSchema,
+  errorStatuses: [400, 502],
+});
+
+export const removePublicAccessFromS3Bucket = defineOperation({
+  operationId: 'removePublicAccessFromS3Bucket',
+  method: 'post',
+  path: '/s3/buckets/{bucketName}/block-public-access',
+  summary: 'Block all public access to one S3 bucket',
+  description: [
+    'Use this when the user asks to make a bucket private, e.g. "Block public access on prod-assets".',
+    'It turns on all four Block Public Access flags on that bucket (BlockPublicAcls, IgnorePublicAcls,',
+    'BlockPublicPolicy, RestrictPublicBuckets); it does not edit the bucket policy or ACL.',
+    'It returns the flags before and after, whether the bucket is still public, warnings (a static website',
+    'on the bucket stops working) and the exact AWS CLI commands that undo the change.',
+    'Set dryRun to true to preview without changing anything. Calling it again changes nothing.',
+  ].join(' '),
+  scope: 'remediate',
+  functionName: 'block-bucket-public-access',
+  request: { query: undefined, params: bucketPathSchema, body: blockPublicAccessBodySchema },
+  response: blockPublicAccessResponseSchema,
+  errorStatuses: [400, 404, 502],
+});
+
+export const findEc2InstancesWithOpenPort = defineOperation({
+  operationId: 'findEc2InstancesWithOpenPort',
+  method: 'get',
+  path: '/ec2/instances-with-open-port',
+  summary: 'Find EC2 instances with a port open to the internet',
+  description: [
+    'Use this to find which EC2 instances accept connections from the whole internet on a port,',
+    'for example "Which EC2 instances have port 3389 open?" or "Is SSH open to the world anywhere?" (port 22).',
+    'It checks the security groups of every network interface of every instance in every enabled Region',
+    '(or one Region), including all-traffic rules, IPv6, prefix lists and CIDRs that together cover the internet.',
+    'It returns each exposed instance with its name, Region, state, public IP and the exact rules that open the',
+    'port, and any Region that could not be checked. Read-only: it changes nothing.',
+  ].join(' '),
+  scope: 'read',
+  functionName: 'find-open-ports',
+  request: { query: findInstancesQuerySchema, params: undefined, body: undefined },
+  response: findInstancesResponseSchema,
+  errorStatuses: [400, 502],
+});
+
+export const closeUnwantedPortForEc2Instance = defineOperation({
+  operationId: 'closeUnwantedPortForEc2Instance',
+  method: 'post',
+  path: '/ec2/instances/{instanceId}/close-port',
+  summary: 'Close one port to the internet on one EC2 instance',
+  description: [
+    'Use this when the user asks to close a port on an instance, e.g. "Close port 22 on i-0123456789abcdef0".',
+    'It revokes only the security group rules that open that port to the internet; when a rule covers more',
+    'ports (or all traffic) it first adds rules for the other ports from the same source, so nothing else closes.',
+    'Rules from other sources stay. It returns every rule revoked and added, other instances that share a changed',
+    'security group, whether the port is still open, and the AWS CLI commands that undo the change.',
+    'Set dryRun to true to preview without changing anything. Calling it again changes nothing.',
+  ].join(' '),
+  scope: 'remediate',
+  functionName: 'close-open-port',
+  request: { query: undefined, params: instancePathSchema, body: closePortBodySchema },
+  response: closePortResponseSchema,
+  errorStatuses: [400, 404, 502],
+});
+
+/** Every operation, in the order the document lists them. */
+export const operations = [
+  findS3BucketsWithPublicAccess,
+  removePublicAccessFromS3Bucket,
+  findEc2InstancesWithOpenPort,
+  closeUnwantedPortForEc2Instance,
+] as const;
+
+export type AnyOperation = (typeof operations)[number];
+
+/** Converts an OpenAPI path template (`/a/{b}`) to the router's form (`/a/:b`). */
+export function toRouterPath(path: string): `/${string}` {
+  return path.replace(/\{(\w+)\}/g, ':$1') as `/${string}`;
+}
