@@ -1,0 +1,230 @@
+/**
+ * How to close port P on an instance without closing anything else.
+ *
+ * Implements the "Remediation" part of "EC2: does instance I have port P open
+ * to the internet?" in shared/semantics.md: revoke exactly the exposing rules,
+ * re-authorize what they allowed besides P, and check the group quota first.
+ */
+import { IP_FAMILIES, type IpFamily, parseCidr } from './ip-ranges';
+import {
+  compareText,
+  describeRuleSource,
+  findExposingRules,
+  type IngressRule,
+  MAX_PORT,
+  normaliseIpProtocol,
+  type PortExposureInput,
+  type PortProtocol,
+} from './port-exposure';
+
+/** A rule to authorize, shaped after EC2 `IpPermission` flattened to one source. */
+export interface NewIngressRule {
+  groupId: string;
+  ipProtocol: string;
+  fromPort: number;
+  toPort: number;
+  cidrIpv4?: string;
+  cidrIpv6?: string;
+  prefixListId?: string;
+  referencedGroupId?: string;
+  description?: string;
+}
+
+/** A group that would hold more inbound rules than allowed after the change. */
+export interface QuotaProblem {
+  groupId: string;
+  currentRules: number;
+  rulesAfter: number;
+  limit: number;
+}
+
+/** The writes that close the port, in the order they must happen. */
+export interface PortClosurePlan {
+  /** Rules to revoke by `securityGroupRuleId`, each once. */
+  revoke: IngressRule[];
+  /** Rules to authorize BEFORE the revokes, so the other ports never close, even briefly. */
+  authorize: NewIngressRule[];
+  /** Sentences about what closing loses beyond the port (protocols dropped with a '-1' rule). */
+  warnings: string[];
+  /** Non-empty means the plan does not fit: the caller must write nothing. */
+  quotaProblems: QuotaProblem[];
+  /** Groups touched by a revoke or an authorize, sorted. */
+  changedGroupIds: string[];
+}
+
+/** Input of {@link planPortClosure}. */
+export type PortClosureInput = PortExposureInput & {
+  /** Inbound rules per security group; AWS's default quota is 60. */
+  rulesPerGroupLimit?: number;
+};
+
+/** AWS default for "Inbound rules per security group". */
+export const DEFAULT_RULES_PER_GROUP_LIMIT = 60;
+
+const ALL_PORTS = -1;
+
+/** A rule's source fields only, copied verbatim so the replacement has the very same source. */
+function sourceOf(rule: IngressRule): Pick<NewIngressRule, 'cidrIpv4' | 'cidrIpv6' | 'prefixListId'> {
+  if (rule.cidrIpv4 !== undefined) return { cidrIpv4: rule.cidrIpv4 };
+  if (rule.cidrIpv6 !== undefined) return { cidrIpv6: rule.cidrIpv6 };
+  if (rule.prefixListId !== undefined) return { prefixListId: rule.prefixListId };
+  return {};
+}
+
+/** Identity of a rule as AWS judges duplicates: group, protocol, ports and source; not the description. */
+function permissionKey(rule: NewIngressRule): string {
+  const normalisedCidr = (text: string): string => parseCidr(text)?.cidr ?? text;
+  const source =
+    rule.cidrIpv4 !== undefined
+      ? `v4:${normalisedCidr(rule.cidrIpv4)}`
+      : rule.cidrIpv6 !== undefined
+        ? `v6:${normalisedCidr(rule.cidrIpv6)}`
+        : rule.prefixListId !== undefined
+          ? `pl:${rule.prefixListId}`
+          : `sg:${rule.referencedGroupId ?? ''}`;
+  return [rule.groupId, normaliseIpProtocol(rule.ipProtocol), rule.fromPort, rule.toPort, source].join('|');
+}
+
+/** `from..to` without `port`, as up to two ranges, skipping empty ones. */
+function rangesWithout(from: number, to: number, port: number): [number, number][] {
+  const ranges: [number, number][] = [];
+  if (from <= port - 1) ranges.push([from, Math.min(to, port - 1)]);
+  if (port + 1 <= to) ranges.push([Math.max(from, port + 1), to]);
+  return ranges;
+}
+
+/** Which ICMP flavours a '-1' rule's source needs kept: by the families of its addresses. */
+function icmpProtocolsFor(
+  rule: IngressRule,
+  prefixListCidrs: ReadonlyMap<string, readonly string[]>,
+): string[] {
+  const texts =
+    rule.cidrIpv4 !== undefined
+      ? [rule.cidrIpv4]
+      : rule.cidrIpv6 !== undefined
+        ? [rule.cidrIpv6]
+        : rule.prefixListId !== undefined
+          ? [...(prefixListCidrs.get(rule.prefixListId) ?? [])]
+          : [];
+  const families = new Set<IpFamily>();
+  for (const text of texts) {
+    const range = parseCidr(text);
+    if (range !== undefined) families.add(range.family);
+  }
+  // With nothing to go on, keep both: an extra icmp rule is harmless, a missing one is not.
+  const kept = families.size === 0 ? IP_FAMILIES : IP_FAMILIES.filter((family) => families.has(family));
+  return kept.map((family) => (family === 4 ? 'icmp' : 'icmpv6'));
+}
+
+function otherTransport(protocol: PortProtocol): PortProtocol {
+  return protocol === 'tcp' ? 'udp' : 'tcp';
+}
+
+/** What a revoked rule allowed besides the port, as rules to authorize, and what cannot be kept. */
+function replacementsFor(
+  rule: IngressRule,
+  input: PortClosureInput,
+): { rules: NewIngressRule[]; warning?: string } {
+  const { port, protocol } = input;
+  const base = {
+    groupId: rule.groupId,
+    ...sourceOf(rule),
+    ...(rule.description !== undefined ? { description: rule.description } : {}),
+  };
+  const ipProtocol = normaliseIpProtocol(rule.ipProtocol);
+  if (ipProtocol !== '-1') {
+    // The rule admits the port, so it is a tcp/udp rule of the asked protocol; write its canonical name.
+    return {
+      rules: rangesWithout(rule.fromPort, rule.toPort, port).map(([fromPort, toPort]) => ({
+        ...base,
+        ipProtocol,
+        fromPort,
+        toPort,
+      })),
+    };
+  }
+  const icmp = icmpProtocolsFor(rule, input.prefixListCidrs);
+  const rules: NewIngressRule[] = [
+    ...rangesWithout(0, MAX_PORT, port).map(([fromPort, toPort]) => ({
+      ...base,
+      ipProtocol: protocol,
+      fromPort,
+      toPort,
+    })),
+    { ...base, ipProtocol: otherTransport(protocol), fromPort: 0, toPort: MAX_PORT },
+    ...icmp.map((name) => ({ ...base, ipProtocol: name, fromPort: ALL_PORTS, toPort: ALL_PORTS })),
+  ];
+  const source = describeRuleSource(rule, input.prefixListCidrs);
+  const warning =
+    `Rule ${rule.securityGroupRuleId} in ${rule.groupId} allowed all traffic from ${source}; ` +
+    `it is replaced by ${protocol} except port ${port}, all of ${otherTransport(protocol)} and ${icmp.join(' and ')}, ` +
+    `so other protocols (such as GRE 47 or ESP 50) from ${source} are no longer allowed.`;
+  return { rules, warning };
+}
+
+function compareNewRules(a: NewIngressRule, b: NewIngressRule): number {
+  return (
+    compareText(a.groupId, b.groupId) ||
+    compareText(a.ipProtocol, b.ipProtocol) ||
+    a.fromPort - b.fromPort ||
+    a.toPort - b.toPort ||
+    compareText(permissionKey(a), permissionKey(b))
+  );
+}
+
+/**
+ * Plans closing `port`/`protocol` to the internet on an instance: revoke the
+ * rules {@link findPortExposures} reports, each once, and authorize (first)
+ * what they allowed besides the port, with the same source and description.
+ * Replacements already present in the group, or repeated, are left out
+ * (AWS would reject them as `InvalidPermission.Duplicate`). Planning again on
+ * the state after the plan is applied yields an empty plan.
+ *
+ * @param input - as for findPortExposures, plus the inbound rule quota per group (default 60)
+ * @returns the plan; with `quotaProblems` non-empty nothing may be written
+ * @throws RangeError when the port is not 0..65535 or the protocol not tcp/udp
+ */
+export function planPortClosure(input: PortClosureInput): PortClosurePlan {
+  const limit = input.rulesPerGroupLimit ?? DEFAULT_RULES_PER_GROUP_LIMIT;
+  const revoke = findExposingRules(input);
+  const revokedIds = new Set(revoke.map((rule) => rule.securityGroupRuleId));
+
+  const inPlace = new Set<string>();
+  for (const rules of input.rulesByGroup.values()) {
+    for (const rule of rules) {
+      if (rule.isEgress !== true && !revokedIds.has(rule.securityGroupRuleId)) {
+        inPlace.add(permissionKey(rule));
+      }
+    }
+  }
+
+  const authorize: NewIngressRule[] = [];
+  const warnings: string[] = [];
+  for (const rule of revoke) {
+    const { rules, warning } = replacementsFor(rule, input);
+    for (const replacement of rules) {
+      const key = permissionKey(replacement);
+      if (inPlace.has(key)) continue;
+      inPlace.add(key);
+      authorize.push(replacement);
+    }
+    if (warning !== undefined) warnings.push(warning);
+  }
+  authorize.sort(compareNewRules);
+
+  const changedGroupIds = [...new Set([...revoke, ...authorize].map((rule) => rule.groupId))].sort((a, b) =>
+    compareText(a, b),
+  );
+  const quotaProblems = changedGroupIds.flatMap((groupId) => {
+    const currentRules = (input.rulesByGroup.get(groupId) ?? []).filter(
+      (rule) => rule.isEgress !== true,
+    ).length;
+    const rulesAfter =
+      currentRules -
+      revoke.filter((rule) => rule.groupId === groupId).length +
+      authorize.filter((rule) => rule.groupId === groupId).length;
+    return rulesAfter > limit ? [{ groupId, currentRules, rulesAfter, limit }] : [];
+  });
+
+  return { revoke, authorize, warnings, quotaProblems, changedGroupIds };
+}

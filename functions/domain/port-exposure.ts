@@ -1,0 +1,347 @@
+/**
+ * Does an instance have port P open to the internet, and through which rules?
+ *
+ * Implements "EC2: does instance I have port P open to the internet?" of
+ * shared/semantics.md. The rules reported here are exactly the rules
+ * `planPortClosure` revokes, so finding and closing can never disagree.
+ */
+import {
+  coversWholeFamily,
+  IP_FAMILIES,
+  type IpFamily,
+  type IpRange,
+  isPrivateRange,
+  parseCidr,
+} from './ip-ranges';
+
+/** The transport protocols a port belongs to. */
+export type PortProtocol = 'tcp' | 'udp';
+
+/** One security group rule, shaped after EC2 `SecurityGroupRule`. */
+export interface IngressRule {
+  securityGroupRuleId: string;
+  groupId: string;
+  /** As AWS returns it: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | '-1' | a protocol number such as '6', '17', '47'. */
+  ipProtocol: string;
+  /** AWS gives -1 for '-1' and for protocols without ports. */
+  fromPort: number;
+  toPort: number;
+  cidrIpv4?: string;
+  cidrIpv6?: string;
+  prefixListId?: string;
+  referencedGroupId?: string;
+  description?: string;
+  /** Egress rules never expose anything; the adapter should not pass them, but if it does they are ignored. */
+  isEgress?: boolean;
+}
+
+/** The security groups attached to one network interface. */
+export interface InterfaceGroups {
+  networkInterfaceId: string;
+  groupIds: string[];
+}
+
+/** Everything needed to decide whether a port is open to the internet on one instance. */
+export interface PortExposureInput {
+  /** Every network interface of the instance, not only the primary one. */
+  interfaces: readonly InterfaceGroups[];
+  /** Ingress rules of each security group. */
+  rulesByGroup: ReadonlyMap<string, readonly IngressRule[]>;
+  /** Managed prefix list id -> the CIDRs of its entries. */
+  prefixListCidrs: ReadonlyMap<string, readonly string[]>;
+  port: number;
+  protocol: PortProtocol;
+}
+
+/** One rule that exposes the port on one network interface. */
+export interface PortExposure {
+  networkInterfaceId: string;
+  securityGroupId: string;
+  securityGroupRuleId: string;
+  ipProtocol: string;
+  fromPort: number;
+  toPort: number;
+  /** The CIDR, or the prefix list id followed by its entries. */
+  source: string;
+}
+
+/**
+ * Sources broader than this prefix length are public in AWS's own sense (the
+ * S3 "meaning of public" for `aws:SourceIp`), so they go first when a union
+ * of sources covers the internet.
+ */
+export const PUBLIC_PREFIX_LIMIT: Readonly<Record<IpFamily, number>> = { 4: 8, 6: 32 };
+
+/** The highest port number. */
+export const MAX_PORT = 65535;
+
+/** Protocol numbers AWS also accepts, mapped to the names it echoes back. */
+const PROTOCOL_NAMES: Readonly<Record<string, string>> = {
+  '1': 'icmp',
+  '6': 'tcp',
+  '17': 'udp',
+  '58': 'icmpv6',
+};
+
+/**
+ * Canonical spelling of an `IpProtocol`: protocol numbers that have a name in
+ * the EC2 API ('6', '17', '1', '58') become that name, so `6` and `tcp` match.
+ *
+ * @param ipProtocol - the protocol as AWS returns it
+ */
+export function normaliseIpProtocol(ipProtocol: string): string {
+  const lower = ipProtocol.trim().toLowerCase();
+  return PROTOCOL_NAMES[lower] ?? lower;
+}
+
+/**
+ * Whether a rule lets traffic to `port`/`protocol` in, whatever its source.
+ * '-1' allows every protocol and port; another protocol (icmp, GRE '47',
+ * ESP '50'...) never carries a tcp or udp port.
+ *
+ * @param rule - the ingress rule
+ * @param port - 0..65535
+ * @param protocol - tcp or udp
+ */
+export function ruleAdmitsPort(rule: IngressRule, port: number, protocol: PortProtocol): boolean {
+  if (rule.isEgress === true) return false;
+  const ipProtocol = normaliseIpProtocol(rule.ipProtocol);
+  if (ipProtocol === '-1') return true;
+  return ipProtocol === protocol && rule.fromPort <= port && port <= rule.toPort;
+}
+
+/**
+ * Throws when the port or protocol is not one a security group rule can name;
+ * the API validates first, so reaching this is a programming error.
+ *
+ * @param port - the port asked about
+ * @param protocol - the protocol asked about
+ */
+export function assertPortQuery(port: number, protocol: string): void {
+  if (!Number.isInteger(port) || port < 0 || port > MAX_PORT) {
+    throw new RangeError(`port must be an integer from 0 to ${MAX_PORT}, got ${port}`);
+  }
+  if (protocol !== 'tcp' && protocol !== 'udp') {
+    throw new RangeError(`protocol must be tcp or udp, got ${protocol}`);
+  }
+}
+
+/** A rule that admits the port, with the internet-capable address ranges of its source. */
+interface SourcedRule {
+  readonly rule: IngressRule;
+  readonly ranges: readonly IpRange[];
+  readonly families: Partial<Record<IpFamily, { breadth: number; isPrivate: boolean }>>;
+}
+
+/** Parses CIDR texts, dropping what does not parse (it cannot be shown to be public). */
+function parseAll(texts: readonly string[]): IpRange[] {
+  return texts.flatMap((text) => {
+    const range = parseCidr(text);
+    return range === undefined ? [] : [range];
+  });
+}
+
+/**
+ * Address ranges a rule's source stands for. Group references carry no
+ * addresses (never the internet); an unknown prefix list contributes nothing
+ * because nothing can be shown to be public through it. Prefix lists go
+ * through `parsedLists` because one list is often referenced by many rules.
+ */
+function sourceRanges(
+  rule: IngressRule,
+  prefixListCidrs: ReadonlyMap<string, readonly string[]>,
+  parsedLists: Map<string, IpRange[]>,
+): IpRange[] {
+  const ranges = parseAll([
+    ...(rule.cidrIpv4 !== undefined ? [rule.cidrIpv4] : []),
+    ...(rule.cidrIpv6 !== undefined ? [rule.cidrIpv6] : []),
+  ]);
+  const listId = rule.prefixListId;
+  if (listId === undefined) return ranges;
+  let entries = parsedLists.get(listId);
+  if (entries === undefined) {
+    entries = parseAll(prefixListCidrs.get(listId) ?? []);
+    parsedLists.set(listId, entries);
+  }
+  return [...ranges, ...entries];
+}
+
+/** Per family: a source's breadth (its broadest entry's prefix length) and whether it is all private. */
+function profileOf(ranges: readonly IpRange[]): SourcedRule['families'] {
+  const families: SourcedRule['families'] = {};
+  for (const family of IP_FAMILIES) {
+    const inFamily = ranges.filter((range) => range.family === family);
+    if (inFamily.length === 0) continue;
+    families[family] = {
+      breadth: Math.min(...inFamily.map((range) => range.prefixLength)),
+      isPrivate: inFamily.every(isPrivateRange),
+    };
+  }
+  return families;
+}
+
+/** Breadth of a source in one family (undefined if it has no address there). */
+function breadthIn(sourced: SourcedRule, family: IpFamily): number | undefined {
+  return sourced.families[family]?.breadth;
+}
+
+/** A source is private in a family when every entry it has there is private address space. */
+function isPrivateIn(sourced: SourcedRule, family: IpFamily): boolean {
+  return sourced.families[family]?.isPrivate ?? true;
+}
+
+/**
+ * Orders ids by code unit, not by locale, so the output order is the same on every host.
+ *
+ * @param a - first text
+ * @param b - second text
+ */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareRules(a: IngressRule, b: IngressRule): number {
+  return compareText(a.groupId, b.groupId) || compareText(a.securityGroupRuleId, b.securityGroupRuleId);
+}
+
+/**
+ * Among sources that still cover a family, the one to revoke next: the
+ * broadest, public before private (private ranges should stay), then by ids
+ * so the answer never depends on input order.
+ */
+function revokeOrder(family: IpFamily): (a: SourcedRule, b: SourcedRule) => number {
+  return (a, b) =>
+    (breadthIn(a, family) ?? Number.MAX_SAFE_INTEGER) - (breadthIn(b, family) ?? Number.MAX_SAFE_INTEGER) ||
+    Number(isPrivateIn(a, family)) - Number(isPrivateIn(b, family)) ||
+    compareRules(a.rule, b.rule);
+}
+
+function rangesIn(sourced: readonly SourcedRule[], family: IpFamily): IpRange[] {
+  return sourced.flatMap((s) => s.ranges.filter((range) => range.family === family));
+}
+
+/**
+ * Chooses the rules of one interface that make the port reachable from the
+ * internet. In a family whose sources (together) cover every address: revoke
+ * every public source broader than /8 (IPv4) or /32 (IPv6), then, while the
+ * rest still covers the family, the next broadest. What is left cannot cover
+ * the family, and any subset of it cannot either, which is what makes closing
+ * idempotent even when groups are shared between interfaces.
+ */
+function selectExposingRules(admitting: readonly SourcedRule[]): SourcedRule[] {
+  const chosen = new Set<SourcedRule>();
+  for (const family of IP_FAMILIES) {
+    if (!coversWholeFamily(rangesIn(admitting, family), family)) continue;
+    for (const sourced of admitting) {
+      const breadth = breadthIn(sourced, family);
+      if (breadth !== undefined && breadth < PUBLIC_PREFIX_LIMIT[family] && !isPrivateIn(sourced, family)) {
+        chosen.add(sourced);
+      }
+    }
+  }
+  for (const family of IP_FAMILIES) {
+    for (;;) {
+      const remaining = admitting.filter((s) => !chosen.has(s) && breadthIn(s, family) !== undefined);
+      if (!coversWholeFamily(rangesIn(remaining, family), family)) break;
+      const [next] = remaining.sort(revokeOrder(family));
+      // A covering set is never empty; the guard only satisfies the type checker.
+      if (next === undefined) break;
+      chosen.add(next);
+    }
+  }
+  return admitting.filter((s) => chosen.has(s));
+}
+
+/** The exposing rules of every interface, interfaces and rules in a stable order. */
+function exposingRulesByInterface(
+  input: PortExposureInput,
+): { networkInterfaceId: string; rules: IngressRule[] }[] {
+  assertPortQuery(input.port, input.protocol);
+  const interfaces = [...input.interfaces].sort((a, b) =>
+    compareText(a.networkInterfaceId, b.networkInterfaceId),
+  );
+  const parsedLists = new Map<string, IpRange[]>();
+  return interfaces.map(({ networkInterfaceId, groupIds }) => {
+    const seen = new Set<string>();
+    const admitting: SourcedRule[] = [];
+    for (const groupId of new Set(groupIds)) {
+      for (const rule of input.rulesByGroup.get(groupId) ?? []) {
+        if (seen.has(rule.securityGroupRuleId)) continue;
+        seen.add(rule.securityGroupRuleId);
+        if (!ruleAdmitsPort(rule, input.port, input.protocol)) continue;
+        const ranges = sourceRanges(rule, input.prefixListCidrs, parsedLists);
+        if (ranges.length > 0) admitting.push({ rule, ranges, families: profileOf(ranges) });
+      }
+    }
+    const rules = selectExposingRules(admitting)
+      .map((s) => s.rule)
+      .sort(compareRules);
+    return { networkInterfaceId, rules };
+  });
+}
+
+/**
+ * The distinct rules that expose the port on any interface of the instance,
+ * sorted by group id then rule id: exactly what closing the port revokes.
+ *
+ * @param input - interfaces, rules, prefix lists, port and protocol
+ */
+export function findExposingRules(input: PortExposureInput): IngressRule[] {
+  const byId = new Map<string, IngressRule>();
+  for (const { rules } of exposingRulesByInterface(input)) {
+    for (const rule of rules) byId.set(rule.securityGroupRuleId, rule);
+  }
+  return [...byId.values()].sort(compareRules);
+}
+
+const SHOWN_PREFIX_LIST_ENTRIES = 3;
+
+/**
+ * Human-readable source of a rule: the CIDR, the prefix list id with its
+ * first entries, or the referenced group.
+ *
+ * @param rule - the rule
+ * @param prefixListCidrs - entries of the managed prefix lists
+ */
+export function describeRuleSource(
+  rule: IngressRule,
+  prefixListCidrs: ReadonlyMap<string, readonly string[]>,
+): string {
+  if (rule.cidrIpv4 !== undefined) return rule.cidrIpv4;
+  if (rule.cidrIpv6 !== undefined) return rule.cidrIpv6;
+  if (rule.prefixListId !== undefined) {
+    const entries = prefixListCidrs.get(rule.prefixListId) ?? [];
+    if (entries.length === 0) return rule.prefixListId;
+    const shown = entries.slice(0, SHOWN_PREFIX_LIST_ENTRIES).join(', ');
+    const more = entries.length - SHOWN_PREFIX_LIST_ENTRIES;
+    return `${rule.prefixListId} (${shown}${more > 0 ? `, +${more} more` : ''})`;
+  }
+  return rule.referencedGroupId ?? 'unknown source';
+}
+
+/**
+ * Every (network interface, rule) through which `port`/`protocol` is open to
+ * the internet on an instance. Empty means the port is not open to the internet.
+ *
+ * A source is the internet when it is 0.0.0.0/0 or ::/0, or when it belongs to
+ * a set of sources (every admitting rule of every group on the same interface,
+ * prefix lists expanded) whose union covers all of IPv4 or all of IPv6. In the
+ * union case only the sources that closing would revoke are reported.
+ *
+ * @param input - interfaces, rules, prefix lists, port and protocol
+ * @returns exposures sorted by interface, group and rule id
+ * @throws RangeError when the port is not 0..65535 or the protocol not tcp/udp
+ */
+export function findPortExposures(input: PortExposureInput): PortExposure[] {
+  return exposingRulesByInterface(input).flatMap(({ networkInterfaceId, rules }) =>
+    rules.map((rule) => ({
+      networkInterfaceId,
+      securityGroupId: rule.groupId,
+      securityGroupRuleId: rule.securityGroupRuleId,
+      ipProtocol: rule.ipProtocol,
+      fromPort: rule.fromPort,
+      toPort: rule.toPort,
+      source: describeRuleSource(rule, input.prefixListCidrs),
+    })),
+  );
+}

@@ -1,0 +1,433 @@
+import {
+  type NewIngressRule,
+  type PortClosureInput,
+  type PortClosurePlan,
+  planPortClosure,
+} from '../../functions/domain/port-closure-plan';
+import { findPortExposures, type IngressRule, type PortProtocol } from '../../functions/domain/port-exposure';
+
+/** A rule whose source is written as one string: a CIDR, `pl-...` or `sg-...`. */
+function rule(
+  securityGroupRuleId: string,
+  groupId: string,
+  ipProtocol: string,
+  fromPort: number,
+  toPort: number,
+  source: string,
+  description?: string,
+): IngressRule {
+  const base = {
+    securityGroupRuleId,
+    groupId,
+    ipProtocol,
+    fromPort,
+    toPort,
+    ...(description !== undefined ? { description } : {}),
+  };
+  if (source.startsWith('pl-')) return { ...base, prefixListId: source };
+  if (source.startsWith('sg-')) return { ...base, referencedGroupId: source };
+  if (source.includes(':')) return { ...base, cidrIpv6: source };
+  return { ...base, cidrIpv4: source };
+}
+
+interface Scenario {
+  interfaces?: Record<string, string[]>;
+  rules: IngressRule[];
+  prefixLists?: Record<string, string[]>;
+  port?: number;
+  protocol?: PortProtocol;
+  rulesPerGroupLimit?: number;
+}
+
+function inputOf({
+  interfaces = { 'eni-1': ['sg-a'] },
+  rules,
+  prefixLists = {},
+  port = 22,
+  protocol = 'tcp',
+  rulesPerGroupLimit,
+}: Scenario): PortClosureInput {
+  const rulesByGroup = new Map<string, IngressRule[]>();
+  for (const groupIds of Object.values(interfaces)) {
+    for (const groupId of groupIds) rulesByGroup.set(groupId, []);
+  }
+  for (const r of rules) rulesByGroup.set(r.groupId, [...(rulesByGroup.get(r.groupId) ?? []), r]);
+  return {
+    interfaces: Object.entries(interfaces).map(([networkInterfaceId, groupIds]) => ({
+      networkInterfaceId,
+      groupIds,
+    })),
+    rulesByGroup,
+    prefixListCidrs: new Map(Object.entries(prefixLists)),
+    port,
+    protocol,
+    ...(rulesPerGroupLimit !== undefined ? { rulesPerGroupLimit } : {}),
+  };
+}
+
+/** A replacement as `protocol from-to source`, the shape the tables assert on. */
+function brief(r: NewIngressRule): string {
+  const source = r.cidrIpv4 ?? r.cidrIpv6 ?? r.prefixListId ?? r.referencedGroupId;
+  return `${r.groupId} ${r.ipProtocol} ${r.fromPort}-${r.toPort} ${source}`;
+}
+
+/** What the rules of the groups look like once the plan has been carried out. */
+function applyPlan(input: PortClosureInput, plan: PortClosurePlan): PortClosureInput {
+  const revoked = new Set(plan.revoke.map((r) => r.securityGroupRuleId));
+  const rulesByGroup = new Map<string, IngressRule[]>();
+  for (const [groupId, rules] of input.rulesByGroup) {
+    rulesByGroup.set(
+      groupId,
+      rules.filter((r) => !revoked.has(r.securityGroupRuleId)),
+    );
+  }
+  plan.authorize.forEach((r, index) => {
+    const added = { ...r, securityGroupRuleId: `sgr-added-${index}` };
+    rulesByGroup.set(r.groupId, [...(rulesByGroup.get(r.groupId) ?? []), added]);
+  });
+  return { ...input, rulesByGroup };
+}
+
+const MANY_FILLERS = (count: number): IngressRule[] =>
+  Array.from({ length: count }, (_, i) =>
+    rule(`r-fill-${i}`, 'sg-a', 'tcp', 1000 + i, 1000 + i, '10.0.0.0/8'),
+  );
+
+describe('planPortClosure: keeping the other ports', () => {
+  it.each<[string, Scenario, string[]]>([
+    [
+      'tcp 0-65535 split at 22',
+      { rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0')] },
+      ['sg-a tcp 0-21 0.0.0.0/0', 'sg-a tcp 23-65535 0.0.0.0/0'],
+    ],
+    [
+      '20-30 at 20',
+      { rules: [rule('r1', 'sg-a', 'tcp', 20, 30, '0.0.0.0/0')], port: 20 },
+      ['sg-a tcp 21-30 0.0.0.0/0'],
+    ],
+    [
+      '20-30 at 30',
+      { rules: [rule('r1', 'sg-a', 'tcp', 20, 30, '0.0.0.0/0')], port: 30 },
+      ['sg-a tcp 20-29 0.0.0.0/0'],
+    ],
+    ['exactly the port', { rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '0.0.0.0/0')] }, []],
+    [
+      '0-65535 at 0',
+      { rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '::/0')], port: 0 },
+      ['sg-a tcp 1-65535 ::/0'],
+    ],
+    [
+      '0-65535 at 65535',
+      { rules: [rule('r1', 'sg-a', 'udp', 0, 65535, '::/0')], port: 65535, protocol: 'udp' },
+      ['sg-a udp 0-65534 ::/0'],
+    ],
+    [
+      'protocol number 6 written back as tcp',
+      { rules: [rule('r1', 'sg-a', '6', 10, 30, '0.0.0.0/0')] },
+      ['sg-a tcp 10-21 0.0.0.0/0', 'sg-a tcp 23-30 0.0.0.0/0'],
+    ],
+    [
+      'protocol number 17 written back as udp',
+      { rules: [rule('r1', 'sg-a', '17', 53, 54, '0.0.0.0/0')], port: 53, protocol: 'udp' },
+      ['sg-a udp 54-54 0.0.0.0/0'],
+    ],
+    [
+      '-1 from an IPv4 source',
+      { rules: [rule('r1', 'sg-a', '-1', -1, -1, '0.0.0.0/0')] },
+      [
+        'sg-a icmp -1--1 0.0.0.0/0',
+        'sg-a tcp 0-21 0.0.0.0/0',
+        'sg-a tcp 23-65535 0.0.0.0/0',
+        'sg-a udp 0-65535 0.0.0.0/0',
+      ],
+    ],
+    [
+      '-1 from an IPv6 source, udp asked',
+      { rules: [rule('r1', 'sg-a', '-1', -1, -1, '::/0')], port: 53, protocol: 'udp' },
+      ['sg-a icmpv6 -1--1 ::/0', 'sg-a tcp 0-65535 ::/0', 'sg-a udp 0-52 ::/0', 'sg-a udp 54-65535 ::/0'],
+    ],
+    [
+      '-1 from a prefix list of both families',
+      {
+        rules: [rule('r1', 'sg-a', '-1', -1, -1, 'pl-mixed')],
+        prefixLists: { 'pl-mixed': ['0.0.0.0/0', '::/0'] },
+      },
+      [
+        'sg-a icmp -1--1 pl-mixed',
+        'sg-a icmpv6 -1--1 pl-mixed',
+        'sg-a tcp 0-21 pl-mixed',
+        'sg-a tcp 23-65535 pl-mixed',
+        'sg-a udp 0-65535 pl-mixed',
+      ],
+    ],
+    [
+      '-1 from an IPv4-only prefix list',
+      {
+        rules: [rule('r1', 'sg-a', '-1', -1, -1, 'pl-v4')],
+        prefixLists: { 'pl-v4': ['0.0.0.0/1', '128.0.0.0/1'] },
+      },
+      ['sg-a icmp -1--1 pl-v4', 'sg-a tcp 0-21 pl-v4', 'sg-a tcp 23-65535 pl-v4', 'sg-a udp 0-65535 pl-v4'],
+    ],
+    [
+      'a replacement already in the group is not authorized again',
+      {
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0'),
+          rule('r2', 'sg-a', '6', 23, 65535, '0.0.0.0/0'),
+        ],
+      },
+      ['sg-a tcp 0-21 0.0.0.0/0'],
+    ],
+    [
+      'a replacement already in place with the source spelt differently',
+      { rules: [rule('r1', 'sg-a', '-1', -1, -1, '::/0'), rule('r2', 'sg-a', 'udp', 0, 65535, '0:0::/0')] },
+      ['sg-a icmpv6 -1--1 ::/0', 'sg-a tcp 0-21 ::/0', 'sg-a tcp 23-65535 ::/0'],
+    ],
+    [
+      'the same rule in another group is no duplicate',
+      {
+        interfaces: { 'eni-1': ['sg-a'] },
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 20, 30, '0.0.0.0/0'),
+          rule('r2', 'sg-b', 'tcp', 23, 30, '0.0.0.0/0'),
+        ],
+      },
+      ['sg-a tcp 20-21 0.0.0.0/0', 'sg-a tcp 23-30 0.0.0.0/0'],
+    ],
+    [
+      'replacements repeated between revoked rules appear once',
+      {
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0'),
+          rule('r2', 'sg-a', '-1', -1, -1, '0.0.0.0/0'),
+        ],
+      },
+      [
+        'sg-a icmp -1--1 0.0.0.0/0',
+        'sg-a tcp 0-21 0.0.0.0/0',
+        'sg-a tcp 23-65535 0.0.0.0/0',
+        'sg-a udp 0-65535 0.0.0.0/0',
+      ],
+    ],
+    [
+      'overlapping rules are both revoked and no replacement covers the port',
+      {
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 20, 30, '0.0.0.0/0'),
+          rule('r2', 'sg-a', 'tcp', 0, 100, '0.0.0.0/0'),
+        ],
+      },
+      [
+        'sg-a tcp 0-21 0.0.0.0/0',
+        'sg-a tcp 20-21 0.0.0.0/0',
+        'sg-a tcp 23-30 0.0.0.0/0',
+        'sg-a tcp 23-100 0.0.0.0/0',
+      ],
+    ],
+  ])('%s', (_name, scenario, expected) => {
+    // Arrange
+    const input = inputOf(scenario);
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.authorize.map(brief)).toEqual(expected);
+    expect(plan.quotaProblems).toEqual([]);
+  });
+
+  it('keeps the source and the description of the split rule', () => {
+    // Arrange
+    const input = inputOf({ rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0', 'legacy: all tcp')] });
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.authorize).toEqual([
+      {
+        groupId: 'sg-a',
+        ipProtocol: 'tcp',
+        fromPort: 0,
+        toPort: 21,
+        cidrIpv4: '0.0.0.0/0',
+        description: 'legacy: all tcp',
+      },
+      {
+        groupId: 'sg-a',
+        ipProtocol: 'tcp',
+        fromPort: 23,
+        toPort: 65535,
+        cidrIpv4: '0.0.0.0/0',
+        description: 'legacy: all tcp',
+      },
+    ]);
+    expect(plan.revoke.map((r) => r.securityGroupRuleId)).toEqual(['r1']);
+    expect(plan.changedGroupIds).toEqual(['sg-a']);
+  });
+
+  it.each([
+    ['0.0.0.0/0', 'icmp'],
+    ['::/0', 'icmpv6'],
+  ])('warns that a -1 rule from %s loses the other protocols', (source, icmp) => {
+    // Arrange
+    const input = inputOf({ rules: [rule('sgr-all', 'sg-a', '-1', -1, -1, source)] });
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.warnings).toHaveLength(1);
+    expect(plan.warnings[0]).toContain('sgr-all');
+    expect(plan.warnings[0]).toContain(source);
+    expect(plan.warnings[0]).toContain(icmp);
+    expect(plan.warnings[0]).toMatch(/GRE 47/);
+  });
+
+  it('does not warn when only a port range is split', () => {
+    // Arrange
+    const input = inputOf({ rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0')] });
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.warnings).toEqual([]);
+  });
+});
+
+describe('planPortClosure: what is revoked', () => {
+  it.each<[string, Scenario, string[]]>([
+    ['nothing open', { rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '10.0.0.0/8')] }, []],
+    [
+      'only the internet rule, not the corporate CIDR nor the group reference',
+      {
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 22, 22, '0.0.0.0/0'),
+          rule('r2', 'sg-a', 'tcp', 22, 22, '198.51.100.0/24'),
+          rule('r3', 'sg-a', 'tcp', 22, 22, 'sg-bastion'),
+        ],
+      },
+      ['r1'],
+    ],
+    [
+      'a union across groups of a secondary interface',
+      {
+        interfaces: { 'eni-1': ['sg-a'], 'eni-2': ['sg-b', 'sg-c'] },
+        rules: [
+          rule('r1', 'sg-b', 'tcp', 22, 22, '0.0.0.0/1'),
+          rule('r2', 'sg-c', '-1', -1, -1, '128.0.0.0/1'),
+        ],
+      },
+      ['r1', 'r2'],
+    ],
+    [
+      'a rule exposed on two interfaces is revoked once',
+      {
+        interfaces: { 'eni-1': ['sg-a'], 'eni-2': ['sg-a', 'sg-b'] },
+        rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '0.0.0.0/0'), rule('r2', 'sg-b', 'tcp', 22, 22, '::/0')],
+      },
+      ['r1', 'r2'],
+    ],
+  ])('%s', (_name, scenario, expected) => {
+    // Arrange
+    const input = inputOf(scenario);
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.revoke.map((r) => r.securityGroupRuleId)).toEqual(expected);
+  });
+});
+
+describe('planPortClosure: quota', () => {
+  it.each<[string, Scenario, { groupId: string; currentRules: number; rulesAfter: number; limit: number }[]]>(
+    [
+      [
+        'a -1 split that no longer fits',
+        { rules: [rule('r1', 'sg-a', '-1', -1, -1, '0.0.0.0/0'), ...MANY_FILLERS(58)] },
+        [{ groupId: 'sg-a', currentRules: 59, rulesAfter: 62, limit: 60 }],
+      ],
+      [
+        'a split that exactly fits',
+        { rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0'), ...MANY_FILLERS(58)] },
+        [],
+      ],
+      [
+        'a lower limit given by the caller',
+        { rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0')], rulesPerGroupLimit: 1 },
+        [{ groupId: 'sg-a', currentRules: 1, rulesAfter: 2, limit: 1 }],
+      ],
+      [
+        'revokes make room',
+        {
+          rules: [
+            rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0'),
+            rule('r2', 'sg-a', 'tcp', 22, 22, '::/0'),
+            ...MANY_FILLERS(58),
+          ],
+        },
+        [],
+      ],
+    ],
+  )('%s', (_name, scenario, expected) => {
+    // Arrange
+    const input = inputOf(scenario);
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.quotaProblems).toEqual(expected);
+  });
+});
+
+describe('planPortClosure: idempotence', () => {
+  it.each<[string, Scenario]>([
+    ['a split', { rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0')] }],
+    ['a -1 rule', { rules: [rule('r1', 'sg-a', '-1', -1, -1, '::/0')], protocol: 'udp', port: 0 }],
+    [
+      'a union over shared groups',
+      {
+        interfaces: { 'eni-1': ['sg-a', 'sg-b'], 'eni-2': ['sg-b', 'sg-c'] },
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 0, 100, '0.0.0.0/1'),
+          rule('r2', 'sg-b', '-1', -1, -1, '128.0.0.0/1'),
+          rule('r3', 'sg-c', 'tcp', 22, 22, '0.0.0.0/2'),
+          rule('r4', 'sg-c', 'tcp', 22, 22, '64.0.0.0/2'),
+          rule('r5', 'sg-b', 'tcp', 22, 22, '10.0.0.0/8'),
+        ],
+      },
+    ],
+    [
+      'narrow sources covering on their own',
+      {
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 22, 22, '10.0.0.0/8'),
+          rule('r2', 'sg-a', 'tcp', 0, 1000, 'pl-slash8'),
+        ],
+        prefixLists: { 'pl-slash8': Array.from({ length: 256 }, (_, i) => `${i}.0.0.0/8`) },
+      },
+    ],
+  ])('%s: closed after one plan, nothing to do the second time', (_name, scenario) => {
+    // Arrange
+    const input = inputOf(scenario);
+    const first = planPortClosure(input);
+    const after = applyPlan(input, first);
+
+    // Act
+    const second = planPortClosure(after);
+
+    // Assert
+    expect(first.revoke).not.toEqual([]);
+    expect(findPortExposures(after)).toEqual([]);
+    expect(second).toEqual({
+      revoke: [],
+      authorize: [],
+      warnings: [],
+      quotaProblems: [],
+      changedGroupIds: [],
+    });
+  });
+});

@@ -1,0 +1,413 @@
+import {
+  findPortExposures,
+  type IngressRule,
+  type PortExposureInput,
+  type PortProtocol,
+  ruleAdmitsPort,
+} from '../../functions/domain/port-exposure';
+
+/** A rule whose source is written as one string: a CIDR, `pl-...` or `sg-...`. */
+function rule(
+  securityGroupRuleId: string,
+  groupId: string,
+  ipProtocol: string,
+  fromPort: number,
+  toPort: number,
+  source: string,
+): IngressRule {
+  const base = { securityGroupRuleId, groupId, ipProtocol, fromPort, toPort };
+  if (source.startsWith('pl-')) return { ...base, prefixListId: source };
+  if (source.startsWith('sg-')) return { ...base, referencedGroupId: source };
+  if (source.includes(':')) return { ...base, cidrIpv6: source };
+  return { ...base, cidrIpv4: source };
+}
+
+interface Scenario {
+  interfaces: Record<string, string[]>;
+  rules: IngressRule[];
+  prefixLists?: Record<string, string[]>;
+  port?: number;
+  protocol?: PortProtocol;
+}
+
+function inputOf({
+  interfaces,
+  rules,
+  prefixLists = {},
+  port = 22,
+  protocol = 'tcp',
+}: Scenario): PortExposureInput {
+  const rulesByGroup = new Map<string, IngressRule[]>();
+  for (const groupIds of Object.values(interfaces)) {
+    for (const groupId of groupIds) rulesByGroup.set(groupId, []);
+  }
+  for (const r of rules) rulesByGroup.set(r.groupId, [...(rulesByGroup.get(r.groupId) ?? []), r]);
+  return {
+    interfaces: Object.entries(interfaces).map(([networkInterfaceId, groupIds]) => ({
+      networkInterfaceId,
+      groupIds,
+    })),
+    rulesByGroup,
+    prefixListCidrs: new Map(Object.entries(prefixLists)),
+    port,
+    protocol,
+  };
+}
+
+/** Exposures as `interface:rule` pairs, the shape every table below asserts on. */
+function exposedPairs(scenario: Scenario): string[] {
+  return findPortExposures(inputOf(scenario)).map((e) => `${e.networkInterfaceId}:${e.securityGroupRuleId}`);
+}
+
+const ONE_ENI = { 'eni-1': ['sg-a'] };
+const ALL_SLASH_8 = Array.from({ length: 256 }, (_, i) => `${i}.0.0.0/8`);
+
+describe('ruleAdmitsPort', () => {
+  it.each([
+    ['tcp in range', rule('r', 'sg', 'tcp', 20, 30, '0.0.0.0/0'), 25, 'tcp', true],
+    ['tcp at fromPort', rule('r', 'sg', 'tcp', 22, 30, '0.0.0.0/0'), 22, 'tcp', true],
+    ['tcp at toPort', rule('r', 'sg', 'tcp', 10, 22, '0.0.0.0/0'), 22, 'tcp', true],
+    ['tcp one below fromPort', rule('r', 'sg', 'tcp', 23, 30, '0.0.0.0/0'), 22, 'tcp', false],
+    ['tcp one above toPort', rule('r', 'sg', 'tcp', 10, 21, '0.0.0.0/0'), 22, 'tcp', false],
+    ['tcp 0-65535 at port 0', rule('r', 'sg', 'tcp', 0, 65535, '0.0.0.0/0'), 0, 'tcp', true],
+    ['tcp 0-65535 at port 65535', rule('r', 'sg', 'tcp', 0, 65535, '0.0.0.0/0'), 65535, 'tcp', true],
+    ['tcp rule, udp asked', rule('r', 'sg', 'tcp', 0, 65535, '0.0.0.0/0'), 53, 'udp', false],
+    ['protocol number 6 is tcp', rule('r', 'sg', '6', 22, 22, '0.0.0.0/0'), 22, 'tcp', true],
+    ['protocol number 17 is udp', rule('r', 'sg', '17', 53, 53, '0.0.0.0/0'), 53, 'udp', true],
+    ['protocol number 6 is not udp', rule('r', 'sg', '6', 53, 53, '0.0.0.0/0'), 53, 'udp', false],
+    ['-1 admits tcp', rule('r', 'sg', '-1', -1, -1, '0.0.0.0/0'), 22, 'tcp', true],
+    ['-1 admits udp', rule('r', 'sg', '-1', -1, -1, '0.0.0.0/0'), 65535, 'udp', true],
+    ['icmp never', rule('r', 'sg', 'icmp', -1, -1, '0.0.0.0/0'), 22, 'tcp', false],
+    ['icmp with a type in range never', rule('r', 'sg', 'icmp', 8, 22, '0.0.0.0/0'), 22, 'tcp', false],
+    ['icmpv6 never', rule('r', 'sg', 'icmpv6', -1, -1, '::/0'), 22, 'tcp', false],
+    ['GRE 47 never', rule('r', 'sg', '47', -1, -1, '0.0.0.0/0'), 22, 'tcp', false],
+    ['ESP 50 never', rule('r', 'sg', '50', -1, -1, '0.0.0.0/0'), 500, 'udp', false],
+    ['egress never', { ...rule('r', 'sg', '-1', -1, -1, '0.0.0.0/0'), isEgress: true }, 22, 'tcp', false],
+  ] as const)('%s', (_name, r, port, protocol, expected) => {
+    // Act
+    const admits = ruleAdmitsPort(r, port, protocol);
+
+    // Assert
+    expect(admits).toBe(expected);
+  });
+});
+
+describe('findPortExposures', () => {
+  it.each<[string, Scenario, string[]]>([
+    [
+      '0.0.0.0/0 on the port',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '0.0.0.0/0')] },
+      ['eni-1:r1'],
+    ],
+    [
+      '::/0 on the port',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '::/0')] },
+      ['eni-1:r1'],
+    ],
+    [
+      'the groups of a secondary interface count',
+      {
+        interfaces: { 'eni-1': ['sg-a'], 'eni-2': ['sg-b'] },
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 22, 22, '10.0.0.0/8'),
+          rule('r2', 'sg-b', 'tcp', 22, 22, '0.0.0.0/0'),
+        ],
+      },
+      ['eni-2:r2'],
+    ],
+    [
+      'protocol number 6',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', '6', 0, 100, '0.0.0.0/0')] },
+      ['eni-1:r1'],
+    ],
+    [
+      'protocol number 17',
+      {
+        interfaces: ONE_ENI,
+        rules: [rule('r1', 'sg-a', '17', 53, 53, '0.0.0.0/0')],
+        port: 53,
+        protocol: 'udp',
+      },
+      ['eni-1:r1'],
+    ],
+    [
+      '-1 on tcp',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', '-1', -1, -1, '0.0.0.0/0')] },
+      ['eni-1:r1'],
+    ],
+    [
+      '-1 on udp',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', '-1', -1, -1, '::/0')], port: 500, protocol: 'udp' },
+      ['eni-1:r1'],
+    ],
+    [
+      'icmp, icmpv6, GRE and ESP never',
+      {
+        interfaces: ONE_ENI,
+        rules: [
+          rule('r1', 'sg-a', 'icmp', -1, -1, '0.0.0.0/0'),
+          rule('r2', 'sg-a', 'icmpv6', -1, -1, '::/0'),
+          rule('r3', 'sg-a', '47', -1, -1, '0.0.0.0/0'),
+          rule('r4', 'sg-a', '50', -1, -1, '0.0.0.0/0'),
+        ],
+      },
+      [],
+    ],
+    [
+      'P = fromPort',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 22, 80, '0.0.0.0/0')] },
+      ['eni-1:r1'],
+    ],
+    [
+      'P = toPort',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 1, 22, '0.0.0.0/0')] },
+      ['eni-1:r1'],
+    ],
+    [
+      'P outside the range',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 23, 80, '0.0.0.0/0')] },
+      [],
+    ],
+    [
+      'port 0',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 0, 0, '0.0.0.0/0')], port: 0 },
+      ['eni-1:r1'],
+    ],
+    [
+      'port 65535',
+      {
+        interfaces: ONE_ENI,
+        rules: [rule('r1', 'sg-a', 'udp', 65535, 65535, '0.0.0.0/0')],
+        port: 65535,
+        protocol: 'udp',
+      },
+      ['eni-1:r1'],
+    ],
+    [
+      'tcp rule, udp asked',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '0.0.0.0/0')], protocol: 'udp' },
+      [],
+    ],
+    [
+      'union of two groups on the same interface',
+      {
+        interfaces: { 'eni-1': ['sg-a', 'sg-b'] },
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 22, 22, '0.0.0.0/1'),
+          rule('r2', 'sg-b', 'tcp', 0, 1024, '128.0.0.0/1'),
+        ],
+      },
+      ['eni-1:r1', 'eni-1:r2'],
+    ],
+    [
+      'no union across different interfaces',
+      {
+        interfaces: { 'eni-1': ['sg-a'], 'eni-2': ['sg-b'] },
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 22, 22, '0.0.0.0/1'),
+          rule('r2', 'sg-b', 'tcp', 22, 22, '128.0.0.0/1'),
+        ],
+      },
+      [],
+    ],
+    [
+      'union only over rules admitting the port',
+      {
+        interfaces: ONE_ENI,
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 22, 22, '0.0.0.0/1'),
+          rule('r2', 'sg-a', 'tcp', 80, 80, '128.0.0.0/1'),
+        ],
+      },
+      [],
+    ],
+    [
+      'union over tcp and -1 rules',
+      {
+        interfaces: ONE_ENI,
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 22, 22, '0.0.0.0/1'),
+          rule('r2', 'sg-a', '-1', -1, -1, '128.0.0.0/1'),
+        ],
+      },
+      ['eni-1:r1', 'eni-1:r2'],
+    ],
+    [
+      'IPv6 union',
+      {
+        interfaces: ONE_ENI,
+        rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '::/1'), rule('r2', 'sg-a', 'tcp', 22, 22, '8000::/1')],
+      },
+      ['eni-1:r1', 'eni-1:r2'],
+    ],
+    [
+      'a prefix list whose entries cover IPv4',
+      {
+        interfaces: ONE_ENI,
+        rules: [rule('r1', 'sg-a', 'tcp', 22, 22, 'pl-all')],
+        prefixLists: { 'pl-all': ['0.0.0.0/1', '128.0.0.0/1'] },
+      },
+      ['eni-1:r1'],
+    ],
+    [
+      'a prefix list whose entries do not cover',
+      {
+        interfaces: ONE_ENI,
+        rules: [rule('r1', 'sg-a', 'tcp', 22, 22, 'pl-half')],
+        prefixLists: { 'pl-half': ['0.0.0.0/1', '192.168.0.0/16'] },
+      },
+      [],
+    ],
+    [
+      'a prefix list completing a CIDR',
+      {
+        interfaces: ONE_ENI,
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 22, 22, 'pl-half'),
+          rule('r2', 'sg-a', 'tcp', 22, 22, '128.0.0.0/1'),
+        ],
+        prefixLists: { 'pl-half': ['0.0.0.0/1'] },
+      },
+      ['eni-1:r1', 'eni-1:r2'],
+    ],
+    [
+      'an unknown prefix list is not the internet',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 22, 22, 'pl-unknown')] },
+      [],
+    ],
+    [
+      'a group reference is not the internet',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', '-1', -1, -1, 'sg-b')] },
+      [],
+    ],
+    [
+      'a private CIDR is not the internet',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '10.0.0.0/8')] },
+      [],
+    ],
+    [
+      'a single address is not the internet',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '203.0.113.5/32')] },
+      [],
+    ],
+    [
+      'a private /8 in a covering union stays, the broad sources go',
+      {
+        interfaces: { 'eni-1': ['sg-a', 'sg-b'] },
+        rules: [
+          rule('r-0', 'sg-a', 'tcp', 22, 22, '0.0.0.0/5'),
+          rule('r-8', 'sg-a', 'tcp', 22, 22, '8.0.0.0/7'),
+          rule('r-10', 'sg-b', 'tcp', 22, 22, '10.0.0.0/8'),
+          rule('r-11', 'sg-b', 'tcp', 22, 22, '11.0.0.0/8'),
+          rule('r-12', 'sg-a', 'tcp', 22, 22, '12.0.0.0/6'),
+          rule('r-16', 'sg-a', 'tcp', 22, 22, '16.0.0.0/4'),
+          rule('r-32', 'sg-a', 'tcp', 22, 22, '32.0.0.0/3'),
+          rule('r-64', 'sg-a', 'tcp', 22, 22, '64.0.0.0/2'),
+          rule('r-128', 'sg-b', 'tcp', 22, 22, '128.0.0.0/1'),
+          rule('r-office', 'sg-b', 'tcp', 22, 22, '198.51.100.0/24'),
+        ],
+      },
+      ['eni-1:r-0', 'eni-1:r-12', 'eni-1:r-16', 'eni-1:r-32', 'eni-1:r-64', 'eni-1:r-8', 'eni-1:r-128'],
+    ],
+    [
+      'narrow sources covering on their own: the broadest public one goes, the private one stays',
+      {
+        interfaces: ONE_ENI,
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 22, 22, '10.0.0.0/8'),
+          rule('r2', 'sg-a', 'tcp', 22, 22, 'pl-slash8'),
+        ],
+        prefixLists: { 'pl-slash8': ALL_SLASH_8 },
+      },
+      ['eni-1:r2'],
+    ],
+    [
+      'a private IPv6 range broader than /32 stays',
+      {
+        interfaces: ONE_ENI,
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 22, 22, '::/1'),
+          rule('r2', 'sg-a', 'tcp', 22, 22, '8000::/1'),
+          rule('r3', 'sg-a', 'tcp', 22, 22, 'fc00::/7'),
+        ],
+      },
+      ['eni-1:r1', 'eni-1:r2'],
+    ],
+    [
+      'a group reference and a corporate CIDR next to 0.0.0.0/0 stay',
+      {
+        interfaces: ONE_ENI,
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 22, 22, '0.0.0.0/0'),
+          rule('r2', 'sg-a', 'tcp', 22, 22, 'sg-bastion'),
+          rule('r3', 'sg-a', 'tcp', 22, 22, '198.51.100.0/24'),
+        ],
+      },
+      ['eni-1:r1'],
+    ],
+    [
+      'a shared group is reported on every interface',
+      {
+        interfaces: { 'eni-2': ['sg-a'], 'eni-1': ['sg-a', 'sg-a'] },
+        rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '0.0.0.0/0')],
+      },
+      ['eni-1:r1', 'eni-2:r1'],
+    ],
+    [
+      'egress rules are ignored',
+      { interfaces: ONE_ENI, rules: [{ ...rule('r1', 'sg-a', '-1', -1, -1, '0.0.0.0/0'), isEgress: true }] },
+      [],
+    ],
+  ])('%s', (_name, scenario, expected) => {
+    // Act
+    const pairs = exposedPairs(scenario);
+
+    // Assert
+    expect(pairs).toEqual(expected);
+  });
+
+  it('reports the rule, its group, protocol, range and a readable source', () => {
+    // Arrange
+    const scenario: Scenario = {
+      interfaces: ONE_ENI,
+      rules: [rule('r1', 'sg-a', '6', 0, 1024, 'pl-web')],
+      prefixLists: { 'pl-web': ['0.0.0.0/1', '128.0.0.0/1', '::/1', '8000::/1', '10.0.0.0/8'] },
+    };
+
+    // Act
+    const exposures = findPortExposures(inputOf(scenario));
+
+    // Assert
+    expect(exposures).toEqual([
+      {
+        networkInterfaceId: 'eni-1',
+        securityGroupId: 'sg-a',
+        securityGroupRuleId: 'r1',
+        ipProtocol: '6',
+        fromPort: 0,
+        toPort: 1024,
+        source: 'pl-web (0.0.0.0/1, 128.0.0.0/1, ::/1, +2 more)',
+      },
+    ]);
+  });
+
+  it.each([
+    [-1, 'tcp'],
+    [65536, 'tcp'],
+    [22.5, 'tcp'],
+    [22, 'icmp'],
+  ])('refuses port %p protocol %p', (port, protocol) => {
+    // Arrange
+    const input = {
+      ...inputOf({ interfaces: ONE_ENI, rules: [] }),
+      port,
+      protocol: protocol as PortProtocol,
+    };
+
+    // Act
+    const act = () => findPortExposures(input);
+
+    // Assert
+    expect(act).toThrow(RangeError);
+  });
+});
