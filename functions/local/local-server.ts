@@ -7,12 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { findS3BucketsWithPublicAccess, removePublicAccessFromS3Bucket } from '../../openapi/operations';
-import { createBlockBucketPublicAccessHandler } from '../handlers/block-bucket-public-access';
-import { createFindPublicBucketsHandler } from '../handlers/find-public-buckets';
+import { buildOpenApiDocument } from '../../openapi/build-document';
 import { errorBody } from '../shared/errors';
-import { bindOperation, createOperationRouter, MAX_BODY_BYTES, resolveEvent } from '../shared/http-router';
+import { createOperationRouter, MAX_BODY_BYTES, resolveEvent } from '../shared/http-router';
 import type { LocalBackend } from './local-backend';
+import { localBindings } from './local-bindings';
 
 export interface LocalServerOptions {
   backend: LocalBackend;
@@ -114,11 +113,9 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 
 /** Builds the request listener (exported for tests that drive it without a socket). */
 export function createLocalListener(options: LocalServerOptions) {
-  const router = createOperationRouter([
-    bindOperation(findS3BucketsWithPublicAccess, createFindPublicBucketsHandler(options.backend.s3)),
-    bindOperation(removePublicAccessFromS3Bucket, createBlockBucketPublicAccessHandler(options.backend.s3)),
-  ]);
+  const router = createOperationRouter(localBindings(options.backend));
   const deadlineMs = options.deadlineMs ?? 28_000;
+  const documents = new Map<string, string>();
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
@@ -136,6 +133,18 @@ export function createLocalListener(options: LocalServerOptions) {
       );
       res.setHeader('connection', 'close');
       send(res, 400, json, JSON.stringify(payload));
+      return;
+    }
+    if (req.method === 'GET' && new URL(req.url ?? '/', 'http://local').pathname === '/openapi.json') {
+      // The same document as deployed, pointing at this server, for Swagger UI, Postman or curl.
+      const host = req.headers.host ?? '';
+      const base = `http://${/^[A-Za-z0-9.:[\]-]{1,255}$/.test(host) ? host : '127.0.0.1'}`;
+      let document = documents.get(base);
+      if (document === undefined) {
+        document = JSON.stringify(buildOpenApiDocument({ serverUrl: base }), null, 2);
+        documents.set(base, document);
+      }
+      send(res, 200, json, document);
       return;
     }
     const result = await resolveEvent(

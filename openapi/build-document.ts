@@ -1,0 +1,173 @@
+/**
+ * Builds the OpenAPI 3.0 document from the operation registry. The same
+ * builder renders the committed `openapi.json` (placeholder server), the
+ * local server's `/openapi.json` (its own URL) and the deploy-time document
+ * (real API URL plus the OAuth2 authorization-code scheme) that becomes the
+ * Q Business plugin payload and the Amazon Quick action connector file.
+ */
+import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import type { OpenAPIObject, OperationObject, PathItemObject } from 'openapi3-ts/oas30';
+import { type AnyOperation, type OperationScope, operations } from './operations';
+import { errorResponseSchema } from './schemas';
+
+/** Where the committed document points until a real URL is injected. */
+export const PLACEHOLDER_SERVER_URL = 'https://api-id.execute-api.us-east-1.amazonaws.com/prod';
+
+export const API_TITLE = 'AIOps exposure API';
+export const API_VERSION = '1.0.0';
+
+/** Name of the OAuth2 security scheme in `components.securitySchemes`. */
+export const OAUTH_SCHEME = 'oauth2';
+
+export interface OAuthSettings {
+  authorizationUrl: string;
+  tokenUrl: string;
+  /** Full scope names (Cognito form: `<resource-server-id>/read`). */
+  scopes: Record<OperationScope, string>;
+}
+
+export interface DocumentOptions {
+  /** The API's base URL; a trailing slash (API Gateway's URL has one) is removed. */
+  serverUrl?: string;
+  oauth?: OAuthSettings;
+}
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Bad or missing parameter; the message says what to fix.',
+  401: 'Not signed in: send a valid OAuth access token.',
+  403: 'Signed in but not allowed (missing scope).',
+  404: 'The bucket or instance does not exist in this account (in that Region, if one was given).',
+  429: 'Too many requests: the API is throttling; retry after a moment.',
+  500: 'Unexpected failure; no internals are returned.',
+  502: 'AWS refused or failed; the message names the AWS call and error code.',
+};
+
+const SCOPE_DESCRIPTIONS: Record<OperationScope, string> = {
+  read: 'Find public buckets and open ports (read-only).',
+  remediate: 'Block bucket public access and close ports (changes AWS resources).',
+};
+
+function errorStatusesFor(operation: AnyOperation, secured: boolean): number[] {
+  const statuses = new Set<number>([...operation.errorStatuses, 429, 500]);
+  if (secured) {
+    statuses.add(401);
+    statuses.add(403);
+  }
+  return [...statuses].sort((a, b) => a - b);
+}
+
+/** Removes a trailing slash so `servers[0].url + path` never doubles it. */
+export function normaliseServerUrl(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+export function buildOpenApiDocument(options: DocumentOptions = {}): OpenAPIObject {
+  const registry = new OpenAPIRegistry();
+  const errorSchema = errorResponseSchema;
+  const secured = options.oauth !== undefined;
+
+  for (const operation of operations) {
+    const errorResponses = Object.fromEntries(
+      errorStatusesFor(operation, secured).map((status) => [
+        status,
+        {
+          description: ERROR_DESCRIPTIONS[status] ?? 'Error',
+          content: { 'application/json': { schema: errorSchema } },
+        },
+      ]),
+    );
+    const { query, params, body } = operation.request;
+    registry.registerPath({
+      method: operation.method,
+      path: operation.path,
+      operationId: operation.operationId,
+      summary: operation.summary,
+      description: operation.description,
+      tags: [operation.path.startsWith('/s3') ? 'S3' : 'EC2'],
+      request: {
+        ...(query ? { query } : {}),
+        ...(params ? { params } : {}),
+        ...(body
+          ? {
+              body: {
+                description: 'Options for the change, as a JSON object.',
+                required: !body.safeParse({}).success,
+                content: { 'application/json': { schema: body } },
+              },
+            }
+          : {}),
+      },
+      responses: {
+        200: {
+          description: 'Success. `summary` is one paragraph for a person; the other fields are structured.',
+          content: { 'application/json': { schema: operation.response } },
+        },
+        ...errorResponses,
+      },
+      ...(secured && options.oauth
+        ? { security: [{ [OAUTH_SCHEME]: [options.oauth.scopes[operation.scope]] }] }
+        : {}),
+    });
+  }
+
+  if (options.oauth) {
+    registry.registerComponent('securitySchemes', OAUTH_SCHEME, {
+      type: 'oauth2',
+      description: 'Sign in with the API’s Amazon Cognito user pool (OAuth 2.0 authorization code).',
+      flows: {
+        authorizationCode: {
+          authorizationUrl: options.oauth.authorizationUrl,
+          tokenUrl: options.oauth.tokenUrl,
+          scopes: {
+            [options.oauth.scopes.read]: SCOPE_DESCRIPTIONS.read,
+            [options.oauth.scopes.remediate]: SCOPE_DESCRIPTIONS.remediate,
+          },
+        },
+      },
+    });
+  }
+
+  const document = new OpenApiGeneratorV3(registry.definitions).generateDocument({
+    openapi: '3.0.3',
+    info: {
+      title: API_TITLE,
+      version: API_VERSION,
+      description:
+        'Finds and fixes two common AWS exposures in one account, across every enabled Region: S3 buckets that are ' +
+        'publicly accessible (and blocking their public access), and EC2 instances with a port open to the internet ' +
+        '(and closing that port). Reads change nothing; writes support dryRun and return the AWS CLI commands that undo them.',
+    },
+    servers: [{ url: normaliseServerUrl(options.serverUrl ?? PLACEHOLDER_SERVER_URL) }],
+    tags: [
+      { name: 'S3', description: 'Publicly accessible buckets.' },
+      { name: 'EC2', description: 'Ports open to the internet.' },
+    ],
+  });
+  return stripEmptyComponents(document);
+}
+
+function stripEmptyComponents(document: OpenAPIObject): OpenAPIObject {
+  const components = Object.fromEntries(
+    Object.entries(document.components ?? {}).filter(([, value]) => Object.keys(value ?? {}).length > 0),
+  );
+  return { ...document, components };
+}
+
+/** Pretty JSON with a trailing newline, as committed. */
+export function renderOpenApiJson(document: OpenAPIObject): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** All operation objects of a document with their path and method (for tests and checks). */
+export function listOperations(
+  document: OpenAPIObject,
+): Array<{ path: string; method: string; operation: OperationObject }> {
+  const found: Array<{ path: string; method: string; operation: OperationObject }> = [];
+  for (const [path, item] of Object.entries(document.paths ?? {}) as Array<[string, PathItemObject]>) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const) {
+      const operation = item[method];
+      if (operation) found.push({ path, method, operation });
+    }
+  }
+  return found;
+}
