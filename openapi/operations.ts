@@ -35,8 +35,13 @@ export interface OperationDefinition<
   summary: string;
   description: string;
   scope: OperationScope;
-  /** Short name of the Lambda function that serves it (kebab-case). */
+  /** Short name of the Lambda function that serves it: its entry file is `functions/<functionName>.ts`. */
   functionName: string;
+  /**
+   * Every IAM action the function calls, and nothing else (least privilege). The stack grants exactly these;
+   * a test checks them against the AWS calls the handler makes on the sandbox.
+   */
+  iamActions: readonly string[];
   request: { query: Q; params: P; body: B };
   response: R;
   /** Error statuses documented for this operation besides the shared ones. */
@@ -68,6 +73,16 @@ export const findS3BucketsWithPublicAccess = defineOperation({
   ].join(' '),
   scope: 'read',
   functionName: 'find-public-buckets',
+  iamActions: [
+    's3:ListAllMyBuckets',
+    's3:GetBucketLocation',
+    's3:GetAccountPublicAccessBlock',
+    's3:GetBucketPublicAccessBlock',
+    's3:GetBucketAcl',
+    's3:GetBucketPolicyStatus',
+    's3:GetBucketPolicy',
+    's3:GetBucketWebsite',
+  ],
   request: { query: findBucketsQuerySchema, params: undefined, body: undefined },
   response: findBucketsResponseSchema,
   errorStatuses: [400, 502],
@@ -88,6 +103,13 @@ export const removePublicAccessFromS3Bucket = defineOperation({
   ].join(' '),
   scope: 'remediate',
   functionName: 'block-bucket-public-access',
+  iamActions: [
+    's3:ListAllMyBuckets',
+    's3:GetAccountPublicAccessBlock',
+    's3:GetBucketPublicAccessBlock',
+    's3:GetBucketWebsite',
+    's3:PutBucketPublicAccessBlock',
+  ],
   request: { query: undefined, params: bucketPathSchema, body: blockPublicAccessBodySchema },
   response: blockPublicAccessResponseSchema,
   errorStatuses: [400, 404, 502],
@@ -108,6 +130,13 @@ export const findEc2InstancesWithOpenPort = defineOperation({
   ].join(' '),
   scope: 'read',
   functionName: 'find-open-ports',
+  iamActions: [
+    'ec2:DescribeRegions',
+    'ec2:DescribeInstances',
+    'ec2:DescribeSecurityGroupRules',
+    'ec2:DescribeManagedPrefixLists',
+    'ec2:GetManagedPrefixListEntries',
+  ],
   request: { query: findInstancesQuerySchema, params: undefined, body: undefined },
   response: findInstancesResponseSchema,
   errorStatuses: [400, 502],
@@ -128,6 +157,16 @@ export const closeUnwantedPortForEc2Instance = defineOperation({
   ].join(' '),
   scope: 'remediate',
   functionName: 'close-open-port',
+  iamActions: [
+    'ec2:DescribeRegions',
+    'ec2:DescribeInstances',
+    'ec2:DescribeSecurityGroupRules',
+    'ec2:DescribeManagedPrefixLists',
+    'ec2:GetManagedPrefixListEntries',
+    'ec2:DescribeNetworkInterfaces',
+    'ec2:AuthorizeSecurityGroupIngress',
+    'ec2:RevokeSecurityGroupIngress',
+  ],
   request: { query: undefined, params: instancePathSchema, body: closePortBodySchema },
   response: closePortResponseSchema,
   errorStatuses: [400, 404, 502],
