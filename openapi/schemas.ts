@@ -339,10 +339,10 @@ export const errorResponseSchema = z
         description: 'What was wrong and how to fix it.',
         example: 'port must be from 0 to 65535',
       }),
-      details: z
-        .record(z.string(), z.unknown())
-        .optional()
-        .meta({ description: 'Structured details, when any.' }),
+      details: z.looseObject({}).optional().meta({
+        description: 'Structured details, when any (e.g. what a failed write applied and did not).',
+        additionalProperties: true,
+      }),
     }),
   })
   .meta({ id: 'Error' });

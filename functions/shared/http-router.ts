@@ -153,8 +153,8 @@ function bodyRequired(operation: OperationDefinition): boolean {
   return !body.safeParse({}).success;
 }
 
-function allowedMethodsFor(path: string): string[] {
-  return operations
+function allowedMethodsFor(served: readonly OperationDefinition[], path: string): string[] {
+  return served
     .filter((operation) => {
       const pattern = new RegExp(`^${operation.path.replace(/\{\w+\}/g, '[^/]+')}/?$`);
       return pattern.test(path);
@@ -204,7 +204,10 @@ export function createOperationRouter(bindings: readonly OperationBinding[]): Ro
 
   router.notFound(async (_error, reqCtx) => {
     const path = new URL(reqCtx.req.url).pathname;
-    const allowed = allowedMethodsFor(path);
+    const allowed = allowedMethodsFor(
+      bindings.map((binding) => binding.operation),
+      path,
+    );
     if (allowed.length > 0) {
       return jsonResponse(
         405,

@@ -4,6 +4,7 @@ import { type RunningServer, startLocalServer } from '../../functions/local/loca
 import { DEFAULT_SCENARIO } from '../../functions/local/main';
 import type { SandboxAccount } from '../../functions/local/sandbox/sandbox-account';
 import { loadScenarioFile, parseScenario, type ScenarioInput } from '../../functions/local/sandbox/scenario';
+import { contractProblems } from './contract';
 
 export interface TestApi {
   url: string;
@@ -56,6 +57,12 @@ export async function startTestApi(
         parsed = JSON.parse(text);
       } catch {
         parsed = undefined;
+      }
+      // Every reply any test sees must match the OpenAPI document (the contract test).
+      if (path !== '/openapi.json') {
+        const problems = contractProblems(method, path, response.status, parsed);
+        if (problems.length > 0)
+          throw new Error(`Reply breaks the OpenAPI contract:\n${problems.join('\n')}`);
       }
       return { status: response.status, headers: response.headers, body: parsed, text };
     },

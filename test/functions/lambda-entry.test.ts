@@ -1,0 +1,157 @@
+/**
+ * The Lambda entries: an API Gateway proxy event in, the API's JSON out, the
+ * account id taken from the function ARN, and one audit record per write
+ * with the caller's claims from the Cognito authorizer.
+ */
+import {
+  GetBucketWebsiteCommand,
+  GetPublicAccessBlockCommand,
+  ListBucketsCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
+  S3ControlClient,
+} from '@aws-sdk/client-s3-control';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { logger } from '../../functions/shared/logger';
+
+process.env.AWS_REGION = 'eu-west-1';
+
+type Entry = typeof import('../../functions/find-public-buckets');
+
+/** Loads an entry after AWS_REGION is set: entries build their clients at module scope, as in Lambda. */
+function loadEntry(name: 'find-public-buckets' | 'block-bucket-public-access'): Entry {
+  return require(`../../functions/${name}`) as Entry;
+}
+
+const s3Mock = mockClient(S3Client);
+const controlMock = mockClient(S3ControlClient);
+
+function awsError(name: string, status = 404): Error {
+  return Object.assign(new Error(name), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
+}
+
+function event(method: string, path: string, body: string | null = null): APIGatewayProxyEvent {
+  return {
+    httpMethod: method,
+    path,
+    resource: path,
+    headers: { 'content-type': 'application/json' },
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body,
+    isBase64Encoded: false,
+    requestContext: {
+      requestId: 'req-123',
+      authorizer: { claims: { 'cognito:username': 'alice', sub: 'sub-1', client_id: 'client-9' } },
+    } as unknown as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+const context = {
+  awsRequestId: 'aws-req-1',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:444455556666:function:block',
+  getRemainingTimeInMillis: () => 20_000,
+} as unknown as Context;
+
+beforeEach(() => {
+  s3Mock.reset();
+  controlMock.reset();
+  s3Mock.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'data', BucketRegion: 'eu-west-1' }] });
+  s3Mock.on(GetPublicAccessBlockCommand).rejects(awsError('NoSuchPublicAccessBlockConfiguration'));
+  s3Mock.on(GetBucketWebsiteCommand).rejects(awsError('NoSuchWebsiteConfiguration'));
+  s3Mock.on(PutPublicAccessBlockCommand).resolves({});
+  controlMock
+    .on(GetAccountPublicAccessBlockCommand)
+    .rejects(awsError('NoSuchPublicAccessBlockConfiguration'));
+});
+
+describe('block-bucket-public-access Lambda entry', () => {
+  it('blocks through an API Gateway event and writes one audit record with who, what, before and after', async () => {
+    // Arrange
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const { handler } = loadEntry('block-bucket-public-access');
+
+    // Act
+    const result = await handler(event('POST', '/s3/buckets/data/block-public-access', '{}'), context);
+
+    // Assert
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toMatchObject({
+      bucketName: 'data',
+      region: 'eu-west-1',
+      changed: true,
+      before: null,
+    });
+    expect(controlMock.commandCalls(GetAccountPublicAccessBlockCommand)[0]?.args[0].input).toEqual({
+      AccountId: '444455556666',
+    });
+    const audits = info.mock.calls.filter(([message]) => message === 'audit');
+    expect(audits).toHaveLength(1);
+    expect(audits[0]?.[1]).toEqual({
+      audit: expect.objectContaining({
+        operation: 'removePublicAccessFromS3Bucket',
+        target: 'data',
+        region: 'eu-west-1',
+        dryRun: false,
+        outcome: 'changed',
+        before: null,
+        after: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        },
+        requestId: 'req-123',
+        who: { principal: 'alice', username: 'alice', sub: 'sub-1', clientId: 'client-9' },
+      }),
+    });
+    info.mockRestore();
+  });
+
+  it('audits a dry run too, and writes nothing', async () => {
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const { handler } = loadEntry('block-bucket-public-access');
+
+    const result = await handler(
+      event('POST', '/s3/buckets/data/block-public-access', '{"dryRun":true}'),
+      context,
+    );
+
+    expect(result.statusCode).toBe(200);
+    expect(s3Mock.commandCalls(PutPublicAccessBlockCommand)).toHaveLength(0);
+    const audits = info.mock.calls.filter(([message]) => message === 'audit');
+    expect(audits.map(([, payload]) => (payload as { audit: { outcome: string } }).audit.outcome)).toEqual([
+      'would-change',
+    ]);
+    info.mockRestore();
+  });
+
+  it('answers a wrong route inside the function with the API error shape', async () => {
+    const { handler } = loadEntry('block-bucket-public-access');
+
+    const result = await handler(event('GET', '/s3/public-buckets'), context);
+
+    expect(result.statusCode).toBe(404);
+    expect(JSON.parse(result.body)).toEqual({ error: { code: 'NotFound', message: expect.any(String) } });
+  });
+});
+
+describe('find-public-buckets Lambda entry', () => {
+  it('answers GET /s3/public-buckets', async () => {
+    const { handler } = loadEntry('find-public-buckets');
+    s3Mock.on(ListBucketsCommand).resolves({ Buckets: [] });
+
+    const result = await handler(event('GET', '/s3/public-buckets'), context);
+
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toMatchObject({ scannedBuckets: 0, publicCount: 0, complete: true });
+    expect(result.headers?.['content-type']).toContain('application/json');
+  });
+});

@@ -1,0 +1,294 @@
+/**
+ * The generated OpenAPI document: committed copy in sync, Amazon Q Business /
+ * Amazon Quick rules, a real validator's verdict, and the deploy-time rendering.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { OpenAPIObject, ParameterObject, SchemaObject } from 'openapi3-ts/oas30';
+import {
+  buildOpenApiDocument,
+  listOperations,
+  OAUTH_SCHEME,
+  PLACEHOLDER_SERVER_URL,
+  renderOpenApiJson,
+} from '../../openapi/build-document';
+import { COMMITTED_DOCUMENT, optionsFromStackOutputs } from '../../openapi/generate';
+import { operations } from '../../openapi/operations';
+import { startTestApi } from '../support/local-api';
+
+const OAUTH = {
+  authorizationUrl: 'https://aiops-123.auth.us-east-1.amazoncognito.com/oauth2/authorize',
+  tokenUrl: 'https://aiops-123.auth.us-east-1.amazoncognito.com/oauth2/token',
+  scopes: { read: 'aiops-exposure-api/read', remediate: 'aiops-exposure-api/remediate' },
+};
+
+const committed = readFileSync(COMMITTED_DOCUMENT, 'utf8');
+const document = JSON.parse(committed) as OpenAPIObject;
+const deployed = buildOpenApiDocument({
+  serverUrl: 'https://abc123.execute-api.us-east-1.amazonaws.com/prod/',
+  oauth: OAUTH,
+});
+
+function resolveRef(doc: OpenAPIObject, schema: SchemaObject | { $ref: string }): SchemaObject {
+  if ('$ref' in schema) {
+    const name = schema.$ref.replace('#/components/schemas/', '');
+    return doc.components?.schemas?.[name] as SchemaObject;
+  }
+  return schema;
+}
+
+/** Every (name, schema) pair in the request: parameters and body properties. */
+function requestFields(doc: OpenAPIObject) {
+  const fields: Array<{
+    operationId: string;
+    method: string;
+    name: string;
+    where: string;
+    schema: SchemaObject;
+    param?: ParameterObject;
+  }> = [];
+  for (const { method, operation } of listOperations(doc)) {
+    for (const parameter of (operation.parameters ?? []) as ParameterObject[]) {
+      fields.push({
+        operationId: operation.operationId ?? '',
+        method,
+        name: parameter.name,
+        where: parameter.in,
+        schema: parameter.schema as SchemaObject,
+        param: parameter,
+      });
+    }
+    const body = operation.requestBody as { content?: Record<string, { schema: SchemaObject }> } | undefined;
+    const bodySchema = body?.content?.['application/json']?.schema;
+    if (bodySchema) {
+      for (const [name, schema] of Object.entries(resolveRef(doc, bodySchema).properties ?? {})) {
+        fields.push({
+          operationId: operation.operationId ?? '',
+          method,
+          name,
+          where: 'body',
+          schema: schema as SchemaObject,
+        });
+      }
+    }
+  }
+  return fields;
+}
+
+function keysDeep(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) keysDeep(item, found);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [key, inner] of Object.entries(value)) {
+      found.add(key);
+      keysDeep(inner, found);
+    }
+  }
+  return found;
+}
+
+describe('committed openapi/openapi.json', () => {
+  it('equals a fresh build (regenerate with `npm run openapi`)', () => {
+    // Act
+    const fresh = renderOpenApiJson(buildOpenApiDocument());
+
+    // Assert
+    if (fresh !== committed) {
+      throw new Error(
+        'openapi/openapi.json is out of date with the operation registry: run `npm run openapi` and commit it.',
+      );
+    }
+  });
+});
+
+describe.each([
+  ['committed document', document],
+  ['deploy-time document', deployed],
+])('Amazon Q Business / Amazon Quick rules: %s', (_name, doc) => {
+  const entries = listOperations(doc);
+
+  it('is OpenAPI 3.0.x JSON under 1 MB with 1-8 operations and a server', () => {
+    expect(doc.openapi).toMatch(/^3\.0\.\d+$/);
+    expect(Buffer.byteLength(renderOpenApiJson(doc))).toBeLessThan(1024 * 1024);
+    expect(entries.length).toBeGreaterThanOrEqual(1);
+    expect(entries.length).toBeLessThanOrEqual(8);
+    expect(doc.servers?.[0]?.url).toMatch(/^https:\/\/[^ ]+[^/]$/);
+  });
+
+  it('names the operations exactly as api.md does', () => {
+    expect(entries.map((e) => `${e.method.toUpperCase()} ${e.path} ${e.operation.operationId}`)).toEqual([
+      'GET /s3/public-buckets findS3BucketsWithPublicAccess',
+      'POST /s3/buckets/{bucketName}/block-public-access removePublicAccessFromS3Bucket',
+      'GET /ec2/instances-with-open-port findEc2InstancesWithOpenPort',
+      'POST /ec2/instances/{instanceId}/close-port closeUnwantedPortForEc2Instance',
+    ]);
+  });
+
+  it.each(operations.map((o) => [o.operationId, o.method]))(
+    '%s has a summary and a description written for a language model',
+    (operationId, method) => {
+      const { operation } = entries.find((e) => e.operation.operationId === operationId) ?? {};
+      expect(operation?.summary?.length).toBeGreaterThan(10);
+      const description = operation?.description ?? '';
+      expect(description).toMatch(/Use this (to|when)/); // when to use it
+      expect(description).toMatch(/returns/i); // what it returns
+      expect(description).toMatch(/"[^"]+\?"|e\.g\. "[^"]+"/); // an example question or request
+      if (method === 'post') {
+        expect(description).toMatch(/undo/i); // reversible
+        expect(description).toMatch(/dryRun/); // can be previewed
+      } else {
+        expect(description).toMatch(/changes nothing/);
+      }
+    },
+  );
+
+  it('gives every parameter and body field a description and an example', () => {
+    const fields = requestFields(doc);
+    expect(fields.length).toBeGreaterThanOrEqual(8);
+    for (const field of fields) {
+      const label = `${field.operationId} ${field.where} ${field.name}`;
+      expect([label, Boolean(field.param?.description ?? field.schema.description)]).toEqual([label, true]);
+      expect([label, field.schema.example !== undefined]).toEqual([label, true]);
+    }
+  });
+
+  it('labels write inputs for the confirmation form and closes enums', () => {
+    for (const field of requestFields(doc)) {
+      const label = `${field.operationId} ${field.where} ${field.name}`;
+      if (field.method === 'post') {
+        expect([label, typeof field.schema['x-amzn-form-display-name']]).toEqual([label, 'string']);
+      }
+      if (field.name === 'protocol') expect(field.schema.enum).toEqual(['tcp', 'udp']);
+    }
+  });
+
+  it('reads are GET with parameters only; writes are POST with a JSON body', () => {
+    for (const { method, operation } of entries) {
+      if (method === 'get') expect(operation.requestBody).toBeUndefined();
+      else {
+        expect(method).toBe('post');
+        expect(Object.keys((operation.requestBody as { content: object }).content)).toEqual([
+          'application/json',
+        ]);
+      }
+    }
+  });
+
+  it('uses no combinators anywhere, and no arrays in requests', () => {
+    const allKeys = keysDeep(doc);
+    for (const combinator of ['oneOf', 'anyOf', 'allOf', 'not']) expect(allKeys.has(combinator)).toBe(false);
+    for (const field of requestFields(doc)) expect(field.schema.type).not.toBe('array');
+  });
+
+  it('documents full 200 schemas with summary, and 400/404/502 with the error schema', () => {
+    for (const { operation } of entries) {
+      const ok = (operation.responses['200'] as { content: Record<string, { schema: SchemaObject }> })
+        .content['application/json']?.schema as SchemaObject;
+      const schema = resolveRef(doc, ok);
+      expect(schema.required).toContain('summary');
+      expect(Object.keys(schema.properties ?? {}).length).toBeGreaterThan(5);
+      const registry = operations.find((o) => o.operationId === operation.operationId);
+      for (const status of registry?.errorStatuses ?? []) {
+        const error = operation.responses[String(status)] as {
+          content: Record<string, { schema: { $ref: string } }>;
+        };
+        expect(error.content['application/json']?.schema.$ref).toBe('#/components/schemas/Error');
+      }
+    }
+  });
+});
+
+describe('validation by @seriousme/openapi-schema-validator', () => {
+  it.each([
+    ['committed', committed],
+    ['deploy-time', renderOpenApiJson(deployed)],
+  ])('finds no error in the %s document', (_name, text) => {
+    // Arrange
+    const file = join(mkdtempSync(join(tmpdir(), 'openapi-')), 'doc.json');
+    writeFileSync(file, text);
+
+    // Act: the validator is ESM-only, so it runs in its own Node process
+    const output = execFileSync(
+      process.execPath,
+      [resolve(__dirname, '../support/validate-openapi.mjs'), file],
+      {
+        encoding: 'utf8',
+      },
+    );
+
+    // Assert
+    const verdict = JSON.parse(output);
+    expect(verdict.errors).toEqual([]);
+    expect(verdict).toMatchObject({ valid: true, version: '3.0' });
+  });
+
+  it('rejects a broken document (the check can fail)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'openapi-')), 'doc.json');
+    writeFileSync(file, JSON.stringify({ ...document, paths: { '/x': { get: { responses: 'none' } } } }));
+    const output = execFileSync(
+      process.execPath,
+      [resolve(__dirname, '../support/validate-openapi.mjs'), file],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(JSON.parse(output).valid).toBe(false);
+  });
+});
+
+describe('deploy-time rendering', () => {
+  it('points at the real API without a trailing slash', () => {
+    expect(deployed.servers).toEqual([{ url: 'https://abc123.execute-api.us-east-1.amazonaws.com/prod' }]);
+    expect(document.servers).toEqual([{ url: PLACEHOLDER_SERVER_URL }]);
+  });
+
+  it('declares the OAuth2 authorization-code scheme with Cognito URLs and scopes', () => {
+    expect(deployed.components?.securitySchemes?.[OAUTH_SCHEME]).toMatchObject({
+      type: 'oauth2',
+      flows: {
+        authorizationCode: {
+          authorizationUrl: OAUTH.authorizationUrl,
+          tokenUrl: OAUTH.tokenUrl,
+          scopes: { [OAUTH.scopes.read]: expect.any(String), [OAUTH.scopes.remediate]: expect.any(String) },
+        },
+      },
+    });
+    expect(document.components?.securitySchemes).toBeUndefined();
+  });
+
+  it('requires read on GET and remediate on POST', () => {
+    for (const { method, operation } of listOperations(deployed)) {
+      const scope = method === 'get' ? OAUTH.scopes.read : OAUTH.scopes.remediate;
+      expect(operation.security).toEqual([{ [OAUTH_SCHEME]: [scope] }]);
+      expect(operation.responses['401']).toBeDefined();
+    }
+  });
+
+  it('is built from the deployed stack’s outputs, naming a missing one', () => {
+    const outputs = {
+      ApiUrl: 'https://abc123.execute-api.us-east-1.amazonaws.com/prod/',
+      OAuthAuthorizeUrl: OAUTH.authorizationUrl,
+      OAuthTokenUrl: OAUTH.tokenUrl,
+      ScopeRead: OAUTH.scopes.read,
+      ScopeRemediate: OAUTH.scopes.remediate,
+    };
+    expect(buildOpenApiDocument(optionsFromStackOutputs('S', outputs))).toEqual(deployed);
+    const { ScopeRead: _omitted, ...missing } = outputs;
+    expect(() => optionsFromStackOutputs('S', missing)).toThrow(/no output ScopeRead/);
+  });
+});
+
+describe('GET /openapi.json on the local server', () => {
+  it('serves the document with its own URL as the server', async () => {
+    const api = await startTestApi();
+    try {
+      const reply = await api.call('GET', '/openapi.json');
+      expect(reply.status).toBe(200);
+      expect(reply.body.servers).toEqual([{ url: api.url }]);
+      expect(reply.body.paths).toEqual(document.paths);
+    } finally {
+      await api.close();
+    }
+  });
+});
