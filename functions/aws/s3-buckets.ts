@@ -193,9 +193,10 @@ export async function readWebsiteEnabled(s3: S3Client, bucketName: string): Prom
 }
 
 /**
- * Gathers the facts the verdict needs, in at most two rounds of parallel
- * reads: bucket flags, ACL and policy status first; the policy document only
- * when the status says public (to name the statement) or could not be read.
+ * Gathers the facts the verdict needs in rounds of parallel reads, each round
+ * only what the domain says is still needed: ACL and policy status first (a
+ * bucket with neither public is done after two calls), then the bucket's own
+ * flags and the policy document only when they change or explain the answer.
  */
 export async function readBucketFacts(
   s3: S3Client,
@@ -203,19 +204,23 @@ export async function readBucketFacts(
   accountFlags: Fact<PublicAccessBlockFlags | null>,
 ): Promise<BucketFacts> {
   let facts: BucketFacts = { bucketName, accountFlags };
-  const first = readsNeeded(facts);
-  const [bucketFlags, acl, policyStatus] = await Promise.all([
-    first.bucketFlags ? readBucketFlags(s3, bucketName) : undefined,
-    first.acl ? readAcl(s3, bucketName) : undefined,
-    first.policyStatus ? readPolicyStatus(s3, bucketName) : undefined,
-  ]);
-  facts = {
-    ...facts,
-    ...(bucketFlags ? { bucketFlags } : {}),
-    ...(acl ? { acl } : {}),
-    ...(policyStatus ? { policyStatus } : {}),
-  };
-  if (readsNeeded(facts).policy) facts = { ...facts, policy: await readPolicy(s3, bucketName) };
+  for (let round = 0; round < 4; round++) {
+    const needed = readsNeeded(facts);
+    if (!needed.bucketFlags && !needed.acl && !needed.policyStatus && !needed.policy) break;
+    const [bucketFlags, acl, policyStatus, policy] = await Promise.all([
+      needed.bucketFlags ? readBucketFlags(s3, bucketName) : undefined,
+      needed.acl ? readAcl(s3, bucketName) : undefined,
+      needed.policyStatus ? readPolicyStatus(s3, bucketName) : undefined,
+      needed.policy ? readPolicy(s3, bucketName) : undefined,
+    ]);
+    facts = {
+      ...facts,
+      ...(bucketFlags ? { bucketFlags } : {}),
+      ...(acl ? { acl } : {}),
+      ...(policyStatus ? { policyStatus } : {}),
+      ...(policy ? { policy } : {}),
+    };
+  }
   return facts;
 }
 

@@ -275,11 +275,13 @@ export function evaluateBucketExposure(facts: BucketFacts): BucketVerdict {
  *
  * - When the account flags ignore public ACLs AND restrict public policies, no bucket can
  *   be public: nothing per bucket is read (latent grants are then not inspected).
- * - Otherwise the bucket flags, ACL and policy status are read, even when the bucket's own
- *   flags turn out to neutralise everything, so latent exposure is still found.
+ * - Otherwise the grants come first: ACL and policy status. A bucket whose grants are not
+ *   public is private whatever its flags say, so its flags are never read (two calls).
+ * - The bucket's own flags are read only when they change the answer (a grant is public or
+ *   could not be read): then they decide public versus latent.
  * - The policy document is needed only once the status is known to say public (to name the
- *   statements) or to have failed (to decide from the document). Call again after reading
- *   the status: before that, `policy` is false.
+ *   statements) or to have failed (to decide from the document).
+ * Call again after each round of reads until nothing is needed.
  */
 export function readsNeeded(facts: BucketFacts): {
   bucketFlags: boolean;
@@ -293,10 +295,31 @@ export function readsNeeded(facts: BucketFacts): {
   if (accountNeutralisesAll) return { bucketFlags: false, acl: false, policyStatus: false, policy: false };
   const status = facts.policyStatus;
   const statusNeedsDocument = status !== undefined && (!status.ok || status.value?.isPublic === true);
+  const grantsRead = facts.acl !== undefined && status !== undefined;
   return {
-    bucketFlags: facts.bucketFlags === undefined,
+    bucketFlags: facts.bucketFlags === undefined && grantsRead && bucketFlagsMatter(facts),
     acl: facts.acl === undefined,
     policyStatus: status === undefined,
     policy: facts.policy === undefined && statusNeedsDocument,
   };
+}
+
+const NEUTRALISING_FLAGS: PublicAccessBlockFlags = {
+  BlockPublicAcls: false,
+  IgnorePublicAcls: true,
+  BlockPublicPolicy: false,
+  RestrictPublicBuckets: true,
+};
+
+/** True when the bucket's own flags could change the verdict or the latent findings. */
+function bucketFlagsMatter(facts: BucketFacts): boolean {
+  const withoutFlags = evaluateBucketExposure({ ...facts, bucketFlags: { ok: true, value: null } });
+  const neutralised = evaluateBucketExposure({
+    ...facts,
+    bucketFlags: { ok: true, value: NEUTRALISING_FLAGS },
+  });
+  return (
+    withoutFlags.verdict !== neutralised.verdict ||
+    withoutFlags.latentReasons.join('\n') !== neutralised.latentReasons.join('\n')
+  );
 }

@@ -629,9 +629,17 @@ describe('evaluateBucketExposure', () => {
 
 describe('readsNeeded', () => {
   const none = { bucketFlags: false, acl: false, policyStatus: false, policy: false };
-  const perBucket = { bucketFlags: true, acl: true, policyStatus: true, policy: false };
-  const afterFirstRound = (overrides: Partial<BucketFacts>): BucketFacts =>
-    bucket({ policyStatus: undefined, ...overrides });
+  const grantsFirst = { bucketFlags: false, acl: true, policyStatus: true, policy: false };
+  const PUBLIC_ACL = [
+    { granteeType: 'Group', uri: 'http://acs.amazonaws.com/groups/global/AllUsers', permission: 'READ' },
+  ];
+  const grants = (overrides: Partial<BucketFacts>): BucketFacts => ({
+    bucketName: 'b',
+    accountFlags: ok(null),
+    acl: ok([]),
+    policyStatus: ok(null),
+    ...overrides,
+  });
 
   it.each<[string, BucketFacts, ReturnType<typeof readsNeeded>]>([
     [
@@ -639,44 +647,54 @@ describe('readsNeeded', () => {
       { bucketName: 'b', accountFlags: ok(flags('IgnorePublicAcls', 'RestrictPublicBuckets')) },
       none,
     ],
-    ['account has no flags', { bucketName: 'b', accountFlags: ok(null) }, perBucket],
+    ['account has no flags: the grants first', { bucketName: 'b', accountFlags: ok(null) }, grantsFirst],
     [
       'account only ignores ACLs',
       { bucketName: 'b', accountFlags: ok(flags('IgnorePublicAcls')) },
-      perBucket,
+      grantsFirst,
     ],
     [
       'account only restricts policies',
       { bucketName: 'b', accountFlags: ok(flags('RestrictPublicBuckets')) },
-      perBucket,
+      grantsFirst,
+    ],
+    ['account read failed', { bucketName: 'b', accountFlags: failed(ACCOUNT_CALL) }, grantsFirst],
+    ['grants not public: the flags cannot matter', grants({}), none],
+    [
+      'grants not public and the account read failed: still nothing',
+      grants({ accountFlags: failed(ACCOUNT_CALL) }),
+      none,
     ],
     [
-      'account has only the Block* flags',
-      { bucketName: 'b', accountFlags: ok(flags('BlockPublicAcls', 'BlockPublicPolicy')) },
-      perBucket,
-    ],
-    ['account read failed', { bucketName: 'b', accountFlags: failed(ACCOUNT_CALL) }, perBucket],
-    [
-      'bucket flags neutralise everything: ACL and status still read for latent exposure',
-      { bucketName: 'b', accountFlags: ok(null), bucketFlags: ok(ALL_FLAGS) },
-      { ...perBucket, bucketFlags: false },
-    ],
-    ['status says public: the document names the statements', afterFirstRound(publicPolicy), none],
-    [
-      'status says public, document not yet read',
-      afterFirstRound({ policyStatus: ok({ isPublic: true }) }),
-      { ...none, policy: true },
+      'public ACL: the flags decide public or latent',
+      grants({ acl: ok(PUBLIC_ACL) }),
+      { ...none, bucketFlags: true },
     ],
     [
-      'status failed, document not yet read',
-      afterFirstRound({ policyStatus: failed('GetBucketPolicyStatus') }),
-      { ...none, policy: true },
+      'ACL unreadable: the flags may still rule it out',
+      grants({ acl: failed('GetBucketAcl') }),
+      { ...none, bucketFlags: true },
     ],
-    ['status says not public', afterFirstRound({ policyStatus: ok({ isPublic: false }) }), none],
-    ['status says no policy', afterFirstRound({ policyStatus: ok(null) }), none],
+    [
+      'status says public: the document names the statements, and the flags decide',
+      grants({ policyStatus: ok({ isPublic: true }) }),
+      { ...none, policy: true, bucketFlags: true },
+    ],
+    [
+      'status failed: the document decides, and the flags may rule it out',
+      grants({ policyStatus: failed('GetBucketPolicyStatus') }),
+      { ...none, policy: true, bucketFlags: true },
+    ],
+    ['status says not public', grants({ policyStatus: ok({ isPublic: false }) }), none],
+    [
+      'public ACL but ACLs ignored at account level: flags only matter for latent wording',
+      grants({ accountFlags: ok(flags('IgnorePublicAcls')), acl: ok(PUBLIC_ACL) }),
+      { ...none, bucketFlags: true },
+    ],
+    ['flags already read', grants({ acl: ok(PUBLIC_ACL), bucketFlags: ok(ALL_FLAGS) }), none],
     [
       'failed reads are not repeated',
-      bucket({ bucketFlags: failed(BUCKET_FLAGS_CALL), acl: failed('GetBucketAcl') }),
+      grants({ bucketFlags: failed(BUCKET_FLAGS_CALL), acl: failed('GetBucketAcl') }),
       none,
     ],
   ])('%s', (_name, facts, expected) => {
