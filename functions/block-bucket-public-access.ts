@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { removePublicAccessFromS3Bucket } from '../openapi/operations';
 import { createBlockBucketPublicAccessHandler } from './handlers/block-bucket-public-access';
-import { lambdaS3Deps } from './handlers/lambda-deps';
+import { lambdaS3Deps } from './handlers/lambda-s3-deps';
 import { bindOperation, createOperationRouter, resolveEvent } from './shared/http-router';
 
 const router = createOperationRouter([

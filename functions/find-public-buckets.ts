@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { findS3BucketsWithPublicAccess } from '../openapi/operations';
 import { createFindPublicBucketsHandler } from './handlers/find-public-buckets';
-import { lambdaS3Deps } from './handlers/lambda-deps';
+import { lambdaS3Deps } from './handlers/lambda-s3-deps';
 import { bindOperation, createOperationRouter, resolveEvent } from './shared/http-router';
 
 const router = createOperationRouter([

@@ -12,7 +12,9 @@ import {
   DEFAULT_CONCURRENCY,
   defaultClientSettings,
 } from '../aws/client-config';
+import { createEc2Clients } from '../aws/ec2-clients';
 import { createS3Clients } from '../aws/s3-clients';
+import type { Ec2OperationDeps } from '../handlers/ec2-deps';
 import type { S3OperationDeps } from '../handlers/s3-deps';
 import { SandboxAccount } from './sandbox/sandbox-account';
 import type { Scenario } from './sandbox/scenario';
@@ -23,6 +25,7 @@ export interface LocalBackend {
   homeRegion: string;
   sandbox: SandboxAccount | undefined;
   s3: S3OperationDeps;
+  ec2: Ec2OperationDeps;
 }
 
 export interface LocalBackendOptions {
@@ -91,6 +94,12 @@ function buildBackend(
       concurrency: settings.concurrency,
       timeReserveMs: options.timeReserveMs ?? 2_500,
       resolveAccountId,
+    },
+    ec2: {
+      ec2: createEc2Clients(settings),
+      homeRegion,
+      concurrency: settings.concurrency,
+      timeReserveMs: options.timeReserveMs ?? 2_500,
     },
   };
 }

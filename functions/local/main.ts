@@ -28,6 +28,9 @@ export function curlExamples(url: string): string[] {
     `curl -s '${url}/s3/public-buckets'`,
     `curl -s --json '{"dryRun": true}' '${url}/s3/buckets/acme-public-acl/block-public-access'`,
     `curl -s --json '{}' '${url}/s3/buckets/acme-public-acl/block-public-access'`,
+    `curl -s '${url}/ec2/instances-with-open-port?port=22'`,
+    `curl -s --json '{"port": 22, "dryRun": true}' '${url}/ec2/instances/i-0b8bfaa60ede5b648/close-port'`,
+    `curl -s --json '{"port": 22}' '${url}/ec2/instances/i-0b8bfaa60ede5b648/close-port'`,
   ];
 }
 

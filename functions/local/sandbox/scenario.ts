@@ -56,6 +56,7 @@ const sgRule = z.strictObject({
 const securityGroup = z.strictObject({
   groupId: z.string(),
   groupName: z.string().optional(),
+  note: z.string().optional(),
   vpcId: z.string().default('vpc-0sandbox'),
   description: z.string().default('sandbox group'),
   rules: z.array(sgRule).default([]),
@@ -84,6 +85,7 @@ const detachedInterface = networkInterface.extend({ description: z.string().opti
 const prefixList = z.strictObject({
   prefixListId: z.string(),
   name: z.string().default('sandbox-list'),
+  note: z.string().optional(),
   maxEntries: z.number().int().default(10),
   cidrs: z.array(z.string()),
 });

@@ -1,4 +1,8 @@
-/** Dependencies of the S3 operations inside Lambda: built once per container, at module scope. */
+/**
+ * Dependencies of the S3 operations inside Lambda, built once per container at
+ * module scope (clients of the home Region included, so a warm call pays no
+ * construction). A module of its own so S3 bundles never hold the EC2 client.
+ */
 import { defaultClientSettings } from '../aws/client-config';
 import { createS3Clients } from '../aws/s3-clients';
 import { readIntEnv, requireEnv } from '../shared/env';
@@ -7,9 +11,13 @@ import type { S3OperationDeps } from './s3-deps';
 
 export function lambdaS3Deps(): S3OperationDeps {
   const concurrency = readIntEnv('SCAN_CONCURRENCY', 64);
+  const homeRegion = requireEnv('AWS_REGION');
+  const clients = createS3Clients(defaultClientSettings({ concurrency }));
+  clients.s3(homeRegion);
+  clients.s3control(homeRegion);
   return {
-    clients: createS3Clients(defaultClientSettings({ concurrency })),
-    homeRegion: requireEnv('AWS_REGION'),
+    clients,
+    homeRegion,
     concurrency,
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', 2_500),
     resolveAccountId: async (context) => {

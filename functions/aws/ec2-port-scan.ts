@@ -1,0 +1,156 @@
+/**
+ * Finds the instances with a port open to the internet: per Region, the
+ * instances, the ingress rules of the groups they use and the prefix lists
+ * those rules need (a fixed number of paged calls, whatever the instance
+ * count), then the domain's verdict per instance. Regions run concurrently
+ * with bounded concurrency and stop starting when the time budget runs out.
+ */
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import {
+  findPortExposures,
+  type IngressRule,
+  type PortExposure,
+  type PortProtocol,
+  ruleAdmitsPort,
+} from '../domain/port-exposure';
+import { UpstreamError } from '../shared/errors';
+import { mapWithConcurrency } from './concurrency';
+import {
+  describeIngressRules,
+  describeInstances,
+  type Ec2InstanceFacts,
+  readPrefixListEntries,
+} from './ec2-instances';
+
+/** The rules and prefix lists needed to judge a port on the interfaces that use some groups. */
+export interface GroupRuleFacts {
+  rulesByGroup: Map<string, IngressRule[]>;
+  prefixListCidrs: Map<string, string[]>;
+}
+
+export interface PortQuery {
+  port: number;
+  protocol: PortProtocol;
+}
+
+/**
+ * Reads the ingress rules of the groups, then the entries of the prefix lists
+ * referenced by rules that admit the port (the only ones that can matter).
+ */
+export async function readGroupRuleFacts(
+  ec2: EC2Client,
+  groupIds: readonly string[],
+  query: PortQuery,
+): Promise<GroupRuleFacts> {
+  const rulesByGroup = await describeIngressRules(ec2, groupIds);
+  const prefixListIds = new Set<string>();
+  for (const rules of rulesByGroup.values()) {
+    for (const rule of rules) {
+      if (rule.prefixListId && ruleAdmitsPort(rule, query.port, query.protocol)) {
+        prefixListIds.add(rule.prefixListId);
+      }
+    }
+  }
+  const prefixListCidrs = await readPrefixListEntries(ec2, [...prefixListIds]);
+  return { rulesByGroup, prefixListCidrs };
+}
+
+/** Every group id used by any interface of the instances. */
+export function groupIdsOf(instances: readonly Ec2InstanceFacts[]): string[] {
+  return [...new Set(instances.flatMap((i) => i.interfaces.flatMap((eni) => eni.groupIds)))].sort();
+}
+
+/** The exposures of one instance on the facts read. */
+export function exposuresOf(instance: Ec2InstanceFacts, facts: GroupRuleFacts, query: PortQuery) {
+  return findPortExposures({
+    interfaces: instance.interfaces,
+    rulesByGroup: facts.rulesByGroup,
+    prefixListCidrs: facts.prefixListCidrs,
+    port: query.port,
+    protocol: query.protocol,
+  });
+}
+
+export interface ExposedInstance extends Ec2InstanceFacts {
+  region: string;
+  exposures: PortExposure[];
+}
+
+export interface UnknownRegion {
+  region: string;
+  reason: string;
+}
+
+export interface OpenPortScanResult {
+  /** Regions read completely, in the order asked. */
+  scannedRegions: string[];
+  /** Exposed instances, by Region (in the order asked) then instance id. */
+  instances: ExposedInstance[];
+  /** Regions where a read failed: never assume them safe. */
+  unknownRegions: UnknownRegion[];
+  /** Regions never tried because the time budget ran out. */
+  notAttempted: string[];
+}
+
+export interface OpenPortScanOptions extends PortQuery {
+  regions: readonly string[];
+  concurrency: number;
+  /** True when the scan must stop starting new Regions (time budget). */
+  shouldStop: () => boolean;
+}
+
+type RegionOutcome = { kind: 'scanned'; instances: ExposedInstance[] } | { kind: 'unknown'; reason: string };
+
+/** Why a Region could not be read, in a sentence naming the AWS call and error code. */
+export function regionFailureReason(error: UpstreamError): string {
+  const call = error.awsCall.replace(/^ec2:/, '');
+  return `${call} failed with ${error.awsErrorCode}, so instances in this Region could not be checked`;
+}
+
+async function scanRegion(ec2: EC2Client, region: string, query: PortQuery): Promise<ExposedInstance[]> {
+  const instances = await describeInstances(ec2);
+  if (instances.length === 0) return [];
+  const facts = await readGroupRuleFacts(ec2, groupIdsOf(instances), query);
+  return instances
+    .map((instance) => ({ ...instance, region, exposures: exposuresOf(instance, facts, query) }))
+    .filter((instance) => instance.exposures.length > 0)
+    .sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1));
+}
+
+/** Scans the Regions for instances with the port open to the internet. */
+export async function scanRegionsForOpenPort(
+  ec2: (region: string) => EC2Client,
+  options: OpenPortScanOptions,
+): Promise<OpenPortScanResult> {
+  const query = { port: options.port, protocol: options.protocol };
+  const outcomes = await mapWithConcurrency(
+    options.regions,
+    options.concurrency,
+    async (region): Promise<RegionOutcome> => {
+      try {
+        return { kind: 'scanned', instances: await scanRegion(ec2(region), region, query) };
+      } catch (error) {
+        // Adapters throw every AWS failure as an UpstreamError; anything else is a bug and must surface.
+        if (!(error instanceof UpstreamError)) throw error;
+        return { kind: 'unknown', reason: regionFailureReason(error) };
+      }
+    },
+    options.shouldStop,
+  );
+  const result: OpenPortScanResult = {
+    scannedRegions: [],
+    instances: [],
+    unknownRegions: [],
+    notAttempted: [],
+  };
+  outcomes.forEach((outcome, index) => {
+    const region = options.regions[index] as string;
+    if (outcome === undefined) result.notAttempted.push(region);
+    else if (outcome.kind === 'unknown') result.unknownRegions.push({ region, reason: outcome.reason });
+    else {
+      result.scannedRegions.push(region);
+      result.instances.push(...outcome.instances);
+    }
+  });
+  return result;
+}

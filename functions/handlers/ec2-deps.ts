@@ -1,0 +1,13 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+
+/** What the EC2 operations need from the outside world; Lambda and the local server each build one. */
+export interface Ec2OperationDeps {
+  /** One EC2 client per Region. */
+  ec2: (region: string) => EC2Client;
+  /** Region for account-wide calls (DescribeRegions). */
+  homeRegion: string;
+  /** Regions scanned at once. */
+  concurrency: number;
+  /** Milliseconds kept in reserve before the platform's deadline to shape and send the answer. */
+  timeReserveMs: number;
+}

@@ -1,0 +1,16 @@
+/**
+ * Dependencies of the EC2 operations inside Lambda, built once per container at
+ * module scope. A module of its own so EC2 bundles never hold the S3 clients.
+ */
+import { defaultClientSettings } from '../aws/client-config';
+import { createEc2Clients } from '../aws/ec2-clients';
+import { readIntEnv, requireEnv } from '../shared/env';
+import type { Ec2OperationDeps } from './ec2-deps';
+
+export function lambdaEc2Deps(): Ec2OperationDeps {
+  const concurrency = readIntEnv('SCAN_CONCURRENCY', 64);
+  const homeRegion = requireEnv('AWS_REGION');
+  const ec2 = createEc2Clients(defaultClientSettings({ concurrency }));
+  ec2(homeRegion);
+  return { ec2, homeRegion, concurrency, timeReserveMs: readIntEnv('TIME_RESERVE_MS', 2_500) };
+}

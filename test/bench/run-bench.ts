@@ -1,0 +1,243 @@
+/**
+ * `npm run bench`: our scans against the public sample's algorithm on the same
+ * sandbox with an injected latency per AWS call, plus each function's bundle
+ * size and load time against an SDK-clients-only floor. Every scenario runs in
+ * its own Node process so its peak memory is its own.
+ *
+ *   npm run bench -- [--latency 40] [--concurrency 64] [--quick]
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildSync } from 'esbuild';
+import { operations } from '../../openapi/operations';
+import type { WorkerResult, WorkerTask } from './bench-worker';
+
+const ROOT = resolve(__dirname, '../..');
+const OUT = resolve(ROOT, '.tmp/bench');
+
+const { values } = parseArgs({
+  options: {
+    latency: { type: 'string', default: '40' },
+    concurrency: { type: 'string', default: '64' },
+    quick: { type: 'boolean', default: false },
+    'load-runs': { type: 'string', default: '15' },
+  },
+});
+const latencyMs = Number(values.latency);
+const concurrency = Number(values.concurrency);
+const loadRuns = Number(values['load-runs']);
+if (!Number.isFinite(latencyMs) || latencyMs < 0)
+  throw new Error('--latency must be a number of milliseconds');
+if (!Number.isInteger(concurrency) || concurrency < 1)
+  throw new Error('--concurrency must be a positive whole number');
+
+const ENV = {
+  ...process.env,
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+function bundle(entry: string, outfile: string, minify: boolean): void {
+  buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify,
+    sourcemap: minify,
+    outfile,
+    logLevel: 'error',
+  });
+}
+
+function runWorker(task: WorkerTask): Promise<WorkerResult> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [resolve(OUT, 'bench-worker.js'), JSON.stringify(task)], {
+      env: ENV,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`${task.kind} ${task.size} failed:\n${stderr}`));
+      else resolveRun(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as WorkerResult);
+    });
+  });
+}
+
+/** Calls that must happen one after another, and the rest, which run `width` at a time. */
+function lowerBoundMs(result: WorkerResult): number {
+  const calls = result.callsByCommand;
+  if (result.task.kind.startsWith('s3')) {
+    const sequential = (calls.ListBuckets ?? 0) + (calls.GetCallerIdentity ?? 0);
+    const parallel = result.calls - sequential;
+    // Each bucket in flight sends its first two reads (ACL, policy status) at once.
+    return latencyMs * (sequential + Math.ceil(parallel / (concurrency * 2)));
+  }
+  const regions = 17;
+  const sequential =
+    1 + Math.ceil(((calls.DescribeInstances ?? 0) + (calls.DescribeSecurityGroupRules ?? 0)) / regions / 2);
+  const parallel =
+    result.calls - 1 - (calls.DescribeInstances ?? 0) - (calls.DescribeSecurityGroupRules ?? 0);
+  return latencyMs * (sequential + Math.ceil(Math.max(0, parallel) / Math.min(concurrency, regions)));
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+function median(numbers: number[]): number {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function loadTimeMs(bundlePath: string): number {
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundlePath)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
+  const samples: number[] = [];
+  for (let i = 0; i < loadRuns; i++) {
+    const out = execFileSync(process.execPath, ['-e', script], {
+      env: { ...ENV, AWS_REGION: 'us-east-1', POWERTOOLS_SERVICE_NAME: 'bench' },
+      encoding: 'utf8',
+    });
+    samples.push(Number(out));
+  }
+  return median(samples);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  bundle(resolve(__dirname, 'bench-worker.ts'), resolve(OUT, 'bench-worker.js'), false);
+  const started = Date.now();
+  const small = values.quick ? 200 : 1000;
+  const large = values.quick ? 2000 : 10_000;
+  const task = (kind: WorkerTask['kind'], size: number, extra: Partial<WorkerTask> = {}): WorkerTask => ({
+    kind,
+    size,
+    latencyMs,
+    concurrency,
+    ...extra,
+  });
+
+  process.stdout.write(
+    `Benchmark: ${latencyMs} ms per AWS call, concurrency ${concurrency}, node ${process.version}\n`,
+  );
+  process.stdout.write('Running the reference algorithms (sequential; the slow part) alongside ours...\n');
+  // The references are sequential and mostly wait on timers: they run in parallel with each other.
+  const references = Promise.all([
+    runWorker(task('s3-reference', small)),
+    runWorker(task('ec2-reference', small)),
+  ]);
+  const ours: WorkerResult[] = [];
+  for (const t of [
+    task('s3-ours', small),
+    task('s3-ours', large),
+    task('s3-ours', large, { accountFlagsOn: true }),
+    task('ec2-ours', small),
+    task('ec2-ours', large),
+  ]) {
+    ours.push(await runWorker(t));
+  }
+  const [s3Reference, ec2Reference] = await references;
+
+  const rows: string[][] = [
+    [
+      'scenario',
+      'ours',
+      'reference',
+      'speed-up',
+      'lower bound',
+      'ours / bound',
+      'AWS calls ours / ref',
+      'peak RSS',
+    ],
+  ];
+  for (const result of ours) {
+    const isS3 = result.task.kind.startsWith('s3');
+    const reference = isS3 ? s3Reference : ec2Reference;
+    const unit = isS3 ? 'buckets' : 'instances / 17 Regions';
+    const label = `${result.task.size.toLocaleString('en-US')} ${unit}${result.task.accountFlagsOn ? ' (account BPA on)' : ''}`;
+    let refMs = reference.wallMs;
+    let refCalls = reference.calls;
+    let refNote = '';
+    if (result.task.size !== reference.task.size || result.task.accountFlagsOn) {
+      // Extrapolated: the reference is sequential, so its time is its calls times the latency.
+      refCalls = Math.round((reference.calls * result.task.size) / reference.task.size);
+      refMs = refCalls * latencyMs;
+      refNote = ' (extrapolated)';
+    }
+    const bound = lowerBoundMs(result);
+    rows.push([
+      label,
+      seconds(result.wallMs) + (result.complete ? '' : ' (incomplete)'),
+      seconds(refMs) + refNote,
+      `${(refMs / result.wallMs).toFixed(0)}x`,
+      seconds(bound),
+      `${(result.wallMs / bound).toFixed(2)}x`,
+      `${result.calls.toLocaleString('en-US')} / ${refCalls.toLocaleString('en-US')}`,
+      `${result.peakRssMb.toFixed(0)} MB`,
+    ]);
+  }
+
+  const coldRows: string[][] = [
+    ['function', 'bundle', 'load (median)', 'floor bundle', 'floor load', 'ratio'],
+  ];
+  const floors: Record<string, { size: number; load: number }> = {};
+  for (const [name, source] of [
+    [
+      's3',
+      "const {S3Client}=require('@aws-sdk/client-s3');const {S3ControlClient}=require('@aws-sdk/client-s3-control');new S3Client({region:process.env.AWS_REGION});new S3ControlClient({region:process.env.AWS_REGION});",
+    ],
+    [
+      'ec2',
+      "const {EC2Client}=require('@aws-sdk/client-ec2');new EC2Client({region:process.env.AWS_REGION});",
+    ],
+  ] as const) {
+    const entry = resolve(OUT, `floor-${name}.js`);
+    writeFileSync(entry, source);
+    const outfile = resolve(OUT, `floor-${name}.bundle.js`);
+    bundle(entry, outfile, true);
+    floors[name] = { size: statSync(outfile).size, load: loadTimeMs(outfile) };
+  }
+  for (const operation of operations) {
+    const outfile = resolve(OUT, `${operation.functionName}.js`);
+    bundle(resolve(ROOT, `functions/${operation.functionName}.ts`), outfile, true);
+    const floor = floors[operation.path.startsWith('/s3') ? 's3' : 'ec2'] as { size: number; load: number };
+    const load = loadTimeMs(outfile);
+    coldRows.push([
+      operation.functionName,
+      `${(statSync(outfile).size / 1024).toFixed(0)} KB`,
+      `${load.toFixed(0)} ms`,
+      `${(floor.size / 1024).toFixed(0)} KB`,
+      `${floor.load.toFixed(0)} ms`,
+      `${(load / floor.load).toFixed(2)}x`,
+    ]);
+  }
+
+  const table = (data: string[][]) => {
+    const widths = (data[0] ?? []).map((_, i) => Math.max(...data.map((row) => (row[i] ?? '').length)));
+    return data
+      .map((row, r) => {
+        const line = `| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+        return r === 0 ? `${line}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|` : line;
+      })
+      .join('\n');
+  };
+  process.stdout.write(`\nScans (${latencyMs} ms per AWS call)\n\n${table(rows)}\n`);
+  process.stdout.write(
+    `\nCold start (require + client construction, median of ${loadRuns} fresh processes)\n\n${table(coldRows)}\n`,
+  );
+  process.stdout.write(`\nBench finished in ${seconds(Date.now() - started)}.\n`);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

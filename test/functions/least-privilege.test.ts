@@ -1,0 +1,85 @@
+/**
+ * Least privilege: the IAM actions the registry grants each function (and the
+ * stack deploys) are exactly the AWS calls its handler makes. Every call seen
+ * on the sandbox must be granted; every grant must be used by some call.
+ */
+
+import type { RecordedCall } from '../../functions/local/sandbox/sandbox-account';
+import { operations } from '../../openapi/operations';
+import { startTestApi, type TestApi } from '../support/local-api';
+
+/** The IAM action AWS checks for an SDK command. */
+function iamActionFor(call: RecordedCall): string | undefined {
+  if (call.service === 'sts') return undefined; // local only: Lambda reads the account id from its ARN
+  if (call.service === 's3control') return `s3:Get${call.command.replace(/^Get/, 'Account')}`;
+  if (call.service === 'ec2') return `ec2:${call.command}`;
+  const s3: Record<string, string> = {
+    ListBuckets: 's3:ListAllMyBuckets',
+    GetPublicAccessBlock: 's3:GetBucketPublicAccessBlock',
+    PutPublicAccessBlock: 's3:PutBucketPublicAccessBlock',
+  };
+  return s3[call.command] ?? `s3:${call.command}`;
+}
+
+/** Requests that together exercise every path of an operation on the default scenario. */
+const EXERCISES: Record<string, Array<[string, string, unknown?]>> = {
+  findS3BucketsWithPublicAccess: [['GET', '/s3/public-buckets']],
+  removePublicAccessFromS3Bucket: [
+    ['POST', '/s3/buckets/acme-public-website/block-public-access', { dryRun: true }],
+    ['POST', '/s3/buckets/acme-public-website/block-public-access', {}],
+  ],
+  findEc2InstancesWithOpenPort: [
+    ['GET', '/ec2/instances-with-open-port?port=22'],
+    ['GET', '/ec2/instances-with-open-port?port=3389'],
+  ],
+  closeUnwantedPortForEc2Instance: [
+    ['POST', '/ec2/instances/i-0b8bfaa60ede5b648/close-port', { port: 22, dryRun: true }],
+    ['POST', '/ec2/instances/i-0b8bfaa60ede5b648/close-port', { port: 22 }],
+    [
+      'POST',
+      '/ec2/instances/i-02215625a3ddfda8a/close-port',
+      { port: 22, region: 'eu-west-1', dryRun: true },
+    ],
+  ],
+};
+
+/** Granted for paths the default scenario does not take, each with the reason. */
+const RARELY_USED: Record<string, string> = {
+  's3:GetBucketLocation': 'only when ListBuckets omits BucketRegion',
+};
+
+describe.each(operations.map((operation) => [operation.operationId, operation] as const))(
+  '%s',
+  (_id, operation) => {
+    let api: TestApi;
+    let calls: RecordedCall[];
+
+    beforeAll(async () => {
+      api = await startTestApi();
+      for (const [method, path, body] of EXERCISES[operation.operationId] ?? []) {
+        const reply = await api.call(method, path, body);
+        expect(reply.status).toBe(200);
+      }
+      calls = [...api.sandbox.calls];
+    });
+    afterAll(() => api.close());
+
+    it('makes only AWS calls its function is granted', () => {
+      const used = new Set(calls.map(iamActionFor).filter((action) => action !== undefined));
+      expect([...used].filter((action) => !operation.iamActions.includes(action))).toEqual([]);
+    });
+
+    it('is granted nothing it does not call', () => {
+      const used = new Set(calls.map(iamActionFor));
+      const unused = operation.iamActions.filter((action) => !used.has(action) && !(action in RARELY_USED));
+      expect(unused).toEqual([]);
+    });
+
+    it('only the write operations hold write actions', () => {
+      const writes = operation.iamActions.filter((action) =>
+        /:(Put|Authorize|Revoke|Delete|Create)/.test(action),
+      );
+      expect(writes.length > 0).toBe(operation.method === 'post');
+    });
+  },
+);
