@@ -82,12 +82,13 @@ function lowerBoundMs(result: WorkerResult): number {
     // Each bucket in flight sends its first two reads (ACL, policy status) at once.
     return latencyMs * (sequential + Math.ceil(parallel / (concurrency * 2)));
   }
+  // Regions run in parallel; inside one, each paged call waits for the one before it.
   const regions = 17;
-  const sequential =
-    1 + Math.ceil(((calls.DescribeInstances ?? 0) + (calls.DescribeSecurityGroupRules ?? 0)) / regions / 2);
-  const parallel =
-    result.calls - 1 - (calls.DescribeInstances ?? 0) - (calls.DescribeSecurityGroupRules ?? 0);
-  return latencyMs * (sequential + Math.ceil(Math.max(0, parallel) / Math.min(concurrency, regions)));
+  const perRegion =
+    (calls.DescribeInstances ?? 0) +
+    (calls.DescribeSecurityGroupRules ?? 0) +
+    (calls.GetManagedPrefixListEntries ?? 0);
+  return latencyMs * (1 + Math.ceil(perRegion / regions));
 }
 
 function seconds(ms: number): string {
