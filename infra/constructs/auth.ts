@@ -1,0 +1,187 @@
+/**
+ * OAuth for the API: a Cognito user pool without self sign-up, a domain for
+ * the OAuth endpoints, a resource server whose `read` and `remediate` scopes
+ * the API's methods require, a client-credentials client for automation, and
+ * (once the callback URLs are known) an authorization-code client for the
+ * Q Business plugin and Amazon Quick. Optionally federated with IAM Identity
+ * Center over SAML, so chat users sign in to the plugin with the identity
+ * they already use.
+ */
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import type { OperationScope } from '../../openapi/operations';
+
+/** Cognito resource server identifier: full scope names are `<identifier>/<scope>`. */
+export const RESOURCE_SERVER_ID = 'aiops-exposure-api';
+
+/** Name of the SAML identity provider (IAM Identity Center) when the pool is federated. */
+export const SAML_PROVIDER_NAME = 'IdentityCenter';
+
+const SCOPE_DESCRIPTIONS: Record<OperationScope, string> = {
+  read: 'Find public S3 buckets and EC2 ports open to the internet (read-only)',
+  remediate: 'Block S3 bucket public access and close EC2 ports (changes AWS resources)',
+};
+
+export interface ExposureAuthProps {
+  /** Cognito domain prefix for the OAuth endpoints (`<prefix>.auth.<region>.amazoncognito.com`). */
+  readonly domainPrefix: string;
+  /** DESTROY (default) or RETAIN: users survive `cdk destroy` only when asked for. */
+  readonly userPoolRemovalPolicy: RemovalPolicy;
+  /** Whether the automation (client-credentials) client may also use `remediate`. */
+  readonly automationCanRemediate: boolean;
+  /** IAM Identity Center SAML metadata URL: when set, users sign in through Identity Center. */
+  readonly samlMetadataUrl?: string;
+}
+
+export class ExposureAuth extends Construct {
+  readonly userPool: cognito.UserPool;
+  readonly domain: cognito.UserPoolDomain;
+  readonly resourceServer: cognito.UserPoolResourceServer;
+  /** The scope objects, for app clients. */
+  readonly scopes: Record<OperationScope, cognito.OAuthScope>;
+  /** Full scope names (`aiops-exposure-api/read`), for the API methods and the OpenAPI document. */
+  readonly scopeNames: Record<OperationScope, string>;
+  readonly automationClient: cognito.UserPoolClient;
+  /** `https://<prefix>.auth.<region>.amazoncognito.com`. */
+  readonly domainUrl: string;
+  readonly authorizeUrl: string;
+  readonly tokenUrl: string;
+  readonly samlProvider?: cognito.UserPoolIdentityProviderSaml;
+
+  constructor(scope: Construct, id: string, props: ExposureAuthProps) {
+    super(scope, id);
+
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      // Only operators add users (npm run grant); nobody signs up on their own.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      signInCaseSensitive: false,
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      userInvitation: {
+        emailSubject: 'Your sign-in to the AIOps exposure API',
+        emailBody:
+          'You can now sign in to the AIOps exposure API (used by the Amazon Q Business plugin) as {username} ' +
+          'with the temporary password {####}. You will choose a new password and set up an authenticator app.',
+      },
+      removalPolicy: props.userPoolRemovalPolicy,
+      deletionProtection: props.userPoolRemovalPolicy === RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'The Essentials plan is enough here: no self sign-up (operators add users), TOTP MFA required for local ' +
+        'users, and with Identity Center federation sign-in risk is handled there; Plus threat protection is ' +
+        'billed per monthly active user.',
+    });
+
+    this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
+    this.domainUrl = this.domain.baseUrl();
+    this.authorizeUrl = `${this.domainUrl}/oauth2/authorize`;
+    this.tokenUrl = `${this.domainUrl}/oauth2/token`;
+
+    const read = new cognito.ResourceServerScope({
+      scopeName: 'read',
+      scopeDescription: SCOPE_DESCRIPTIONS.read,
+    });
+    const remediate = new cognito.ResourceServerScope({
+      scopeName: 'remediate',
+      scopeDescription: SCOPE_DESCRIPTIONS.remediate,
+    });
+    this.resourceServer = this.userPool.addResourceServer('ResourceServer', {
+      identifier: RESOURCE_SERVER_ID,
+      userPoolResourceServerName: 'AIOps exposure API',
+      scopes: [read, remediate],
+    });
+    this.scopes = {
+      read: cognito.OAuthScope.resourceServer(this.resourceServer, read),
+      remediate: cognito.OAuthScope.resourceServer(this.resourceServer, remediate),
+    };
+    this.scopeNames = { read: `${RESOURCE_SERVER_ID}/read`, remediate: `${RESOURCE_SERVER_ID}/remediate` };
+
+    if (props.samlMetadataUrl) {
+      this.samlProvider = new cognito.UserPoolIdentityProviderSaml(this, 'IdentityCenterSaml', {
+        userPool: this.userPool,
+        name: SAML_PROVIDER_NAME,
+        metadata: cognito.UserPoolIdentityProviderSamlMetadata.url(props.samlMetadataUrl),
+        // Identity Center's SAML application maps the user's email to the attribute named "email".
+        attributeMapping: { email: cognito.ProviderAttribute.other('email') },
+        idpSignout: false,
+      });
+    }
+
+    this.automationClient = this.userPool.addClient('AutomationClient', {
+      userPoolClientName: 'automation',
+      generateSecret: true,
+      oAuth: {
+        flows: { clientCredentials: true },
+        scopes: props.automationCanRemediate ? [this.scopes.read, this.scopes.remediate] : [this.scopes.read],
+      },
+      // Client credentials involve no user, so no identity provider either.
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      accessTokenValidity: Duration.hours(1),
+      preventUserExistenceErrors: true,
+    });
+  }
+
+  /** Where an IdP posts SAML responses (for the Identity Center application's ACS URL). */
+  get samlAcsUrl(): string {
+    return `${this.domainUrl}/saml2/idpresponse`;
+  }
+
+  /** The SAML audience (SP entity id) Identity Center must send. */
+  get samlAudience(): string {
+    return `urn:amazon:cognito:sp:${this.userPool.userPoolId}`;
+  }
+
+  /**
+   * The authorization-code client that people's tools use (the Q Business plugin, Amazon Quick):
+   * `read` and `remediate`, so the API's own methods decide what each call needs.
+   */
+  addInteractiveClient(id: string, callbackUrls: string[]): cognito.UserPoolClient {
+    const client = this.userPool.addClient(id, {
+      userPoolClientName: 'interactive',
+      generateSecret: true,
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [
+          cognito.OAuthScope.OPENID,
+          cognito.OAuthScope.EMAIL,
+          this.scopes.read,
+          this.scopes.remediate,
+        ],
+        callbackUrls,
+      },
+      supportedIdentityProviders: this.samlProvider
+        ? [cognito.UserPoolClientIdentityProvider.custom(this.samlProvider.providerName)]
+        : [cognito.UserPoolClientIdentityProvider.COGNITO],
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(1),
+      preventUserExistenceErrors: true,
+    });
+    if (this.samlProvider) client.node.addDependency(this.samlProvider);
+    return client;
+  }
+}
+
+/** `aws cognito-idp describe-user-pool-client ...` that prints a client's secret. */
+export function clientSecretCommand(userPool: cognito.IUserPool, client: cognito.IUserPoolClient): string {
+  return (
+    `aws cognito-idp describe-user-pool-client --region ${Aws.REGION} --user-pool-id ${userPool.userPoolId} ` +
+    `--client-id ${client.userPoolClientId} --query UserPoolClient.ClientSecret --output text`
+  );
+}

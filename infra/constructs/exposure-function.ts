@@ -1,0 +1,94 @@
+/**
+ * One Lambda function of the API with every default in one place: Node.js 22
+ * on ARM, a minified bundle with source maps built by esbuild from
+ * node_modules (never Docker), its own log group that goes away with the
+ * stack, a timeout just under API Gateway's 29 s and the Powertools settings.
+ */
+import { resolve } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** Repository root: entries live in `functions/`, the lock file next to package.json. */
+export const PROJECT_ROOT = resolve(__dirname, '..', '..');
+
+/** The service name Powertools stamps on every log line and metric. */
+export const POWERTOOLS_SERVICE_NAME = 'aiops-exposure-api';
+
+/** API Gateway gives up on an integration after 29 s; stop first so the caller gets our answer, not a 504. */
+export const FUNCTION_TIMEOUT = Duration.seconds(28);
+
+export interface ExposureFunctionProps {
+  /** Short name: the entry is `functions/<functionName>.ts`. */
+  readonly functionName: string;
+  readonly description: string;
+  /** Powertools log level. */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  readonly logRetention?: logs.RetentionDays;
+  /** Extra environment (SCAN_CONCURRENCY, TIME_RESERVE_MS, ...). */
+  readonly environment?: Record<string, string>;
+}
+
+export class ExposureFunction extends NodejsFunction {
+  /** The explicit log group (removed with the stack). */
+  readonly functionLogGroup: logs.LogGroup;
+  /** The function's own role: no managed policy, only its log group and what the caller adds. */
+  readonly executionRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ExposureFunctionProps) {
+    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An explicit role instead of the default one with AWSLambdaBasicExecutionRole: the function may write
+    // its own log group and nothing else until the operation's grants are added.
+    const executionRole = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${props.functionName} function of the AIOps exposure API.`,
+    });
+    executionRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogGroup',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+
+    super(scope, id, {
+      entry: resolve(PROJECT_ROOT, 'functions', `${props.functionName}.ts`),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: resolve(PROJECT_ROOT, 'package-lock.json'),
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 1024,
+      timeout: FUNCTION_TIMEOUT,
+      role: executionRole,
+      logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME,
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        format: OutputFormat.CJS,
+        // Bundle the pinned SDK v3 clients instead of trusting the runtime's copy.
+        externalModules: [],
+        metafile: false,
+        // Warnings and errors only: the bundle-size summary on every synth is noise.
+        logLevel: LogLevel.WARNING,
+      },
+    });
+    this.functionLogGroup = logGroup;
+    this.executionRole = executionRole;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Turns an operation's `iamActions` (from the registry) into IAM statements
+ * scoped as narrowly as each action allows, and acknowledges, with the reason,
+ * each cdk-nag wildcard finding that scoping leaves. An action this table does
+ * not know fails synth: a new AWS call must come with a decision on its scope.
+ */
+import { Aws, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+interface ResourceScope {
+  /** Short name, used as the statement id. */
+  readonly sid: string;
+  readonly matches: (action: string) => boolean;
+  readonly resources: () => string[];
+  /** The cdk-nag `AwsSolutions-IAM5` finding the resource raises (as cdk-nag renders it) and why it is needed. */
+  readonly wildcard: { readonly finding: string; readonly reason: string };
+}
+
+const SCOPES: readonly ResourceScope[] = [
+  {
+    sid: 'AccountLevelS3',
+    matches: (action) => action === 's3:ListAllMyBuckets' || action === 's3:GetAccountPublicAccessBlock',
+    resources: () => ['*'],
+    wildcard: {
+      finding: 'Resource::*',
+      reason:
+        's3:ListAllMyBuckets and s3:GetAccountPublicAccessBlock have no resource type in IAM: they only accept "*".',
+    },
+  },
+  {
+    sid: 'BucketLevelS3',
+    matches: (action) => /^s3:(Get|Put)Bucket[A-Za-z]+$/.test(action),
+    resources: () => [`arn:${Aws.PARTITION}:s3:::*`],
+    wildcard: {
+      finding: 'Resource::arn:<AWS::Partition>:s3:::*',
+      reason:
+        'The operation checks or fixes any bucket of the account, named by the caller or found by ListBuckets, so ' +
+        'bucket names are unknown at deploy time; the ARN pattern matches buckets only, never objects.',
+    },
+  },
+  {
+    sid: 'Ec2Reads',
+    matches: (action) => /^ec2:(Describe[A-Za-z]+|GetManagedPrefixListEntries)$/.test(action),
+    resources: () => ['*'],
+    wildcard: {
+      finding: 'Resource::*',
+      reason:
+        'EC2 Describe* calls support no resource-level permissions, and GetManagedPrefixListEntries must read ' +
+        'AWS-managed prefix lists that other accounts own; all of them are read-only.',
+    },
+  },
+  {
+    sid: 'SecurityGroupIngressWrites',
+    matches: (action) => /^ec2:(Authorize|Revoke)SecurityGroupIngress$/.test(action),
+    resources: () => [`arn:${Aws.PARTITION}:ec2:*:${Aws.ACCOUNT_ID}:security-group/*`],
+    wildcard: {
+      finding: 'Resource::arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:security-group/*',
+      reason:
+        'The port to close can be on any instance of the account in any enabled Region, so any of its security ' +
+        'groups may need a rule revoked (or re-added for the other ports); limited to security groups of this account.',
+    },
+  },
+];
+
+function scopeOf(action: string): ResourceScope {
+  const scope = SCOPES.find((candidate) => candidate.matches(action));
+  if (!scope) {
+    throw new Error(
+      `No IAM resource scope is defined for ${action}. Add one to infra/constructs/operation-permissions.ts ` +
+        '(as narrow as the action allows) before granting it to a function.',
+    );
+  }
+  return scope;
+}
+
+/**
+ * Grants exactly `actions` to `role`, one statement per resource scope, and acknowledges the cdk-nag
+ * wildcard findings those scopes raise on that role only.
+ */
+export function grantOperationActions(role: iam.Role, actions: readonly string[]): void {
+  const byScope = new Map<ResourceScope, string[]>();
+  for (const action of new Set(actions)) {
+    const scope = scopeOf(action);
+    byScope.set(scope, [...(byScope.get(scope) ?? []), action]);
+  }
+  const reasons = new Map<string, string[]>();
+  for (const [scope, scopedActions] of byScope) {
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: scope.sid,
+        actions: [...scopedActions].sort(),
+        resources: scope.resources(),
+      }),
+    );
+    reasons.set(scope.wildcard.finding, [
+      ...(reasons.get(scope.wildcard.finding) ?? []),
+      scope.wildcard.reason,
+    ]);
+  }
+  for (const [finding, why] of reasons) {
+    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason: why.join(' ') });
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * `npm run grant -- --user NAME | --group NAME [--stack NAME] [--region REGION]`:
+ * gives an IAM Identity Center user or group access to the Q Business
+ * application (a Q Business Pro subscription, which plugins need), replacing
+ * the console clicks. For a user it also creates the matching Cognito user
+ * (same email) that signs in to the plugin, unless the user pool is
+ * federated with Identity Center, where the same identity already works.
+ */
+import { parseArgs } from 'node:util';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import {
+  AdminCreateUserCommand,
+  CognitoIdentityProviderClient,
+  ListIdentityProvidersCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
+  DescribeUserCommand,
+  GetGroupIdCommand,
+  GetUserIdCommand,
+  IdentitystoreClient,
+} from '@aws-sdk/client-identitystore';
+import { CreateSubscriptionCommand, QBusinessClient } from '@aws-sdk/client-qbusiness';
+import { paginateListInstances, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { DEFAULT_STACK_NAME } from '../../openapi/stack-outputs';
+import { EXTRA_OUTPUTS as OUTPUT } from '../constructs/output-keys';
+import { awsErrorName, OperatorError, readStackOutputs, requireOutput, runMain } from './deployed-stack';
+
+/** Q Business Pro: custom plugins are not available to Lite subscribers. */
+export const SUBSCRIPTION_TYPE = 'Q_BUSINESS';
+
+export type Principal = { kind: 'user'; name: string } | { kind: 'group'; name: string };
+
+export interface GrantDeps {
+  readonly stackName: string;
+  readonly cloudFormation: CloudFormationClient;
+  readonly ssoAdmin: SSOAdminClient;
+  readonly identityStore: IdentitystoreClient;
+  readonly qbusiness: QBusinessClient;
+  readonly cognito: CognitoIdentityProviderClient;
+  /** Progress lines for the operator. */
+  readonly log: (line: string) => void;
+}
+
+export interface GrantResult {
+  readonly principalId: string;
+  readonly identityStoreId: string;
+  readonly subscription: 'created' | 'existing';
+  readonly cognitoUser: 'created' | 'existing' | 'federated' | 'not-applicable';
+}
+
+async function identityStoreOf(ssoAdmin: SSOAdminClient, instanceArn: string): Promise<string> {
+  for await (const page of paginateListInstances({ client: ssoAdmin }, {})) {
+    const instance = (page.Instances ?? []).find((candidate) => candidate.InstanceArn === instanceArn);
+    if (instance?.IdentityStoreId) return instance.IdentityStoreId;
+  }
+  throw new OperatorError(
+    `IAM Identity Center instance ${instanceArn} (the application's) was not found from this account and Region. ` +
+      'Run the command in the Region of the stack, with credentials of the account that owns the instance.',
+  );
+}
+
+async function principalId(deps: GrantDeps, identityStoreId: string, principal: Principal): Promise<string> {
+  const attributePath = principal.kind === 'user' ? 'userName' : 'displayName';
+  const alternate = { UniqueAttribute: { AttributePath: attributePath, AttributeValue: principal.name } };
+  try {
+    if (principal.kind === 'user') {
+      const found = await deps.identityStore.send(
+        new GetUserIdCommand({ IdentityStoreId: identityStoreId, AlternateIdentifier: alternate }),
+      );
+      if (found.UserId) return found.UserId;
+    } else {
+      const found = await deps.identityStore.send(
+        new GetGroupIdCommand({ IdentityStoreId: identityStoreId, AlternateIdentifier: alternate }),
+      );
+      if (found.GroupId) return found.GroupId;
+    }
+  } catch (error) {
+    if (awsErrorName(error) !== 'ResourceNotFoundException') throw error;
+  }
+  throw new OperatorError(
+    principal.kind === 'user'
+      ? `No user with user name "${principal.name}" in identity store ${identityStoreId}. Use the user name ` +
+          '(as shown in the IAM Identity Center console), not the display name or email.'
+      : `No group named "${principal.name}" in identity store ${identityStoreId}. Use the group's display name ` +
+          'as shown in the IAM Identity Center console.',
+  );
+}
+
+async function subscribe(
+  deps: GrantDeps,
+  applicationId: string,
+  principal: Principal,
+  id: string,
+): Promise<GrantResult['subscription']> {
+  try {
+    const created = await deps.qbusiness.send(
+      new CreateSubscriptionCommand({
+        applicationId,
+        principal: principal.kind === 'user' ? { user: id } : { group: id },
+        type: SUBSCRIPTION_TYPE,
+      }),
+    );
+    deps.log(
+      `Subscribed ${principal.kind} ${principal.name} to Q Business Pro (${created.subscriptionArn ?? 'created'}).`,
+    );
+    return 'created';
+  } catch (error) {
+    if (awsErrorName(error) !== 'ConflictException') throw error;
+    deps.log(`${principal.kind} ${principal.name} already has a subscription to the application.`);
+    return 'existing';
+  }
+}
+
+async function isFederated(cognito: CognitoIdentityProviderClient, userPoolId: string): Promise<boolean> {
+  const providers = await cognito.send(
+    new ListIdentityProvidersCommand({ UserPoolId: userPoolId, MaxResults: 1 }),
+  );
+  return (providers.Providers ?? []).length > 0;
+}
+
+async function createCognitoUser(
+  deps: GrantDeps,
+  userPoolId: string | undefined,
+  identityStoreId: string,
+  userId: string,
+  name: string,
+): Promise<GrantResult['cognitoUser']> {
+  if (!userPoolId) {
+    deps.log('The stack has no user pool (auth=none): no Cognito user to create.');
+    return 'not-applicable';
+  }
+  if (await isFederated(deps.cognito, userPoolId)) {
+    deps.log(
+      `The user pool is federated with IAM Identity Center: ${name} signs in to the plugin as themselves.`,
+    );
+    return 'federated';
+  }
+  const user = await deps.identityStore.send(
+    new DescribeUserCommand({ IdentityStoreId: identityStoreId, UserId: userId }),
+  );
+  const emails = user.Emails ?? [];
+  const email = (emails.find((candidate) => candidate.Primary) ?? emails[0])?.Value;
+  if (!email) {
+    throw new OperatorError(
+      `User ${name} has no email in IAM Identity Center, so no matching Cognito user can be created. ` +
+        'Add an email to the user, or federate the user pool with Identity Center (see the README).',
+    );
+  }
+  try {
+    await deps.cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: userPoolId,
+        Username: email,
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+        DesiredDeliveryMediums: ['EMAIL'],
+      }),
+    );
+    deps.log(`Created Cognito user ${email}; Cognito emailed a temporary password for the plugin sign-in.`);
+    return 'created';
+  } catch (error) {
+    if (awsErrorName(error) !== 'UsernameExistsException') throw error;
+    deps.log(`Cognito user ${email} already exists.`);
+    return 'existing';
+  }
+}
+
+export async function grantAccess(deps: GrantDeps, principal: Principal): Promise<GrantResult> {
+  const outputs = await readStackOutputs(deps.cloudFormation, deps.stackName);
+  const hint =
+    'it was deployed without Q Business; deploy again with -c identityCenterInstanceArn=arn:aws:sso:::instance/ssoins-...';
+  const applicationId = requireOutput(outputs, OUTPUT.applicationId, deps.stackName, hint);
+  const instanceArn = requireOutput(outputs, OUTPUT.identityCenterInstanceArn, deps.stackName, hint);
+
+  const identityStoreId = await identityStoreOf(deps.ssoAdmin, instanceArn);
+  const id = await principalId(deps, identityStoreId, principal);
+  const subscription = await subscribe(deps, applicationId, principal, id);
+  let cognitoUser: GrantResult['cognitoUser'] = 'not-applicable';
+  if (principal.kind === 'user') {
+    cognitoUser = await createCognitoUser(
+      deps,
+      outputs[OUTPUT.userPoolId],
+      identityStoreId,
+      id,
+      principal.name,
+    );
+  } else {
+    deps.log(
+      'Groups get no Cognito users: federate the user pool with Identity Center, or run grant --user for each member.',
+    );
+  }
+  return { principalId: id, identityStoreId, subscription, cognitoUser };
+}
+
+/** `--user NAME` or `--group NAME`, exactly one. */
+export function parsePrincipal(values: { user?: string | undefined; group?: string | undefined }): Principal {
+  if (values.user && !values.group) return { kind: 'user', name: values.user };
+  if (values.group && !values.user) return { kind: 'group', name: values.group };
+  throw new OperatorError(
+    'Usage: npm run grant -- --user USER_NAME | --group GROUP_NAME [--stack NAME] [--region REGION]',
+  );
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      user: { type: 'string' },
+      group: { type: 'string' },
+      stack: { type: 'string', default: DEFAULT_STACK_NAME },
+      region: { type: 'string' },
+    },
+  });
+  const principal = parsePrincipal(values);
+  const config = values.region ? { region: values.region } : {};
+  await grantAccess(
+    {
+      stackName: values.stack ?? DEFAULT_STACK_NAME,
+      cloudFormation: new CloudFormationClient(config),
+      ssoAdmin: new SSOAdminClient(config),
+      identityStore: new IdentitystoreClient(config),
+      qbusiness: new QBusinessClient(config),
+      cognito: new CognitoIdentityProviderClient(config),
+      log: (line) => process.stdout.write(`${line}\n`),
+    },
+    principal,
+  );
+  return 0;
+}
+
+if (require.main === module) runMain(main);

@@ -1,0 +1,252 @@
+/**
+ * `npm run grant` against mocked AWS clients: finds the principal in the
+ * Identity Center identity store, subscribes it to Q Business Pro, and for a
+ * user creates the matching Cognito user unless the pool is federated.
+ */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  AdminCreateUserCommand,
+  CognitoIdentityProviderClient,
+  ListIdentityProvidersCommand,
+  UsernameExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
+  DescribeUserCommand,
+  GetGroupIdCommand,
+  GetUserIdCommand,
+  IdentitystoreClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-identitystore';
+import { ConflictException, CreateSubscriptionCommand, QBusinessClient } from '@aws-sdk/client-qbusiness';
+import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { mockClient } from 'aws-sdk-client-mock';
+import { OperatorError } from '../../infra/ops/deployed-stack';
+import { type GrantDeps, grantAccess, parsePrincipal } from '../../infra/ops/grant';
+
+const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
+const OUTPUTS: Record<string, string> = {
+  ApiUrl: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod',
+  UserPoolId: 'eu-west-1_AbCdEf',
+  QBusinessApplicationId: 'app-1',
+  IdentityCenterInstanceArn: INSTANCE_ARN,
+};
+
+const cloudFormation = mockClient(CloudFormationClient);
+const ssoAdmin = mockClient(SSOAdminClient);
+const identityStore = mockClient(IdentitystoreClient);
+const qbusiness = mockClient(QBusinessClient);
+const cognito = mockClient(CognitoIdentityProviderClient);
+
+function stackWith(outputs: Record<string, string>): void {
+  cloudFormation.on(DescribeStacksCommand).resolves({
+    Stacks: [
+      {
+        StackName: 'AiopsExposureApi',
+        StackStatus: 'CREATE_COMPLETE',
+        CreationTime: new Date(0),
+        Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+      },
+    ],
+  });
+}
+
+function deps(): GrantDeps & { lines: string[] } {
+  const config = { region: 'eu-west-1' };
+  const lines: string[] = [];
+  return {
+    stackName: 'AiopsExposureApi',
+    cloudFormation: new CloudFormationClient(config),
+    ssoAdmin: new SSOAdminClient(config),
+    identityStore: new IdentitystoreClient(config),
+    qbusiness: new QBusinessClient(config),
+    cognito: new CognitoIdentityProviderClient(config),
+    log: (line) => lines.push(line),
+    lines,
+  };
+}
+
+beforeEach(() => {
+  for (const mock of [cloudFormation, ssoAdmin, identityStore, qbusiness, cognito]) mock.reset();
+  stackWith(OUTPUTS);
+  // Two pages: the application's instance is on the second one.
+  ssoAdmin
+    .on(ListInstancesCommand)
+    .resolvesOnce({
+      Instances: [
+        { InstanceArn: 'arn:aws:sso:::instance/ssoins-other000000000', IdentityStoreId: 'd-other' },
+      ],
+      NextToken: 'page-2',
+    })
+    .resolvesOnce({ Instances: [{ InstanceArn: INSTANCE_ARN, IdentityStoreId: 'd-1234567890' }] });
+  identityStore.on(GetUserIdCommand).resolves({ IdentityStoreId: 'd-1234567890', UserId: 'user-1' });
+  identityStore.on(GetGroupIdCommand).resolves({ IdentityStoreId: 'd-1234567890', GroupId: 'group-1' });
+  identityStore.on(DescribeUserCommand).resolves({
+    IdentityStoreId: 'd-1234567890',
+    UserId: 'user-1',
+    Emails: [
+      { Value: 'alice@old.example.com', Primary: false },
+      { Value: 'alice@example.com', Primary: true },
+    ],
+  });
+  qbusiness
+    .on(CreateSubscriptionCommand)
+    .resolves({ subscriptionArn: 'arn:aws:qbusiness:eu-west-1:1:sub/1' });
+  cognito.on(ListIdentityProvidersCommand).resolves({ Providers: [] });
+  cognito.on(AdminCreateUserCommand).resolves({});
+});
+
+describe('grantAccess', () => {
+  it('subscribes a user to Q Business Pro and creates the matching Cognito user with the same email', async () => {
+    // Act
+    const result = await grantAccess(deps(), { kind: 'user', name: 'alice' });
+
+    // Assert
+    expect(result).toEqual({
+      principalId: 'user-1',
+      identityStoreId: 'd-1234567890',
+      subscription: 'created',
+      cognitoUser: 'created',
+    });
+    expect(identityStore.commandCalls(GetUserIdCommand)[0]?.args[0].input).toEqual({
+      IdentityStoreId: 'd-1234567890',
+      AlternateIdentifier: { UniqueAttribute: { AttributePath: 'userName', AttributeValue: 'alice' } },
+    });
+    expect(qbusiness.commandCalls(CreateSubscriptionCommand)[0]?.args[0].input).toEqual({
+      applicationId: 'app-1',
+      principal: { user: 'user-1' },
+      type: 'Q_BUSINESS',
+    });
+    expect(cognito.commandCalls(AdminCreateUserCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: 'eu-west-1_AbCdEf',
+      Username: 'alice@example.com',
+      UserAttributes: [
+        { Name: 'email', Value: 'alice@example.com' },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+      DesiredDeliveryMediums: ['EMAIL'],
+    });
+  });
+
+  it('subscribes a group by display name and creates no Cognito user', async () => {
+    // Arrange
+    const d = deps();
+
+    // Act
+    const result = await grantAccess(d, { kind: 'group', name: 'SecOps' });
+
+    // Assert
+    expect(result).toMatchObject({
+      principalId: 'group-1',
+      subscription: 'created',
+      cognitoUser: 'not-applicable',
+    });
+    expect(identityStore.commandCalls(GetGroupIdCommand)[0]?.args[0].input.AlternateIdentifier).toEqual({
+      UniqueAttribute: { AttributePath: 'displayName', AttributeValue: 'SecOps' },
+    });
+    expect(qbusiness.commandCalls(CreateSubscriptionCommand)[0]?.args[0].input.principal).toEqual({
+      group: 'group-1',
+    });
+    expect(cognito.calls()).toHaveLength(0);
+    expect(d.lines.join('\n')).toContain('grant --user for each member');
+  });
+
+  it('creates no Cognito user when the pool is federated with Identity Center', async () => {
+    // Arrange
+    cognito.on(ListIdentityProvidersCommand).resolves({
+      Providers: [{ ProviderName: 'IdentityCenter', ProviderType: 'SAML' }],
+    });
+
+    // Act
+    const result = await grantAccess(deps(), { kind: 'user', name: 'alice' });
+
+    // Assert
+    expect(result.cognitoUser).toBe('federated');
+    expect(cognito.commandCalls(AdminCreateUserCommand)).toHaveLength(0);
+  });
+
+  it('is idempotent: an existing subscription and Cognito user are reported, not errors', async () => {
+    // Arrange
+    qbusiness
+      .on(CreateSubscriptionCommand)
+      .rejects(
+        new ConflictException({ message: 'exists', resourceId: 's', resourceType: 't', $metadata: {} }),
+      );
+    cognito
+      .on(AdminCreateUserCommand)
+      .rejects(new UsernameExistsException({ message: 'exists', $metadata: {} }));
+
+    // Act
+    const result = await grantAccess(deps(), { kind: 'user', name: 'alice' });
+
+    // Assert
+    expect(result).toMatchObject({ subscription: 'existing', cognitoUser: 'existing' });
+  });
+
+  it('says when the user is not in the identity store', async () => {
+    // Arrange
+    identityStore
+      .on(GetUserIdCommand)
+      .rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+
+    // Act
+    const run = grantAccess(deps(), { kind: 'user', name: 'mallory' });
+
+    // Assert
+    await expect(run).rejects.toThrow(OperatorError);
+    await expect(run).rejects.toThrow('No user with user name "mallory" in identity store d-1234567890');
+    expect(qbusiness.calls()).toHaveLength(0);
+  });
+
+  it('says when the group is not in the identity store', async () => {
+    identityStore
+      .on(GetGroupIdCommand)
+      .rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+    await expect(grantAccess(deps(), { kind: 'group', name: 'Nobody' })).rejects.toThrow(
+      'No group named "Nobody" in identity store d-1234567890',
+    );
+  });
+
+  it('says how to add Q Business when the stack was deployed without it', async () => {
+    // Arrange
+    stackWith({ ApiUrl: OUTPUTS.ApiUrl ?? '', UserPoolId: 'eu-west-1_AbCdEf' });
+
+    // Act + Assert
+    await expect(grantAccess(deps(), { kind: 'user', name: 'alice' })).rejects.toThrow(
+      /no output QBusinessApplicationId: .*-c identityCenterInstanceArn=/,
+    );
+  });
+
+  it('says which stack is missing', async () => {
+    cloudFormation.on(DescribeStacksCommand).rejects(
+      Object.assign(new Error('Stack with id AiopsExposureApi does not exist'), {
+        name: 'ValidationError',
+      }),
+    );
+    await expect(grantAccess(deps(), { kind: 'user', name: 'alice' })).rejects.toThrow(
+      'Stack AiopsExposureApi was not found in eu-west-1',
+    );
+  });
+
+  it('says when the Identity Center instance is not visible from this account and Region', async () => {
+    ssoAdmin.reset();
+    ssoAdmin.on(ListInstancesCommand).resolves({ Instances: [] });
+    await expect(grantAccess(deps(), { kind: 'user', name: 'alice' })).rejects.toThrow(
+      `IAM Identity Center instance ${INSTANCE_ARN}`,
+    );
+  });
+});
+
+describe('parsePrincipal', () => {
+  it.each([
+    [{ user: 'alice' }, { kind: 'user', name: 'alice' }],
+    [{ group: 'SecOps' }, { kind: 'group', name: 'SecOps' }],
+  ])('reads %j', (values, principal) => {
+    expect(parsePrincipal(values)).toEqual(principal);
+  });
+
+  it.each([[{}], [{ user: 'alice', group: 'SecOps' }]])('prints the usage for %j', (values) => {
+    expect(() => parsePrincipal(values)).toThrow(
+      /Usage: npm run grant -- --user USER_NAME \| --group GROUP_NAME/,
+    );
+  });
+});
