@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { buildOpenApiDocument } from '../../openapi/build-document';
-import { errorBody } from '../shared/errors';
+import { type ErrorCode, errorBody } from '../shared/errors';
 import { createOperationRouter, MAX_BODY_BYTES, resolveEvent } from '../shared/http-router';
 import type { LocalBackend } from './local-backend';
 import { localBindings } from './local-bindings';
@@ -40,18 +40,27 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+class BadTargetError extends Error {}
+
 function toEvent(req: IncomingMessage, body: Buffer, requestId: string): APIGatewayProxyEvent {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  let url: URL;
+  try {
+    // Concatenated, not resolved: a target starting with `//` stays a path instead of naming a host.
+    url = new URL(`http://127.0.0.1${req.url ?? '/'}`);
+  } catch {
+    throw new BadTargetError();
+  }
+  // No prototypes: keys such as `__proto__` or `constructor` are plain (unknown) names.
+  const headers: Record<string, string> = Object.create(null);
+  const multiValueHeaders: Record<string, string[]> = Object.create(null);
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     const values = Array.isArray(value) ? value : [value];
     headers[name] = values.join(', ');
     multiValueHeaders[name] = values;
   }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
+  const query: Record<string, string> = Object.create(null);
+  const multiQuery: Record<string, string[]> = Object.create(null);
   for (const [key, value] of url.searchParams) {
     query[key] = value;
     multiQuery[key] = [...(multiQuery[key] ?? []), value];
@@ -135,7 +144,7 @@ export function createLocalListener(options: LocalServerOptions) {
       send(res, 400, json, JSON.stringify(payload));
       return;
     }
-    if (req.method === 'GET' && new URL(req.url ?? '/', 'http://local').pathname === '/openapi.json') {
+    if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/openapi.json') {
       // The same document as deployed, pointing at this server, for Swagger UI, Postman or curl.
       const host = req.headers.host ?? '';
       const base = `http://${/^[A-Za-z0-9.:[\]-]{1,255}$/.test(host) ? host : '127.0.0.1'}`;
@@ -147,15 +156,63 @@ export function createLocalListener(options: LocalServerOptions) {
       send(res, 200, json, document);
       return;
     }
-    const result = await resolveEvent(
-      router,
-      toEvent(req, body, requestId),
-      toContext(requestId, deadlineMs),
-    );
+    let event: APIGatewayProxyEvent;
+    try {
+      event = toEvent(req, body, requestId);
+    } catch (error) {
+      if (!(error instanceof BadTargetError)) throw error;
+      const payload = errorBody(
+        'ValidationError',
+        'The request target is not a valid URL path; check the path you sent.',
+      );
+      send(res, 400, json, JSON.stringify(payload));
+      return;
+    }
+    const result = await resolveEvent(router, event, toContext(requestId, deadlineMs));
     const headers: Record<string, string> = { 'x-request-id': requestId };
     for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
     send(res, result.statusCode, headers, result.body ?? '');
   };
+}
+
+/**
+ * Requests Node's HTTP parser refuses before any handler runs (an unknown method, a raw
+ * non-ASCII byte in the target, headers over 16 KiB, an Expect header other than
+ * 100-continue) get the API's JSON error too, instead of Node's empty reply.
+ */
+function answerParserRejections(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return;
+    const [status, code, message]: [number, ErrorCode, string] =
+      error.code === 'HPE_INVALID_METHOD'
+        ? [405, 'MethodNotAllowed', 'This HTTP method is not allowed; use GET or POST.']
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? [
+              400,
+              'ValidationError',
+              'The request headers are too large (over 16 KiB); send fewer or smaller headers.',
+            ]
+          : [
+              400,
+              'ValidationError',
+              'The request is not valid HTTP; check the method, the path and the headers.',
+            ];
+    const body = JSON.stringify(errorBody(code, message));
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 405 ? 'Method Not Allowed' : 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  server.on('checkExpectation', (_req, res: ServerResponse) => {
+    const body = JSON.stringify(
+      errorBody('ValidationError', 'Only "Expect: 100-continue" is supported; drop the Expect header.'),
+    );
+    res.writeHead(400, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    });
+    res.end(body);
+  });
 }
 
 /** Starts the server on 127.0.0.1 (port 0 picks a free one). */
@@ -173,6 +230,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
       }
     });
   });
+  answerParserRejections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());

@@ -5,7 +5,7 @@
  * schema, and maps every error (ours, the Router's own 404/405, anything
  * unexpected) to the API's one error body.
  */
-import { Router } from '@aws-lambda-powertools/event-handler/http';
+import { ParameterValidationError, Router } from '@aws-lambda-powertools/event-handler/http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import {
@@ -90,7 +90,8 @@ function parseWith<S extends z.ZodType | undefined>(schema: S, value: unknown, w
 }
 
 function queryObject(url: string): Record<string, string> {
-  const query: Record<string, string> = {};
+  // No prototype: a key such as `__proto__` or `constructor` must be just an unknown field.
+  const query: Record<string, string> = Object.create(null);
   for (const [key, value] of new URL(url).searchParams) {
     if (Object.hasOwn(query, key)) {
       throw new ValidationError(`Query parameter "${key}" was given more than once; give it once.`);
@@ -223,6 +224,14 @@ export function createOperationRouter(bindings: readonly OperationBinding[]): Ro
   });
 
   router.errorHandler(Error, async (error, reqCtx) => {
+    // The Router decodes path parameters itself: a malformed escape (%ZZ) or one that decodes to blank is bad input.
+    if (error instanceof URIError || error instanceof ParameterValidationError) {
+      return errorResponse(
+        400,
+        'ValidationError',
+        'A path parameter is not valid: it must be a bucket name or an instance id, percent-encoded correctly.',
+      );
+    }
     logger.error('Unhandled error', { error, path: new URL(reqCtx.req.url).pathname });
     return errorResponse(
       500,
@@ -244,9 +253,18 @@ export async function resolveEvent(
   event: APIGatewayProxyEvent,
   context: Context,
 ): Promise<APIGatewayProxyResult> {
+  // A path like `//x` reads as a host name to the URL parser: it can match no route.
+  if (!event.path.startsWith('/') || event.path.startsWith('//')) {
+    return toProxyResult(404, errorBody('NotFound', `No route ${event.httpMethod} ${event.path}.`));
+  }
+  // GET and HEAD carry no body in HTTP; ignore one rather than fail on it.
+  const request =
+    (event.httpMethod === 'GET' || event.httpMethod === 'HEAD') && event.body
+      ? { ...event, body: null }
+      : event;
   let result: APIGatewayProxyResult;
   try {
-    result = await router.resolve(event, context);
+    result = await router.resolve(request, context);
   } catch (error) {
     logger.error('Router failed', { error });
     return toProxyResult(500, errorBody('InternalError', 'The request failed unexpectedly; try again.'));
