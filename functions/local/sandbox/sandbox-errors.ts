@@ -52,5 +52,12 @@ const STATUS: Record<string, number> = {
 };
 
 export function sandboxError(code: string, message?: string): SandboxServiceError {
-  return new SandboxServiceError(code, message ?? `${code} (sandbox)`, STATUS[code] ?? 400);
+  // A service error from AWS has no useful stack either; capturing one costs more than answering the call.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new SandboxServiceError(code, message ?? `${code} (sandbox)`, STATUS[code] ?? 400);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
