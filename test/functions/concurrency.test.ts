@@ -235,3 +235,71 @@ describe('S3: a scan racing a block on one of its buckets', () => {
     expect(api.sandbox.scenario.s3.buckets.find((b) => b.name === TARGET)?.publicAccessBlock).toEqual(ALL_ON);
   });
 });
+
+describe('EC2: close-port calls racing on the same security group', () => {
+  /** bastion-a and bastion-b share this group, which opens tcp 20-30 to the internet. */
+  const GROUP = 'sg-0d3cd1f86d1c25584';
+  const BASTION_A = '/ec2/instances/i-022aa3f29c7079ed2/close-port';
+  const BASTION_B = '/ec2/instances/i-0011f9fbb3b5c3513/close-port';
+  let api: TestApi;
+  beforeEach(async () => {
+    api = await startTestApi();
+  });
+  afterEach(() => api.close());
+
+  function internetIngress() {
+    const group = api.sandbox.scenario.ec2['us-east-1']?.securityGroups.find((g) => g.groupId === GROUP);
+    return (group?.rules ?? [])
+      .filter((rule) => !rule.egress && rule.cidrIpv4 === '0.0.0.0/0')
+      .map((rule) => `${rule.ipProtocol} ${rule.fromPort}-${rule.toPort}`)
+      .sort();
+  }
+
+  it.each([
+    ['two instances sharing the group', [BASTION_A, BASTION_B]],
+    ['the same instance twice', [BASTION_A, BASTION_A]],
+    ['five calls on both instances', [BASTION_A, BASTION_B, BASTION_A, BASTION_B, BASTION_A]],
+  ])(
+    '%s at once end with port 22 closed once, the rest of 20-30 open once, and no 5xx',
+    async (_name, paths) => {
+      // Act
+      const replies = await Promise.all(
+        paths.map((path) => api.call('POST', path, { port: 22, region: 'us-east-1' })),
+      );
+
+      // Assert
+      expect(replies.map((reply) => reply.status)).toEqual(paths.map(() => 200));
+      expect(replies.every((reply) => reply.body.stillOpen === false)).toBe(true);
+      expect(internetIngress()).toEqual(['tcp 20-21', 'tcp 23-30']);
+      const after = await api.call('GET', '/ec2/instances-with-open-port?port=22&region=us-east-1');
+      const ids = after.body.instances.map((i: { instanceId: string }) => i.instanceId);
+      expect(ids).not.toContain('i-022aa3f29c7079ed2');
+      expect(ids).not.toContain('i-0011f9fbb3b5c3513');
+    },
+  );
+
+  it('two calls that both planned before either wrote (duplicates and vanished rules treated as done)', async () => {
+    // Arrange: hold every write until both calls have reached their first write
+    const bothPlanned = gate();
+    let authorizes = 0;
+    api.sandbox.beforeCall = async (call) => {
+      if (call.command !== 'AuthorizeSecurityGroupIngress') return;
+      authorizes += 1;
+      if (authorizes >= 2) bothPlanned.open();
+      await bothPlanned.opened;
+    };
+
+    // Act
+    const replies = await Promise.all(
+      [BASTION_A, BASTION_B].map((path) => api.call('POST', path, { port: 22, region: 'us-east-1' })),
+    );
+
+    // Assert
+    expect(authorizes).toBeGreaterThanOrEqual(2);
+    expect(replies.map((reply) => reply.status)).toEqual([200, 200]);
+    expect(internetIngress()).toEqual(['tcp 20-21', 'tcp 23-30']);
+    expect(replies.every((reply) => reply.body.changed === true && reply.body.stillOpen === false)).toBe(
+      true,
+    );
+  });
+});
