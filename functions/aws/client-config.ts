@@ -4,6 +4,7 @@
  * endpoint overrides (LocalStack, moto), and a hook through which the local
  * sandbox (or a test) attaches itself to the client as SDK middleware.
  */
+import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, MiddlewareStack } from '@smithy/types';
 
 /** Services the adapters talk to; each maps to its `AWS_ENDPOINT_URL_<SERVICE>` variable. */
@@ -15,6 +16,9 @@ const ENDPOINT_ENV: Record<AwsService, string> = {
   ec2: 'AWS_ENDPOINT_URL_EC2',
   sts: 'AWS_ENDPOINT_URL_STS',
 };
+
+/** Lowest rate (calls per second, per client) adaptive retries slow down to under throttling. */
+export const MIN_CALLS_PER_SECOND = 10;
 
 /** Default number of AWS calls in flight per scan; sockets and retries are sized from it. */
 export const DEFAULT_CONCURRENCY = 64;
@@ -63,7 +67,12 @@ export function baseClientConfig(settings: AwsClientSettings, service: AwsServic
   return {
     region,
     maxAttempts: settings.maxAttempts,
-    retryMode: 'adaptive',
+    // Adaptive: throttling slows the client down. Its default floor (0.5 calls/s per client) made a 300-bucket
+    // scan under 20 % throttling take 38 s, past API Gateway's 29 s; with a floor of 10 calls/s per Region it
+    // takes 6.5 s and still gives the same answer (npm test's fault tests check the answer).
+    retryStrategy: new AdaptiveRetryStrategy(settings.maxAttempts, {
+      rateLimiter: new DefaultRateLimiter({ minFillRate: MIN_CALLS_PER_SECOND }),
+    }),
     // Resolve each command's middleware stack once per client, not on every call: a scan sends thousands of
     // calls of a handful of commands, and per-call resolution was a seventh of its CPU. Every attachment is
     // added when the client is built, before its first call, as this cache requires.
