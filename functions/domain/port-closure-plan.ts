@@ -17,18 +17,8 @@ import {
   type PortProtocol,
 } from './port-exposure';
 
-/** A rule to authorize, shaped after EC2 `IpPermission` flattened to one source. */
-export interface NewIngressRule {
-  groupId: string;
-  ipProtocol: string;
-  fromPort: number;
-  toPort: number;
-  cidrIpv4?: string;
-  cidrIpv6?: string;
-  prefixListId?: string;
-  referencedGroupId?: string;
-  description?: string;
-}
+/** A rule to authorize, shaped after EC2 `IpPermission` flattened to one source: an ingress rule before it has an id. */
+export type NewIngressRule = Omit<IngressRule, 'securityGroupRuleId' | 'isEgress'>;
 
 /** A group that would hold more inbound rules than allowed after the change. */
 export interface QuotaProblem {
@@ -227,4 +217,30 @@ export function planPortClosure(input: PortClosureInput): PortClosurePlan {
   });
 
   return { revoke, authorize, warnings, quotaProblems, changedGroupIds };
+}
+
+/**
+ * The groups' rules as they will be once `plan` is carried out: revoked rule ids gone,
+ * authorized rules added with ids `${idPrefix}${index}` (AWS assigns the real ones).
+ */
+export function rulesAfterPlan(
+  rulesByGroup: ReadonlyMap<string, readonly IngressRule[]>,
+  plan: PortClosurePlan,
+  idPrefix: string,
+): Map<string, IngressRule[]> {
+  const revoked = new Set(plan.revoke.map((rule) => rule.securityGroupRuleId));
+  const after = new Map<string, IngressRule[]>();
+  for (const [groupId, rules] of rulesByGroup) {
+    after.set(
+      groupId,
+      rules.filter((rule) => !revoked.has(rule.securityGroupRuleId)),
+    );
+  }
+  plan.authorize.forEach((rule, index) => {
+    after.set(rule.groupId, [
+      ...(after.get(rule.groupId) ?? []),
+      { ...rule, securityGroupRuleId: `${idPrefix}${index}` },
+    ]);
+  });
+  return after;
 }

@@ -21,7 +21,7 @@ import {
   toRuleChange,
   undoCommands,
 } from '../aws/port-closure';
-import { type PortClosurePlan, planPortClosure } from '../domain/port-closure-plan';
+import { type PortClosurePlan, planPortClosure, rulesAfterPlan } from '../domain/port-closure-plan';
 import { compareText, type IngressRule, type PortExposure } from '../domain/port-exposure';
 import { writeAuditRecord } from '../shared/audit';
 import { ApiError, NotFoundError, UpstreamError, ValidationError } from '../shared/errors';
@@ -96,23 +96,12 @@ async function locateInstance(
   );
 }
 
-/** The groups' rules as they will be once the plan is carried out (added rules get placeholder ids). */
+/** The groups' facts as they will be once the plan is carried out (added rules get placeholder ids). */
 function factsAfterPlan(facts: GroupRuleFacts, plan: PortClosurePlan): GroupRuleFacts {
-  const revoked = new Set(plan.revoke.map((rule) => rule.securityGroupRuleId));
-  const rulesByGroup = new Map<string, IngressRule[]>();
-  for (const [groupId, rules] of facts.rulesByGroup) {
-    rulesByGroup.set(
-      groupId,
-      rules.filter((rule) => !revoked.has(rule.securityGroupRuleId)),
-    );
-  }
-  plan.authorize.forEach((rule, index) => {
-    rulesByGroup.set(rule.groupId, [
-      ...(rulesByGroup.get(rule.groupId) ?? []),
-      { ...rule, securityGroupRuleId: `planned-rule-${index}` },
-    ]);
-  });
-  return { rulesByGroup, prefixListCidrs: facts.prefixListCidrs };
+  return {
+    rulesByGroup: rulesAfterPlan(facts.rulesByGroup, plan, 'planned-rule-'),
+    prefixListCidrs: facts.prefixListCidrs,
+  };
 }
 
 function plural(count: number, one: string, many = `${one}s`): string {

@@ -10,6 +10,7 @@ import {
   type PortClosureInput,
   type PortClosurePlan,
   planPortClosure,
+  rulesAfterPlan,
 } from '../../functions/domain/port-closure-plan';
 import { findPortExposures, type IngressRule, type PortProtocol } from '../../functions/domain/port-exposure';
 
@@ -183,21 +184,7 @@ function internetReaches(input: PortClosureInput, groupIds: readonly string[]): 
 
 /** The groups once the plan has been carried out: revoked ids gone, authorized rules added. */
 function applyPlan(input: PortClosureInput, plan: PortClosurePlan): PortClosureInput {
-  const revoked = new Set(plan.revoke.map((rule) => rule.securityGroupRuleId));
-  const rulesByGroup = new Map<string, IngressRule[]>();
-  for (const [groupId, rules] of input.rulesByGroup) {
-    rulesByGroup.set(
-      groupId,
-      rules.filter((rule) => !revoked.has(rule.securityGroupRuleId)),
-    );
-  }
-  plan.authorize.forEach((rule, index) => {
-    rulesByGroup.set(rule.groupId, [
-      ...(rulesByGroup.get(rule.groupId) ?? []),
-      { ...rule, securityGroupRuleId: `sgr-new-${index}` },
-    ]);
-  });
-  return { ...input, rulesByGroup };
+  return { ...input, rulesByGroup: rulesAfterPlan(input.rulesByGroup, plan, 'sgr-new-') };
 }
 
 function permissionKey(rule: Omit<IngressRule, 'securityGroupRuleId'>): string {
