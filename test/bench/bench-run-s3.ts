@@ -1,0 +1,58 @@
+/**
+ * The S3 scenarios of the benchmark, shaped like the deployed function: only
+ * S3 and S3 Control clients are loaded (the worker requires this module only
+ * for S3 tasks, so the EC2 client never enters the process's memory).
+ */
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import type { MiddlewareStack } from '@smithy/types';
+import { defaultClientSettings } from '../../functions/aws/client-config';
+import { createS3Clients } from '../../functions/aws/s3-clients';
+import { createFindPublicBucketsHandler } from '../../functions/handlers/find-public-buckets';
+import { SandboxAccount } from '../../functions/local/sandbox/sandbox-account';
+import { parseScenario } from '../../functions/local/sandbox/scenario';
+import { bucketScenario } from './bench-scenarios';
+import type { PreparedRun, WorkerTask } from './bench-worker';
+import { BENCH_CONTEXT } from './bench-worker';
+import { referenceFindPublicBuckets } from './reference-s3';
+
+export async function prepare(task: WorkerTask): Promise<PreparedRun> {
+  const sandbox = new SandboxAccount(
+    parseScenario(bucketScenario(task.size, task.latencyMs, task.accountFlagsOn)),
+  );
+  const credentials = { accessKeyId: 'BENCH', secretAccessKey: 'bench' };
+  if (task.kind === 's3-reference') {
+    const s3 = new S3Client({ region: 'us-east-1', credentials, maxAttempts: 1 });
+    sandbox.attachment(s3.middlewareStack as unknown as MiddlewareStack<object, object>, 's3', 'us-east-1');
+    return {
+      sandbox,
+      go: async () => ({ found: (await referenceFindPublicBuckets(s3)).length, complete: true }),
+    };
+  }
+  const clients = createS3Clients(
+    defaultClientSettings({
+      concurrency: task.concurrency,
+      credentials,
+      endpoints: {},
+      attachments: [sandbox.attachment],
+    }),
+  );
+  const handler = createFindPublicBucketsHandler({
+    clients,
+    homeRegion: 'us-east-1',
+    concurrency: task.concurrency,
+    timeReserveMs: 2_500,
+    resolveAccountId: async () => sandbox.scenario.accountId,
+  });
+  // Warm, as a Lambda container would be: SDK modules loaded, the client built.
+  await clients.s3('us-east-1').send(new ListBucketsCommand({ MaxBuckets: 1 }));
+  return {
+    sandbox,
+    go: async () => {
+      const result = await handler(
+        { query: { limit: 1000 }, params: undefined, body: undefined },
+        BENCH_CONTEXT,
+      );
+      return { found: result.publicCount, complete: result.complete };
+    },
+  };
+}
