@@ -77,6 +77,8 @@ export function handleEc2(scenario: Scenario, region: string, command: string, i
       return describeInstances(scenario, data, input);
     case 'DescribeSecurityGroupRules':
       return describeSecurityGroupRules(scenario, data, input);
+    case 'DescribeSecurityGroups':
+      return describeSecurityGroups(data, input);
     case 'DescribeManagedPrefixLists':
       return describeManagedPrefixLists(scenario, data, input);
     case 'GetManagedPrefixListEntries':
@@ -317,6 +319,30 @@ function describeSecurityGroupRules(scenario: Scenario, data: ScenarioEc2Region,
   return {
     SecurityGroupRules: items.map(({ group, rule }) => toSdkRule(scenario, group, rule)),
     ...(NextToken ? { NextToken } : {}),
+  };
+}
+
+/** The older per-group view (one IpPermission per rule); only the benchmark's reference algorithm asks for it. */
+function describeSecurityGroups(data: ScenarioEc2Region, input: Input): Output {
+  const ids = stringList(input.GroupIds) ?? data.securityGroups.map((group) => group.groupId);
+  const groups = ids.map((id) => findGroup(data, id));
+  const permission = (rule: ScenarioSecurityGroup['rules'][number]) => ({
+    IpProtocol: rule.ipProtocol,
+    ...(rule.ipProtocol === '-1' ? {} : { FromPort: rule.fromPort, ToPort: rule.toPort }),
+    IpRanges: rule.cidrIpv4 ? [{ CidrIp: rule.cidrIpv4, Description: rule.description }] : [],
+    Ipv6Ranges: rule.cidrIpv6 ? [{ CidrIpv6: rule.cidrIpv6, Description: rule.description }] : [],
+    PrefixListIds: rule.prefixListId ? [{ PrefixListId: rule.prefixListId }] : [],
+    UserIdGroupPairs: rule.referencedGroupId ? [{ GroupId: rule.referencedGroupId }] : [],
+  });
+  return {
+    SecurityGroups: groups.map((group) => ({
+      GroupId: group.groupId,
+      GroupName: group.groupName ?? group.groupId,
+      VpcId: group.vpcId,
+      Description: group.description,
+      IpPermissions: group.rules.filter((rule) => !rule.egress).map(permission),
+      IpPermissionsEgress: group.rules.filter((rule) => rule.egress).map(permission),
+    })),
   };
 }
 
