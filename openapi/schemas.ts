@@ -22,13 +22,6 @@ function integerFromQuery(value: unknown): unknown {
   return value;
 }
 
-/** Query booleans arrive as text too. */
-function booleanFromQuery(value: unknown): unknown {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  return value;
-}
-
 // Bucket names: today's rules allow [a-z0-9.-], 3-63 chars; buckets created in us-east-1 before
 // March 2018 may also use upper case and underscores, up to 255 chars. Anything else cannot exist.
 const BUCKET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/;
@@ -318,5 +311,3 @@ export const errorResponseSchema = object({
     }),
   }),
 }).meta({ id: 'Error' });
-
-export { booleanFromQuery, integerFromQuery };

@@ -8,12 +8,7 @@
 import { ParameterValidationError, Router } from '@aws-lambda-powertools/event-handler/http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import {
-  type AnyOperation,
-  type OperationDefinition,
-  operations,
-  toRouterPath,
-} from '../../openapi/operations';
+import { type OperationDefinition, operations, toRouterPath } from '../../openapi/operations';
 import { ApiError, type ErrorCode, errorBody, ValidationError } from './errors';
 import type { Caller, InvocationContext } from './invocation';
 import { logger } from './logger';
@@ -163,26 +158,20 @@ function allowedMethodsFor(served: readonly OperationDefinition[], path: string)
     .map((operation) => operation.method.toUpperCase());
 }
 
-export interface OperationRouterOptions {
-  /** Builds the invocation context; Lambda's is derived from its Context. */
-  remainingMs?: (context: Context) => number;
-}
-
 /** A Router serving the given operations, with the API's error shapes everywhere. */
 export function createOperationRouter(bindings: readonly OperationBinding[]): Router {
   const router = new Router({ logger });
 
   for (const binding of bindings) {
     const { operation } = binding;
+    const needsBody = bodyRequired(operation);
     router.route(
       async (reqCtx) => {
         const event = reqCtx.event as APIGatewayProxyEvent;
         const query = parseWith(operation.request.query, queryObject(reqCtx.req.url), 'query string');
         const params = parseWith(operation.request.params, { ...reqCtx.params }, 'path');
         const rawBody =
-          operation.request.body === undefined
-            ? undefined
-            : await readJsonBody(reqCtx.req, bodyRequired(operation));
+          operation.request.body === undefined ? undefined : await readJsonBody(reqCtx.req, needsBody);
         const body = parseWith(operation.request.body, rawBody, 'request body');
         const lambdaContext = reqCtx.context as Context | undefined;
         const invocation: InvocationContext = {
@@ -288,5 +277,3 @@ function defaultErrorFor(status: number, event: APIGatewayProxyEvent) {
 function toProxyResult(statusCode: number, body: unknown): APIGatewayProxyResult {
   return { statusCode, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
 }
-
-export type { AnyOperation };

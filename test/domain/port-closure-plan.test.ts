@@ -3,67 +3,10 @@ import {
   type PortClosureInput,
   type PortClosurePlan,
   planPortClosure,
+  rulesAfterPlan,
 } from '../../functions/domain/port-closure-plan';
-import { findPortExposures, type IngressRule, type PortProtocol } from '../../functions/domain/port-exposure';
-
-/** A rule whose source is written as one string: a CIDR, `pl-...` or `sg-...`. */
-function rule(
-  securityGroupRuleId: string,
-  groupId: string,
-  ipProtocol: string,
-  fromPort: number,
-  toPort: number,
-  source: string,
-  description?: string,
-): IngressRule {
-  const base = {
-    securityGroupRuleId,
-    groupId,
-    ipProtocol,
-    fromPort,
-    toPort,
-    ...(description !== undefined ? { description } : {}),
-  };
-  if (source.startsWith('pl-')) return { ...base, prefixListId: source };
-  if (source.startsWith('sg-')) return { ...base, referencedGroupId: source };
-  if (source.includes(':')) return { ...base, cidrIpv6: source };
-  return { ...base, cidrIpv4: source };
-}
-
-interface Scenario {
-  interfaces?: Record<string, string[]>;
-  rules: IngressRule[];
-  prefixLists?: Record<string, string[]>;
-  port?: number;
-  protocol?: PortProtocol;
-  rulesPerGroupLimit?: number;
-}
-
-function inputOf({
-  interfaces = { 'eni-1': ['sg-a'] },
-  rules,
-  prefixLists = {},
-  port = 22,
-  protocol = 'tcp',
-  rulesPerGroupLimit,
-}: Scenario): PortClosureInput {
-  const rulesByGroup = new Map<string, IngressRule[]>();
-  for (const groupIds of Object.values(interfaces)) {
-    for (const groupId of groupIds) rulesByGroup.set(groupId, []);
-  }
-  for (const r of rules) rulesByGroup.set(r.groupId, [...(rulesByGroup.get(r.groupId) ?? []), r]);
-  return {
-    interfaces: Object.entries(interfaces).map(([networkInterfaceId, groupIds]) => ({
-      networkInterfaceId,
-      groupIds,
-    })),
-    rulesByGroup,
-    prefixListCidrs: new Map(Object.entries(prefixLists)),
-    port,
-    protocol,
-    ...(rulesPerGroupLimit !== undefined ? { rulesPerGroupLimit } : {}),
-  };
-}
+import { findPortExposures, type IngressRule } from '../../functions/domain/port-exposure';
+import { type PortScenario, portInput, rule } from '../support/security-groups';
 
 /** A replacement as `protocol from-to source`, the shape the tables assert on. */
 function brief(r: NewIngressRule): string {
@@ -73,19 +16,7 @@ function brief(r: NewIngressRule): string {
 
 /** What the rules of the groups look like once the plan has been carried out. */
 function applyPlan(input: PortClosureInput, plan: PortClosurePlan): PortClosureInput {
-  const revoked = new Set(plan.revoke.map((r) => r.securityGroupRuleId));
-  const rulesByGroup = new Map<string, IngressRule[]>();
-  for (const [groupId, rules] of input.rulesByGroup) {
-    rulesByGroup.set(
-      groupId,
-      rules.filter((r) => !revoked.has(r.securityGroupRuleId)),
-    );
-  }
-  plan.authorize.forEach((r, index) => {
-    const added = { ...r, securityGroupRuleId: `sgr-added-${index}` };
-    rulesByGroup.set(r.groupId, [...(rulesByGroup.get(r.groupId) ?? []), added]);
-  });
-  return { ...input, rulesByGroup };
+  return { ...input, rulesByGroup: rulesAfterPlan(input.rulesByGroup, plan, 'sgr-added-') };
 }
 
 const MANY_FILLERS = (count: number): IngressRule[] =>
@@ -94,7 +25,7 @@ const MANY_FILLERS = (count: number): IngressRule[] =>
   );
 
 describe('planPortClosure: keeping the other ports', () => {
-  it.each<[string, Scenario, string[]]>([
+  it.each<[string, PortScenario, string[]]>([
     [
       'tcp 0-65535 split at 22',
       { rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0')] },
@@ -226,7 +157,7 @@ describe('planPortClosure: keeping the other ports', () => {
     ],
   ])('%s', (_name, scenario, expected) => {
     // Arrange
-    const input = inputOf(scenario);
+    const input = portInput(scenario);
 
     // Act
     const plan = planPortClosure(input);
@@ -238,7 +169,7 @@ describe('planPortClosure: keeping the other ports', () => {
 
   it('keeps the source and the description of the split rule', () => {
     // Arrange
-    const input = inputOf({ rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0', 'legacy: all tcp')] });
+    const input = portInput({ rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0', 'legacy: all tcp')] });
 
     // Act
     const plan = planPortClosure(input);
@@ -271,7 +202,7 @@ describe('planPortClosure: keeping the other ports', () => {
     ['::/0', 'icmpv6'],
   ])('warns that a -1 rule from %s loses the other protocols', (source, icmp) => {
     // Arrange
-    const input = inputOf({ rules: [rule('sgr-all', 'sg-a', '-1', -1, -1, source)] });
+    const input = portInput({ rules: [rule('sgr-all', 'sg-a', '-1', -1, -1, source)] });
 
     // Act
     const plan = planPortClosure(input);
@@ -286,7 +217,7 @@ describe('planPortClosure: keeping the other ports', () => {
 
   it('does not warn when only a port range is split', () => {
     // Arrange
-    const input = inputOf({ rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0')] });
+    const input = portInput({ rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0')] });
 
     // Act
     const plan = planPortClosure(input);
@@ -297,7 +228,7 @@ describe('planPortClosure: keeping the other ports', () => {
 });
 
 describe('planPortClosure: what is revoked', () => {
-  it.each<[string, Scenario, string[]]>([
+  it.each<[string, PortScenario, string[]]>([
     ['nothing open', { rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '10.0.0.0/8')] }, []],
     [
       'only the internet rule, not the corporate CIDR nor the group reference',
@@ -331,7 +262,7 @@ describe('planPortClosure: what is revoked', () => {
     ],
   ])('%s', (_name, scenario, expected) => {
     // Arrange
-    const input = inputOf(scenario);
+    const input = portInput(scenario);
 
     // Act
     const plan = planPortClosure(input);
@@ -342,38 +273,38 @@ describe('planPortClosure: what is revoked', () => {
 });
 
 describe('planPortClosure: quota', () => {
-  it.each<[string, Scenario, { groupId: string; currentRules: number; rulesAfter: number; limit: number }[]]>(
+  it.each<
+    [string, PortScenario, { groupId: string; currentRules: number; rulesAfter: number; limit: number }[]]
+  >([
     [
-      [
-        'a -1 split that no longer fits',
-        { rules: [rule('r1', 'sg-a', '-1', -1, -1, '0.0.0.0/0'), ...MANY_FILLERS(58)] },
-        [{ groupId: 'sg-a', currentRules: 59, rulesAfter: 62, limit: 60 }],
-      ],
-      [
-        'a split that exactly fits',
-        { rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0'), ...MANY_FILLERS(58)] },
-        [],
-      ],
-      [
-        'a lower limit given by the caller',
-        { rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0')], rulesPerGroupLimit: 1 },
-        [{ groupId: 'sg-a', currentRules: 1, rulesAfter: 2, limit: 1 }],
-      ],
-      [
-        'revokes make room',
-        {
-          rules: [
-            rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0'),
-            rule('r2', 'sg-a', 'tcp', 22, 22, '::/0'),
-            ...MANY_FILLERS(58),
-          ],
-        },
-        [],
-      ],
+      'a -1 split that no longer fits',
+      { rules: [rule('r1', 'sg-a', '-1', -1, -1, '0.0.0.0/0'), ...MANY_FILLERS(58)] },
+      [{ groupId: 'sg-a', currentRules: 59, rulesAfter: 62, limit: 60 }],
     ],
-  )('%s', (_name, scenario, expected) => {
+    [
+      'a split that exactly fits',
+      { rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0'), ...MANY_FILLERS(58)] },
+      [],
+    ],
+    [
+      'a lower limit given by the caller',
+      { rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0')], rulesPerGroupLimit: 1 },
+      [{ groupId: 'sg-a', currentRules: 1, rulesAfter: 2, limit: 1 }],
+    ],
+    [
+      'revokes make room',
+      {
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0'),
+          rule('r2', 'sg-a', 'tcp', 22, 22, '::/0'),
+          ...MANY_FILLERS(58),
+        ],
+      },
+      [],
+    ],
+  ])('%s', (_name, scenario, expected) => {
     // Arrange
-    const input = inputOf(scenario);
+    const input = portInput(scenario);
 
     // Act
     const plan = planPortClosure(input);
@@ -384,7 +315,7 @@ describe('planPortClosure: quota', () => {
 });
 
 describe('planPortClosure: idempotence', () => {
-  it.each<[string, Scenario]>([
+  it.each<[string, PortScenario]>([
     ['a split', { rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0')] }],
     ['a -1 rule', { rules: [rule('r1', 'sg-a', '-1', -1, -1, '::/0')], protocol: 'udp', port: 0 }],
     [
@@ -412,7 +343,7 @@ describe('planPortClosure: idempotence', () => {
     ],
   ])('%s: closed after one plan, nothing to do the second time', (_name, scenario) => {
     // Arrange
-    const input = inputOf(scenario);
+    const input = portInput(scenario);
     const first = planPortClosure(input);
     const after = applyPlan(input, first);
 

@@ -1,62 +1,11 @@
-import {
-  findPortExposures,
-  type IngressRule,
-  type PortExposureInput,
-  type PortProtocol,
-  ruleAdmitsPort,
-} from '../../functions/domain/port-exposure';
-
-/** A rule whose source is written as one string: a CIDR, `pl-...` or `sg-...`. */
-function rule(
-  securityGroupRuleId: string,
-  groupId: string,
-  ipProtocol: string,
-  fromPort: number,
-  toPort: number,
-  source: string,
-): IngressRule {
-  const base = { securityGroupRuleId, groupId, ipProtocol, fromPort, toPort };
-  if (source.startsWith('pl-')) return { ...base, prefixListId: source };
-  if (source.startsWith('sg-')) return { ...base, referencedGroupId: source };
-  if (source.includes(':')) return { ...base, cidrIpv6: source };
-  return { ...base, cidrIpv4: source };
-}
-
-interface Scenario {
-  interfaces: Record<string, string[]>;
-  rules: IngressRule[];
-  prefixLists?: Record<string, string[]>;
-  port?: number;
-  protocol?: PortProtocol;
-}
-
-function inputOf({
-  interfaces,
-  rules,
-  prefixLists = {},
-  port = 22,
-  protocol = 'tcp',
-}: Scenario): PortExposureInput {
-  const rulesByGroup = new Map<string, IngressRule[]>();
-  for (const groupIds of Object.values(interfaces)) {
-    for (const groupId of groupIds) rulesByGroup.set(groupId, []);
-  }
-  for (const r of rules) rulesByGroup.set(r.groupId, [...(rulesByGroup.get(r.groupId) ?? []), r]);
-  return {
-    interfaces: Object.entries(interfaces).map(([networkInterfaceId, groupIds]) => ({
-      networkInterfaceId,
-      groupIds,
-    })),
-    rulesByGroup,
-    prefixListCidrs: new Map(Object.entries(prefixLists)),
-    port,
-    protocol,
-  };
-}
+import { findPortExposures, type PortProtocol, ruleAdmitsPort } from '../../functions/domain/port-exposure';
+import { type PortScenario, portInput, rule } from '../support/security-groups';
 
 /** Exposures as `interface:rule` pairs, the shape every table below asserts on. */
-function exposedPairs(scenario: Scenario): string[] {
-  return findPortExposures(inputOf(scenario)).map((e) => `${e.networkInterfaceId}:${e.securityGroupRuleId}`);
+function exposedPairs(scenario: PortScenario): string[] {
+  return findPortExposures(portInput(scenario)).map(
+    (e) => `${e.networkInterfaceId}:${e.securityGroupRuleId}`,
+  );
 }
 
 const ONE_ENI = { 'eni-1': ['sg-a'] };
@@ -93,7 +42,7 @@ describe('ruleAdmitsPort', () => {
 });
 
 describe('findPortExposures', () => {
-  it.each<[string, Scenario, string[]]>([
+  it.each<[string, PortScenario, string[]]>([
     [
       '0.0.0.0/0 on the port',
       { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '0.0.0.0/0')] },
@@ -368,14 +317,14 @@ describe('findPortExposures', () => {
 
   it('reports the rule, its group, protocol, range and a readable source', () => {
     // Arrange
-    const scenario: Scenario = {
+    const scenario: PortScenario = {
       interfaces: ONE_ENI,
       rules: [rule('r1', 'sg-a', '6', 0, 1024, 'pl-web')],
       prefixLists: { 'pl-web': ['0.0.0.0/1', '128.0.0.0/1', '::/1', '8000::/1', '10.0.0.0/8'] },
     };
 
     // Act
-    const exposures = findPortExposures(inputOf(scenario));
+    const exposures = findPortExposures(portInput(scenario));
 
     // Assert
     expect(exposures).toEqual([
@@ -399,7 +348,7 @@ describe('findPortExposures', () => {
   ])('refuses port %p protocol %p', (port, protocol) => {
     // Arrange
     const input = {
-      ...inputOf({ interfaces: ONE_ENI, rules: [] }),
+      ...portInput({ interfaces: ONE_ENI, rules: [] }),
       port,
       protocol: protocol as PortProtocol,
     };

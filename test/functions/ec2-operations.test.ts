@@ -4,6 +4,7 @@
  * shared/semantics.md, through finding and through closing.
  */
 
+import type { RuleChange } from '../../functions/aws/port-closure';
 import type { ScenarioEc2Region, ScenarioInput, ScenarioRule } from '../../functions/local/sandbox/scenario';
 import { logger } from '../../functions/shared/logger';
 import { closeUnwantedPortForEc2Instance, findEc2InstancesWithOpenPort } from '../../openapi/operations';
@@ -117,17 +118,7 @@ function inboundOf(api: TestApi, region: string, groupId: string): string[] {
     .sort();
 }
 
-interface RuleChangeBody {
-  securityGroupId: string;
-  securityGroupRuleId?: string;
-  ipProtocol: string;
-  fromPort: number;
-  toPort: number;
-  source: string;
-  description: string | null;
-}
-
-function brief(r: RuleChangeBody): string {
+function brief(r: RuleChange): string {
   return `${r.securityGroupId} ${r.ipProtocol} ${r.fromPort}-${r.toPort} ${r.source}`;
 }
 
@@ -292,7 +283,7 @@ describe('each semantics.md EC2 rule, through find and through close', () => {
       // Assert: close revokes exactly the exposing rules, keeps everything else, and closes the port
       expect(closed.status).toBe(200);
       expect(closed.body.changed).toBe(exposed.length > 0);
-      expect(closed.body.revokedRules.map((r: RuleChangeBody) => r.source).sort()).toEqual(
+      expect(closed.body.revokedRules.map((r: RuleChange) => r.source).sort()).toEqual(
         exposed.map((s) => s.replace(/ \(.*\)$/, '')),
       );
       expect(closed.body.stillOpen).toBe(false);
@@ -301,7 +292,7 @@ describe('each semantics.md EC2 rule, through find and through close', () => {
         const kept = before[groupId]?.filter(
           (r) =>
             !closed.body.revokedRules.some(
-              (c: RuleChangeBody) => r.endsWith(` ${c.source}`) && c.securityGroupId === groupId,
+              (c: RuleChange) => r.endsWith(` ${c.source}`) && c.securityGroupId === groupId,
             ),
         );
         expect(inboundOf(api, 'us-east-1', groupId)).toEqual(expect.arrayContaining(kept ?? []));
@@ -643,7 +634,7 @@ describe('POST /ec2/instances/{instanceId}/close-port on the default scenario', 
       ...body,
       summary: undefined,
       dryRun: undefined,
-      addedRules: (body.addedRules as RuleChangeBody[]).map(({ securityGroupRuleId: _id, ...rest }) => rest),
+      addedRules: (body.addedRules as RuleChange[]).map(({ securityGroupRuleId: _id, ...rest }) => rest),
       undo: (body.undo as string[]).filter((line) => line.includes('authorize')),
     });
     expect([dry.body.dryRun, real.body.dryRun]).toEqual([true, false]);
@@ -741,7 +732,7 @@ describe('POST /ec2/instances/{instanceId}/close-port on the default scenario', 
         },
       ].sort((a, b) => ((a.networkInterfaceId as string) < (b.networkInterfaceId as string) ? -1 : 1)),
     );
-    expect(reply.body.addedRules.map((r: RuleChangeBody) => `${r.fromPort}-${r.toPort}`)).toEqual([
+    expect(reply.body.addedRules.map((r: RuleChange) => `${r.fromPort}-${r.toPort}`)).toEqual([
       '20-21',
       '23-30',
     ]);
@@ -754,7 +745,7 @@ describe('POST /ec2/instances/{instanceId}/close-port on the default scenario', 
 
     // Assert
     expect(reply.body.region).toBe('eu-west-1');
-    expect(reply.body.revokedRules.map((r: RuleChangeBody) => r.description)).toEqual([
+    expect(reply.body.revokedRules.map((r: RuleChange) => r.description)).toEqual([
       'SSH on the management interface',
     ]);
     const lookups = api.sandbox.calls.filter(
@@ -775,7 +766,7 @@ describe('POST /ec2/instances/{instanceId}/close-port on the default scenario', 
 
     // Assert
     expect(reply.status).toBe(200);
-    expect(reply.body.revokedRules.map((r: RuleChangeBody) => r.source).sort()).toEqual(
+    expect(reply.body.revokedRules.map((r: RuleChange) => r.source).sort()).toEqual(
       sources.map((s) => expect.stringContaining(s)),
     );
     expect(reply.body.stillOpen).toBe(false);
@@ -870,7 +861,7 @@ describe('POST /ec2/instances/{instanceId}/close-port on the default scenario', 
 
       // Assert
       expect(reply.status).toBe(200);
-      expect(reply.body.revokedRules.map((r: RuleChangeBody) => r.source).sort()).toEqual([
+      expect(reply.body.revokedRules.map((r: RuleChange) => r.source).sort()).toEqual([
         '0.0.0.0/1',
         '128.0.0.0/1',
       ]);
@@ -906,7 +897,7 @@ describe('POST /ec2/instances/{instanceId}/close-port on the default scenario', 
 
     // Assert
     expect(reply.status).toBe(200);
-    expect(reply.body.addedRules.map((r: RuleChangeBody) => [r.fromPort, r.securityGroupRuleId])).toEqual([
+    expect(reply.body.addedRules.map((r: RuleChange) => [r.fromPort, r.securityGroupRuleId])).toEqual([
       [0, 'sgr-0000000000000dup1'],
       [23, expect.stringMatching(/^sgr-/)],
     ]);
@@ -943,7 +934,7 @@ describe('POST /ec2/instances/{instanceId}/close-port on the default scenario', 
     expect(details.notApplied.addedRules).toEqual([]);
     expect(details.undo).toEqual(
       details.applied.addedRules.map(
-        (r: RuleChangeBody) =>
+        (r: RuleChange) =>
           `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${sg} --security-group-rule-ids ${r.securityGroupRuleId}`,
       ),
     );
