@@ -52,7 +52,7 @@ export function createFindPublicBucketsHandler(
     const sentences: string[] = [];
     sentences.push(
       complete
-        ? `Checked ${scannedBuckets === 1 ? 'the only bucket' : `all ${scannedBuckets} buckets`}${scope} in account ${accountId}, in every Region.`
+        ? `Checked ${scannedBuckets === 1 ? 'the only bucket' : scannedBuckets === 2 ? 'both buckets' : `all ${scannedBuckets} buckets`}${scope} in account ${accountId}, in every Region.`
         : `Checked ${scannedBuckets} of ${scan.listed} buckets${scope} before the time limit; ${scan.notAttempted} were not checked, so this answer is incomplete: ask again with a narrower prefix.`,
     );
     if (scan.listed === 0) sentences[0] = `Account ${accountId} has no buckets${scope}.`;
