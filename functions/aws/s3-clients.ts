@@ -1,17 +1,11 @@
 /** S3 and S3 Control clients, one per Region, built from the shared settings. */
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
-import type { MiddlewareStack } from '@smithy/types';
-import { type AwsClientSettings, baseClientConfig, perRegion } from './client-config';
+import { type AwsClientSettings, baseClientConfig, perRegion, prepareClientStack } from './client-config';
 
 export interface S3Clients {
   s3: (region: string) => S3Client;
   s3control: (region: string) => S3ControlClient;
-}
-
-function attach(settings: AwsClientSettings, stack: unknown, service: 's3' | 's3control', region: string) {
-  for (const attachment of settings.attachments)
-    attachment(stack as MiddlewareStack<object, object>, service, region);
 }
 
 export function createS3Clients(settings: AwsClientSettings): S3Clients {
@@ -22,7 +16,7 @@ export function createS3Clients(settings: AwsClientSettings): S3Clients {
         // Emulators serve buckets by path, not by virtual host.
         ...(settings.endpoints.s3 ? { forcePathStyle: true } : {}),
       });
-      attach(settings, client.middlewareStack, 's3', region);
+      prepareClientStack(client.middlewareStack, settings, 's3', region);
       return client;
     }),
     s3control: perRegion((region) => {
@@ -33,7 +27,7 @@ export function createS3Clients(settings: AwsClientSettings): S3Clients {
         // emulator's endpoint: with an override, resolve every call to the override URL unchanged.
         ...(override ? { endpointProvider: () => ({ url: new URL(override) }) } : {}),
       });
-      attach(settings, client.middlewareStack, 's3control', region);
+      prepareClientStack(client.middlewareStack, settings, 's3control', region);
       return client;
     }),
   };

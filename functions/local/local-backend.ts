@@ -5,12 +5,12 @@
  * same SDK clients and adapters as in Lambda.
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { MiddlewareStack } from '@smithy/types';
 import {
   type AwsClientSettings,
   baseClientConfig,
   DEFAULT_CONCURRENCY,
   defaultClientSettings,
+  prepareClientStack,
 } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
 import { createS3Clients } from '../aws/s3-clients';
@@ -66,9 +66,7 @@ function buildBackend(
   options: LocalBackendOptions,
 ): LocalBackend {
   const sts = new STSClient(baseClientConfig(settings, 'sts', homeRegion));
-  for (const attachment of settings.attachments) {
-    attachment(sts.middlewareStack as unknown as MiddlewareStack<object, object>, 'sts', homeRegion);
-  }
+  prepareClientStack(sts.middlewareStack, settings, 'sts', homeRegion);
   let accountId: Promise<string> | undefined;
   const resolveAccountId = () => {
     const fromEnv = process.env.AWS_ACCOUNT_ID;
