@@ -21,7 +21,7 @@ import { type AnyOperation, operations } from '../openapi/operations';
 import { STACK_OUTPUTS } from '../openapi/stack-outputs';
 import { ExposureApi } from './constructs/api';
 import { clientSecretCommand, ExposureAuth } from './constructs/auth';
-import { ExposureFunction } from './constructs/exposure-function';
+import { ExposureFunction, SCAN_MEMORY_MB } from './constructs/exposure-function';
 import { deployTimeDocumentPayload } from './constructs/openapi-payload';
 import { grantOperationActions } from './constructs/operation-permissions';
 import { EXTRA_OUTPUTS } from './constructs/output-keys';
@@ -108,6 +108,8 @@ export class ExposureStack extends Stack {
     const fn = new ExposureFunction(this, pascalCase(operation.functionName), {
       functionName: operation.functionName,
       description: `AIOps exposure API: ${served.map((o) => `${o.method.toUpperCase()} ${o.path}`).join(', ')}`,
+      // Read operations are the account-wide scans.
+      ...(served.some((o) => o.scope === 'read') ? { memorySize: SCAN_MEMORY_MB } : {}),
     });
     grantOperationActions(
       fn.executionRole,

@@ -21,6 +21,17 @@ export const POWERTOOLS_SERVICE_NAME = 'aiops-exposure-api';
 /** API Gateway gives up on an integration after 29 s; stop first so the caller gets our answer, not a 504. */
 export const FUNCTION_TIMEOUT = Duration.seconds(28);
 
+/** Enough for a remediation (a few AWS calls); scans ask for more, see `SCAN_MEMORY_MB`. */
+export const DEFAULT_MEMORY_MB = 1024;
+
+/**
+ * Scans are bound by CPU, not memory: thousands of signed AWS calls, each costing the SDK about a quarter of
+ * a millisecond of CPU (npm run bench, "0 ms latency"). Lambda gives a full vCPU at 1,769 MB; at 1,024 MB a
+ * scan gets 58 % of one and runs about 1.7 times longer for the same GB-seconds, which at 10,000 buckets
+ * would eat most of API Gateway's 29 s.
+ */
+export const SCAN_MEMORY_MB = 1769;
+
 export interface ExposureFunctionProps {
   /** Short name: the entry is `functions/<functionName>.ts`. */
   readonly functionName: string;
@@ -28,6 +39,8 @@ export interface ExposureFunctionProps {
   /** Powertools log level. */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly logRetention?: logs.RetentionDays;
+  /** Memory in MB, which also sets the CPU share (1,769 MB is one full vCPU). Default 1,024. */
+  readonly memorySize?: number;
   /** Extra environment (SCAN_CONCURRENCY, TIME_RESERVE_MS, ...). */
   readonly environment?: Record<string, string>;
 }
@@ -65,7 +78,7 @@ export class ExposureFunction extends NodejsFunction {
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 1024,
+      memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: FUNCTION_TIMEOUT,
       role: executionRole,
       logGroup,

@@ -13,6 +13,7 @@ import {
   STAGE_THROTTLING,
 } from '../../infra/constructs/api';
 import { RESOURCE_SERVER_ID } from '../../infra/constructs/auth';
+import { DEFAULT_MEMORY_MB, SCAN_MEMORY_MB } from '../../infra/constructs/exposure-function';
 import { EXTRA_OUTPUTS } from '../../infra/constructs/output-keys';
 import { AUTH_NONE_WARNING_ID, type ExposureStack } from '../../infra/stack';
 import { buildOpenApiDocument } from '../../openapi/build-document';
@@ -254,7 +255,6 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         Timeout: 28,
-        MemorySize: 1024,
         Handler: 'index.handler',
         LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
         Environment: {
@@ -269,6 +269,17 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     expect(resources(template, 'AWS::Lambda::Function')).toHaveLength(
       new Set(operations.map((o) => o.functionName)).size,
     );
+  });
+
+  it('gives the CPU-bound scans a full vCPU and the remediations the default memory', () => {
+    const functions = Object.fromEntries(resources(template, 'AWS::Lambda::Function'));
+    for (const operation of operations) {
+      const fn = stack.functions.get(operation.functionName);
+      if (!fn) throw new Error(`no function ${operation.functionName}`);
+      const memory = functions[stack.getLogicalId(fn.node.defaultChild as never)]?.Properties.MemorySize;
+      expect(memory).toBe(operation.scope === 'read' ? SCAN_MEMORY_MB : DEFAULT_MEMORY_MB);
+    }
+    expect(SCAN_MEMORY_MB).toBeGreaterThanOrEqual(1769);
   });
 
   it('removes every log group with the stack and sets a retention on each', () => {
