@@ -52,7 +52,11 @@ export async function prepare(task: WorkerTask): Promise<PreparedRun> {
         { query: { limit: 1000 }, params: undefined, body: undefined },
         BENCH_CONTEXT,
       );
-      return { found: result.publicCount, complete: result.complete };
+      return {
+        found: result.publicCount,
+        complete: result.complete,
+        publicNames: result.publicBuckets.map((bucket) => bucket.bucketName),
+      };
     },
   };
 }

@@ -3,7 +3,7 @@
  * the sandbox account, runs our handler or the reference algorithm through
  * real SDK clients, and prints one JSON line with wall time, calls and memory.
  */
-import type { SandboxAccount } from '../../functions/local/sandbox/sandbox-account';
+import type { RecordedCall, SandboxAccount } from '../../functions/local/sandbox/sandbox-account';
 import type { InvocationContext } from '../../functions/shared/invocation';
 
 export interface WorkerTask {
@@ -16,13 +16,18 @@ export interface WorkerTask {
 
 export interface WorkerResult {
   task: WorkerTask;
+  /** The first scan in this process: a Lambda container's first request after a cold start. */
   wallMs: number;
+  /** The same scan again in the same process: a warm container (code compiled and optimised, caches full). */
+  warmWallMs: number | undefined;
   calls: number;
   callsByCommand: Record<string, number>;
   peakRssMb: number;
   /** Per-bucket (or per-instance) critical-path rounds, for the lower bound. */
   found: number;
   complete: boolean;
+  /** S3: AWS calls naming a bucket, averaged over the buckets found not public (target: at most 3). */
+  callsPerNonPublicBucket?: number;
 }
 
 export const BENCH_CONTEXT: InvocationContext = {
@@ -35,7 +40,21 @@ export const BENCH_CONTEXT: InvocationContext = {
 /** A scenario ready to time: the sandbox to count calls on, and the work. */
 export interface PreparedRun {
   sandbox: SandboxAccount;
-  go: () => Promise<{ found: number; complete: boolean }>;
+  go: () => Promise<{ found: number; complete: boolean; publicNames?: string[] }>;
+}
+
+/** Calls that name a bucket (`input.Bucket`), averaged over every listed bucket that is not public. */
+function perBucketAverage(
+  calls: readonly RecordedCall[],
+  publicNames: Set<string>,
+  bucketCount: number,
+): number {
+  let nonPublicCalls = 0;
+  for (const call of calls) {
+    const bucket = call.input.Bucket;
+    if (typeof bucket === 'string' && !publicNames.has(bucket)) nonPublicCalls++;
+  }
+  return nonPublicCalls / (bucketCount - publicNames.size);
 }
 
 async function run(task: WorkerTask): Promise<WorkerResult> {
@@ -46,18 +65,36 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
   const { sandbox, go } = await module.prepare(task);
   sandbox.calls.length = 0;
   const started = performance.now();
-  const { found, complete } = await go();
+  const { found, complete, publicNames } = await go();
   const wallMs = performance.now() - started;
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const callsByCommand: Record<string, number> = {};
   for (const call of sandbox.calls) callsByCommand[call.command] = (callsByCommand[call.command] ?? 0) + 1;
+  const calls = sandbox.calls.length;
+  const callsPerNonPublicBucket =
+    publicNames && perBucketAverage(sandbox.calls, new Set(publicNames), task.size);
+  let warmWallMs: number | undefined;
+  // Only our scans have a warm case: the reference is sequential, so it waits on AWS whether warm or not.
+  if (task.kind.endsWith('-ours')) {
+    sandbox.calls.length = 0;
+    const warmStarted = performance.now();
+    const warm = await go();
+    warmWallMs = performance.now() - warmStarted;
+    if (warm.found !== found || sandbox.calls.length !== calls)
+      throw new Error(
+        `The warm scan found ${warm.found} with ${sandbox.calls.length} calls, the first ${found} with ${calls}.`,
+      );
+  }
   return {
     task,
     wallMs,
-    calls: sandbox.calls.length,
+    warmWallMs,
+    calls,
     callsByCommand,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb,
     found,
     complete,
+    ...(callsPerNonPublicBucket === undefined ? {} : { callsPerNonPublicBucket }),
   };
 }
 

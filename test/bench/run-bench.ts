@@ -4,7 +4,7 @@
  * size and load time against an SDK-clients-only floor. Every scenario runs in
  * its own Node process so its peak memory is its own.
  *
- *   npm run bench -- [--latency 40] [--concurrency 64] [--quick]
+ *   npm run bench -- [--latency 40] [--concurrency 64] [--repeat 3] [--load-runs 21] [--quick]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -22,16 +22,21 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '40' },
     concurrency: { type: 'string', default: '64' },
     quick: { type: 'boolean', default: false },
-    'load-runs': { type: 'string', default: '15' },
+    repeat: { type: 'string', default: '3' },
+    'load-runs': { type: 'string', default: '21' },
   },
 });
 const latencyMs = Number(values.latency);
 const concurrency = Number(values.concurrency);
 const loadRuns = Number(values['load-runs']);
+const repeat = Number(values.repeat);
 if (!Number.isFinite(latencyMs) || latencyMs < 0)
   throw new Error('--latency must be a number of milliseconds');
 if (!Number.isInteger(concurrency) || concurrency < 1)
   throw new Error('--concurrency must be a positive whole number');
+if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat must be a positive whole number');
+if (!Number.isInteger(loadRuns) || loadRuns < 1)
+  throw new Error('--load-runs must be a positive whole number');
 
 const ENV = {
   ...process.env,
@@ -73,6 +78,24 @@ function runWorker(task: WorkerTask): Promise<WorkerResult> {
   });
 }
 
+/**
+ * Runs a scenario `times` times, each in a fresh process, and keeps the median times: on a shared machine a
+ * single run can be a third slower than the next. Calls must not change between runs.
+ */
+async function runMedian(task: WorkerTask, times: number): Promise<WorkerResult> {
+  const runs: WorkerResult[] = [];
+  for (let i = 0; i < times; i++) runs.push(await runWorker(task));
+  const first = runs[0] as WorkerResult;
+  if (runs.some((run) => run.calls !== first.calls))
+    throw new Error(`${task.kind} ${task.size}: the number of AWS calls changed between runs.`);
+  return {
+    ...first,
+    wallMs: median(runs.map((run) => run.wallMs)),
+    warmWallMs: median(runs.map((run) => run.warmWallMs ?? Number.NaN)),
+    peakRssMb: Math.max(...runs.map((run) => run.peakRssMb)),
+  };
+}
+
 /** Calls that must happen one after another, and the rest, which run `width` at a time. */
 function lowerBoundMs(result: WorkerResult): number {
   const calls = result.callsByCommand;
@@ -100,17 +123,26 @@ function median(numbers: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-function loadTimeMs(bundlePath: string): number {
+/** One fresh Node process's time to require a bundle (which builds its SDK clients at module scope). */
+function loadOnceMs(bundlePath: string): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundlePath)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
-  const samples: number[] = [];
-  for (let i = 0; i < loadRuns; i++) {
-    const out = execFileSync(process.execPath, ['-e', script], {
-      env: { ...ENV, AWS_REGION: 'us-east-1', POWERTOOLS_SERVICE_NAME: 'bench' },
-      encoding: 'utf8',
-    });
-    samples.push(Number(out));
+  const out = execFileSync(process.execPath, ['-e', script], {
+    env: { ...ENV, AWS_REGION: 'us-east-1', POWERTOOLS_SERVICE_NAME: 'bench' },
+    encoding: 'utf8',
+  });
+  return Number(out);
+}
+
+/**
+ * Load times of several bundles, interleaved: each round loads every bundle once, so a slow spell of this
+ * shared machine hits a function and its floor alike instead of whichever happened to run then.
+ */
+function interleavedLoadTimes(bundlePaths: string[]): number[][] {
+  const samples = bundlePaths.map((): number[] => []);
+  for (let round = 0; round < loadRuns; round++) {
+    for (const [index, path] of bundlePaths.entries()) samples[index]?.push(loadOnceMs(path));
   }
-  return median(samples);
+  return samples;
 }
 
 async function main(): Promise<void> {
@@ -136,37 +168,39 @@ async function main(): Promise<void> {
     runWorker(task('s3-reference', small)),
     runWorker(task('ec2-reference', small)),
   ]);
+  // Each short scenario runs `repeat` times (median); the 10,000-bucket scan, long enough to be steady, once.
+  const scenarios: Array<[WorkerTask, number]> = [
+    [task('s3-ours', small), repeat],
+    [task('s3-ours', large), 1],
+    [task('s3-ours', large, { accountFlagsOn: true }), repeat],
+    [task('ec2-ours', small), repeat],
+    [task('ec2-ours', large), repeat],
+  ];
   const ours: WorkerResult[] = [];
-  for (const t of [
-    task('s3-ours', small),
-    task('s3-ours', large),
-    task('s3-ours', large, { accountFlagsOn: true }),
-    task('ec2-ours', small),
-    task('ec2-ours', large),
-  ]) {
-    ours.push(await runWorker(t));
-  }
+  for (const [t, times] of scenarios) ours.push(await runMedian(t, times));
   // The same work with no latency at all: what is left is CPU (SDK serialisation, signing, parsing, the
   // sandbox). When it is close to our time with latency, the scan is CPU-bound, not waiting on AWS.
   const cpuFloors: WorkerResult[] = [];
-  for (const result of ours) cpuFloors.push(await runWorker({ ...result.task, latencyMs: 0 }));
+  for (const [t, times] of scenarios) cpuFloors.push(await runMedian({ ...t, latencyMs: 0 }, times));
   const [s3Reference, ec2Reference] = await references;
 
   const rows: string[][] = [
     [
       'scenario',
-      'ours',
+      'ours: first scan',
+      'ours: warm',
       'reference',
       'speed-up',
       'lower bound',
-      'ours / bound',
-      'same, 0 ms latency',
+      'ours / bound (first, warm)',
+      '0 ms latency (first, warm)',
       'AWS calls ours / ref',
+      'calls per non-public bucket',
       'peak RSS',
     ],
   ];
   for (const [index, result] of ours.entries()) {
-    const cpuFloor = cpuFloors[index]?.wallMs ?? Number.NaN;
+    const cpuFloor = cpuFloors[index];
     const isS3 = result.task.kind.startsWith('s3');
     const reference = isS3 ? s3Reference : ec2Reference;
     const unit = isS3 ? 'buckets' : 'instances / 17 Regions';
@@ -181,51 +215,62 @@ async function main(): Promise<void> {
       refNote = ' (extrapolated)';
     }
     const bound = lowerBoundMs(result);
+    const warm = result.warmWallMs ?? Number.NaN;
     rows.push([
       label,
       seconds(result.wallMs) + (result.complete ? '' : ' (incomplete)'),
+      seconds(warm),
       seconds(refMs) + refNote,
       `${(refMs / result.wallMs).toFixed(0)}x`,
       seconds(bound),
-      `${(result.wallMs / bound).toFixed(2)}x`,
-      seconds(cpuFloor),
+      `${(result.wallMs / bound).toFixed(2)}x, ${(warm / bound).toFixed(2)}x`,
+      `${seconds(cpuFloor?.wallMs ?? Number.NaN)}, ${seconds(cpuFloor?.warmWallMs ?? Number.NaN)}`,
       `${result.calls.toLocaleString('en-US')} / ${refCalls.toLocaleString('en-US')}`,
+      result.callsPerNonPublicBucket === undefined ? '-' : result.callsPerNonPublicBucket.toFixed(2),
       `${result.peakRssMb.toFixed(0)} MB`,
     ]);
   }
 
   const coldRows: string[][] = [
-    ['function', 'bundle', 'load (median)', 'floor bundle', 'floor load', 'ratio'],
+    [
+      'function',
+      'bundle',
+      'load (median)',
+      'floor bundle',
+      'floor load (median)',
+      'ratio (median of rounds)',
+    ],
   ];
-  const floors: Record<string, { size: number; load: number }> = {};
-  for (const [name, source] of [
-    [
-      's3',
-      "const {S3Client}=require('@aws-sdk/client-s3');const {S3ControlClient}=require('@aws-sdk/client-s3-control');new S3Client({region:process.env.AWS_REGION});new S3ControlClient({region:process.env.AWS_REGION});",
-    ],
-    [
-      'ec2',
-      "const {EC2Client}=require('@aws-sdk/client-ec2');new EC2Client({region:process.env.AWS_REGION});",
-    ],
-  ] as const) {
+  const floorSources = {
+    s3: "const {S3Client}=require('@aws-sdk/client-s3');const {S3ControlClient}=require('@aws-sdk/client-s3-control');new S3Client({region:process.env.AWS_REGION});new S3ControlClient({region:process.env.AWS_REGION});",
+    ec2: "const {EC2Client}=require('@aws-sdk/client-ec2');new EC2Client({region:process.env.AWS_REGION});",
+  } as const;
+  const floorPaths = { s3: '', ec2: '' };
+  for (const name of ['s3', 'ec2'] as const) {
     const entry = resolve(OUT, `floor-${name}.js`);
-    writeFileSync(entry, source);
-    const outfile = resolve(OUT, `floor-${name}.bundle.js`);
-    bundle(entry, outfile, true);
-    floors[name] = { size: statSync(outfile).size, load: loadTimeMs(outfile) };
+    writeFileSync(entry, floorSources[name]);
+    floorPaths[name] = resolve(OUT, `floor-${name}.bundle.js`);
+    bundle(entry, floorPaths[name], true);
   }
-  for (const operation of operations) {
+  const functionPaths = operations.map((operation) => {
     const outfile = resolve(OUT, `${operation.functionName}.js`);
     bundle(resolve(ROOT, `functions/${operation.functionName}.ts`), outfile, true);
-    const floor = floors[operation.path.startsWith('/s3') ? 's3' : 'ec2'] as { size: number; load: number };
-    const load = loadTimeMs(outfile);
+    return outfile;
+  });
+  const allPaths = [floorPaths.s3, floorPaths.ec2, ...functionPaths];
+  const samples = interleavedLoadTimes(allPaths);
+  for (const [index, operation] of operations.entries()) {
+    const floorIndex = operation.path.startsWith('/s3') ? 0 : 1;
+    const own = samples[index + 2] ?? [];
+    const floor = samples[floorIndex] ?? [];
+    const ratios = own.map((ms, round) => ms / (floor[round] ?? Number.NaN));
     coldRows.push([
       operation.functionName,
-      `${(statSync(outfile).size / 1024).toFixed(0)} KB`,
-      `${load.toFixed(0)} ms`,
-      `${(floor.size / 1024).toFixed(0)} KB`,
-      `${floor.load.toFixed(0)} ms`,
-      `${(load / floor.load).toFixed(2)}x`,
+      `${(statSync(functionPaths[index] as string).size / 1024).toFixed(0)} KB`,
+      `${median(own).toFixed(0)} ms`,
+      `${(statSync(allPaths[floorIndex] as string).size / 1024).toFixed(0)} KB`,
+      `${median(floor).toFixed(0)} ms`,
+      `${median(ratios).toFixed(2)}x`,
     ]);
   }
 
@@ -238,9 +283,13 @@ async function main(): Promise<void> {
       })
       .join('\n');
   };
-  process.stdout.write(`\nScans (${latencyMs} ms per AWS call)\n\n${table(rows)}\n`);
   process.stdout.write(
-    `\nCold start (require + client construction, median of ${loadRuns} fresh processes)\n\n${table(coldRows)}\n`,
+    `\nScans (${latencyMs} ms per AWS call; median of ${repeat} runs, each in a new process, the 10,000-bucket scan once)\n` +
+      '"first scan": the first request a new Lambda container serves; "warm": the same scan again in that container.\n\n' +
+      `${table(rows)}\n`,
+  );
+  process.stdout.write(
+    `\nCold start (require + client construction, median of ${loadRuns} rounds, each loading every bundle once in a fresh process)\n\n${table(coldRows)}\n`,
   );
   process.stdout.write(`\nBench finished in ${seconds(Date.now() - started)}.\n`);
 }
