@@ -20,7 +20,10 @@ const ENDPOINT_ENV: Record<AwsService, string> = {
 /** Lowest rate (calls per second, per client) adaptive retries slow down to under throttling. */
 export const MIN_CALLS_PER_SECOND = 10;
 
-/** Default number of AWS calls in flight per scan; sockets and retries are sized from it. */
+/**
+ * Default scan width: buckets (S3) or Regions (EC2) worked on at once. A bucket sends its first two reads
+ * together, so up to twice this many calls are in flight; each client's HTTP agent gets that many sockets.
+ */
 export const DEFAULT_CONCURRENCY = 64;
 
 /** Anything that can be attached to a client's middleware stack (the sandbox, fault injection, call counters). */
@@ -30,8 +33,13 @@ export type ClientAttachment = (
   region: string,
 ) => void;
 
+/** The most calls a scan of the given width has in flight: a bucket's first two reads go out together. */
+export function callsInFlight(concurrency: number): number {
+  return concurrency * 2;
+}
+
 export interface AwsClientSettings {
-  /** Calls in flight at once; the HTTP agent gets as many sockets. */
+  /** Buckets or Regions worked on at once; each client's HTTP agent gets `callsInFlight(concurrency)` sockets. */
   concurrency: number;
   maxAttempts: number;
   credentials?: AwsCredentialIdentity;
@@ -80,8 +88,9 @@ export function baseClientConfig(settings: AwsClientSettings, service: AwsServic
     requestHandler: {
       connectionTimeout: 3_000,
       requestTimeout: 10_000,
-      httpsAgent: { keepAlive: true, maxSockets: settings.concurrency },
-      httpAgent: { keepAlive: true, maxSockets: settings.concurrency },
+      // All buckets may live in one Region, so one client may carry every call in flight without queueing.
+      httpsAgent: { keepAlive: true, maxSockets: callsInFlight(settings.concurrency) },
+      httpAgent: { keepAlive: true, maxSockets: callsInFlight(settings.concurrency) },
     },
     ...(settings.credentials ? { credentials: settings.credentials } : {}),
     ...(endpoint ? { endpoint } : {}),

@@ -11,6 +11,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSync } from 'esbuild';
+import { callsInFlight } from '../../functions/aws/client-config';
 import { operations } from '../../openapi/operations';
 import type { WorkerResult, WorkerTask } from './bench-worker';
 
@@ -103,7 +104,7 @@ function lowerBoundMs(result: WorkerResult): number {
     const sequential = (calls.ListBuckets ?? 0) + (calls.GetCallerIdentity ?? 0);
     const parallel = result.calls - sequential;
     // Each bucket in flight sends its first two reads (ACL, policy status) at once.
-    return latencyMs * (sequential + Math.ceil(parallel / (concurrency * 2)));
+    return latencyMs * (sequential + Math.ceil(parallel / callsInFlight(concurrency)));
   }
   // Regions run in parallel; inside one, each paged call waits for the one before it.
   const regions = 17;
