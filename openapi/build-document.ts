@@ -9,6 +9,8 @@ import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-open
 import type { OpenAPIObject, OperationObject, PathItemObject } from 'openapi3-ts/oas30';
 import { type AnyOperation, type OperationScope, operations } from './operations';
 import { errorResponseSchema } from './schemas';
+// The schemas are zod/mini (for Lambda cold starts); this adapts them to zod-to-openapi, which reads classic zod.
+import { openApiObject, openApiSchema } from './zod-mini-openapi';
 
 /** Where the committed document points until a real URL is injected. */
 export const PLACEHOLDER_SERVER_URL = 'https://api-id.execute-api.us-east-1.amazonaws.com/prod';
@@ -61,9 +63,10 @@ export function normaliseServerUrl(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
+/** The OpenAPI 3.0 document of every operation; `options` sets the server URL and adds the OAuth2 scheme. */
 export function buildOpenApiDocument(options: DocumentOptions = {}): OpenAPIObject {
   const registry = new OpenAPIRegistry();
-  const errorSchema = errorResponseSchema;
+  const errorSchema = openApiSchema(errorResponseSchema);
   const secured = options.oauth !== undefined;
 
   for (const operation of operations) {
@@ -85,14 +88,14 @@ export function buildOpenApiDocument(options: DocumentOptions = {}): OpenAPIObje
       description: operation.description,
       tags: [operation.path.startsWith('/s3') ? 'S3' : 'EC2'],
       request: {
-        ...(query ? { query } : {}),
-        ...(params ? { params } : {}),
+        ...(query ? { query: openApiObject(query) } : {}),
+        ...(params ? { params: openApiObject(params) } : {}),
         ...(body
           ? {
               body: {
                 description: 'Options for the change, as a JSON object.',
                 required: !body.safeParse({}).success,
-                content: { 'application/json': { schema: body } },
+                content: { 'application/json': { schema: openApiSchema(body) } },
               },
             }
           : {}),
@@ -100,7 +103,7 @@ export function buildOpenApiDocument(options: DocumentOptions = {}): OpenAPIObje
       responses: {
         200: {
           description: 'Success. `summary` is one paragraph for a person; the other fields are structured.',
-          content: { 'application/json': { schema: operation.response } },
+          content: { 'application/json': { schema: openApiSchema(operation.response) } },
         },
         ...errorResponses,
       },

@@ -4,7 +4,7 @@
  * server, request validation, the OpenAPI document and the API Gateway routes
  * are all derived from it.
  */
-import type { z } from 'zod';
+import type { ZodMiniObject } from 'zod/mini';
 import {
   blockPublicAccessBodySchema,
   blockPublicAccessResponseSchema,
@@ -23,10 +23,10 @@ export type HttpMethod = 'get' | 'post';
 export type OperationScope = 'read' | 'remediate';
 
 export interface OperationDefinition<
-  Q extends z.ZodObject | undefined = z.ZodObject | undefined,
-  P extends z.ZodObject | undefined = z.ZodObject | undefined,
-  B extends z.ZodObject | undefined = z.ZodObject | undefined,
-  R extends z.ZodObject = z.ZodObject,
+  Q extends ZodMiniObject | undefined = ZodMiniObject | undefined,
+  P extends ZodMiniObject | undefined = ZodMiniObject | undefined,
+  B extends ZodMiniObject | undefined = ZodMiniObject | undefined,
+  R extends ZodMiniObject = ZodMiniObject,
 > {
   operationId: string;
   method: HttpMethod;
@@ -49,10 +49,10 @@ export interface OperationDefinition<
 }
 
 function defineOperation<
-  Q extends z.ZodObject | undefined,
-  P extends z.ZodObject | undefined,
-  B extends z.ZodObject | undefined,
-  R extends z.ZodObject,
+  Q extends ZodMiniObject | undefined,
+  P extends ZodMiniObject | undefined,
+  B extends ZodMiniObject | undefined,
+  R extends ZodMiniObject,
 >(definition: OperationDefinition<Q, P, B, R>): OperationDefinition<Q, P, B, R> {
   return definition;
 }

@@ -7,7 +7,7 @@
  */
 import { ParameterValidationError, Router } from '@aws-lambda-powertools/event-handler/http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type { core, input as Input, output as Output, ZodMiniType } from 'zod/mini';
 import { type OperationDefinition, operations, toRouterPath } from '../../openapi/operations';
 import { ApiError, type ErrorCode, errorBody, ValidationError } from './errors';
 import type { Caller, InvocationContext } from './invocation';
@@ -16,7 +16,7 @@ import { logger } from './logger';
 /** Largest accepted request body (api.md): 64 KiB. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+type Infer<S> = S extends ZodMiniType ? Output<S> : undefined;
 
 export type OperationInput<O extends OperationDefinition> = {
   query: Infer<O['request']['query']>;
@@ -27,7 +27,7 @@ export type OperationInput<O extends OperationDefinition> = {
 export type OperationHandler<O extends OperationDefinition> = (
   input: OperationInput<O>,
   context: InvocationContext,
-) => Promise<z.input<O['response']>>;
+) => Promise<Input<O['response']>>;
 
 export interface OperationBinding<O extends OperationDefinition = OperationDefinition> {
   operation: O;
@@ -53,7 +53,7 @@ function errorResponse(status: number, code: ErrorCode, message: string, details
 }
 
 /** One readable sentence from zod issues: "port: port must be from 0 to 65535; protocol: ...". */
-export function describeIssues(where: string, error: z.ZodError, input: unknown): string {
+export function describeIssues(where: string, error: core.$ZodError, input: unknown): string {
   const parts = error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
@@ -77,7 +77,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-function parseWith<S extends z.ZodType | undefined>(schema: S, value: unknown, where: string): Infer<S> {
+function parseWith<S extends ZodMiniType | undefined>(schema: S, value: unknown, where: string): Infer<S> {
   if (schema === undefined) return undefined as Infer<S>;
   const result = schema.safeParse(value);
   if (!result.success) throw new ValidationError(describeIssues(where, result.error, value));
@@ -182,7 +182,7 @@ export function createOperationRouter(bindings: readonly OperationBinding[]): Ro
         };
         const input = { query, params, body } as OperationInput<typeof operation>;
         const result = await binding.handler(input, invocation);
-        return jsonResponse(200, (operation.response as z.ZodType).parse(result));
+        return jsonResponse(200, operation.response.parse(result));
       },
       { method: operation.method.toUpperCase() as 'GET' | 'POST', path: toRouterPath(operation.path) },
     );
