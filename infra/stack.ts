@@ -108,6 +108,7 @@ export class ExposureStack extends Stack {
     const fn = new ExposureFunction(this, pascalCase(operation.functionName), {
       functionName: operation.functionName,
       description: `AIOps exposure API: ${served.map((o) => `${o.method.toUpperCase()} ${o.path}`).join(', ')}`,
+      sourceMapStackTraces: this.config.sourceMapStackTraces,
       // Read operations are the account-wide scans.
       ...(served.some((o) => o.scope === 'read') ? { memorySize: SCAN_MEMORY_MB } : {}),
     });

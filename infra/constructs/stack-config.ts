@@ -21,6 +21,8 @@ export interface StackConfig {
   readonly samlMetadataUrl?: string;
   /** Cognito domain prefix; default `<stack name>-<account id>`, lower case. */
   readonly cognitoDomainPrefix?: string;
+  /** Map logged stack traces to the TypeScript sources (Node's --enable-source-maps); slows every cold start. */
+  readonly sourceMapStackTraces: boolean;
 }
 
 /** Every context key the app reads, with what it does (the README documents the same list). */
@@ -33,6 +35,7 @@ export const CONTEXT_KEYS = {
   quickRedirectUrl: 'quickRedirectUrl',
   samlMetadataUrl: 'samlMetadataUrl',
   cognitoDomainPrefix: 'cognitoDomainPrefix',
+  sourceMapStackTraces: 'sourceMapStackTraces',
 } as const;
 
 const IDENTITY_CENTER_ARN = /^arn:aws[a-z-]*:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
@@ -94,6 +97,7 @@ export function readStackConfig(node: Node): StackConfig {
     auth,
     retainUserPool: flag(node, CONTEXT_KEYS.retainUserPool),
     automationRemediate: flag(node, CONTEXT_KEYS.automationRemediate),
+    sourceMapStackTraces: flag(node, CONTEXT_KEYS.sourceMapStackTraces),
     ...(identityCenterInstanceArn ? { identityCenterInstanceArn } : {}),
     ...optionalEntry(
       'quickRedirectUrl',

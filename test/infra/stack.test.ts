@@ -261,13 +261,29 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
           Variables: {
             POWERTOOLS_SERVICE_NAME: 'aiops-exposure-api',
             POWERTOOLS_LOG_LEVEL: 'INFO',
-            NODE_OPTIONS: '--enable-source-maps',
           },
         },
       });
+      // Source-mapped stack traces cost every cold start; they are opt-in.
+      expect(fn.Properties.Environment).not.toHaveProperty('Variables.NODE_OPTIONS');
     }
     expect(resources(template, 'AWS::Lambda::Function')).toHaveLength(
       new Set(operations.map((o) => o.functionName)).size,
+    );
+  });
+
+  it('maps stack traces to the sources only when asked (-c sourceMapStackTraces=true)', () => {
+    // Arrange / Act
+    const { template: mapped } = synth({ sourceMapStackTraces: 'true' });
+
+    // Assert
+    const functions = resources(mapped, 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(0);
+    for (const [, fn] of functions) {
+      expect(fn.Properties.Environment).toMatchObject({ Variables: { NODE_OPTIONS: '--enable-source-maps' } });
+    }
+    expect(() => synth({ sourceMapStackTraces: 'yes' })).toThrow(
+      'Context sourceMapStackTraces must be true or false, got "yes".',
     );
   });
 
