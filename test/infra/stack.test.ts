@@ -280,7 +280,9 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     const functions = resources(mapped, 'AWS::Lambda::Function');
     expect(functions.length).toBeGreaterThan(0);
     for (const [, fn] of functions) {
-      expect(fn.Properties.Environment).toMatchObject({ Variables: { NODE_OPTIONS: '--enable-source-maps' } });
+      expect(fn.Properties.Environment).toMatchObject({
+        Variables: { NODE_OPTIONS: '--enable-source-maps' },
+      });
     }
     expect(() => synth({ sourceMapStackTraces: 'yes' })).toThrow(
       'Context sourceMapStackTraces must be true or false, got "yes".',
