@@ -4,7 +4,7 @@
  * size and load time against an SDK-clients-only floor. Every scenario runs in
  * its own Node process so its peak memory is its own.
  *
- *   npm run bench -- [--latency 40] [--concurrency 64] [--repeat 3] [--load-runs 21] [--quick]
+ *   npm run bench -- [--latency 40] [--concurrency 64] [--repeat 3] [--load-runs 21] [--node PATH] [--quick]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -25,12 +25,16 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     repeat: { type: 'string', default: '3' },
     'load-runs': { type: 'string', default: '21' },
+    // Another Node binary for the scenarios and load times, e.g. Node 22 as Lambda's nodejs22.x runs:
+    //   --node "$(npx -y -p node@22 -c 'command -v node')"
+    node: { type: 'string', default: process.execPath },
   },
 });
 const latencyMs = Number(values.latency);
 const concurrency = Number(values.concurrency);
 const loadRuns = Number(values['load-runs']);
 const repeat = Number(values.repeat);
+const nodeBinary = values.node;
 if (!Number.isFinite(latencyMs) || latencyMs < 0)
   throw new Error('--latency must be a number of milliseconds');
 if (!Number.isInteger(concurrency) || concurrency < 1)
@@ -61,7 +65,7 @@ function bundle(entry: string, outfile: string, minify: boolean): void {
 
 function runWorker(task: WorkerTask): Promise<WorkerResult> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [resolve(OUT, 'bench-worker.js'), JSON.stringify(task)], {
+    const child = spawn(nodeBinary, [resolve(OUT, 'bench-worker.js'), JSON.stringify(task)], {
       env: ENV,
     });
     let stdout = '';
@@ -127,7 +131,7 @@ function median(numbers: number[]): number {
 /** One fresh Node process's time to require a bundle (which builds its SDK clients at module scope). */
 function loadOnceMs(bundlePath: string): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundlePath)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
-  const out = execFileSync(process.execPath, ['-e', script], {
+  const out = execFileSync(nodeBinary, ['-e', script], {
     env: { ...ENV, AWS_REGION: 'us-east-1', POWERTOOLS_SERVICE_NAME: 'bench' },
     encoding: 'utf8',
   });
@@ -148,6 +152,7 @@ function interleavedLoadTimes(bundlePaths: string[]): number[][] {
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
+  const nodeVersion = execFileSync(nodeBinary, ['--version'], { encoding: 'utf8' }).trim();
   bundle(resolve(__dirname, 'bench-worker.ts'), resolve(OUT, 'bench-worker.js'), false);
   const started = Date.now();
   const small = values.quick ? 200 : 1000;
@@ -161,7 +166,7 @@ async function main(): Promise<void> {
   });
 
   process.stdout.write(
-    `Benchmark: ${latencyMs} ms per AWS call, concurrency ${concurrency}, node ${process.version}\n`,
+    `Benchmark: ${latencyMs} ms per AWS call, concurrency ${concurrency}, node ${nodeVersion}\n`,
   );
   process.stdout.write('Running the reference algorithms (sequential; the slow part) alongside ours...\n');
   // The references are sequential and mostly wait on timers: they run in parallel with each other.
