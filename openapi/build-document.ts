@@ -66,7 +66,7 @@ export function normaliseServerUrl(url: string): string {
 /** The OpenAPI 3.0 document of every operation; `options` sets the server URL and adds the OAuth2 scheme. */
 export function buildOpenApiDocument(options: DocumentOptions = {}): OpenAPIObject {
   const registry = new OpenAPIRegistry();
-  const errorSchema = openApiSchema(errorResponseSchema);
+  const errorSchema = openApiSchema(errorResponseSchema());
   const secured = options.oauth !== undefined;
 
   for (const operation of operations) {

@@ -6,16 +6,11 @@
  */
 import type { ZodMiniObject } from 'zod/mini';
 import {
-  blockPublicAccessBodySchema,
-  blockPublicAccessResponseSchema,
-  bucketPathSchema,
-  closePortBodySchema,
-  closePortResponseSchema,
-  findBucketsQuerySchema,
-  findBucketsResponseSchema,
-  findInstancesQuerySchema,
-  findInstancesResponseSchema,
-  instancePathSchema,
+  blockPublicAccessSchemas,
+  closePortSchemas,
+  findBucketsSchemas,
+  findInstancesSchemas,
+  onFirstUse,
 } from './schemas';
 
 export type HttpMethod = 'get' | 'post';
@@ -48,13 +43,37 @@ export interface OperationDefinition<
   errorStatuses: readonly number[];
 }
 
+/** An operation as written below: its schemas come from a function, called the first time they are read. */
+type OperationSpec<
+  Q extends ZodMiniObject | undefined,
+  P extends ZodMiniObject | undefined,
+  B extends ZodMiniObject | undefined,
+  R extends ZodMiniObject,
+> = Omit<OperationDefinition<Q, P, B, R>, 'request' | 'response'> & {
+  schemas: () => Pick<OperationDefinition<Q, P, B, R>, 'request' | 'response'>;
+};
+
+/**
+ * An operation whose `request` and `response` schemas are built the first time either is read: a Lambda
+ * reads only its own operation's, so it never builds the other operations' schemas at cold start.
+ */
 function defineOperation<
   Q extends ZodMiniObject | undefined,
   P extends ZodMiniObject | undefined,
   B extends ZodMiniObject | undefined,
   R extends ZodMiniObject,
->(definition: OperationDefinition<Q, P, B, R>): OperationDefinition<Q, P, B, R> {
-  return definition;
+>(spec: OperationSpec<Q, P, B, R>): OperationDefinition<Q, P, B, R> {
+  const { schemas, ...definition } = spec;
+  const built = onFirstUse(schemas);
+  return {
+    ...definition,
+    get request() {
+      return built().request;
+    },
+    get response() {
+      return built().response;
+    },
+  };
 }
 
 export const findS3BucketsWithPublicAccess = defineOperation({
@@ -83,8 +102,10 @@ export const findS3BucketsWithPublicAccess = defineOperation({
     's3:GetBucketPolicy',
     's3:GetBucketWebsite',
   ],
-  request: { query: findBucketsQuerySchema, params: undefined, body: undefined },
-  response: findBucketsResponseSchema,
+  schemas: () => {
+    const { query, response } = findBucketsSchemas();
+    return { request: { query, params: undefined, body: undefined }, response };
+  },
   errorStatuses: [400, 502],
 });
 
@@ -110,8 +131,10 @@ export const removePublicAccessFromS3Bucket = defineOperation({
     's3:GetBucketWebsite',
     's3:PutBucketPublicAccessBlock',
   ],
-  request: { query: undefined, params: bucketPathSchema, body: blockPublicAccessBodySchema },
-  response: blockPublicAccessResponseSchema,
+  schemas: () => {
+    const { params, body, response } = blockPublicAccessSchemas();
+    return { request: { query: undefined, params, body }, response };
+  },
   errorStatuses: [400, 404, 502],
 });
 
@@ -136,8 +159,10 @@ export const findEc2InstancesWithOpenPort = defineOperation({
     'ec2:DescribeSecurityGroupRules',
     'ec2:GetManagedPrefixListEntries',
   ],
-  request: { query: findInstancesQuerySchema, params: undefined, body: undefined },
-  response: findInstancesResponseSchema,
+  schemas: () => {
+    const { query, response } = findInstancesSchemas();
+    return { request: { query, params: undefined, body: undefined }, response };
+  },
   errorStatuses: [400, 502],
 });
 
@@ -165,8 +190,10 @@ export const closeUnwantedPortForEc2Instance = defineOperation({
     'ec2:AuthorizeSecurityGroupIngress',
     'ec2:RevokeSecurityGroupIngress',
   ],
-  request: { query: undefined, params: instancePathSchema, body: closePortBodySchema },
-  response: closePortResponseSchema,
+  schemas: () => {
+    const { params, body, response } = closePortSchemas();
+    return { request: { query: undefined, params, body }, response };
+  },
   errorStatuses: [400, 404, 502],
 });
 

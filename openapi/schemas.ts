@@ -58,6 +58,20 @@ function preprocess<T extends core.$ZodType>(fn: (value: unknown) => unknown, sc
   return pipe(transform(fn), schema);
 }
 
+/**
+ * Builds a group of schemas the first time it is asked for, then hands out the same schemas. Each Lambda
+ * serves one operation: it builds that operation's schemas and never pays for the other operations'
+ * (about 2 % of a function's load, counted in instructions with callgrind). The registry (operations.ts)
+ * asks for them; nothing else should.
+ */
+export function onFirstUse<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => {
+    built ??= { value: build() };
+    return built.value;
+  };
+}
+
 /** HTTP query strings are text; accept a decimal integer and hand zod a number, anything else stays as typed so zod names it. */
 function integerFromQuery(value: unknown): unknown {
   if (typeof value === 'string' && /^-?\d{1,10}$/.test(value.trim())) return Number(value.trim());
@@ -109,318 +123,348 @@ export const dryRunSchema = boolean({ error: 'dryRun must be true or false' });
 
 // ---------- findS3BucketsWithPublicAccess ----------
 
-export const findBucketsQuerySchema = strictObject({
-  prefix: withMeta(
-    optional(
-      string().check(
-        maxLength(255, 'prefix must be at most 255 characters'),
-        regex(/^[A-Za-z0-9._-]*$/, 'prefix may only contain letters, digits, dots, hyphens and underscores'),
+export const findBucketsSchemas = onFirstUse(() => {
+  const findBucketsQuerySchema = strictObject({
+    prefix: withMeta(
+      optional(
+        string().check(
+          maxLength(255, 'prefix must be at most 255 characters'),
+          regex(
+            /^[A-Za-z0-9._-]*$/,
+            'prefix may only contain letters, digits, dots, hyphens and underscores',
+          ),
+        ),
       ),
+      {
+        description: 'Only check buckets whose name starts with this text. Empty or absent: every bucket.',
+        example: 'prod-',
+      },
     ),
-    {
-      description: 'Only check buckets whose name starts with this text. Empty or absent: every bucket.',
-      example: 'prod-',
-    },
-  ),
-  limit: limitSchema,
-});
+    limit: limitSchema,
+  });
 
-const publicBucketSchema = object({
-  bucketName: withMeta(string(), { description: 'Bucket name.', example: 'prod-assets' }),
-  region: withMeta(string(), { description: 'The bucket’s Region.', example: 'eu-west-1' }),
-  reasons: withMeta(array(string()), {
-    description: 'Why it is public: the ACL grant or the policy statement (Sid or index).',
-    example: [
-      'Bucket policy statement Sid "PublicRead" allows Principal "*" without a fixed-value condition',
-    ],
-  }),
-  website: withMeta(boolean(), {
-    description: 'True when static website hosting is on (blocking takes the site down).',
-  }),
-});
+  const publicBucketSchema = object({
+    bucketName: withMeta(string(), { description: 'Bucket name.', example: 'prod-assets' }),
+    region: withMeta(string(), { description: 'The bucket’s Region.', example: 'eu-west-1' }),
+    reasons: withMeta(array(string()), {
+      description: 'Why it is public: the ACL grant or the policy statement (Sid or index).',
+      example: [
+        'Bucket policy statement Sid "PublicRead" allows Principal "*" without a fixed-value condition',
+      ],
+    }),
+    website: withMeta(boolean(), {
+      description: 'True when static website hosting is on (blocking takes the site down).',
+    }),
+  });
 
-const unknownBucketSchema = object({
-  bucketName: withMeta(string(), { description: 'Bucket name.' }),
-  reason: withMeta(string(), {
-    description: 'Which AWS read failed, so public access could not be ruled out.',
-    example: 'GetBucketAcl failed with AccessDenied, so the ACL could not be checked',
-  }),
-});
+  const unknownBucketSchema = object({
+    bucketName: withMeta(string(), { description: 'Bucket name.' }),
+    reason: withMeta(string(), {
+      description: 'Which AWS read failed, so public access could not be ruled out.',
+      example: 'GetBucketAcl failed with AccessDenied, so the ACL could not be checked',
+    }),
+  });
 
-const latentBucketSchema = object({
-  bucketName: withMeta(string(), { description: 'Bucket name.' }),
-  reasons: withMeta(array(string()), {
-    description: 'Public grants that Block Public Access neutralises today; they return if it is turned off.',
-  }),
-});
-
-export const findBucketsResponseSchema = withMeta(
-  object({
-    summary: withMeta(string(), { description: 'One paragraph for a person, suitable to quote.' }),
-    prefix: withMeta(string(), { description: 'The prefix that was applied ("" = every bucket).' }),
-    scannedBuckets: withMeta(integer(), { description: 'Buckets whose verdict was attempted.' }),
-    complete: withMeta(boolean(), {
+  const latentBucketSchema = object({
+    bucketName: withMeta(string(), { description: 'Bucket name.' }),
+    reasons: withMeta(array(string()), {
       description:
-        'False only when some bucket was never tried (time limit); denied reads make a bucket unknown instead.',
+        'Public grants that Block Public Access neutralises today; they return if it is turned off.',
     }),
-    publicCount: withMeta(integer(), {
-      description: 'Number of public buckets found (may exceed the list).',
+  });
+
+  const findBucketsResponseSchema = withMeta(
+    object({
+      summary: withMeta(string(), { description: 'One paragraph for a person, suitable to quote.' }),
+      prefix: withMeta(string(), { description: 'The prefix that was applied ("" = every bucket).' }),
+      scannedBuckets: withMeta(integer(), { description: 'Buckets whose verdict was attempted.' }),
+      complete: withMeta(boolean(), {
+        description:
+          'False only when some bucket was never tried (time limit); denied reads make a bucket unknown instead.',
+      }),
+      publicCount: withMeta(integer(), {
+        description: 'Number of public buckets found (may exceed the list).',
+      }),
+      truncated: withMeta(boolean(), { description: 'True when a list was cut at limit.' }),
+      publicBuckets: withMeta(array(publicBucketSchema), { description: 'Publicly accessible buckets.' }),
+      unknownBuckets: withMeta(array(unknownBucketSchema), {
+        description: 'Buckets that could not be checked: never assume these are private.',
+      }),
+      latentBuckets: withMeta(array(latentBucketSchema), {
+        description: 'Buckets with public grants neutralised by Block Public Access.',
+      }),
     }),
-    truncated: withMeta(boolean(), { description: 'True when a list was cut at limit.' }),
-    publicBuckets: withMeta(array(publicBucketSchema), { description: 'Publicly accessible buckets.' }),
-    unknownBuckets: withMeta(array(unknownBucketSchema), {
-      description: 'Buckets that could not be checked: never assume these are private.',
-    }),
-    latentBuckets: withMeta(array(latentBucketSchema), {
-      description: 'Buckets with public grants neutralised by Block Public Access.',
-    }),
-  }),
-  { id: 'FindS3BucketsWithPublicAccessResponse' },
-);
+    { id: 'FindS3BucketsWithPublicAccessResponse' },
+  );
+  return { query: findBucketsQuerySchema, response: findBucketsResponseSchema };
+});
 
 // ---------- removePublicAccessFromS3Bucket ----------
 
-export const bucketPathSchema = strictObject({
-  bucketName: withMeta(
-    string().check(
-      regex(
-        BUCKET_NAME,
-        'bucketName is not a valid S3 bucket name: use 3-63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit',
+export const blockPublicAccessSchemas = onFirstUse(() => {
+  const bucketPathSchema = strictObject({
+    bucketName: withMeta(
+      string().check(
+        regex(
+          BUCKET_NAME,
+          'bucketName is not a valid S3 bucket name: use 3-63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit',
+        ),
       ),
+      {
+        description: 'Name of the bucket to protect.',
+        example: 'prod-assets',
+        'x-amzn-form-display-name': 'Bucket name',
+      },
     ),
-    {
-      description: 'Name of the bucket to protect.',
-      example: 'prod-assets',
-      'x-amzn-form-display-name': 'Bucket name',
-    },
-  ),
+  });
+
+  const blockPublicAccessBodySchema = withMeta(
+    strictObject({
+      dryRun: withMeta(optional(dryRunSchema), {
+        description: 'When true, return exactly what would change without changing anything. Default false.',
+        example: false,
+        'x-amzn-form-display-name': 'Dry run (preview only)',
+      }),
+    }),
+    { id: 'RemovePublicAccessFromS3BucketRequest' },
+  );
+
+  const flagsSchema = object({
+    BlockPublicAcls: boolean(),
+    IgnorePublicAcls: boolean(),
+    BlockPublicPolicy: boolean(),
+    RestrictPublicBuckets: boolean(),
+  });
+
+  const blockPublicAccessResponseSchema = withMeta(
+    object({
+      summary: withMeta(string(), { description: 'One paragraph for a person, suitable to quote.' }),
+      bucketName: withMeta(string(), { description: 'Bucket name.' }),
+      region: withMeta(string(), { description: 'The bucket’s Region.' }),
+      dryRun: withMeta(boolean(), { description: 'True when nothing was written (preview).' }),
+      changed: withMeta(boolean(), {
+        description: 'True when the configuration was (or, in a dry run, would be) written.',
+      }),
+      before: withMeta(nullable(flagsSchema), {
+        description: 'The bucket’s own Block Public Access flags before; null when it had no configuration.',
+      }),
+      after: withMeta(flagsSchema, { description: 'The bucket’s own flags after (all four true).' }),
+      publicAfter: withMeta(boolean(), { description: 'Whether the bucket is still public afterwards.' }),
+      warnings: withMeta(array(string()), {
+        description: 'Things worth knowing, e.g. website hosting that stops.',
+      }),
+      undo: withMeta(array(string()), {
+        description:
+          'AWS CLI commands that reverse the change exactly, in order. Empty when nothing changed.',
+      }),
+    }),
+    { id: 'RemovePublicAccessFromS3BucketResponse' },
+  );
+  return {
+    params: bucketPathSchema,
+    body: blockPublicAccessBodySchema,
+    response: blockPublicAccessResponseSchema,
+  };
 });
-
-export const blockPublicAccessBodySchema = withMeta(
-  strictObject({
-    dryRun: withMeta(optional(dryRunSchema), {
-      description: 'When true, return exactly what would change without changing anything. Default false.',
-      example: false,
-      'x-amzn-form-display-name': 'Dry run (preview only)',
-    }),
-  }),
-  { id: 'RemovePublicAccessFromS3BucketRequest' },
-);
-
-const flagsSchema = object({
-  BlockPublicAcls: boolean(),
-  IgnorePublicAcls: boolean(),
-  BlockPublicPolicy: boolean(),
-  RestrictPublicBuckets: boolean(),
-});
-
-export const blockPublicAccessResponseSchema = withMeta(
-  object({
-    summary: withMeta(string(), { description: 'One paragraph for a person, suitable to quote.' }),
-    bucketName: withMeta(string(), { description: 'Bucket name.' }),
-    region: withMeta(string(), { description: 'The bucket’s Region.' }),
-    dryRun: withMeta(boolean(), { description: 'True when nothing was written (preview).' }),
-    changed: withMeta(boolean(), {
-      description: 'True when the configuration was (or, in a dry run, would be) written.',
-    }),
-    before: withMeta(nullable(flagsSchema), {
-      description: 'The bucket’s own Block Public Access flags before; null when it had no configuration.',
-    }),
-    after: withMeta(flagsSchema, { description: 'The bucket’s own flags after (all four true).' }),
-    publicAfter: withMeta(boolean(), { description: 'Whether the bucket is still public afterwards.' }),
-    warnings: withMeta(array(string()), {
-      description: 'Things worth knowing, e.g. website hosting that stops.',
-    }),
-    undo: withMeta(array(string()), {
-      description: 'AWS CLI commands that reverse the change exactly, in order. Empty when nothing changed.',
-    }),
-  }),
-  { id: 'RemovePublicAccessFromS3BucketResponse' },
-);
 
 // ---------- findEc2InstancesWithOpenPort ----------
 
-export const findInstancesQuerySchema = strictObject({
-  port: withMeta(preprocess(integerFromQuery, portSchema), {
-    description: 'The port to look for (0-65535), e.g. 22 for SSH or 3389 for RDP.',
-    example: 22,
-  }),
-  protocol: withMeta(optional(protocolSchema), { description: 'tcp (default) or udp.', example: 'tcp' }),
-  region: withMeta(optional(regionSchema), {
-    description: 'Only scan this Region. Absent: every Region enabled for the account.',
-    example: 'us-east-1',
-  }),
-  limit: limitSchema,
-});
-
-const exposureSchema = object({
-  networkInterfaceId: withMeta(string(), {
-    description: 'Network interface the exposed group is attached to.',
-  }),
-  securityGroupId: withMeta(string(), { description: 'Security group holding the rule.' }),
-  securityGroupRuleId: withMeta(string(), { description: 'The ingress rule that opens the port.' }),
-  ipProtocol: withMeta(string(), { description: 'Rule protocol as AWS reports it (tcp, udp, -1 = all).' }),
-  fromPort: withMeta(integer(), { description: 'First port of the rule (-1 = all).' }),
-  toPort: withMeta(integer(), { description: 'Last port of the rule (-1 = all).' }),
-  source: withMeta(string(), {
-    description: 'The internet source: a CIDR or a prefix list.',
-    example: '0.0.0.0/0',
-  }),
-});
-
-const instanceSchema = object({
-  instanceId: withMeta(string(), { description: 'Instance id.', example: 'i-0123456789abcdef0' }),
-  name: withMeta(nullable(string()), { description: 'Value of the Name tag; null if none.' }),
-  region: withMeta(string(), { description: 'The instance’s Region.' }),
-  state: withMeta(string(), {
-    description: 'running and pending are exposed now; stopped/stopping are exposed on start.',
-  }),
-  publicIp: withMeta(nullable(string()), {
-    description: 'A public IPv4 address of the instance, primary first; null if none.',
-  }),
-  ipv6Addresses: withMeta(array(string()), {
-    description: 'IPv6 addresses (reachable when a rule allows ::/0).',
-  }),
-  exposures: withMeta(array(exposureSchema), {
-    description: 'Each rule that opens the port to the internet.',
-  }),
-});
-
-export const findInstancesResponseSchema = withMeta(
-  object({
-    summary: withMeta(string(), { description: 'One paragraph for a person, suitable to quote.' }),
-    port: withMeta(integer(), { description: 'The port checked.' }),
-    protocol: withMeta(string(), { description: 'The protocol checked.' }),
-    complete: withMeta(boolean(), {
-      description: 'False only when some Region was never tried (time limit).',
+export const findInstancesSchemas = onFirstUse(() => {
+  const findInstancesQuerySchema = strictObject({
+    port: withMeta(preprocess(integerFromQuery, portSchema), {
+      description: 'The port to look for (0-65535), e.g. 22 for SSH or 3389 for RDP.',
+      example: 22,
     }),
-    scannedRegions: withMeta(array(string()), { description: 'Regions scanned successfully.' }),
-    instanceCount: withMeta(integer(), {
-      description: 'Instances found with the port open (may exceed the list).',
+    protocol: withMeta(optional(protocolSchema), { description: 'tcp (default) or udp.', example: 'tcp' }),
+    region: withMeta(optional(regionSchema), {
+      description: 'Only scan this Region. Absent: every Region enabled for the account.',
+      example: 'us-east-1',
     }),
-    truncated: withMeta(boolean(), { description: 'True when the list was cut at limit.' }),
-    instances: withMeta(array(instanceSchema), {
-      description: 'Instances with the port open to the internet.',
+    limit: limitSchema,
+  });
+
+  const exposureSchema = object({
+    networkInterfaceId: withMeta(string(), {
+      description: 'Network interface the exposed group is attached to.',
     }),
-    unknownRegions: withMeta(
-      array(
-        object({
-          region: withMeta(string(), { description: 'Region that could not be scanned.' }),
-          reason: withMeta(string(), { description: 'The AWS call that failed and why.' }),
-        }),
+    securityGroupId: withMeta(string(), { description: 'Security group holding the rule.' }),
+    securityGroupRuleId: withMeta(string(), { description: 'The ingress rule that opens the port.' }),
+    ipProtocol: withMeta(string(), { description: 'Rule protocol as AWS reports it (tcp, udp, -1 = all).' }),
+    fromPort: withMeta(integer(), { description: 'First port of the rule (-1 = all).' }),
+    toPort: withMeta(integer(), { description: 'Last port of the rule (-1 = all).' }),
+    source: withMeta(string(), {
+      description: 'The internet source: a CIDR or a prefix list.',
+      example: '0.0.0.0/0',
+    }),
+  });
+
+  const instanceSchema = object({
+    instanceId: withMeta(string(), { description: 'Instance id.', example: 'i-0123456789abcdef0' }),
+    name: withMeta(nullable(string()), { description: 'Value of the Name tag; null if none.' }),
+    region: withMeta(string(), { description: 'The instance’s Region.' }),
+    state: withMeta(string(), {
+      description: 'running and pending are exposed now; stopped/stopping are exposed on start.',
+    }),
+    publicIp: withMeta(nullable(string()), {
+      description: 'A public IPv4 address of the instance, primary first; null if none.',
+    }),
+    ipv6Addresses: withMeta(array(string()), {
+      description: 'IPv6 addresses (reachable when a rule allows ::/0).',
+    }),
+    exposures: withMeta(array(exposureSchema), {
+      description: 'Each rule that opens the port to the internet.',
+    }),
+  });
+
+  const findInstancesResponseSchema = withMeta(
+    object({
+      summary: withMeta(string(), { description: 'One paragraph for a person, suitable to quote.' }),
+      port: withMeta(integer(), { description: 'The port checked.' }),
+      protocol: withMeta(string(), { description: 'The protocol checked.' }),
+      complete: withMeta(boolean(), {
+        description: 'False only when some Region was never tried (time limit).',
+      }),
+      scannedRegions: withMeta(array(string()), { description: 'Regions scanned successfully.' }),
+      instanceCount: withMeta(integer(), {
+        description: 'Instances found with the port open (may exceed the list).',
+      }),
+      truncated: withMeta(boolean(), { description: 'True when the list was cut at limit.' }),
+      instances: withMeta(array(instanceSchema), {
+        description: 'Instances with the port open to the internet.',
+      }),
+      unknownRegions: withMeta(
+        array(
+          object({
+            region: withMeta(string(), { description: 'Region that could not be scanned.' }),
+            reason: withMeta(string(), { description: 'The AWS call that failed and why.' }),
+          }),
+        ),
+        { description: 'Regions that could not be checked: never assume these are safe.' },
       ),
-      { description: 'Regions that could not be checked: never assume these are safe.' },
-    ),
-  }),
-  { id: 'FindEc2InstancesWithOpenPortResponse' },
-);
+    }),
+    { id: 'FindEc2InstancesWithOpenPortResponse' },
+  );
+  return { query: findInstancesQuerySchema, response: findInstancesResponseSchema };
+});
 
 // ---------- closeUnwantedPortForEc2Instance ----------
 
-export const instancePathSchema = strictObject({
-  instanceId: withMeta(
-    string().check(
-      regex(INSTANCE_ID, 'instanceId must look like i-0123456789abcdef0 (i- followed by 8 or 17 hex digits)'),
-    ),
-    {
-      description: 'Id of the instance whose port to close.',
-      example: 'i-0123456789abcdef0',
-      'x-amzn-form-display-name': 'Instance id',
-    },
-  ),
-});
-
-export const closePortBodySchema = withMeta(
-  strictObject({
-    port: withMeta(portSchema, {
-      description: 'The port to close to the internet (0-65535).',
-      example: 22,
-      'x-amzn-form-display-name': 'Port to close',
-    }),
-    protocol: withMeta(optional(protocolSchema), {
-      description: 'tcp (default) or udp.',
-      example: 'tcp',
-      'x-amzn-form-display-name': 'Protocol',
-    }),
-    region: withMeta(optional(regionSchema), {
-      description: 'The instance’s Region. Absent: the instance is looked up in every enabled Region.',
-      example: 'us-east-1',
-      'x-amzn-form-display-name': 'Region',
-    }),
-    dryRun: withMeta(optional(dryRunSchema), {
-      description: 'When true, return exactly what would change without changing anything. Default false.',
-      example: false,
-      'x-amzn-form-display-name': 'Dry run (preview only)',
-    }),
-  }),
-  { id: 'CloseUnwantedPortForEc2InstanceRequest' },
-);
-
-const ruleChangeSchema = object({
-  securityGroupId: withMeta(string(), { description: 'Security group.' }),
-  securityGroupRuleId: withMeta(optional(string()), { description: 'Rule id, where it exists.' }),
-  ipProtocol: withMeta(string(), { description: 'Protocol.' }),
-  fromPort: withMeta(integer(), { description: 'First port (-1 = all).' }),
-  toPort: withMeta(integer(), { description: 'Last port (-1 = all).' }),
-  source: withMeta(string(), { description: 'CIDR, prefix list or security group the rule admits.' }),
-  description: withMeta(nullable(string()), { description: 'Rule description; null if none.' }),
-});
-
-export const closePortResponseSchema = withMeta(
-  object({
-    summary: withMeta(string(), { description: 'One paragraph for a person, suitable to quote.' }),
-    instanceId: withMeta(string(), { description: 'Instance id.' }),
-    region: withMeta(string(), { description: 'The instance’s Region.' }),
-    port: withMeta(integer(), { description: 'The port closed.' }),
-    protocol: withMeta(string(), { description: 'The protocol.' }),
-    dryRun: withMeta(boolean(), { description: 'True when nothing was written (preview).' }),
-    changed: withMeta(boolean(), {
-      description: 'True when rules were (or, in a dry run, would be) changed.',
-    }),
-    revokedRules: withMeta(array(ruleChangeSchema), { description: 'Every rule revoked.' }),
-    addedRules: withMeta(array(ruleChangeSchema), {
-      description: 'Every rule added to keep the other ports open.',
-    }),
-    alsoAffected: withMeta(
-      array(
-        object({
-          networkInterfaceId: withMeta(string(), { description: 'Network interface using a changed group.' }),
-          instanceId: withMeta(nullable(string()), {
-            description: 'Its instance; null when not attached to one.',
-          }),
-          securityGroupId: withMeta(string(), { description: 'The changed group it uses.' }),
-        }),
+export const closePortSchemas = onFirstUse(() => {
+  const instancePathSchema = strictObject({
+    instanceId: withMeta(
+      string().check(
+        regex(
+          INSTANCE_ID,
+          'instanceId must look like i-0123456789abcdef0 (i- followed by 8 or 17 hex digits)',
+        ),
       ),
-      { description: 'Other instances and interfaces that use a changed security group.' },
+      {
+        description: 'Id of the instance whose port to close.',
+        example: 'i-0123456789abcdef0',
+        'x-amzn-form-display-name': 'Instance id',
+      },
     ),
-    stillOpen: withMeta(boolean(), {
-      description: 'True when the port is still open to the internet afterwards.',
+  });
+
+  const closePortBodySchema = withMeta(
+    strictObject({
+      port: withMeta(portSchema, {
+        description: 'The port to close to the internet (0-65535).',
+        example: 22,
+        'x-amzn-form-display-name': 'Port to close',
+      }),
+      protocol: withMeta(optional(protocolSchema), {
+        description: 'tcp (default) or udp.',
+        example: 'tcp',
+        'x-amzn-form-display-name': 'Protocol',
+      }),
+      region: withMeta(optional(regionSchema), {
+        description: 'The instance’s Region. Absent: the instance is looked up in every enabled Region.',
+        example: 'us-east-1',
+        'x-amzn-form-display-name': 'Region',
+      }),
+      dryRun: withMeta(optional(dryRunSchema), {
+        description: 'When true, return exactly what would change without changing anything. Default false.',
+        example: false,
+        'x-amzn-form-display-name': 'Dry run (preview only)',
+      }),
     }),
-    warnings: withMeta(array(string()), {
-      description: 'Things worth knowing (lost protocols, still-open reasons).',
+    { id: 'CloseUnwantedPortForEc2InstanceRequest' },
+  );
+
+  const ruleChangeSchema = object({
+    securityGroupId: withMeta(string(), { description: 'Security group.' }),
+    securityGroupRuleId: withMeta(optional(string()), { description: 'Rule id, where it exists.' }),
+    ipProtocol: withMeta(string(), { description: 'Protocol.' }),
+    fromPort: withMeta(integer(), { description: 'First port (-1 = all).' }),
+    toPort: withMeta(integer(), { description: 'Last port (-1 = all).' }),
+    source: withMeta(string(), { description: 'CIDR, prefix list or security group the rule admits.' }),
+    description: withMeta(nullable(string()), { description: 'Rule description; null if none.' }),
+  });
+
+  const closePortResponseSchema = withMeta(
+    object({
+      summary: withMeta(string(), { description: 'One paragraph for a person, suitable to quote.' }),
+      instanceId: withMeta(string(), { description: 'Instance id.' }),
+      region: withMeta(string(), { description: 'The instance’s Region.' }),
+      port: withMeta(integer(), { description: 'The port closed.' }),
+      protocol: withMeta(string(), { description: 'The protocol.' }),
+      dryRun: withMeta(boolean(), { description: 'True when nothing was written (preview).' }),
+      changed: withMeta(boolean(), {
+        description: 'True when rules were (or, in a dry run, would be) changed.',
+      }),
+      revokedRules: withMeta(array(ruleChangeSchema), { description: 'Every rule revoked.' }),
+      addedRules: withMeta(array(ruleChangeSchema), {
+        description: 'Every rule added to keep the other ports open.',
+      }),
+      alsoAffected: withMeta(
+        array(
+          object({
+            networkInterfaceId: withMeta(string(), {
+              description: 'Network interface using a changed group.',
+            }),
+            instanceId: withMeta(nullable(string()), {
+              description: 'Its instance; null when not attached to one.',
+            }),
+            securityGroupId: withMeta(string(), { description: 'The changed group it uses.' }),
+          }),
+        ),
+        { description: 'Other instances and interfaces that use a changed security group.' },
+      ),
+      stillOpen: withMeta(boolean(), {
+        description: 'True when the port is still open to the internet afterwards.',
+      }),
+      warnings: withMeta(array(string()), {
+        description: 'Things worth knowing (lost protocols, still-open reasons).',
+      }),
+      undo: withMeta(array(string()), {
+        description:
+          'AWS CLI commands that reverse the change exactly, in order. Empty when nothing changed.',
+      }),
     }),
-    undo: withMeta(array(string()), {
-      description: 'AWS CLI commands that reverse the change exactly, in order. Empty when nothing changed.',
-    }),
-  }),
-  { id: 'CloseUnwantedPortForEc2InstanceResponse' },
-);
+    { id: 'CloseUnwantedPortForEc2InstanceResponse' },
+  );
+  return { params: instancePathSchema, body: closePortBodySchema, response: closePortResponseSchema };
+});
 
 // ---------- errors ----------
 
-export const errorResponseSchema = withMeta(
-  object({
-    error: object({
-      code: withMeta(string(), { description: 'Machine-readable error code.', example: 'ValidationError' }),
-      message: withMeta(string(), {
-        description: 'What was wrong and how to fix it.',
-        example: 'port must be from 0 to 65535',
-      }),
-      details: withMeta(optional(looseObject({})), {
-        description: 'Structured details, when any (e.g. what a failed write applied and did not).',
-        additionalProperties: true,
+/** The error body every operation answers with (documentation only: the router writes it, nothing parses it). */
+export const errorResponseSchema = onFirstUse(() =>
+  withMeta(
+    object({
+      error: object({
+        code: withMeta(string(), { description: 'Machine-readable error code.', example: 'ValidationError' }),
+        message: withMeta(string(), {
+          description: 'What was wrong and how to fix it.',
+          example: 'port must be from 0 to 65535',
+        }),
+        details: withMeta(optional(looseObject({})), {
+          description: 'Structured details, when any (e.g. what a failed write applied and did not).',
+          additionalProperties: true,
+        }),
       }),
     }),
-  }),
-  { id: 'Error' },
+    { id: 'Error' },
+  ),
 );

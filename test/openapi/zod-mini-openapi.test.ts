@@ -5,8 +5,11 @@
  */
 import { object, record, string } from 'zod/mini';
 import { buildOpenApiDocument } from '../../openapi/build-document';
-import { closePortBodySchema, findInstancesQuerySchema } from '../../openapi/schemas';
+import { closePortSchemas, findInstancesSchemas } from '../../openapi/schemas';
 import { openApiObject, openApiSchema } from '../../openapi/zod-mini-openapi';
+
+const closePortBodySchema = closePortSchemas().body;
+const findInstancesQuerySchema = findInstancesSchemas().query;
 
 it('leaves the schemas the Lambdas parse with as they were: no classic members appear on them', () => {
   // Act
