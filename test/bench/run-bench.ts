@@ -4,9 +4,10 @@
  * size and load time against an SDK-clients-only floor. Every scenario runs in
  * its own Node process so its peak memory is its own.
  *
- *   npm run bench -- [--latency 40] [--concurrency 64] [--repeat 3] [--load-runs 21] [--node PATH] [--quick]
+ *   npm run bench -- [--latency 40] [--concurrency 64] [--repeat 3] [--load-runs 21] [--node PATH]
+ *                    [--instructions] [--quick]
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,6 +29,9 @@ const { values } = parseArgs({
     // Another Node binary for the scenarios and load times, e.g. Node 22 as Lambda's nodejs22.x runs:
     //   --node "$(npx -y -p node@22 -c 'command -v node')"
     node: { type: 'string', default: process.execPath },
+    // Also count the instructions of each load under valgrind (callgrind): the same count on a busy machine,
+    // where times swing by a third. About 2 minutes more.
+    instructions: { type: 'boolean', default: false },
   },
 });
 const latencyMs = Number(values.latency);
@@ -139,6 +143,26 @@ function loadOnceMs(bundlePath: string): number {
 }
 
 /**
+ * Instructions one fresh Node process runs to require a bundle, counted by valgrind's callgrind, or
+ * undefined when valgrind is not installed. Includes Node's own start; subtract an empty bundle's count.
+ */
+function loadInstructions(bundlePath: string): number | undefined {
+  const run = spawnSync(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      '--callgrind-out-file=/dev/null',
+      nodeBinary,
+      '-e',
+      `require(${JSON.stringify(bundlePath)})`,
+    ],
+    { env: { ...ENV, AWS_REGION: 'us-east-1', POWERTOOLS_SERVICE_NAME: 'bench' }, encoding: 'utf8' },
+  );
+  const collected = /Collected : (\d+)/.exec(run.stderr ?? '');
+  return collected ? Number(collected[1]) : undefined;
+}
+
+/**
  * Load times of several bundles, interleaved: each round loads every bundle once, so a slow spell of this
  * shared machine hits a function and its floor alike instead of whichever happened to run then.
  */
@@ -148,6 +172,12 @@ function interleavedLoadTimes(bundlePaths: string[]): number[][] {
     for (const [index, path] of bundlePaths.entries()) samples[index]?.push(loadOnceMs(path));
   }
   return samples;
+}
+
+/** The instruction columns of the cold-start table: millions, own / floor, and their ratio. */
+function instructionCells(own: number | undefined, floor: number | undefined): string[] {
+  if (own === undefined || floor === undefined) return ['-', '-'];
+  return [`${(own / 1e6).toFixed(0)} M / ${(floor / 1e6).toFixed(0)} M`, `${(own / floor).toFixed(2)}x`];
 }
 
 async function main(): Promise<void> {
@@ -245,6 +275,7 @@ async function main(): Promise<void> {
       'floor bundle',
       'floor load (median)',
       'ratio (median of rounds)',
+      ...(values.instructions ? ['instructions own / floor (callgrind)', 'ratio (instructions)'] : []),
     ],
   ];
   const floorSources = {
@@ -265,6 +296,15 @@ async function main(): Promise<void> {
   });
   const allPaths = [floorPaths.s3, floorPaths.ec2, ...functionPaths];
   const samples = interleavedLoadTimes(allPaths);
+  // Instructions of each load beyond Node's own start (an empty bundle's count), when asked for.
+  let instructions: Array<number | undefined> = [];
+  if (values.instructions) {
+    const emptyPath = resolve(OUT, 'empty.js');
+    writeFileSync(emptyPath, '');
+    const nodeStart = loadInstructions(emptyPath);
+    if (nodeStart === undefined) process.stdout.write('valgrind is not installed: no instruction counts.\n');
+    else instructions = allPaths.map((path) => (loadInstructions(path) ?? Number.NaN) - nodeStart);
+  }
   for (const [index, operation] of operations.entries()) {
     const floorIndex = operation.path.startsWith('/s3') ? 0 : 1;
     const own = samples[index + 2] ?? [];
@@ -277,6 +317,7 @@ async function main(): Promise<void> {
       `${(statSync(allPaths[floorIndex] as string).size / 1024).toFixed(0)} KB`,
       `${median(floor).toFixed(0)} ms`,
       `${median(ratios).toFixed(2)}x`,
+      ...(values.instructions ? instructionCells(instructions[index + 2], instructions[floorIndex]) : []),
     ]);
   }
 
