@@ -21,6 +21,14 @@ export const POWERTOOLS_SERVICE_NAME = 'aiops-exposure-api';
 /** API Gateway gives up on an integration after 29 s; stop first so the caller gets our answer, not a 504. */
 export const FUNCTION_TIMEOUT = Duration.seconds(28);
 
+/**
+ * Package entry points esbuild prefers: the SDK's ES modules first, as AWS recommends for esbuild. It then
+ * drops the commands a function never sends and no longer copies each CommonJS client's ~1,000 exports at
+ * load: find-public-buckets 813 KB -> 599 KB and 42 % fewer instructions to load, close-open-port
+ * 1,522 KB -> 950 KB and 58 % fewer (callgrind). npm run bench bundles with the same fields.
+ */
+export const BUNDLE_MAIN_FIELDS = ['module', 'main'] as const;
+
 /** Enough for a remediation (a few AWS calls); scans ask for more, see `SCAN_MEMORY_MB`. */
 export const DEFAULT_MEMORY_MB = 1024;
 
@@ -101,6 +109,7 @@ export class ExposureFunction extends NodejsFunction {
         format: OutputFormat.CJS,
         // Bundle the pinned SDK v3 clients instead of trusting the runtime's copy.
         externalModules: [],
+        mainFields: [...BUNDLE_MAIN_FIELDS],
         metafile: false,
         // Warnings and errors only: the bundle-size summary on every synth is noise.
         logLevel: LogLevel.WARNING,

@@ -3,91 +3,22 @@
  * the override, S3 path-style, S3 Control without the account-id host prefix.
  * A loopback HTTP stub records where each request went (it is not an emulator).
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { endpointsFromEnv } from '../../functions/aws/client-config';
 import { awsBackend } from '../../functions/local/local-backend';
 import { startLocalServer } from '../../functions/local/local-server';
-
-interface Recorded {
-  method: string;
-  host: string;
-  url: string;
-  body: string;
-}
-
-const XML = { 'content-type': 'application/xml' };
-const NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
-
-function answer(req: Recorded): { status: number; body: string } {
-  if (req.body.includes('Action=GetCallerIdentity')) {
-    return {
-      status: 200,
-      body: '<GetCallerIdentityResponse><GetCallerIdentityResult><Account>111122223333</Account><Arn>arn:aws:iam::111122223333:user/stub</Arn><UserId>STUB</UserId></GetCallerIdentityResult></GetCallerIdentityResponse>',
-    };
-  }
-  if (req.url.startsWith('/v20180820/configuration/publicAccessBlock')) {
-    return {
-      status: 404,
-      body: '<Error><Code>NoSuchPublicAccessBlockConfiguration</Code><Message>none</Message></Error>',
-    };
-  }
-  if (req.url.startsWith('/?') || req.url === '/') {
-    return {
-      status: 200,
-      body: `<ListAllMyBucketsResult ${NS}><Owner><ID>o</ID></Owner><Buckets><Bucket><Name>stub-bucket</Name><BucketRegion>us-east-1</BucketRegion></Bucket></Buckets></ListAllMyBucketsResult>`,
-    };
-  }
-  if (req.url.startsWith('/stub-bucket/?acl')) {
-    return {
-      status: 200,
-      body: `<AccessControlPolicy ${NS}><Owner><ID>o</ID></Owner><AccessControlList><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Group"><URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee><Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>`,
-    };
-  }
-  if (req.url.startsWith('/stub-bucket/?publicAccessBlock')) {
-    return {
-      status: 404,
-      body: '<Error><Code>NoSuchPublicAccessBlockConfiguration</Code><Message>none</Message></Error>',
-    };
-  }
-  if (req.url.startsWith('/stub-bucket/?policyStatus')) {
-    return { status: 404, body: '<Error><Code>NoSuchBucketPolicy</Code><Message>none</Message></Error>' };
-  }
-  if (req.url.startsWith('/stub-bucket/?website')) {
-    return {
-      status: 404,
-      body: '<Error><Code>NoSuchWebsiteConfiguration</Code><Message>none</Message></Error>',
-    };
-  }
-  return { status: 400, body: '<Error><Code>Unexpected</Code><Message>stub</Message></Error>' };
-}
+import { type AwsHttpStub, startAwsHttpStub } from '../support/aws-http-stub';
 
 describe('--aws with AWS_ENDPOINT_URL', () => {
-  let stub: Server;
+  let stub: AwsHttpStub;
   let stubUrl: string;
-  const recorded: Recorded[] = [];
+  let recorded: AwsHttpStub['recorded'];
 
   beforeAll(async () => {
-    stub = createServer((req: IncomingMessage, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const entry = {
-          method: req.method ?? '',
-          host: req.headers.host ?? '',
-          url: req.url ?? '',
-          body: Buffer.concat(chunks).toString(),
-        };
-        recorded.push(entry);
-        const { status, body } = answer(entry);
-        res.writeHead(status, XML);
-        res.end(body);
-      });
-    });
-    await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
-    stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
+    stub = await startAwsHttpStub();
+    stubUrl = stub.url;
+    recorded = stub.recorded;
   });
-  afterAll(() => new Promise<void>((resolve) => stub.close(() => resolve())));
+  afterAll(() => stub.close());
 
   it('reads AWS_ENDPOINT_URL and the per-service overrides', () => {
     expect(endpointsFromEnv({ AWS_ENDPOINT_URL: 'http://a:1', AWS_ENDPOINT_URL_EC2: 'http://b:2' })).toEqual({

@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSync } from 'esbuild';
 import { callsInFlight } from '../../functions/aws/client-config';
+import { BUNDLE_MAIN_FIELDS } from '../../infra/constructs/exposure-function';
 import { operations } from '../../openapi/operations';
 import type { WorkerResult, WorkerTask } from './bench-worker';
 
@@ -60,6 +61,7 @@ function bundle(entry: string, outfile: string, minify: boolean): void {
     platform: 'node',
     target: 'node22',
     format: 'cjs',
+    mainFields: [...BUNDLE_MAIN_FIELDS],
     minify,
     sourcemap: minify,
     outfile,
@@ -279,8 +281,9 @@ async function main(): Promise<void> {
     ],
   ];
   const floorSources = {
-    s3: "const {S3Client}=require('@aws-sdk/client-s3');const {S3ControlClient}=require('@aws-sdk/client-s3-control');new S3Client({region:process.env.AWS_REGION});new S3ControlClient({region:process.env.AWS_REGION});",
-    ec2: "const {EC2Client}=require('@aws-sdk/client-ec2');new EC2Client({region:process.env.AWS_REGION});",
+    // Imported as the functions import them, and bundled the same way, so esbuild treats both alike.
+    s3: "import {S3Client} from '@aws-sdk/client-s3';import {S3ControlClient} from '@aws-sdk/client-s3-control';new S3Client({region:process.env.AWS_REGION});new S3ControlClient({region:process.env.AWS_REGION});",
+    ec2: "import {EC2Client} from '@aws-sdk/client-ec2';new EC2Client({region:process.env.AWS_REGION});",
   } as const;
   const floorPaths = { s3: '', ec2: '' };
   for (const name of ['s3', 'ec2'] as const) {

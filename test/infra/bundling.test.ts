@@ -1,45 +1,176 @@
 /**
  * The one test that really bundles: esbuild from node_modules (never Docker)
  * builds every function as `cdk synth` does, so a broken entry or import
- * fails `npm test`. Each bundle is minified, has a source map, and loads.
+ * fails `npm test`. Each bundle is minified, has a source map, loads, and
+ * serves requests: esbuild keeps only the SDK code a function uses (the SDK's
+ * ES modules, tree-shaken), so the bundles themselves answer real HTTP here.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import cdkJson from '../../cdk.json';
 import { createApp } from '../../infra/app';
 import { operations } from '../../openapi/operations';
+import { type AwsHttpStub, startAwsHttpStub } from '../support/aws-http-stub';
 
 jest.setTimeout(120_000);
 
-it('bundles every function with esbuild into a loadable, minified handler with a source map', () => {
-  // Arrange
+const execFileAsync = promisify(execFile);
+
+let stub: AwsHttpStub;
+/** Each function's staged bundle directory, by function name. */
+const bundles = new Map<string, string>();
+
+beforeAll(async () => {
+  stub = await startAwsHttpStub();
   const previousRegion = process.env.AWS_REGION;
-  process.env.AWS_REGION = 'eu-west-1';
+  process.env.AWS_REGION = 'us-east-1';
   const { app, stack } = createApp({ context: cdkJson.context });
-
-  // Act
   const assembly = app.synth();
-  const template = Template.fromStack(stack);
-
-  // Assert
-  const functions = Object.values(template.findResources('AWS::Lambda::Function')) as Array<{
-    Properties: { Code: { S3Key: string } };
-  }>;
-  expect(functions).toHaveLength(new Set(operations.map((o) => o.functionName)).size);
-  for (const fn of functions) {
+  if (previousRegion === undefined) delete process.env.AWS_REGION;
+  else process.env.AWS_REGION = previousRegion;
+  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Properties: Json }>;
+  for (const operation of operations) {
+    const fn = stack.functions.get(operation.functionName);
+    if (!fn) throw new Error(`no function ${operation.functionName}`);
+    const code = resources[stack.getLogicalId(fn.node.defaultChild as never)]?.Properties.Code as {
+      S3Key: string;
+    };
     // The staged bundle of an S3Key `<hash>.zip` is the assembly's `asset.<hash>` directory.
-    const directory = join(assembly.directory, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    bundles.set(
+      operation.functionName,
+      join(assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`),
+    );
+  }
+});
+
+afterAll(() => stub.close());
+
+type Json = Record<string, unknown>;
+
+/**
+ * Loads a function's bundle in a fresh Node process, as Lambda does (not in Jest's sandbox, which refuses
+ * the SDK's lazy `import('node:http')`), with AWS pointed at the stub, and invokes its handler once.
+ */
+async function invokeBundle(
+  functionName: string,
+  event: APIGatewayProxyEvent,
+): Promise<APIGatewayProxyResult> {
+  const directory = bundles.get(functionName);
+  if (!directory) throw new Error(`no bundle for ${functionName}`);
+  const context = {
+    awsRequestId: 'bundle-aws-req',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:bundle',
+  };
+  const script = [
+    `const { handler } = require(${JSON.stringify(join(directory, 'index.js'))});`,
+    `const context = { ...${JSON.stringify(context)}, getRemainingTimeInMillis: () => 20000 };`,
+    `handler(${JSON.stringify(event)}, context).then((reply) => process.stdout.write('\\nREPLY ' + JSON.stringify(reply)));`,
+  ].join('\n');
+  const { stdout } = await execFileAsync(process.execPath, ['-e', script], {
+    env: {
+      ...process.env,
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: stub.url,
+      AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST',
+      AWS_SECRET_ACCESS_KEY: 'bundle-test',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    },
+  });
+  const reply = stdout.split('\n').find((line) => line.startsWith('REPLY '));
+  if (!reply) throw new Error(`${functionName} printed no reply:\n${stdout}`);
+  return JSON.parse(reply.slice('REPLY '.length)) as APIGatewayProxyResult;
+}
+
+function event(
+  method: string,
+  path: string,
+  query: Record<string, string> | null = null,
+): APIGatewayProxyEvent {
+  return {
+    httpMethod: method,
+    path,
+    resource: path,
+    headers: { 'content-type': 'application/json' },
+    multiValueHeaders: {},
+    queryStringParameters: query,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: method === 'POST' ? '{"port": 70000}' : null,
+    isBase64Encoded: false,
+    requestContext: { requestId: 'bundle-req' } as unknown as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+it('bundles every function with esbuild into a minified handler with a source map', () => {
+  expect(bundles.size).toBe(new Set(operations.map((o) => o.functionName)).size);
+  for (const directory of bundles.values()) {
     const bundle = join(directory, 'index.js');
     expect(existsSync(join(directory, 'index.js.map'))).toBe(true);
     // Minified: no indentation-driven line count.
     const source = readFileSync(bundle, 'utf8');
     expect(source.split('\n').length).toBeLessThan(statSync(bundle).size / 500);
     expect(source).toContain('//# sourceMappingURL=index.js.map');
-    // Loads like Lambda would (clients are built at module scope, no call is made) and exports the handler.
-    const loaded = jest.requireActual<{ handler?: unknown }>(bundle);
-    expect(typeof loaded.handler).toBe('function');
+    // The SDK clients' ES modules, which esbuild tree-shakes, never their CommonJS builds (BUNDLE_MAIN_FIELDS).
+    const { sources } = JSON.parse(readFileSync(join(directory, 'index.js.map'), 'utf8')) as {
+      sources: string[];
+    };
+    expect(sources.filter((path) => /@aws-sdk\/client-[a-z0-9-]+\/dist-cjs\//.test(path))).toEqual([]);
+    expect(sources.some((path) => /@aws-sdk\/client-[a-z0-9-]+\/dist-es\//.test(path))).toBe(true);
   }
-  if (previousRegion === undefined) delete process.env.AWS_REGION;
-  else process.env.AWS_REGION = previousRegion;
 });
+
+it('the find-public-buckets bundle scans over real HTTP: lists, reads, parses AWS errors, finds the public bucket', async () => {
+  // Arrange
+  const calls = stub.recorded.length;
+
+  // Act
+  const reply = await invokeBundle('find-public-buckets', event('GET', '/s3/public-buckets'));
+
+  // Assert
+  expect(reply.statusCode).toBe(200);
+  const body = JSON.parse(reply.body) as {
+    publicCount: number;
+    publicBuckets: unknown[];
+    unknownBuckets: unknown[];
+  };
+  expect(body.publicBuckets).toEqual([
+    {
+      bucketName: 'stub-bucket',
+      region: 'us-east-1',
+      reasons: [expect.stringContaining('AllUsers')],
+      website: false,
+    },
+  ]);
+  expect(body.unknownBuckets).toEqual([]);
+  // The stub answered NoSuchBucketPolicy and NoSuchPublicAccessBlockConfiguration: parsed as "none", not failures.
+  expect(stub.recorded.slice(calls).map((r) => r.url.split('&')[0])).toEqual(
+    expect.arrayContaining(['/stub-bucket/?acl=', '/stub-bucket/?policyStatus=', '/stub-bucket/?website=']),
+  );
+});
+
+it.each(operations.map((o) => [o.functionName, o] as const))(
+  'the %s bundle validates its request and answers 400 with the API error shape',
+  async (functionName, operation) => {
+    // Arrange: a request each operation rejects before any AWS call (a port out of range, or a bad path value).
+    const path = operation.path
+      .replace('{bucketName}', 'Bad_Name!')
+      .replace('{instanceId}', 'not-an-instance');
+    const query = operation.method === 'get' ? { port: '70000', limit: '0' } : null;
+    const calls = stub.recorded.length;
+
+    // Act
+    const reply = await invokeBundle(functionName, event(operation.method.toUpperCase(), path, query));
+
+    // Assert
+    expect(reply.statusCode).toBe(400);
+    expect(JSON.parse(reply.body)).toEqual({
+      error: { code: 'ValidationError', message: expect.stringMatching(/\w+ .+/) },
+    });
+    expect(stub.recorded.length).toBe(calls);
+  },
+);
