@@ -11,7 +11,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildSync } from 'esbuild';
+import { buildSync, type Metafile } from 'esbuild';
 import { callsInFlight } from '../../functions/aws/client-config';
 import { BUNDLE_MAIN_FIELDS } from '../../infra/constructs/exposure-function';
 import { operations } from '../../openapi/operations';
@@ -54,8 +54,8 @@ const ENV = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
-function bundle(entry: string, outfile: string, minify: boolean): void {
-  buildSync({
+function bundle(entry: string, outfile: string, minify: boolean): Metafile {
+  const result = buildSync({
     entryPoints: [entry],
     bundle: true,
     platform: 'node',
@@ -65,8 +65,52 @@ function bundle(entry: string, outfile: string, minify: boolean): void {
     minify,
     sourcemap: minify,
     outfile,
+    metafile: true,
     logLevel: 'error',
   });
+  return result.metafile;
+}
+
+/**
+ * The floor of a function: a module that builds the same SDK clients and holds the same SDK commands (what
+ * its bundle's metafile shows), and nothing else. Tree-shaken like the function, it is the least a function
+ * sending those commands can load.
+ */
+function floorSource(metafile: Metafile): string {
+  const clients = new Map<string, { client: string; commands: Set<string> }>();
+  // What the bundle really holds: esbuild reads every command module, tree-shaking leaves the used ones.
+  const kept = Object.values(metafile.outputs).flatMap((output) =>
+    Object.entries(output.inputs)
+      .filter(([, use]) => use.bytesInOutput > 0)
+      .map(([input]) => input),
+  );
+  for (const input of kept) {
+    const match =
+      /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\/dist-es\/(?:commands\/(\w+Command)|(\w+Client))\.js$/.exec(
+        input,
+      );
+    if (!match) continue;
+    const [, pkg, command, client] = match as unknown as [
+      string,
+      string,
+      string | undefined,
+      string | undefined,
+    ];
+    const entry = clients.get(pkg) ?? { client: '', commands: new Set<string>() };
+    if (client) entry.client = client;
+    if (command) entry.commands.add(command);
+    clients.set(pkg, entry);
+  }
+  const lines: string[] = [];
+  const commandRefs: string[] = [];
+  [...clients.entries()].forEach(([pkg, { client, commands }], index) => {
+    lines.push(`import * as c${index} from '@aws-sdk/${pkg}';`);
+    lines.push(`new c${index}.${client}({ region: process.env.AWS_REGION });`);
+    for (const command of commands) commandRefs.push(`c${index}.${command}`);
+  });
+  // Kept reachable, so esbuild bundles each command (and the middleware it brings) as the function does.
+  lines.push(`globalThis.floorCommands = [${commandRefs.join(', ')}];`);
+  return lines.join('\n');
 }
 
 function runWorker(task: WorkerTask): Promise<WorkerResult> {
@@ -280,24 +324,20 @@ async function main(): Promise<void> {
       ...(values.instructions ? ['instructions own / floor (callgrind)', 'ratio (instructions)'] : []),
     ],
   ];
-  const floorSources = {
-    // Imported as the functions import them, and bundled the same way, so esbuild treats both alike.
-    s3: "import {S3Client} from '@aws-sdk/client-s3';import {S3ControlClient} from '@aws-sdk/client-s3-control';new S3Client({region:process.env.AWS_REGION});new S3ControlClient({region:process.env.AWS_REGION});",
-    ec2: "import {EC2Client} from '@aws-sdk/client-ec2';new EC2Client({region:process.env.AWS_REGION});",
-  } as const;
-  const floorPaths = { s3: '', ec2: '' };
-  for (const name of ['s3', 'ec2'] as const) {
-    const entry = resolve(OUT, `floor-${name}.js`);
-    writeFileSync(entry, floorSources[name]);
-    floorPaths[name] = resolve(OUT, `floor-${name}.bundle.js`);
-    bundle(entry, floorPaths[name], true);
-  }
-  const functionPaths = operations.map((operation) => {
+  // Each function next to its own floor: the same clients and commands, nothing else.
+  const functionPaths: string[] = [];
+  const floorPaths: string[] = [];
+  for (const operation of operations) {
     const outfile = resolve(OUT, `${operation.functionName}.js`);
-    bundle(resolve(ROOT, `functions/${operation.functionName}.ts`), outfile, true);
-    return outfile;
-  });
-  const allPaths = [floorPaths.s3, floorPaths.ec2, ...functionPaths];
+    const metafile = bundle(resolve(ROOT, `functions/${operation.functionName}.ts`), outfile, true);
+    const floorEntry = resolve(OUT, `floor-${operation.functionName}.mjs`);
+    writeFileSync(floorEntry, floorSource(metafile));
+    const floorOut = resolve(OUT, `floor-${operation.functionName}.js`);
+    bundle(floorEntry, floorOut, true);
+    functionPaths.push(outfile);
+    floorPaths.push(floorOut);
+  }
+  const allPaths = [...functionPaths, ...floorPaths];
   const samples = interleavedLoadTimes(allPaths);
   // Instructions of each load beyond Node's own start (an empty bundle's count), when asked for.
   let instructions: Array<number | undefined> = [];
@@ -308,19 +348,19 @@ async function main(): Promise<void> {
     if (nodeStart === undefined) process.stdout.write('valgrind is not installed: no instruction counts.\n');
     else instructions = allPaths.map((path) => (loadInstructions(path) ?? Number.NaN) - nodeStart);
   }
+  const count = operations.length;
   for (const [index, operation] of operations.entries()) {
-    const floorIndex = operation.path.startsWith('/s3') ? 0 : 1;
-    const own = samples[index + 2] ?? [];
-    const floor = samples[floorIndex] ?? [];
+    const own = samples[index] ?? [];
+    const floor = samples[count + index] ?? [];
     const ratios = own.map((ms, round) => ms / (floor[round] ?? Number.NaN));
     coldRows.push([
       operation.functionName,
       `${(statSync(functionPaths[index] as string).size / 1024).toFixed(0)} KB`,
       `${median(own).toFixed(0)} ms`,
-      `${(statSync(allPaths[floorIndex] as string).size / 1024).toFixed(0)} KB`,
+      `${(statSync(floorPaths[index] as string).size / 1024).toFixed(0)} KB`,
       `${median(floor).toFixed(0)} ms`,
       `${median(ratios).toFixed(2)}x`,
-      ...(values.instructions ? instructionCells(instructions[index + 2], instructions[floorIndex]) : []),
+      ...(values.instructions ? instructionCells(instructions[index], instructions[count + index]) : []),
     ]);
   }
 
