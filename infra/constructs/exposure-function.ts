@@ -51,7 +51,7 @@ export interface ExposureFunctionProps {
   readonly memorySize?: number;
   /**
    * Map logged stack traces to the TypeScript sources. Off by default: Node then parses the bundle's source
-   * map at every cold start (15-20 ms for these bundles, npm run bench's machine). The map ships either way.
+   * map at every cold start (25-40 ms for these bundles on npm run bench's machine). The map ships either way.
    */
   readonly sourceMapStackTraces?: boolean;
   /** Extra environment (SCAN_CONCURRENCY, TIME_RESERVE_MS, ...). */
