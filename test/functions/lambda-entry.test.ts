@@ -17,6 +17,7 @@ import {
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { logger } from '../../functions/shared/logger';
+import { apiGatewayEvent } from '../support/api-gateway-event';
 
 process.env.AWS_REGION = 'eu-west-1';
 
@@ -35,23 +36,13 @@ function awsError(name: string, status = 404): Error {
 }
 
 function event(method: string, path: string, body: string | null = null): APIGatewayProxyEvent {
-  return {
-    httpMethod: method,
-    path,
-    resource: path,
-    headers: { 'content-type': 'application/json' },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
+  return apiGatewayEvent(method, path, {
     body,
-    isBase64Encoded: false,
     requestContext: {
       requestId: 'req-123',
       authorizer: { claims: { 'cognito:username': 'alice', sub: 'sub-1', client_id: 'client-9' } },
-    } as unknown as APIGatewayProxyEvent['requestContext'],
-  };
+    },
+  });
 }
 
 const context = {

@@ -14,6 +14,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import cdkJson from '../../cdk.json';
 import { createApp } from '../../infra/app';
 import { operations } from '../../openapi/operations';
+import { apiGatewayEvent } from '../support/api-gateway-event';
 import { type AwsHttpStub, startAwsHttpStub } from '../support/aws-http-stub';
 
 jest.setTimeout(120_000);
@@ -85,25 +86,8 @@ async function invokeBundle(
   return JSON.parse(reply.slice('REPLY '.length)) as APIGatewayProxyResult;
 }
 
-function event(
-  method: string,
-  path: string,
-  query: Record<string, string> | null = null,
-): APIGatewayProxyEvent {
-  return {
-    httpMethod: method,
-    path,
-    resource: path,
-    headers: { 'content-type': 'application/json' },
-    multiValueHeaders: {},
-    queryStringParameters: query,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: method === 'POST' ? '{"port": 70000}' : null,
-    isBase64Encoded: false,
-    requestContext: { requestId: 'bundle-req' } as unknown as APIGatewayProxyEvent['requestContext'],
-  };
+function event(method: string, path: string, query: Record<string, string> | null = null) {
+  return apiGatewayEvent(method, path, { query, body: method === 'POST' ? '{"port": 70000}' : null });
 }
 
 it('bundles every function with esbuild into a minified handler with a source map', () => {
