@@ -37,7 +37,7 @@ export interface DocumentOptions {
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad or missing parameter; the message says what to fix.',
   401: 'Not signed in: send a valid OAuth access token.',
-  403: 'Signed in but not allowed (missing scope).',
+  403: 'Not allowed: signed in without the scope this operation needs, or (on the local server) a request from another web origin or host name.',
   404: 'The bucket or instance does not exist in this account (in that Region, if one was given).',
   429: 'Too many requests: the API is throttling; retry after a moment.',
   500: 'Unexpected failure; no internals are returned.',
@@ -50,11 +50,9 @@ const SCOPE_DESCRIPTIONS: Record<OperationScope, string> = {
 };
 
 function errorStatusesFor(operation: AnyOperation, secured: boolean): number[] {
-  const statuses = new Set<number>([...operation.errorStatuses, 429, 500]);
-  if (secured) {
-    statuses.add(401);
-    statuses.add(403);
-  }
+  // 403 everywhere: deployed, a missing scope; locally, a cross-site request the server refuses.
+  const statuses = new Set<number>([...operation.errorStatuses, 403, 429, 500]);
+  if (secured) statuses.add(401);
   return [...statuses].sort((a, b) => a - b);
 }
 

@@ -115,6 +115,51 @@ function toContext(requestId: string, deadlineMs: number): Context {
   };
 }
 
+/**
+ * Why a request must not run here, or null. A web page the user visits can make their browser send
+ * requests to 127.0.0.1: a form or `fetch` with `text/plain` skips CORS preflight, and a DNS-rebinding
+ * name makes the page same-origin with us. With `--aws` such a request would change the real account,
+ * so bodies must be JSON (which a cross-site page cannot send without a preflight we never answer),
+ * an `Origin` must be this server's own, and the `Host` must be the loopback address we listen on.
+ */
+export function crossSiteRefusal(req: IncomingMessage, body: Buffer): Refusal | null {
+  const port = req.socket.localPort;
+  const own = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  if (port === 80) own.add('127.0.0.1').add('localhost');
+  const host = (req.headers.host ?? '').toLowerCase();
+  if (!own.has(host))
+    return forbidden(
+      `The Host header must name this server (127.0.0.1:${port}); requests for another host name are refused, as a DNS-rebinding defence.`,
+    );
+  const origin = req.headers.origin;
+  if (origin !== undefined && !own.has(origin.toLowerCase().replace(/^http:\/\//, '')))
+    return forbidden(
+      `Requests from a web page of another origin (${JSON.stringify(origin.slice(0, 80))}) are refused; call the API from curl, a script or a page served by this server.`,
+    );
+  if (body.length > 0 && !isJsonMediaType(req.headers['content-type']))
+    return {
+      status: 400,
+      code: 'ValidationError',
+      message: 'Send the request body as JSON with "Content-Type: application/json" (curl --json does).',
+    };
+  return null;
+}
+
+interface Refusal {
+  status: number;
+  code: ErrorCode;
+  message: string;
+}
+
+function forbidden(message: string): Refusal {
+  return { status: 403, code: 'Forbidden', message };
+}
+
+function isJsonMediaType(value: string | undefined): boolean {
+  const media = (value ?? '').split(';')[0]?.trim().toLowerCase();
+  return media === 'application/json';
+}
+
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
   res.end(body);
@@ -142,6 +187,11 @@ export function createLocalListener(options: LocalServerOptions) {
       );
       res.setHeader('connection', 'close');
       send(res, 400, json, JSON.stringify(payload));
+      return;
+    }
+    const refusal = crossSiteRefusal(req, body);
+    if (refusal !== null) {
+      send(res, refusal.status, json, JSON.stringify(errorBody(refusal.code, refusal.message)));
       return;
     }
     if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/openapi.json') {
@@ -218,7 +268,8 @@ function answerParserRejections(server: Server): void {
 /** Starts the server on 127.0.0.1 (port 0 picks a free one). */
 export async function startLocalServer(options: LocalServerOptions): Promise<RunningServer> {
   const listener = createLocalListener(options);
-  const server = createServer((req, res) => {
+  // Our own Host check answers a missing Host with the API's JSON error instead of Node's bare 400.
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
     listener(req, res).catch(() => {
       if (!res.headersSent) {
         send(
