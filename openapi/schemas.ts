@@ -35,6 +35,7 @@ import {
   string,
   transform,
 } from 'zod/mini';
+import { ERROR_CODES } from './error-codes';
 
 // Classic zod installs its English messages when the first schema is built; mini installs none and
 // reports every default failure as plain "Invalid input". English keeps the default messages the
@@ -454,7 +455,10 @@ export const errorResponseSchema = onFirstUse(() =>
   withMeta(
     object({
       error: object({
-        code: withMeta(string(), { description: 'Machine-readable error code.', example: 'ValidationError' }),
+        code: withMeta(enumOf(ERROR_CODES), {
+          description: 'Machine-readable error code.',
+          example: 'ValidationError',
+        }),
         message: withMeta(string(), {
           description: 'What was wrong and how to fix it.',
           example: 'port must be from 0 to 65535',

@@ -1,18 +1,11 @@
 /**
- * Typed API errors. They are mapped to HTTP in one place (`http-errors.ts`);
- * 4xx messages are shown to callers, 5xx never carry internals.
+ * Typed API errors. The router (`http-router.ts`) maps them to HTTP in one place; 4xx messages are shown
+ * to callers, 5xx never carry internals. The codes and their statuses come from the one list in
+ * openapi/error-codes.ts.
  */
+import { ERROR_STATUS, type ErrorCode, isErrorCode } from '../../openapi/error-codes';
 
-export type ErrorCode =
-  | 'ValidationError'
-  | 'Unauthorized'
-  | 'Forbidden'
-  | 'NotFound'
-  | 'MethodNotAllowed'
-  | 'PayloadTooLarge'
-  | 'TooManyRequests'
-  | 'UpstreamError'
-  | 'InternalError';
+export type { ErrorCode };
 
 export type ErrorDetails = Record<string, unknown>;
 
@@ -33,19 +26,13 @@ export class ApiError extends Error {
 
 export class ValidationError extends ApiError {
   constructor(message: string, details?: ErrorDetails) {
-    super(400, 'ValidationError', message, details);
+    super(ERROR_STATUS.ValidationError, 'ValidationError', message, details);
   }
 }
 
 export class NotFoundError extends ApiError {
   constructor(message: string, details?: ErrorDetails) {
-    super(404, 'NotFound', message, details);
-  }
-}
-
-export class MethodNotAllowedError extends ApiError {
-  constructor(message: string, details?: ErrorDetails) {
-    super(405, 'MethodNotAllowed', message, details);
+    super(ERROR_STATUS.NotFound, 'NotFound', message, details);
   }
 }
 
@@ -55,7 +42,7 @@ export class UpstreamError extends ApiError {
   readonly awsErrorCode: string;
 
   constructor(awsCall: string, awsErrorCode: string, message: string, details?: ErrorDetails) {
-    super(502, 'UpstreamError', message, details);
+    super(ERROR_STATUS.UpstreamError, 'UpstreamError', message, details);
     this.awsCall = awsCall;
     this.awsErrorCode = awsErrorCode;
   }
@@ -65,7 +52,27 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: ErrorDetails };
 }
 
-/** The one JSON error shape of the API (api.md "Errors"). */
+/** The one JSON error shape of the API, `{"error": {"code", "message", "details"?}}`. */
 export function errorBody(code: ErrorCode, message: string, details?: ErrorDetails): ErrorBody {
   return details === undefined ? { error: { code, message } } : { error: { code, message, details } };
+}
+
+/**
+ * The API's error body if `text` is one (JSON `{"error": {"code", "message"}}` with a known code and a
+ * message), else undefined: decided by parsing, so a body that merely starts like one is not taken for it.
+ */
+export function parseErrorBody(text: string | undefined): ErrorBody | undefined {
+  if (!text) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const error = (parsed as { error?: unknown }).error;
+  if (typeof error !== 'object' || error === null || Array.isArray(error)) return undefined;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (!isErrorCode(code) || typeof message !== 'string' || message === '') return undefined;
+  return parsed as ErrorBody;
 }

@@ -12,6 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ParameterObject } from 'openapi3-ts/oas30';
 import { buildOpenApiDocument, listOperations } from '../../openapi/build-document';
+import type { ErrorCode } from '../../openapi/error-codes';
 import type { AnyOperation, OperationScope } from '../../openapi/operations';
 
 export const STAGE_NAME = 'prod';
@@ -23,7 +24,8 @@ export interface GatewayErrorResponse {
   readonly type: apigateway.ResponseType;
   /** Status sent; undefined keeps the response type's own status. */
   readonly statusCode?: string;
-  readonly code: string;
+  /** One of the API's error codes (openapi/error-codes.ts): the gateway's errors read like the functions'. */
+  readonly code: ErrorCode;
   /**
    * The message: a JSON string literal, or a `$context` variable that API Gateway renders as one
    * (`$context.error.messageString`).

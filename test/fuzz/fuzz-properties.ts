@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import type { RecordedCall, SandboxAccount } from '../../functions/local/sandbox/sandbox-account';
 import { WRITE_COMMANDS } from '../../functions/local/sandbox/sandbox-account';
 import type { Scenario } from '../../functions/local/sandbox/scenario';
+import { ERROR_STATUS, isErrorCode } from '../../openapi/error-codes';
 import { contractProblems } from '../support/contract';
 import { startTestApi, type TestApi } from '../support/local-api';
 
@@ -247,18 +248,6 @@ export const KNOWN_BUGS: readonly KnownBug[] = [];
 // Properties
 // ---------------------------------------------------------------------------
 
-/** api.md "Errors": every code the API may answer, with its status. */
-export const ERROR_STATUS: Readonly<Record<string, number>> = {
-  ValidationError: 400,
-  Unauthorized: 401,
-  Forbidden: 403,
-  NotFound: 404,
-  MethodNotAllowed: 405,
-  TooManyRequests: 429,
-  UpstreamError: 502,
-  InternalError: 500,
-};
-
 function errorShapeProblems(body: unknown): string[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return ['error body is not a JSON object'];
@@ -272,8 +261,10 @@ function errorShapeProblems(body: unknown): string[] {
   const { code, message, details, ...rest } = error as Record<string, unknown>;
   if (Object.keys(rest).length > 0)
     problems.push(`"error" has extra keys ${JSON.stringify(Object.keys(rest))}`);
-  if (typeof code !== 'string' || !(code in ERROR_STATUS))
-    problems.push(`error.code ${JSON.stringify(code)} is not in api.md`);
+  if (!isErrorCode(code))
+    problems.push(
+      `error.code ${JSON.stringify(code)} is not one of the API’s error codes (openapi/error-codes.ts)`,
+    );
   if (typeof message !== 'string' || message.trim() === '')
     problems.push('error.message is empty or not a string');
   if (details !== undefined && (typeof details !== 'object' || details === null || Array.isArray(details)))
@@ -300,7 +291,7 @@ export function replyProblems(req: FuzzRequest, reply: FuzzReply, names?: FuzzNa
     const shape = errorShapeProblems(body);
     problems.push(...shape);
     const code = (body as { error?: { code?: string } }).error?.code;
-    if (shape.length === 0 && code !== undefined && ERROR_STATUS[code] !== status)
+    if (shape.length === 0 && isErrorCode(code) && ERROR_STATUS[code] !== status)
       problems.push(`error.code ${code} does not go with status ${status}`);
   }
   const message = (body as { error?: { message?: string } }).error?.message ?? '';
