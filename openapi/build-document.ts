@@ -7,7 +7,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import type { OpenAPIObject, OperationObject, PathItemObject } from 'openapi3-ts/oas30';
-import { type AnyOperation, type OperationScope, operations } from './operations';
+import { type AnyOperation, isBodyRequired, type OperationScope, operations } from './operations';
 import { errorResponseSchema } from './schemas';
 // The schemas are zod/mini (for Lambda cold starts); this adapts them to zod-to-openapi, which reads classic zod.
 import { openApiObject, openApiSchema } from './zod-mini-openapi';
@@ -92,7 +92,7 @@ export function buildOpenApiDocument(options: DocumentOptions = {}): OpenAPIObje
           ? {
               body: {
                 description: 'Options for the change, as a JSON object.',
-                required: !body.safeParse({}).success,
+                required: isBodyRequired(operation),
                 content: { 'application/json': { schema: openApiSchema(body) } },
               },
             }

@@ -211,3 +211,24 @@ export type AnyOperation = (typeof operations)[number];
 export function toRouterPath(path: string): `/${string}` {
   return path.replace(/\{(\w+)\}/g, ':$1') as `/${string}`;
 }
+
+/**
+ * Whether a call must send a body: it must when the body schema refuses `{}` (some field is required).
+ * The router answers a missing body with this rule, and the document marks `requestBody.required` by it.
+ */
+export function isBodyRequired(operation: OperationDefinition): boolean {
+  const body = operation.request.body;
+  return body !== undefined && !body.safeParse({}).success;
+}
+
+/** Whether a concrete request path (`/s3/buckets/b/block-public-access`) is this operation's path template. */
+export function matchesPath(operation: OperationDefinition, path: string): boolean {
+  const pattern = operation.path.replace(/\{\w+\}/g, '[^/]+');
+  return new RegExp(`^${pattern}/?$`).test(path);
+}
+
+/** The HTTP methods (upper case, registry order) that some of `served` answers on `path`. */
+export function methodsAllowedAt(served: readonly OperationDefinition[], path: string): string[] {
+  const methods = served.filter((operation) => matchesPath(operation, path)).map((op) => op.method);
+  return [...new Set(methods)].map((method) => method.toUpperCase());
+}

@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { buildOpenApiDocument } from '../../openapi/build-document';
 import { type ErrorCode, errorBody } from '../shared/errors';
-import { createOperationRouter, MAX_BODY_BYTES, resolveEvent } from '../shared/http-router';
+import { createOperationRouter, resolveEvent } from '../shared/http-router';
+import { MAX_BODY_BYTES } from '../shared/request-input';
 import type { LocalBackend } from './local-backend';
 import { localBindings } from './local-bindings';
 

@@ -7,16 +7,19 @@
  */
 import { ParameterValidationError, Router } from '@aws-lambda-powertools/event-handler/http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { core, input as Input, output as Output, ZodMiniType } from 'zod/mini';
-import { type OperationDefinition, operations, toRouterPath } from '../../openapi/operations';
-import { ApiError, type ErrorCode, errorBody, ValidationError } from './errors';
-import type { Caller, InvocationContext } from './invocation';
+import type { input as Input } from 'zod/mini';
+import {
+  isBodyRequired,
+  methodsAllowedAt,
+  type OperationDefinition,
+  operations,
+  toRouterPath,
+} from '../../openapi/operations';
+import { callerFromEvent } from './caller';
+import { ApiError, type ErrorCode, errorBody, parseErrorBody } from './errors';
+import type { InvocationContext } from './invocation';
 import { logger } from './logger';
-
-/** Largest accepted request body (api.md): 64 KiB. */
-export const MAX_BODY_BYTES = 64 * 1024;
-
-type Infer<S> = S extends ZodMiniType ? Output<S> : undefined;
+import { type Infer, parseWith, queryObject, readJsonBody } from './request-input';
 
 export type OperationInput<O extends OperationDefinition> = {
   query: Infer<O['request']['query']>;
@@ -52,119 +55,20 @@ function errorResponse(status: number, code: ErrorCode, message: string, details
   return jsonResponse(status, errorBody(code, message, details));
 }
 
-/** One readable sentence from zod issues: "port: port must be from 0 to 65535; protocol: ...". */
-export function describeIssues(where: string, error: core.$ZodError, input: unknown): string {
-  const parts = error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys.map((key) => `"${key}"`).join(', ');
-      return `unknown ${where} field${issue.keys.length > 1 ? 's' : ''} ${keys}: remove ${issue.keys.length > 1 ? 'them' : 'it'}`;
-    }
-    if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
-      return `${path} is required in the ${where}`;
-    }
-    return path && !issue.message.startsWith(path) ? `${path}: ${issue.message}` : issue.message;
-  });
-  return `Invalid ${where}: ${parts.join('; ')}.`;
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let current: unknown = input;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
-function parseWith<S extends ZodMiniType | undefined>(schema: S, value: unknown, where: string): Infer<S> {
-  if (schema === undefined) return undefined as Infer<S>;
-  const result = schema.safeParse(value);
-  if (!result.success) throw new ValidationError(describeIssues(where, result.error, value));
-  return result.data as Infer<S>;
-}
-
-function queryObject(url: string): Record<string, string> {
-  // No prototype: a key such as `__proto__` or `constructor` must be just an unknown field.
-  const query: Record<string, string> = Object.create(null);
-  for (const [key, value] of new URL(url).searchParams) {
-    if (Object.hasOwn(query, key)) {
-      throw new ValidationError(`Query parameter "${key}" was given more than once; give it once.`);
-    }
-    query[key] = value;
-  }
-  return query;
-}
-
-async function readJsonBody(req: Request, required: boolean): Promise<unknown> {
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) {
-    throw new ValidationError(
-      `The request body is larger than ${MAX_BODY_BYTES} bytes; send a smaller JSON object.`,
-    );
-  }
-  const text = await req.text();
-  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    throw new ValidationError(
-      `The request body is larger than ${MAX_BODY_BYTES} bytes; send a smaller JSON object.`,
-    );
-  }
-  if (text.trim() === '') {
-    if (required) throw new ValidationError('The request needs a JSON body, e.g. {"port": 22}.');
-    return {};
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new ValidationError(
-      'The request body is not valid JSON; send a JSON object with content-type application/json.',
-    );
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ValidationError('The request body must be a JSON object, e.g. {"dryRun": true}.');
-  }
-  return parsed;
-}
-
-function callerFromEvent(event: APIGatewayProxyEvent | undefined): Caller {
-  const authorizer = event?.requestContext?.authorizer as Record<string, unknown> | null | undefined;
-  const claims = (authorizer?.claims ?? {}) as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-  const username = text(claims['cognito:username']) ?? text(claims.username);
-  const clientId = text(claims.client_id);
-  const sub = text(claims.sub);
-  const principal = username ?? clientId ?? sub ?? text(authorizer?.principalId) ?? 'anonymous';
-  return {
-    principal,
-    ...(username ? { username } : {}),
-    ...(sub ? { sub } : {}),
-    ...(clientId ? { clientId } : {}),
-  };
-}
-
-function bodyRequired(operation: OperationDefinition): boolean {
-  const body = operation.request.body;
-  if (body === undefined) return false;
-  return !body.safeParse({}).success;
-}
-
-function allowedMethodsFor(served: readonly OperationDefinition[], path: string): string[] {
-  return served
-    .filter((operation) => {
-      const pattern = new RegExp(`^${operation.path.replace(/\{\w+\}/g, '[^/]+')}/?$`);
-      return pattern.test(path);
-    })
-    .map((operation) => operation.method.toUpperCase());
+/** A Powertools Router and the operations it serves (to name the methods a path allows). */
+export interface OperationRouter {
+  readonly router: Router;
+  readonly operations: readonly OperationDefinition[];
 }
 
 /** A Router serving the given operations, with the API's error shapes everywhere. */
-export function createOperationRouter(bindings: readonly OperationBinding[]): Router {
+export function createOperationRouter(bindings: readonly OperationBinding[]): OperationRouter {
   const router = new Router({ logger });
+  const served = bindings.map((binding) => binding.operation);
 
   for (const binding of bindings) {
     const { operation } = binding;
-    const needsBody = bodyRequired(operation);
+    const needsBody = isBodyRequired(operation);
     router.route(
       async (reqCtx) => {
         const event = reqCtx.event as APIGatewayProxyEvent;
@@ -194,20 +98,8 @@ export function createOperationRouter(bindings: readonly OperationBinding[]): Ro
 
   router.notFound(async (_error, reqCtx) => {
     const path = new URL(reqCtx.req.url).pathname;
-    const allowed = allowedMethodsFor(
-      bindings.map((binding) => binding.operation),
-      path,
-    );
-    if (allowed.length > 0) {
-      return jsonResponse(
-        405,
-        errorBody(
-          'MethodNotAllowed',
-          `${reqCtx.req.method} is not allowed on ${path}; use ${allowed.join(' or ')}.`,
-        ),
-        { allow: allowed.join(', ') },
-      );
-    }
+    const allowed = methodsAllowedAt(served, path);
+    if (allowed.length > 0) return methodNotAllowed(reqCtx.req.method, path, allowed);
     const known = operations.map((op) => `${op.method.toUpperCase()} ${op.path}`).join(', ');
     return errorResponse(404, 'NotFound', `No route ${reqCtx.req.method} ${path}. The API serves: ${known}.`);
   });
@@ -229,7 +121,16 @@ export function createOperationRouter(bindings: readonly OperationBinding[]): Ro
     );
   });
 
-  return router;
+  return { router, operations: served };
+}
+
+/** A 405 that names the methods `path` really allows, in the message and the Allow header. */
+function methodNotAllowed(method: string, path: string, allowed: readonly string[]): Response {
+  return jsonResponse(
+    405,
+    errorBody('MethodNotAllowed', `${method} is not allowed on ${path}; use ${allowed.join(' or ')}.`),
+    { allow: allowed.join(', ') },
+  );
 }
 
 /**
@@ -238,7 +139,7 @@ export function createOperationRouter(bindings: readonly OperationBinding[]): Ro
  * error shape too.
  */
 export async function resolveEvent(
-  router: Router,
+  { router, operations: served }: OperationRouter,
   event: APIGatewayProxyEvent,
   context: Context,
 ): Promise<APIGatewayProxyResult> {
@@ -258,22 +159,48 @@ export async function resolveEvent(
     logger.error('Router failed', { error });
     return toProxyResult(500, errorBody('InternalError', 'The request failed unexpectedly; try again.'));
   }
-  if (result.statusCode >= 400 && !result.body?.startsWith('{"error"')) {
-    return toProxyResult(result.statusCode, defaultErrorFor(result.statusCode, event));
+  if (result.statusCode >= 400 && parseErrorBody(result.body) === undefined) {
+    return defaultErrorFor(result.statusCode, event, served);
   }
   return result;
 }
 
-function defaultErrorFor(status: number, event: APIGatewayProxyEvent) {
+/** The API's error for a status the Router answered in its own shape (or with no body). */
+function defaultErrorFor(
+  status: number,
+  event: APIGatewayProxyEvent,
+  served: readonly OperationDefinition[],
+): APIGatewayProxyResult {
   if (status === 405) {
-    return errorBody('MethodNotAllowed', `Method ${event.httpMethod} is not allowed; use GET or POST.`);
+    // The Router answers a method it does not know (e.g. FOO) before routing: name what the path allows.
+    const allowed = methodsAllowedAt(served, event.path);
+    if (allowed.length > 0) {
+      return toProxyResult(
+        405,
+        errorBody(
+          'MethodNotAllowed',
+          `${event.httpMethod} is not allowed on ${event.path}; use ${allowed.join(' or ')}.`,
+        ),
+        { allow: allowed.join(', ') },
+      );
+    }
+    return toProxyResult(404, errorBody('NotFound', `No route ${event.httpMethod} ${event.path}.`));
   }
-  if (status === 404) return errorBody('NotFound', `No route ${event.httpMethod} ${event.path}.`);
-  if (status < 500)
-    return errorBody('ValidationError', 'The request could not be understood; check it and try again.');
-  return errorBody('InternalError', 'The request failed unexpectedly; try again.');
+  if (status === 404)
+    return toProxyResult(404, errorBody('NotFound', `No route ${event.httpMethod} ${event.path}.`));
+  if (status < 500) {
+    return toProxyResult(
+      status,
+      errorBody('ValidationError', 'The request could not be understood; check it and try again.'),
+    );
+  }
+  return toProxyResult(status, errorBody('InternalError', 'The request failed unexpectedly; try again.'));
 }
 
-function toProxyResult(statusCode: number, body: unknown): APIGatewayProxyResult {
-  return { statusCode, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
+function toProxyResult(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult {
+  return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }

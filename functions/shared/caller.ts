@@ -1,0 +1,23 @@
+/** Who is calling, from the claims API Gateway's Cognito authorizer puts on the event. */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { Caller } from './invocation';
+
+/**
+ * The caller of an event: the best human identifier (username, else client id, else sub, else the
+ * authorizer's principal) plus each claim that was present; `anonymous` when there is none.
+ */
+export function callerFromEvent(event: APIGatewayProxyEvent | undefined): Caller {
+  const authorizer = event?.requestContext?.authorizer as Record<string, unknown> | null | undefined;
+  const claims = (authorizer?.claims ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  const username = text(claims['cognito:username']) ?? text(claims.username);
+  const clientId = text(claims.client_id);
+  const sub = text(claims.sub);
+  const principal = username ?? clientId ?? sub ?? text(authorizer?.principalId) ?? 'anonymous';
+  return {
+    principal,
+    ...(username ? { username } : {}),
+    ...(sub ? { sub } : {}),
+    ...(clientId ? { clientId } : {}),
+  };
+}
