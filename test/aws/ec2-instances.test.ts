@@ -5,7 +5,6 @@ import {
   DescribeRegionsCommand,
   DescribeSecurityGroupRulesCommand,
   EC2Client,
-  EC2ServiceException,
   GetManagedPrefixListEntriesCommand,
   type Instance,
 } from '@aws-sdk/client-ec2';
@@ -19,18 +18,10 @@ import {
 } from '../../functions/aws/ec2-instances';
 import { scanRegionsForOpenPort } from '../../functions/aws/ec2-port-scan';
 import { UpstreamError } from '../../functions/shared/errors';
+import { awsError } from '../support/aws-error';
 
 const ec2Mock = mockClient(EC2Client);
 const ec2 = new EC2Client({ region: 'us-east-1' });
-
-function awsError(name: string, status = 400): EC2ServiceException {
-  return new EC2ServiceException({
-    name,
-    $fault: status >= 500 ? 'server' : 'client',
-    $metadata: { httpStatusCode: status },
-    message: `${name} from the mock`,
-  });
-}
 
 function instance(id: string, extra: Partial<Instance> = {}): Instance {
   return {

@@ -3,7 +3,6 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   DescribeSecurityGroupRulesCommand,
   EC2Client,
-  EC2ServiceException,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -11,18 +10,10 @@ import { applyPortClosure, toIpPermission, undoCommands } from '../../functions/
 import type { NewIngressRule } from '../../functions/domain/port-closure-plan';
 import type { IngressRule } from '../../functions/domain/port-exposure';
 import { UpstreamError } from '../../functions/shared/errors';
+import { awsError } from '../support/aws-error';
 
 const ec2Mock = mockClient(EC2Client);
 const ec2 = new EC2Client({ region: 'us-east-1' });
-
-function awsError(name: string, status = 400): EC2ServiceException {
-  return new EC2ServiceException({
-    name,
-    $fault: 'client',
-    $metadata: { httpStatusCode: status },
-    message: name,
-  });
-}
 
 const wide: IngressRule = {
   securityGroupRuleId: 'sgr-wide',

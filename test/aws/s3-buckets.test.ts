@@ -23,13 +23,10 @@ import {
   resolveBucketRegion,
 } from '../../functions/aws/s3-buckets';
 import type { S3Clients } from '../../functions/aws/s3-clients';
+import { awsError } from '../support/aws-error';
 
 const s3Mock = mockClient(S3Client);
 const controlMock = mockClient(S3ControlClient);
-
-function awsError(name: string, status = 400): Error {
-  return Object.assign(new Error(name), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
-}
 
 const client = () =>
   new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });

@@ -1,26 +1,18 @@
 import { planBlockPublicAccess } from '../../functions/domain/block-public-access-plan';
 import type { PublicAccessBlockFlags } from '../../functions/domain/bucket-exposure';
+import { ALL_FLAGS, flags } from '../support/block-public-access-flags';
 
 const BUCKET = 'my.example-bucket-1';
 const REGION = 'eu-west-1';
 const TARGET = `--bucket ${BUCKET} --region ${REGION}`;
 
-function flags(...on: (keyof PublicAccessBlockFlags)[]): PublicAccessBlockFlags {
-  return {
-    BlockPublicAcls: on.includes('BlockPublicAcls'),
-    IgnorePublicAcls: on.includes('IgnorePublicAcls'),
-    BlockPublicPolicy: on.includes('BlockPublicPolicy'),
-    RestrictPublicBuckets: on.includes('RestrictPublicBuckets'),
-  };
-}
-const ALL_ON = flags('BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets');
 const put = (configuration: string): string =>
   `aws s3api put-public-access-block ${TARGET} --public-access-block-configuration ${configuration}`;
 
 describe('planBlockPublicAccess', () => {
   it.each<[string, PublicAccessBlockFlags | null, boolean, string[]]>([
     ['no configuration: undo deletes it', null, true, [`aws s3api delete-public-access-block ${TARGET}`]],
-    ['all four already on: unchanged, nothing to undo', ALL_ON, false, []],
+    ['all four already on: unchanged, nothing to undo', ALL_FLAGS, false, []],
     [
       'a configuration with every flag off: undo puts it back, not a delete',
       flags(),
@@ -66,7 +58,7 @@ describe('planBlockPublicAccess', () => {
     const plan = planBlockPublicAccess(BUCKET, REGION, before);
 
     // Assert
-    expect(plan).toEqual({ changed, before, after: ALL_ON, undo });
+    expect(plan).toEqual({ changed, before, after: ALL_FLAGS, undo });
   });
 
   it('does not share or alter the caller’s flags', () => {
@@ -80,7 +72,7 @@ describe('planBlockPublicAccess', () => {
     // Assert
     expect(before).toEqual(flags('BlockPublicAcls'));
     expect(plan.before).not.toBe(before);
-    expect(planBlockPublicAccess(BUCKET, REGION, before).after).toEqual(ALL_ON);
+    expect(planBlockPublicAccess(BUCKET, REGION, before).after).toEqual(ALL_FLAGS);
   });
 
   it('sends the undo command to the bucket’s region', () => {

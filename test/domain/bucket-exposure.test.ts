@@ -10,6 +10,7 @@ import {
   publicAclGrants,
   readsNeeded,
 } from '../../functions/domain/bucket-exposure';
+import { ALL_FLAGS, flags } from '../support/block-public-access-flags';
 
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
@@ -18,16 +19,6 @@ const PERMISSIONS = ['READ', 'WRITE', 'READ_ACP', 'WRITE_ACP', 'FULL_CONTROL'];
 
 const ACCOUNT_CALL = 'GetPublicAccessBlock (account)';
 const BUCKET_FLAGS_CALL = 'GetPublicAccessBlock';
-
-function flags(...on: (keyof PublicAccessBlockFlags)[]): PublicAccessBlockFlags {
-  return {
-    BlockPublicAcls: on.includes('BlockPublicAcls'),
-    IgnorePublicAcls: on.includes('IgnorePublicAcls'),
-    BlockPublicPolicy: on.includes('BlockPublicPolicy'),
-    RestrictPublicBuckets: on.includes('RestrictPublicBuckets'),
-  };
-}
-const ALL_FLAGS = flags('BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets');
 
 const ok = <T>(value: T): Fact<T> => ({ ok: true, value });
 const failed = (call: string, errorCode = 'AccessDenied'): Fact<never> => ({ ok: false, call, errorCode });

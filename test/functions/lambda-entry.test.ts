@@ -18,6 +18,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { logger } from '../../functions/shared/logger';
 import { apiGatewayEvent } from '../support/api-gateway-event';
+import { awsError } from '../support/aws-error';
 
 process.env.AWS_REGION = 'eu-west-1';
 
@@ -30,10 +31,6 @@ function loadEntry(name: 'find-public-buckets' | 'block-bucket-public-access'): 
 
 const s3Mock = mockClient(S3Client);
 const controlMock = mockClient(S3ControlClient);
-
-function awsError(name: string, status = 404): Error {
-  return Object.assign(new Error(name), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
-}
 
 function event(method: string, path: string, body: string | null = null): APIGatewayProxyEvent {
   return apiGatewayEvent(method, path, {
@@ -55,12 +52,12 @@ beforeEach(() => {
   s3Mock.reset();
   controlMock.reset();
   s3Mock.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'data', BucketRegion: 'eu-west-1' }] });
-  s3Mock.on(GetPublicAccessBlockCommand).rejects(awsError('NoSuchPublicAccessBlockConfiguration'));
-  s3Mock.on(GetBucketWebsiteCommand).rejects(awsError('NoSuchWebsiteConfiguration'));
+  s3Mock.on(GetPublicAccessBlockCommand).rejects(awsError('NoSuchPublicAccessBlockConfiguration', 404));
+  s3Mock.on(GetBucketWebsiteCommand).rejects(awsError('NoSuchWebsiteConfiguration', 404));
   s3Mock.on(PutPublicAccessBlockCommand).resolves({});
   controlMock
     .on(GetAccountPublicAccessBlockCommand)
-    .rejects(awsError('NoSuchPublicAccessBlockConfiguration'));
+    .rejects(awsError('NoSuchPublicAccessBlockConfiguration', 404));
 });
 
 describe('block-bucket-public-access Lambda entry', () => {

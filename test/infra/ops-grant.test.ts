@@ -22,6 +22,7 @@ import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin'
 import { mockClient } from 'aws-sdk-client-mock';
 import { OperatorError } from '../../infra/ops/deployed-stack';
 import { type GrantDeps, grantAccess, parsePrincipal } from '../../infra/ops/grant';
+import { stackWith } from '../support/deployed-stack';
 
 const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
 const OUTPUTS: Record<string, string> = {
@@ -36,19 +37,6 @@ const ssoAdmin = mockClient(SSOAdminClient);
 const identityStore = mockClient(IdentitystoreClient);
 const qbusiness = mockClient(QBusinessClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
-
-function stackWith(outputs: Record<string, string>): void {
-  cloudFormation.on(DescribeStacksCommand).resolves({
-    Stacks: [
-      {
-        StackName: 'AiopsExposureApi',
-        StackStatus: 'CREATE_COMPLETE',
-        CreationTime: new Date(0),
-        Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-      },
-    ],
-  });
-}
 
 function deps(): GrantDeps & { lines: string[] } {
   const config = { region: 'eu-west-1' };
@@ -67,7 +55,7 @@ function deps(): GrantDeps & { lines: string[] } {
 
 beforeEach(() => {
   for (const mock of [cloudFormation, ssoAdmin, identityStore, qbusiness, cognito]) mock.reset();
-  stackWith(OUTPUTS);
+  stackWith(cloudFormation, OUTPUTS);
   // Two pages: the application's instance is on the second one.
   ssoAdmin
     .on(ListInstancesCommand)
@@ -208,7 +196,7 @@ describe('grantAccess', () => {
 
   it('says how to add Q Business when the stack was deployed without it', async () => {
     // Arrange
-    stackWith({ ApiUrl: OUTPUTS.ApiUrl ?? '', UserPoolId: 'eu-west-1_AbCdEf' });
+    stackWith(cloudFormation, { ApiUrl: OUTPUTS.ApiUrl ?? '', UserPoolId: 'eu-west-1_AbCdEf' });
 
     // Act + Assert
     await expect(grantAccess(deps(), { kind: 'user', name: 'alice' })).rejects.toThrow(

@@ -17,6 +17,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { OperatorError } from '../../infra/ops/deployed-stack';
 import { exampleRequestUrl, formatReport, type VerifyDeps, verifyDeployment } from '../../infra/ops/verify';
 import { operations } from '../../openapi/operations';
+import { stackWith } from '../support/deployed-stack';
 
 const API_URL = 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod';
 const TOKEN_URL = 'https://aiops-111122223333.auth.eu-west-1.amazoncognito.com/oauth2/token';
@@ -38,19 +39,6 @@ const OUTPUTS: Record<string, string> = {
 const cloudFormation = mockClient(CloudFormationClient);
 const qbusiness = mockClient(QBusinessClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
-
-function stackWith(outputs: Record<string, string>): void {
-  cloudFormation.on(DescribeStacksCommand).resolves({
-    Stacks: [
-      {
-        StackName: 'AiopsExposureApi',
-        StackStatus: 'CREATE_COMPLETE',
-        CreationTime: new Date(0),
-        Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-      },
-    ],
-  });
-}
 
 function healthyQBusiness(): void {
   qbusiness.on(GetApplicationCommand).resolves({ status: 'ACTIVE', displayName: 'AiopsExposureAssistant' });
@@ -119,7 +107,7 @@ beforeEach(() => {
 describe('verifyDeployment', () => {
   it('passes a healthy deployment: Q Business ready, token obtained, every read answers 200', async () => {
     // Arrange
-    stackWith(OUTPUTS);
+    stackWith(cloudFormation, OUTPUTS);
     healthyQBusiness();
     const { fetch, calls } = fakeFetch();
 
@@ -155,7 +143,7 @@ describe('verifyDeployment', () => {
 
   it('fails the plugin check when it is not built or points at another API', async () => {
     // Arrange
-    stackWith(OUTPUTS);
+    stackWith(cloudFormation, OUTPUTS);
     healthyQBusiness();
     qbusiness.on(GetPluginCommand).resolves({
       state: 'ENABLED',
@@ -187,7 +175,7 @@ describe('verifyDeployment', () => {
 
   it('reports an operation that answers an error, with its code and message', async () => {
     // Arrange
-    stackWith(OUTPUTS);
+    stackWith(cloudFormation, OUTPUTS);
     healthyQBusiness();
     const first = READS[0];
     if (!first) throw new Error('the registry has no read operation');
@@ -211,7 +199,7 @@ describe('verifyDeployment', () => {
 
   it('fails when the API answers without a token, and skips the reads when no token can be had', async () => {
     // Arrange
-    stackWith(OUTPUTS);
+    stackWith(cloudFormation, OUTPUTS);
     healthyQBusiness();
     const { fetch } = fakeFetch({
       token: () => ({ status: 400, body: { error: 'invalid_scope' } }),
@@ -234,7 +222,7 @@ describe('verifyDeployment', () => {
 
   it('skips Q Business and authentication for an API-only auth=none stack', async () => {
     // Arrange
-    stackWith({ ApiUrl: API_URL });
+    stackWith(cloudFormation, { ApiUrl: API_URL });
     const { fetch, calls } = fakeFetch({ api: () => ({ status: 200, body: { summary: 'ok' } }) });
 
     // Act
