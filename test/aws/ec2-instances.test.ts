@@ -9,6 +9,7 @@ import {
   type Instance,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
 import {
   describeGroupUsers,
   describeIngressRules,
@@ -50,7 +51,7 @@ describe('listEnabledRegions', () => {
 
     // Assert
     expect(regions).toEqual(['eu-west-1', 'us-east-1']);
-    expect(ec2Mock.commandCalls(DescribeRegionsCommand)[0]?.args[0].input).toEqual({ AllRegions: false });
+    expect(ec2Mock).toHaveReceivedNthSpecificCommandWith(1, DescribeRegionsCommand, { AllRegions: false });
   });
 });
 
@@ -92,9 +93,8 @@ describe('describeInstances', () => {
 
     // Assert
     expect(instances).toEqual([]);
-    expect(ec2Mock.commandCalls(DescribeInstancesCommand)[0]?.args[0].input.Filters).toContainEqual({
-      Name: 'instance-id',
-      Values: ['i-0123456789abcdef0'],
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeInstancesCommand, {
+      Filters: expect.arrayContaining([{ Name: 'instance-id', Values: ['i-0123456789abcdef0'] }]),
     });
   });
 
@@ -290,7 +290,7 @@ describe('readPrefixListEntries and describeGroupUsers', () => {
       { networkInterfaceId: 'eni-a', instanceId: 'i-1', groupIds: ['sg-a', 'sg-x'] },
       { networkInterfaceId: 'eni-b', instanceId: null, groupIds: ['sg-a'] },
     ]);
-    expect(ec2Mock.commandCalls(DescribeNetworkInterfacesCommand)[0]?.args[0].input).toEqual({
+    expect(ec2Mock).toHaveReceivedNthSpecificCommandWith(1, DescribeNetworkInterfacesCommand, {
       Filters: [{ Name: 'group-id', Values: ['sg-a'] }],
       IncludeManagedResources: true,
       MaxResults: 1000,

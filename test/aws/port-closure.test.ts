@@ -6,6 +6,7 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
 import { applyPortClosure, toIpPermission, undoCommands } from '../../functions/aws/port-closure';
 import type { NewIngressRule } from '../../functions/domain/port-closure-plan';
 import type { IngressRule } from '../../functions/domain/port-exposure';
@@ -73,7 +74,7 @@ describe('applyPortClosure', () => {
     expect(applied.notices).toEqual([]);
     const calls = ec2Mock.calls().map((c) => c.args[0].constructor.name);
     expect(calls).toEqual(['AuthorizeSecurityGroupIngressCommand', 'RevokeSecurityGroupIngressCommand']);
-    expect(ec2Mock.commandCalls(AuthorizeSecurityGroupIngressCommand)[0]?.args[0].input).toEqual({
+    expect(ec2Mock).toHaveReceivedNthSpecificCommandWith(1, AuthorizeSecurityGroupIngressCommand, {
       GroupId: 'sg-a',
       IpPermissions: [
         {
@@ -90,7 +91,7 @@ describe('applyPortClosure', () => {
         },
       ],
     });
-    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)[0]?.args[0].input).toEqual({
+    expect(ec2Mock).toHaveReceivedNthSpecificCommandWith(1, RevokeSecurityGroupIngressCommand, {
       GroupId: 'sg-a',
       SecurityGroupRuleIds: ['sgr-wide'],
     });
@@ -197,7 +198,7 @@ describe('applyPortClosure', () => {
     expect(error.awsErrorCode).toBe('RulesPerSecurityGroupLimitExceeded');
     expect(error.message).toContain('Nothing was changed');
     expect(error.details).toMatchObject({ applied: { addedRules: [], revokedRules: [] }, undo: [] });
-    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
+    expect(ec2Mock).not.toHaveReceivedCommand(RevokeSecurityGroupIngressCommand);
   });
 });
 

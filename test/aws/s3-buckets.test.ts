@@ -13,6 +13,7 @@ import {
   S3ControlClient,
 } from '@aws-sdk/client-s3-control';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
 import {
   BucketVanishedError,
   listBuckets,
@@ -96,7 +97,7 @@ describe('Regions', () => {
     // Assert
     expect(known).toEqual({ ok: true, value: 'us-west-2' });
     expect(asked).toEqual({ ok: true, value: 'eu-west-1' });
-    expect(s3Mock.commandCalls(GetBucketLocationCommand)).toHaveLength(1);
+    expect(s3Mock).toHaveReceivedCommandTimes(GetBucketLocationCommand, 1);
   });
 });
 
@@ -124,7 +125,7 @@ describe('error codes → facts', () => {
       call: 'GetPublicAccessBlock (account)',
       errorCode: 'AccessDenied',
     });
-    expect(controlMock.commandCalls(GetAccountPublicAccessBlockCommand)[0]?.args[0].input).toEqual({
+    expect(controlMock).toHaveReceivedNthSpecificCommandWith(1, GetAccountPublicAccessBlockCommand, {
       AccountId: '111122223333',
     });
   });
@@ -159,7 +160,7 @@ describe('readBucketFacts', () => {
     const facts = await readBucketFacts(client(), 'b', NO_ACCOUNT_FLAGS);
 
     expect(facts.policy).toBeUndefined();
-    expect(s3Mock.commandCalls(GetBucketPolicyCommand)).toHaveLength(0);
+    expect(s3Mock).not.toHaveReceivedCommand(GetBucketPolicyCommand);
   });
 
   it('falls back to the policy document when the status cannot be read', async () => {

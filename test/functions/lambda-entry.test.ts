@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-s3-control';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
 import { logger } from '../../functions/shared/logger';
 import { apiGatewayEvent } from '../support/api-gateway-event';
 import { awsError } from '../support/aws-error';
@@ -77,7 +78,7 @@ describe('block-bucket-public-access Lambda entry', () => {
       changed: true,
       before: null,
     });
-    expect(controlMock.commandCalls(GetAccountPublicAccessBlockCommand)[0]?.args[0].input).toEqual({
+    expect(controlMock).toHaveReceivedNthSpecificCommandWith(1, GetAccountPublicAccessBlockCommand, {
       AccountId: '444455556666',
     });
     const audits = info.mock.calls.filter(([message]) => message === 'audit');
@@ -113,7 +114,7 @@ describe('block-bucket-public-access Lambda entry', () => {
     );
 
     expect(result.statusCode).toBe(200);
-    expect(s3Mock.commandCalls(PutPublicAccessBlockCommand)).toHaveLength(0);
+    expect(s3Mock).not.toHaveReceivedCommand(PutPublicAccessBlockCommand);
     const audits = info.mock.calls.filter(([message]) => message === 'audit');
     expect(audits.map(([, payload]) => (payload as { audit: { outcome: string } }).audit.outcome)).toEqual([
       'would-change',

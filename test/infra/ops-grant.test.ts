@@ -20,6 +20,7 @@ import {
 import { ConflictException, CreateSubscriptionCommand, QBusinessClient } from '@aws-sdk/client-qbusiness';
 import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
 import { OperatorError } from '../../infra/ops/deployed-stack';
 import { type GrantDeps, grantAccess, parsePrincipal } from '../../infra/ops/grant';
 import { stackWith } from '../support/deployed-stack';
@@ -95,16 +96,16 @@ describe('grantAccess', () => {
       subscription: 'created',
       cognitoUser: 'created',
     });
-    expect(identityStore.commandCalls(GetUserIdCommand)[0]?.args[0].input).toEqual({
+    expect(identityStore).toHaveReceivedNthSpecificCommandWith(1, GetUserIdCommand, {
       IdentityStoreId: 'd-1234567890',
       AlternateIdentifier: { UniqueAttribute: { AttributePath: 'userName', AttributeValue: 'alice' } },
     });
-    expect(qbusiness.commandCalls(CreateSubscriptionCommand)[0]?.args[0].input).toEqual({
+    expect(qbusiness).toHaveReceivedNthSpecificCommandWith(1, CreateSubscriptionCommand, {
       applicationId: 'app-1',
       principal: { user: 'user-1' },
       type: 'Q_BUSINESS',
     });
-    expect(cognito.commandCalls(AdminCreateUserCommand)[0]?.args[0].input).toEqual({
+    expect(cognito).toHaveReceivedNthSpecificCommandWith(1, AdminCreateUserCommand, {
       UserPoolId: 'eu-west-1_AbCdEf',
       Username: 'alice@example.com',
       UserAttributes: [
@@ -128,11 +129,11 @@ describe('grantAccess', () => {
       subscription: 'created',
       cognitoUser: 'not-applicable',
     });
-    expect(identityStore.commandCalls(GetGroupIdCommand)[0]?.args[0].input.AlternateIdentifier).toEqual({
-      UniqueAttribute: { AttributePath: 'displayName', AttributeValue: 'SecOps' },
+    expect(identityStore).toHaveReceivedCommandWith(GetGroupIdCommand, {
+      AlternateIdentifier: { UniqueAttribute: { AttributePath: 'displayName', AttributeValue: 'SecOps' } },
     });
-    expect(qbusiness.commandCalls(CreateSubscriptionCommand)[0]?.args[0].input.principal).toEqual({
-      group: 'group-1',
+    expect(qbusiness).toHaveReceivedCommandWith(CreateSubscriptionCommand, {
+      principal: { group: 'group-1' },
     });
     expect(cognito.calls()).toHaveLength(0);
     expect(d.lines.join('\n')).toContain('grant --user for each member');
@@ -149,7 +150,7 @@ describe('grantAccess', () => {
 
     // Assert
     expect(result.cognitoUser).toBe('federated');
-    expect(cognito.commandCalls(AdminCreateUserCommand)).toHaveLength(0);
+    expect(cognito).not.toHaveReceivedCommand(AdminCreateUserCommand);
   });
 
   it('is idempotent: an existing subscription and Cognito user are reported, not errors', async () => {

@@ -14,6 +14,7 @@ import {
   QBusinessClient,
 } from '@aws-sdk/client-qbusiness';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
 import { OperatorError } from '../../infra/ops/deployed-stack';
 import { exampleRequestUrl, formatReport, type VerifyDeps, verifyDeployment } from '../../infra/ops/verify';
 import { operations } from '../../openapi/operations';
@@ -130,7 +131,7 @@ describe('verifyDeployment', () => {
     expect((tokenCall.init.headers as Record<string, string>).authorization).toBe(
       `Basic ${Buffer.from('automation-client:shh').toString('base64')}`,
     );
-    expect(cognito.commandCalls(DescribeUserPoolClientCommand)[0]?.args[0].input).toEqual({
+    expect(cognito).toHaveReceivedNthSpecificCommandWith(1, DescribeUserPoolClientCommand, {
       UserPoolId: 'eu-west-1_AbCdEf',
       ClientId: 'automation-client',
     });
