@@ -633,6 +633,9 @@ describe('context switches', () => {
   });
 
   it('opens the API only with auth=none, and then warns at synth', () => {
+    // Arrange: CDK's synth-time validation prints the warning report; capture it rather than let it reach the test output
+    const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+
     // Act
     const { stack, template } = synth({ auth: 'none', identityCenterInstanceArn: IDENTITY_CENTER });
 
@@ -652,6 +655,8 @@ describe('context switches', () => {
     expect(warnings).toHaveLength(1);
     expect(JSON.stringify(warnings)).toContain(AUTH_NONE_WARNING_ID);
     expect(template.toJSON().Outputs).not.toHaveProperty(STACK_OUTPUTS.oauthTokenUrl);
+    expect(printed).toHaveBeenCalledWith(expect.stringContaining('NO authentication'));
+    printed.mockRestore();
   });
 
   it.each([

@@ -3,7 +3,7 @@
  * Amazon Quick rules, a real validator's verdict, and the deploy-time rendering.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OpenAPIObject, ParameterObject, SchemaObject } from 'openapi3-ts/oas30';
@@ -200,12 +200,23 @@ describe.each([
 });
 
 describe('validation by @seriousme/openapi-schema-validator', () => {
+  // The validator reads a file: each test writes its document to a temporary directory, removed afterwards.
+  const directories: string[] = [];
+  const tempFile = () => {
+    const directory = mkdtempSync(join(tmpdir(), 'openapi-'));
+    directories.push(directory);
+    return join(directory, 'doc.json');
+  };
+  afterEach(() => {
+    for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+  });
+
   it.each([
     ['committed', committed],
     ['deploy-time', renderOpenApiJson(deployed)],
   ])('finds no error in the %s document', (_name, text) => {
     // Arrange
-    const file = join(mkdtempSync(join(tmpdir(), 'openapi-')), 'doc.json');
+    const file = tempFile();
     writeFileSync(file, text);
 
     // Act: the validator is ESM-only, so it runs in its own Node process
@@ -224,7 +235,7 @@ describe('validation by @seriousme/openapi-schema-validator', () => {
   });
 
   it('rejects a broken document (the check can fail)', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'openapi-')), 'doc.json');
+    const file = tempFile();
     writeFileSync(file, JSON.stringify({ ...document, paths: { '/x': { get: { responses: 'none' } } } }));
     const output = execFileSync(
       process.execPath,
