@@ -7,7 +7,7 @@
  * replies that agree with the state they saw.
  */
 import type { RecordedCall } from '../../functions/local/sandbox/sandbox-account';
-import { startTestApi, type TestApi } from '../support/local-api';
+import { type ApiReply, type ReplyBody, startTestApi, type TestApi } from '../support/local-api';
 
 const ALL_ON = {
   BlockPublicAcls: true,
@@ -38,11 +38,11 @@ function openAfterDispatch(g: { open: () => void }) {
   setTimeout(g.open, 0);
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: replies are inspected field by field
-type Reply = { status: number; body: any };
+type BlockReply = ApiReply<ReplyBody<'/s3/buckets/b/block-public-access'>>;
+type ScanReply = ApiReply<ReplyBody<'/s3/public-buckets'>>;
 
 /** What must hold after N block calls on BUCKET, whatever the interleaving. */
-function raceProblems(api: TestApi, replies: Reply[], original: unknown): string[] {
+function raceProblems(api: TestApi, replies: BlockReply[], original: unknown): string[] {
   const problems: string[] = [];
   const writes = api.sandbox.writeCalls().filter(isWrite);
   const changed = replies.filter((reply) => reply.body.changed === true);
@@ -170,7 +170,7 @@ describe('S3: a scan racing a block on one of its buckets', () => {
   afterEach(() => api.close());
 
   /** The scan is valid (the contract check runs in `call`) and places TARGET exactly once, as public or latent. */
-  function placementOf(scan: Reply): string[] {
+  function placementOf(scan: ScanReply): string[] {
     const where = (list: { bucketName: string }[], label: string) =>
       list.some((b) => b.bucketName === TARGET) ? [label] : [];
     return [

@@ -11,7 +11,7 @@
  */
 import type { RecordedCall } from '../../functions/local/sandbox/sandbox-account';
 import { parseScenario, type Scenario, type ScenarioFault } from '../../functions/local/sandbox/scenario';
-import { defaultScenario, startTestApi } from '../support/local-api';
+import { defaultScenario, type ReplyBody, startTestApi } from '../support/local-api';
 
 type Fault = ScenarioFault;
 
@@ -102,8 +102,7 @@ interface Placement {
   private: string[];
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a scan reply
-function placement(body: any, names: readonly string[]): Placement {
+function placement(body: ReplyBody<'/s3/public-buckets'>, names: readonly string[]): Placement {
   const pick = (list: { bucketName: string }[]) => list.map((b) => b.bucketName).sort();
   const publicNames = pick(body.publicBuckets);
   const unknown = pick(body.unknownBuckets);

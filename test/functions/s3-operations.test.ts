@@ -46,8 +46,8 @@ describe('GET /s3/public-buckets on the default scenario', () => {
     const publicNames = reply.body.publicBuckets.map((b: { bucketName: string }) => b.bucketName);
     expect(publicNames).toEqual(['acme-only-future-blocked', 'acme-public-acl', 'acme-public-website']);
     expect(reply.body.publicBuckets[2]).toMatchObject({ region: 'eu-west-1', website: true });
-    expect(reply.body.publicBuckets[2].reasons[0]).toContain('PublicRead');
-    expect(reply.body.publicBuckets[1].reasons[0]).toContain('AllUsers');
+    expect(reply.body.publicBuckets[2]?.reasons[0]).toContain('PublicRead');
+    expect(reply.body.publicBuckets[1]?.reasons[0]).toContain('AllUsers');
     expect(reply.body.unknownBuckets).toEqual([
       { bucketName: 'acme-denied', reason: expect.stringContaining('GetBucketAcl failed with AccessDenied') },
     ]);
@@ -176,7 +176,7 @@ describe('bucket verdicts across account and bucket flags', () => {
         latent: expected === 'latent' ? 1 : 0,
         unknown: expected === 'unknown' ? 1 : 0,
       });
-      if (expected === 'latent') expect(reply.body.latentBuckets[0].reasons).toHaveLength(2);
+      if (expected === 'latent') expect(reply.body.latentBuckets[0]?.reasons).toHaveLength(2);
     } finally {
       await api.close();
     }

@@ -1,23 +1,58 @@
 /** Test support: a local server over a sandbox scenario, and JSON calls to it. */
+
+import type { output } from 'zod/mini';
 import { sandboxBackend } from '../../functions/local/local-backend';
 import { type RunningServer, startLocalServer } from '../../functions/local/local-server';
 import { DEFAULT_SCENARIO } from '../../functions/local/main';
 import type { SandboxAccount } from '../../functions/local/sandbox/sandbox-account';
 import { loadScenarioFile, parseScenario, type ScenarioInput } from '../../functions/local/sandbox/scenario';
+import type { ErrorBody } from '../../functions/shared/errors';
+import type {
+  AnyOperation,
+  closeUnwantedPortForEc2Instance,
+  findEc2InstancesWithOpenPort,
+  findS3BucketsWithPublicAccess,
+  removePublicAccessFromS3Bucket,
+} from '../../openapi/operations';
 import { contractProblems } from './contract';
+
+/** What an operation answers with on success, as its registry response schema types it. */
+export type ResponseOf<O extends AnyOperation> = output<O['response']>;
+
+/**
+ * The body of a reply to `path`, typed from the registry: the operation's response fields and the
+ * error body's `error` (which of the two is present depends on the status the test checks first).
+ * A path no operation serves (or one only known at run time) gets the error body and nothing else typed.
+ */
+export type ReplyBody<P extends string> = P extends `/s3/public-buckets${string}`
+  ? ResponseOf<typeof findS3BucketsWithPublicAccess> & ErrorBody
+  : P extends `/s3/buckets/${string}/block-public-access${string}`
+    ? ResponseOf<typeof removePublicAccessFromS3Bucket> & ErrorBody
+    : P extends `/ec2/instances-with-open-port${string}`
+      ? ResponseOf<typeof findEc2InstancesWithOpenPort> & ErrorBody
+      : P extends `/ec2/instances/${string}/close-port${string}`
+        ? ResponseOf<typeof closeUnwantedPortForEc2Instance> & ErrorBody
+        : UntypedBody;
+
+// biome-ignore lint/suspicious/noExplicitAny: a path the registry does not name (or a run-time string) has no schema to type it
+type UntypedBody = any;
 
 export interface TestApi {
   url: string;
   sandbox: SandboxAccount;
-  call: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiReply>;
+  call: <P extends string>(
+    method: string,
+    path: P,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<ApiReply<ReplyBody<P>>>;
   close: () => Promise<void>;
 }
 
-export interface ApiReply {
+export interface ApiReply<B = UntypedBody> {
   status: number;
   headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: test replies are inspected field by field
-  body: any;
+  body: B;
   text: string;
 }
 
@@ -64,7 +99,7 @@ export async function startTestApi(
         if (problems.length > 0)
           throw new Error(`Reply breaks the OpenAPI contract:\n${problems.join('\n')}`);
       }
-      return { status: response.status, headers: response.headers, body: parsed, text };
+      return { status: response.status, headers: response.headers, body: parsed as never, text };
     },
   };
 }
