@@ -7,13 +7,20 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import {
   DeletePublicAccessBlockCommand as DeleteAccountPublicAccessBlockCommand,
   PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3-control';
-import { defaultClientSettings, endpointsFromEnv } from '../../functions/aws/client-config';
+import {
+  type ClientAttachment,
+  defaultClientSettings,
+  endpointsFromEnv,
+} from '../../functions/aws/client-config';
 import { createS3Clients } from '../../functions/aws/s3-clients';
+import { awsBackend } from '../../functions/local/local-backend';
+import { startLocalServer } from '../../functions/local/local-server';
 import { contractProblems } from '../support/contract';
 import {
   createMotoBuckets,
@@ -280,7 +287,14 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
       expect(body.unknownRegions).toEqual([]);
       expect(body.scannedRegions).toEqual(expect.arrayContaining([HOME_REGION, OTHER_REGION]));
       expect(names(body.instances)).toEqual(
-        [instances.web, instances.shared, instances.wide, instances.prefixList, instances.abroad].sort(),
+        [
+          instances.web,
+          instances.shared,
+          instances.wide,
+          instances.prefixList,
+          instances.abroad,
+          instances.race,
+        ].sort(),
       );
       const byId = new Map(body.instances.map((i: { instanceId: string }) => [i.instanceId, i]));
       expect(byId.get(instances.web)).toMatchObject({
@@ -354,7 +368,9 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
       expect(first.body.undo).toEqual([expect.stringContaining('authorize-security-group-ingress')]);
       expect(after).toEqual(['tcp 22-22 10.0.0.0/8']);
       expect(repeat.body).toMatchObject({ changed: false, revokedRules: [], addedRules: [], undo: [] });
-      expect(names(find.body.instances)).toEqual([instances.wide, instances.prefixList].sort());
+      expect(names(find.body.instances)).toEqual(
+        [instances.wide, instances.prefixList, instances.race].sort(),
+      );
     });
 
     it('splits a wide rule: the other ports stay open, then a repeat changes nothing', async () => {
@@ -397,6 +413,65 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
       expect(rules).toEqual([]);
     });
 
+    it('finishes a close when someone else removed one of its rules meanwhile', async () => {
+      // Arrange: an API in this process whose EC2 calls go to moto; just before its revoke, "someone else"
+      // revokes the IPv4 rule. moto then fails the whole revoke with InvalidPermission.NotFound (AWS answers
+      // InvalidSecurityGroupRuleId.NotFound): both mean "already gone" (semantics.md, Idempotent).
+      const external = motoEc2(endpoint);
+      const [ipv4Rule] = (await groupRules(external, instances.groups.race)).filter((rule) => rule.CidrIpv4);
+      let raced = false;
+      const removeFirst: ClientAttachment = (stack, service) => {
+        if (service !== 'ec2') return;
+        stack.add(
+          (next, context) => async (args) => {
+            if (context.commandName === 'RevokeSecurityGroupIngressCommand' && !raced) {
+              raced = true;
+              await external.send(
+                new RevokeSecurityGroupIngressCommand({
+                  GroupId: instances.groups.race,
+                  SecurityGroupRuleIds: [ipv4Rule?.SecurityGroupRuleId as string],
+                }),
+              );
+            }
+            return next(args);
+          },
+          { step: 'initialize', name: 'removeFirst' },
+        );
+      };
+      const backend = awsBackend({
+        region: HOME_REGION,
+        settings: {
+          endpoints: endpointsFromEnv(motoEnvironment(endpoint)),
+          credentials: MOTO_CREDENTIALS,
+          attachments: [removeFirst],
+        },
+      });
+      const inProcess = await startLocalServer({ backend, port: 0 });
+      try {
+        // Act
+        const reply = await fetch(`${inProcess.url}/ec2/instances/${instances.race}/close-port`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ port: 22, region: HOME_REGION }),
+        });
+        const body: Reply['body'] = await reply.json();
+        const left = await groupRules(external, instances.groups.race);
+
+        // Assert
+        expect(raced).toBe(true);
+        expect([reply.status, body.error]).toEqual([200, undefined]);
+        expect(body).toMatchObject({ changed: true, stillOpen: false });
+        expect(body.revokedRules.map((rule: { source: string }) => rule.source).sort()).toEqual([
+          '0.0.0.0/0',
+          '::/0',
+        ]);
+        expect(body.warnings).toEqual([expect.stringContaining(ipv4Rule?.SecurityGroupRuleId as string)]);
+        expect(left).toEqual([]);
+      } finally {
+        await inProcess.close();
+      }
+    });
+
     it('finds an instance in another Region when no region is given', async () => {
       // Act
       const wrongRegion = await close(instances.abroad, { port: 22, region: HOME_REGION, dryRun: true });
@@ -406,8 +481,7 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
       // Assert
       expect(wrongRegion.status).toBe(404);
       expect(closed.body).toMatchObject({ region: OTHER_REGION, changed: true, stillOpen: false });
-      expect(find.body.instances).toEqual([]);
-      expect(find.body.summary).toContain('No instance has it open to the internet.');
+      expect(names(find.body.instances)).not.toContain(instances.abroad);
     });
 
     it('answers 404 for an instance that does not exist', async () => {

@@ -174,6 +174,8 @@ export interface MotoInstances {
   stopped: string;
   /** In eu-west-1, tcp 22 from 0.0.0.0/0: found without a region, closed without a region. */
   abroad: string;
+  /** tcp 22 from 0.0.0.0/0 and from ::/0 (group `race`): one of them is removed by someone else mid-close. */
+  race: string;
   groups: {
     sshWorld: string;
     wideV6: string;
@@ -181,6 +183,7 @@ export interface MotoInstances {
     internal: string;
     rdp: string;
     abroad: string;
+    race: string;
   };
   prefixListId: string;
 }
@@ -267,6 +270,13 @@ export async function createMotoInstances(endpoint: string): Promise<MotoInstanc
     tcp(3389, 3389, { IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'rdp' }] }),
   ]);
 
+  const race = await createGroup(ec2, 'race', [
+    tcp(22, 22, {
+      IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'ssh v4' }],
+      Ipv6Ranges: [{ CidrIpv6: '::/0', Description: 'ssh v6' }],
+    }),
+  ]);
+
   const imageId = await anyImageId(ec2);
   const instances = {
     web: await runInstance(ec2, imageId, 'moto-web', [sshWorld]),
@@ -275,6 +285,7 @@ export async function createMotoInstances(endpoint: string): Promise<MotoInstanc
     prefixList: await runInstance(ec2, imageId, 'moto-prefix-list', [prefixListGroup]),
     internal: await runInstance(ec2, imageId, 'moto-internal', [internal]),
     stopped: await runInstance(ec2, imageId, 'moto-stopped', [rdp]),
+    race: await runInstance(ec2, imageId, 'moto-race', [race]),
   };
   await ec2.send(new StopInstancesCommand({ InstanceIds: [instances.stopped] }));
 
@@ -287,7 +298,7 @@ export async function createMotoInstances(endpoint: string): Promise<MotoInstanc
   return {
     ...instances,
     abroad,
-    groups: { sshWorld, wideV6, prefixList: prefixListGroup, internal, rdp, abroad: abroadGroup },
+    groups: { sshWorld, wideV6, prefixList: prefixListGroup, internal, rdp, abroad: abroadGroup, race },
     prefixListId,
   };
 }
