@@ -145,6 +145,9 @@ function byGroup<T extends { groupId: string }>(rules: readonly T[]): Map<string
   return groups;
 }
 
+/** Codes a revoke by rule id fails with when one of the ids no longer exists (AWS, then emulators). */
+const RULE_GONE_CODES = ['InvalidSecurityGroupRuleId.NotFound', 'InvalidPermission.NotFound'];
+
 /** Finds the id of a rule already in its group (re-reading the group); undefined if it is not there. */
 async function findRuleId(ec2: EC2Client, rule: NewIngressRule): Promise<string | undefined> {
   const rules = (await describeIngressRules(ec2, [rule.groupId])).get(rule.groupId) ?? [];
@@ -197,9 +200,9 @@ async function authorizeGroup(
 }
 
 /**
- * Revokes rules of one group by id. `InvalidSecurityGroupRuleId.NotFound`
- * fails the whole call when any id is gone: re-read the group and retry
- * without the missing ids (someone else already removed them).
+ * Revokes rules of one group by id. When any id is gone the whole call fails, with
+ * `InvalidSecurityGroupRuleId.NotFound` on AWS and `InvalidPermission.NotFound` on moto:
+ * re-read the group and retry without the missing ids (someone else already removed them).
  */
 async function revokeGroup(
   ec2: EC2Client,
@@ -220,7 +223,7 @@ async function revokeGroup(
       applied.revokedRules.push(...pending);
       return;
     } catch (error) {
-      if (!hasAwsErrorCode(error, 'InvalidSecurityGroupRuleId.NotFound') || attempt >= 2) {
+      if (!hasAwsErrorCode(error, ...RULE_GONE_CODES) || attempt >= 2) {
         throw upstreamError('ec2:RevokeSecurityGroupIngress', error);
       }
       const present = new Set(

@@ -152,6 +152,37 @@ describe('applyPortClosure', () => {
     ).toEqual([['sgr-wide', 'sgr-other'], ['sgr-other']]);
   });
 
+  it("treats moto's InvalidPermission.NotFound for a vanished rule id the same way", async () => {
+    // Arrange: moto 5 fails a revoke naming a removed rule id with this code, the whole call unapplied.
+    const other: IngressRule = {
+      ...wide,
+      securityGroupRuleId: 'sgr-other',
+      cidrIpv4: undefined,
+      cidrIpv6: '::/0',
+    };
+    ec2Mock
+      .on(RevokeSecurityGroupIngressCommand)
+      .rejectsOnce(awsError('InvalidPermission.NotFound'))
+      .resolvesOnce({ Return: true });
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [
+        { SecurityGroupRuleId: 'sgr-other', GroupId: 'sg-a', IpProtocol: 'tcp', CidrIpv6: '::/0' },
+      ],
+    });
+
+    // Act
+    const applied = await applyPortClosure(ec2, 'us-east-1', { authorize: [], revoke: [wide, other] });
+
+    // Assert
+    expect(applied.revokedRules.map((r) => r.securityGroupRuleId).sort()).toEqual(['sgr-other', 'sgr-wide']);
+    expect(applied.notices).toEqual([expect.stringContaining('sgr-wide in sg-a had already been removed')]);
+    expect(
+      ec2Mock
+        .commandCalls(RevokeSecurityGroupIngressCommand)
+        .map((c) => c.args[0].input.SecurityGroupRuleIds),
+    ).toEqual([['sgr-wide', 'sgr-other'], ['sgr-other']]);
+  });
+
   it('throws an UpstreamError with applied, notApplied and undo when the revoke fails after the authorize', async () => {
     // Arrange
     ec2Mock
