@@ -13,6 +13,7 @@ import {
   DeletePublicAccessBlockCommand as DeleteAccountPublicAccessBlockCommand,
   PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3-control';
+import type { Context } from 'aws-lambda';
 import {
   type ClientAttachment,
   defaultClientSettings,
@@ -21,6 +22,7 @@ import {
 import { createS3Clients } from '../../functions/aws/s3-clients';
 import { awsBackend } from '../../functions/local/local-backend';
 import { startLocalServer } from '../../functions/local/local-server';
+import { apiGatewayEvent } from '../support/api-gateway-event';
 import { contractProblems } from '../support/contract';
 import {
   createMotoBuckets,
@@ -139,6 +141,79 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
 
   afterAll(() => {
     api?.child.kill('SIGTERM');
+  });
+
+  describe('Lambda entries (clients from AWS_ENDPOINT_URL, account from the function ARN)', () => {
+    type Entry = typeof import('../../functions/find-public-buckets');
+    const entries: Record<string, Entry> = {};
+    const lambdaContext = {
+      awsRequestId: 'moto-lambda',
+      invokedFunctionArn: `arn:aws:lambda:${HOME_REGION}:${MOTO_ACCOUNT_ID}:function:moto-test`,
+      getRemainingTimeInMillis: () => 25_000,
+    } as unknown as Context;
+
+    async function invoke(
+      entry: string,
+      method: string,
+      path: string,
+      options: { body?: unknown; query?: Record<string, string> } = {},
+    ): Promise<Reply> {
+      const event = apiGatewayEvent(method, path, {
+        body: options.body === undefined ? null : JSON.stringify(options.body),
+        query: options.query ?? null,
+        requestContext: { requestId: 'moto-lambda', authorizer: { claims: { 'cognito:username': 'moto' } } },
+      });
+      const result = await (entries[entry] as Entry).handler(event, lambdaContext);
+      const body = JSON.parse(result.body);
+      expect(contractProblems(method, path, result.statusCode, body)).toEqual([]);
+      return { status: result.statusCode, body };
+    }
+
+    beforeAll(() => {
+      // Entries build their clients at module scope from the environment, as in Lambda.
+      Object.assign(process.env, motoEnvironment(endpoint));
+      for (const name of [
+        'find-public-buckets',
+        'block-bucket-public-access',
+        'find-open-ports',
+        'close-open-port',
+      ]) {
+        entries[name] = require(`../../functions/${name}`) as Entry;
+      }
+    });
+
+    it('find and dry-run operations answer from moto, and the dry runs write nothing', async () => {
+      // Act
+      const find = await invoke('find-public-buckets', 'GET', '/s3/public-buckets');
+      const block = await invoke(
+        'block-bucket-public-access',
+        'POST',
+        `/s3/buckets/${buckets.publicAcl}/block-public-access`,
+        {
+          body: { dryRun: true },
+        },
+      );
+      const ports = await invoke('find-open-ports', 'GET', '/ec2/instances-with-open-port', {
+        query: { port: '22', region: HOME_REGION },
+      });
+      const close = await invoke('close-open-port', 'POST', `/ec2/instances/${instances.web}/close-port`, {
+        body: { port: 22, dryRun: true },
+      });
+
+      // Assert
+      expect(find.status).toBe(200);
+      expect(find.body.summary).toContain(`account ${MOTO_ACCOUNT_ID}`);
+      expect(names(find.body.publicBuckets)).toContain(buckets.publicAcl);
+      expect(block.body).toMatchObject({ dryRun: true, changed: true, before: null });
+      expect(names(ports.body.instances)).toEqual(
+        [instances.web, instances.shared, instances.wide, instances.prefixList, instances.race].sort(),
+      );
+      expect(close.body).toMatchObject({ dryRun: true, changed: true, region: HOME_REGION });
+      expect(await bucketFlags(buckets.publicAcl)).toBeNull();
+      expect((await groupRules(motoEc2(endpoint), instances.groups.sshWorld)).map(ruleText)).toContain(
+        'tcp 22-22 0.0.0.0/0',
+      );
+    });
   });
 
   describe('S3', () => {
