@@ -206,7 +206,14 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
       expect(names(find.body.publicBuckets)).toContain(buckets.publicAcl);
       expect(block.body).toMatchObject({ dryRun: true, changed: true, before: null });
       expect(names(ports.body.instances)).toEqual(
-        [instances.web, instances.shared, instances.wide, instances.prefixList, instances.race].sort(),
+        [
+          instances.web,
+          instances.shared,
+          instances.wide,
+          instances.prefixList,
+          instances.race,
+          instances.allTraffic,
+        ].sort(),
       );
       expect(close.body).toMatchObject({ dryRun: true, changed: true, region: HOME_REGION });
       expect(await bucketFlags(buckets.publicAcl)).toBeNull();
@@ -246,6 +253,15 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
         },
       ]);
       expect(body.summary).toContain(`account ${MOTO_ACCOUNT_ID}`);
+    });
+
+    it('scans only the buckets whose name starts with the prefix', async () => {
+      // Act
+      const { body } = await call('GET', '/s3/public-buckets?prefix=moto-public-');
+
+      // Assert
+      expect(body).toMatchObject({ prefix: 'moto-public-', scannedBuckets: 2, complete: true });
+      expect(names(body.publicBuckets)).toEqual([buckets.publicAcl, buckets.publicPolicy].sort());
     });
 
     it('a dry run of block public access predicts the change and writes nothing', async () => {
@@ -369,6 +385,7 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
           instances.prefixList,
           instances.abroad,
           instances.race,
+          instances.allTraffic,
         ].sort(),
       );
       const byId = new Map(body.instances.map((i: { instanceId: string }) => [i.instanceId, i]));
@@ -399,11 +416,13 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
       const dns = await findPort(`port=53&protocol=udp&region=${HOME_REGION}`);
 
       // Assert
-      expect(names(rdp.body.instances)).toEqual([instances.wide, instances.stopped].sort());
+      expect(names(rdp.body.instances)).toEqual(
+        [instances.wide, instances.stopped, instances.allTraffic].sort(),
+      );
       expect(
         rdp.body.instances.find((i: { instanceId: string }) => i.instanceId === instances.stopped),
       ).toMatchObject({ state: 'stopped' });
-      expect(names(dns.body.instances)).toEqual([instances.prefixList]);
+      expect(names(dns.body.instances)).toEqual([instances.prefixList, instances.allTraffic].sort());
     });
 
     it('a dry run of close port names the rule, the shared group, and writes nothing', async () => {
@@ -444,7 +463,7 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
       expect(after).toEqual(['tcp 22-22 10.0.0.0/8']);
       expect(repeat.body).toMatchObject({ changed: false, revokedRules: [], addedRules: [], undo: [] });
       expect(names(find.body.instances)).toEqual(
-        [instances.wide, instances.prefixList, instances.race].sort(),
+        [instances.wide, instances.prefixList, instances.race, instances.allTraffic].sort(),
       );
     });
 
@@ -471,7 +490,28 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
       expect(real.body.stillOpen).toBe(false);
       expect(rules).toEqual(['tcp 0-21 ::/0', 'tcp 23-65535 ::/0']);
       expect(repeat.body.changed).toBe(false);
-      expect(names(port80.body.instances)).toEqual([instances.wide]);
+      expect(names(port80.body.instances)).toEqual([instances.wide, instances.allTraffic].sort());
+    });
+
+    it('replaces an all-traffic rule with tcp, udp and icmp rules moto accepts, and warns what is lost', async () => {
+      // Act
+      const closed = await close(instances.allTraffic, { port: 22, region: HOME_REGION });
+      const rules = (await groupRules(motoEc2(endpoint), instances.groups.allTraffic)).map(ruleText).sort();
+      const udp = await findPort(`port=22&protocol=udp&region=${HOME_REGION}`);
+
+      // Assert
+      expect(closed.body).toMatchObject({ changed: true, stillOpen: false });
+      expect(closed.body.revokedRules).toEqual([
+        expect.objectContaining({ ipProtocol: '-1', source: '0.0.0.0/0' }),
+      ]);
+      expect(rules).toEqual([
+        'icmp -1--1 0.0.0.0/0',
+        'tcp 0-21 0.0.0.0/0',
+        'tcp 23-65535 0.0.0.0/0',
+        'udp 0-65535 0.0.0.0/0',
+      ]);
+      expect(closed.body.warnings).toEqual(expect.arrayContaining([expect.stringContaining('0.0.0.0/0')]));
+      expect(names(udp.body.instances)).toEqual([instances.allTraffic]);
     });
 
     it('closes a prefix-list rule and a udp port', async () => {

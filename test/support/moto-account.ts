@@ -176,6 +176,8 @@ export interface MotoInstances {
   abroad: string;
   /** tcp 22 from 0.0.0.0/0 and from ::/0 (group `race`): one of them is removed by someone else mid-close. */
   race: string;
+  /** All traffic (`-1`) from 0.0.0.0/0 (group `all-traffic`): closing 22 keeps tcp, udp and icmp. */
+  allTraffic: string;
   groups: {
     sshWorld: string;
     wideV6: string;
@@ -184,6 +186,7 @@ export interface MotoInstances {
     rdp: string;
     abroad: string;
     race: string;
+    allTraffic: string;
   };
   prefixListId: string;
 }
@@ -276,6 +279,9 @@ export async function createMotoInstances(endpoint: string): Promise<MotoInstanc
       Ipv6Ranges: [{ CidrIpv6: '::/0', Description: 'ssh v6' }],
     }),
   ]);
+  const allTraffic = await createGroup(ec2, 'all-traffic', [
+    { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'debug' }] },
+  ]);
 
   const imageId = await anyImageId(ec2);
   const instances = {
@@ -286,6 +292,7 @@ export async function createMotoInstances(endpoint: string): Promise<MotoInstanc
     internal: await runInstance(ec2, imageId, 'moto-internal', [internal]),
     stopped: await runInstance(ec2, imageId, 'moto-stopped', [rdp]),
     race: await runInstance(ec2, imageId, 'moto-race', [race]),
+    allTraffic: await runInstance(ec2, imageId, 'moto-all-traffic', [allTraffic]),
   };
   await ec2.send(new StopInstancesCommand({ InstanceIds: [instances.stopped] }));
 
@@ -298,7 +305,16 @@ export async function createMotoInstances(endpoint: string): Promise<MotoInstanc
   return {
     ...instances,
     abroad,
-    groups: { sshWorld, wideV6, prefixList: prefixListGroup, internal, rdp, abroad: abroadGroup, race },
+    groups: {
+      sshWorld,
+      wideV6,
+      prefixList: prefixListGroup,
+      internal,
+      rdp,
+      abroad: abroadGroup,
+      race,
+      allTraffic,
+    },
     prefixListId,
   };
 }
