@@ -46,6 +46,8 @@ const ROOT = resolve(__dirname, '../..');
 const MOTO_ENDPOINT = process.env.MOTO_ENDPOINT;
 // Needs a running emulator: without MOTO_ENDPOINT every test here is reported as skipped, never as passed.
 const describeWithMoto = MOTO_ENDPOINT ? describe : describe.skip;
+// A scan of moto's 30 Regions on a busy machine can take longer than the default 30 s.
+jest.setTimeout(120_000);
 
 interface Reply {
   status: number;
@@ -393,6 +395,8 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
         name: 'moto-web',
         region: HOME_REGION,
         state: 'running',
+        publicIp: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/),
+        ipv6Addresses: [],
         exposures: [
           expect.objectContaining({
             securityGroupId: instances.groups.sshWorld,
