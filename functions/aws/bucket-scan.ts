@@ -6,6 +6,7 @@
 import {
   type BucketFacts,
   type BucketVerdict,
+  describeFailedRead,
   evaluateBucketExposure,
   type Fact,
   type PublicAccessBlockFlags,
@@ -78,7 +79,7 @@ export async function scanBuckets(clients: S3Clients, options: BucketScanOptions
         if (!region.ok) {
           const verdict: BucketVerdict = {
             verdict: 'unknown',
-            reason: `${region.call} failed with ${region.errorCode}, so the bucket's Region (and its settings) could not be read`,
+            reason: `${describeFailedRead(region)}, so the bucket's Region (and its settings) could not be read`,
             latentReasons: [],
           };
           return {

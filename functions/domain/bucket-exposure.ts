@@ -17,8 +17,32 @@ export interface PublicAccessBlockFlags {
   RestrictPublicBuckets: boolean;
 }
 
-/** A fact the verdict may need: read OK, or the read failed (the failed AWS call and error code are named). */
-export type Fact<T> = { ok: true; value: T } | { ok: false; call: string; errorCode: string };
+/**
+ * A fact the verdict may need: read OK, or the read failed (the failed AWS call and error code are named).
+ * A reply that lacks the field the call exists for is a failed read too (`errorCode` `IncompleteReply`,
+ * `missing` names the field): an emulator that does not implement a call may answer 200 with another
+ * document, which the SDK parses into an empty object.
+ */
+export type Fact<T> = { ok: true; value: T } | FailedRead;
+
+/** A read that gave no answer: refused, failed, or answered without the field it exists for. */
+export interface FailedRead {
+  ok: false;
+  call: string;
+  errorCode: string;
+  /** Set when the call answered but without this field (e.g. `PolicyStatus.IsPublic`). */
+  missing?: string;
+}
+
+/** The error code of a reply that lacks the field its call exists for. */
+export const INCOMPLETE_REPLY = 'IncompleteReply';
+
+/** One phrase naming a failed read, e.g. `GetBucketAcl failed with AccessDenied`. */
+export function describeFailedRead(fact: Omit<FailedRead, 'ok'>): string {
+  return fact.missing === undefined
+    ? `${fact.call} failed with ${fact.errorCode}`
+    : `${fact.call} answered without ${fact.missing}`;
+}
 
 /** One grant of a bucket ACL, as `GetBucketAcl` returns it (flattened). */
 export interface AclGrant {
@@ -132,9 +156,7 @@ interface FlagReading {
   unknownBecause: string[];
 }
 
-function failure(fact: { call: string; errorCode: string }): string {
-  return `${fact.call} failed with ${fact.errorCode}`;
-}
+const failure = describeFailedRead;
 
 function readFlag(facts: BucketFacts, flag: FlagName): FlagReading {
   const account = flagAt(facts.accountFlags, flag);

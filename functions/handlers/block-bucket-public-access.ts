@@ -9,7 +9,12 @@ import {
   writeBucketFlags,
 } from '../aws/s3-buckets';
 import { planBlockPublicAccess } from '../domain/block-public-access-plan';
-import { combineFlags, evaluateBucketExposure, type PublicAccessBlockFlags } from '../domain/bucket-exposure';
+import {
+  combineFlags,
+  describeFailedRead,
+  evaluateBucketExposure,
+  type PublicAccessBlockFlags,
+} from '../domain/bucket-exposure';
 import { writeAuditRecord } from '../shared/audit';
 import { ApiError, NotFoundError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
@@ -62,7 +67,7 @@ export function createBlockBucketPublicAccessHandler(
         );
       } else if (!website.ok && plan.changed) {
         warnings.push(
-          `Could not check whether ${bucketName} hosts a website (${website.call} failed with ${website.errorCode}).`,
+          `Could not check whether ${bucketName} hosts a website (${describeFailedRead(website)}).`,
         );
       }
       if (accountFlags.ok) {

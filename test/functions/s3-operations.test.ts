@@ -182,6 +182,36 @@ describe('bucket verdicts across account and bucket flags', () => {
     }
   });
 
+  it('judges the policy document, naming the statement, when the policy status reply lacks IsPublic (moto)', async () => {
+    // Arrange
+    const api = await startTestApi(
+      scenario({
+        s3: {
+          buckets: [
+            { name: 'moto-public', region: 'us-east-1', policy: PUBLIC_POLICY, policyStatus: 'omitted' },
+            { name: 'moto-private', region: 'us-east-1', policyStatus: 'omitted' },
+          ],
+        },
+      }),
+    );
+    try {
+      // Act
+      const reply = await api.call('GET', '/s3/public-buckets');
+
+      // Assert
+      expect(reply.body.publicBuckets).toEqual([
+        expect.objectContaining({
+          bucketName: 'moto-public',
+          reasons: [expect.stringMatching(/Sid "Everyone".*answered without PolicyStatus\.IsPublic/)],
+        }),
+      ]);
+      expect(reply.body.unknownBuckets).toEqual([]);
+      expect(reply.body.publicCount).toBe(1);
+    } finally {
+      await api.close();
+    }
+  });
+
   it('skips every per-bucket read when the account flags neutralise ACLs and policies, and says so', async () => {
     // Arrange
     const buckets = ['a1', 'a2', 'a3'].map((name) => ({ name, region: 'eu-west-1', policy: PUBLIC_POLICY }));

@@ -58,6 +58,7 @@ export function handleS3(scenario: Scenario, region: string, command: string, in
       };
     case 'GetBucketPolicyStatus': {
       if (bucket.policyStatus === 'unsupported') throw sandboxError('NotImplemented');
+      if (bucket.policyStatus === 'omitted') return {};
       if (bucket.policy === null) throw sandboxError('NoSuchBucketPolicy');
       const isPublic =
         bucket.policyStatus === 'computed'

@@ -29,8 +29,14 @@ const bucket = z.strictObject({
   acl: z.array(grant).default([]),
   /** The bucket policy document (an object, stored as JSON text). */
   policy: z.record(z.string(), z.unknown()).nullable().default(null),
-  /** What GetBucketPolicyStatus answers: computed from the policy by default, or forced, or not implemented. */
-  policyStatus: z.union([z.boolean(), z.literal('computed'), z.literal('unsupported')]).default('computed'),
+  /**
+   * What GetBucketPolicyStatus answers: computed from the policy by default, or forced, or not implemented
+   * (`unsupported`: NotImplemented), or `omitted`: a 200 reply without PolicyStatus, as moto gives (it
+   * answers with a ListBucketResult, which the SDK parses into an empty object).
+   */
+  policyStatus: z
+    .union([z.boolean(), z.literal('computed'), z.literal('unsupported'), z.literal('omitted')])
+    .default('computed'),
   website: z.boolean().default(false),
   /** S3 commands that answer AccessDenied for this bucket (e.g. "GetBucketAcl"). */
   denied: z.array(z.string()).default([]),
