@@ -436,6 +436,31 @@ describe('POST /s3/buckets/{bucketName}/block-public-access', () => {
     expect(wrongMethod.headers.get('allow')).toBe('POST');
   });
 
+  it('finds the bucket’s Region with GetBucketLocation when ListBuckets leaves BucketRegion out (moto), as the scan does', async () => {
+    // Arrange: home Region us-east-1, bucket in eu-west-1, a list without Regions
+    const moto = await startTestApi(
+      scenario({
+        s3: {
+          omitBucketRegion: true,
+          buckets: [{ name: 'far-away', region: 'eu-west-1', acl: [{ uri: ALL_USERS, permission: 'READ' }] }],
+        },
+      }),
+    );
+    try {
+      // Act
+      const reply = await moto.call('POST', '/s3/buckets/far-away/block-public-access', {});
+
+      // Assert
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatchObject({ region: 'eu-west-1', changed: true, publicAfter: false });
+      expect(reply.body.undo[0]).toContain('--region eu-west-1');
+      expect(moto.sandbox.writeCalls().map((c) => c.region)).toEqual(['eu-west-1']);
+      expect(moto.sandbox.countCalls('GetBucketLocation')).toBe(1);
+    } finally {
+      await moto.close();
+    }
+  });
+
   it('answers 502 naming the AWS call when AWS refuses the write, with nothing applied', async () => {
     // Arrange
     api.sandbox.scenario.s3.buckets

@@ -126,9 +126,16 @@ export const scenarioSchema = z.strictObject({
       accountPublicAccessBlock: flags.nullable().default(null),
       /** True: the account-level read answers AccessDenied. */
       accountReadDenied: z.boolean().default(false),
+      /** True: ListBuckets never includes BucketRegion, as moto answers (callers then ask GetBucketLocation). */
+      omitBucketRegion: z.boolean().default(false),
       buckets: z.array(bucket).default([]),
     })
-    .default({ accountPublicAccessBlock: null, accountReadDenied: false, buckets: [] }),
+    .default({
+      accountPublicAccessBlock: null,
+      accountReadDenied: false,
+      omitBucketRegion: false,
+      buckets: [],
+    }),
   ec2: z.record(z.string(), ec2Region).default({}),
   faults: z.array(fault).default([]),
   /** Delay added to every AWS call, in milliseconds (benchmarks). */
