@@ -27,9 +27,9 @@ export function createFindPublicBucketsHandler(
 
     const publicAll = scan.scanned.filter((b) => b.verdict.verdict === 'public');
     const unknownAll = scan.scanned.filter((b) => b.verdict.verdict === 'unknown');
-    const latentAll = scan.scanned.filter(
-      (b) => b.verdict.verdict !== 'public' && b.verdict.latentReasons.length > 0,
-    );
+    // A public bucket can also hold a neutralised grant (a public ACL under IgnorePublicAcls on a
+    // bucket public by its policy): that grant is latent too, and returns if the flag is turned off.
+    const latentAll = scan.scanned.filter((b) => b.verdict.latentReasons.length > 0);
     const truncated = publicAll.length > limit || unknownAll.length > limit || latentAll.length > limit;
 
     const publicBuckets = publicAll.slice(0, limit).map((b) => ({
@@ -78,7 +78,7 @@ export function createFindPublicBucketsHandler(
     }
     if (latentAll.length > 0) {
       sentences.push(
-        `${plural(latentAll.length, 'bucket has', 'buckets have')} public grants that Block Public Access neutralises today; they become public again if it is turned off.`,
+        `${plural(latentAll.length, 'bucket has', 'buckets have')} public grants that Block Public Access neutralises today; they take effect again if it is turned off.`,
       );
     }
     if (scan.accountNeutralisesAll) {

@@ -212,6 +212,43 @@ describe('bucket verdicts across account and bucket flags', () => {
     }
   });
 
+  it('reports a neutralised ACL grant as latent on a bucket that is public by its policy', async () => {
+    // Arrange
+    const api = await startTestApi(
+      scenario({
+        s3: {
+          buckets: [
+            {
+              name: 'both',
+              region: 'us-east-1',
+              policy: PUBLIC_POLICY,
+              acl: [{ uri: ALL_USERS, permission: 'READ' }],
+              publicAccessBlock: { ...ALL_OFF, IgnorePublicAcls: true },
+            },
+          ],
+        },
+      }),
+    );
+    try {
+      // Act
+      const reply = await api.call('GET', '/s3/public-buckets');
+
+      // Assert
+      expect(reply.body.publicBuckets).toEqual([
+        expect.objectContaining({ bucketName: 'both', reasons: [expect.stringContaining('Sid "Everyone"')] }),
+      ]);
+      expect(reply.body.latentBuckets).toEqual([
+        {
+          bucketName: 'both',
+          reasons: ['ACL grants READ to AllUsers (everyone), ignored by IgnorePublicAcls (bucket level)'],
+        },
+      ]);
+      expect(reply.body.summary).toContain('1 bucket has public grants that Block Public Access neutralises');
+    } finally {
+      await api.close();
+    }
+  });
+
   it('skips every per-bucket read when the account flags neutralise ACLs and policies, and says so', async () => {
     // Arrange
     const buckets = ['a1', 'a2', 'a3'].map((name) => ({ name, region: 'eu-west-1', policy: PUBLIC_POLICY }));
