@@ -153,8 +153,13 @@ export const findBucketsSchemas = onFirstUse(() => {
         'Bucket policy statement Sid "PublicRead" allows Principal "*" without a fixed-value condition',
       ],
     }),
-    website: withMeta(boolean(), {
-      description: 'True when static website hosting is on (blocking takes the site down).',
+    website: withMeta(nullable(boolean()), {
+      description:
+        'True when static website hosting is on (blocking takes the site down); null when it could not be read (see websiteNote), never false by default.',
+    }),
+    websiteNote: withMeta(optional(string()), {
+      description: 'Present when website is null: which AWS read failed.',
+      example: 'GetBucketWebsite failed with AccessDenied, so website hosting is unknown',
     }),
   });
 

@@ -27,7 +27,9 @@ export interface ScannedBucket {
   bucketName: string;
   region: string | undefined;
   verdict: BucketVerdict;
-  website: boolean;
+  /** Read for public buckets only (false otherwise); null when the read failed, with `websiteNote` saying why. */
+  website: boolean | null;
+  websiteNote?: string;
 }
 
 export interface BucketScanResult {
@@ -97,7 +99,14 @@ export async function scanBuckets(clients: S3Clients, options: BucketScanOptions
             bucketName: bucket.name,
             region: region.value,
             verdict,
-            website: website?.ok === true && website.value,
+            ...(website === undefined
+              ? { website: false }
+              : website.ok
+                ? { website: website.value }
+                : {
+                    website: null,
+                    websiteNote: `${describeFailedRead(website)}, so website hosting is unknown`,
+                  }),
           },
         };
       } catch (error) {

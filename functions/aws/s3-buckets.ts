@@ -211,11 +211,16 @@ async function readPolicy(s3: S3Client, bucketName: string): Promise<Fact<string
   });
 }
 
-/** Whether static website hosting is configured (a failed read counts as unknown = false, named by the caller). */
+/**
+ * Whether static website hosting is configured. Only NoSuchWebsiteConfiguration means "no website";
+ * any other failure, or a reply with neither an index document nor a redirect (one of which every
+ * website configuration has), is a failed read the caller must report as unknown.
+ */
 export async function readWebsiteEnabled(s3: S3Client, bucketName: string): Promise<Fact<boolean>> {
   return readFact('GetBucketWebsite', bucketName, async () => {
     try {
-      await s3.send(new GetBucketWebsiteCommand({ Bucket: bucketName }));
+      const out = await s3.send(new GetBucketWebsiteCommand({ Bucket: bucketName }));
+      required(out.IndexDocument ?? out.RedirectAllRequestsTo, 'IndexDocument or RedirectAllRequestsTo');
       return true;
     } catch (error) {
       if (hasAwsErrorCode(error, 'NoSuchWebsiteConfiguration')) return false;

@@ -37,6 +37,7 @@ export function createFindPublicBucketsHandler(
       region: b.region ?? 'unknown',
       reasons: b.verdict.verdict === 'public' ? b.verdict.reasons : [],
       website: b.website,
+      ...(b.websiteNote === undefined ? {} : { websiteNote: b.websiteNote }),
     }));
     const unknownBuckets = unknownAll.slice(0, limit).map((b) => ({
       bucketName: b.bucketName,
@@ -64,7 +65,8 @@ export function createFindPublicBucketsHandler(
       const names = publicAll
         .slice(0, 10)
         .map(
-          (b) => `${b.bucketName} (${b.region ?? 'unknown Region'}${b.website ? ', hosts a website' : ''})`,
+          (b) =>
+            `${b.bucketName} (${b.region ?? 'unknown Region'}${b.website === true ? ', hosts a website' : b.website === null ? ', website hosting unknown' : ''})`,
         );
       const more = publicAll.length > 10 ? ` and ${publicAll.length - 10} more` : '';
       sentences.push(

@@ -4,6 +4,7 @@ import {
   GetBucketLocationCommand,
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
+  GetBucketWebsiteCommand,
   GetPublicAccessBlockCommand,
   ListBucketsCommand,
   S3Client,
@@ -21,6 +22,7 @@ import {
   readAccountFlags,
   readBucketFacts,
   readBucketFlags,
+  readWebsiteEnabled,
   resolveBucketRegion,
 } from '../../functions/aws/s3-buckets';
 import type { S3Clients } from '../../functions/aws/s3-clients';
@@ -269,6 +271,36 @@ describe('a reply without its answer is a failed read, never "not public"', () =
 
     // Assert
     expect(facts[fact]).toEqual({ ok: false, call, errorCode: 'IncompleteReply', missing });
+  });
+
+  it.each([
+    ['a website configuration', { IndexDocument: { Suffix: 'index.html' } }, { ok: true, value: true }],
+    [
+      'a redirect-only website',
+      { RedirectAllRequestsTo: { HostName: 'example.com' } },
+      { ok: true, value: true },
+    ],
+    [
+      'a reply with neither',
+      {},
+      {
+        ok: false,
+        call: 'GetBucketWebsite',
+        errorCode: 'IncompleteReply',
+        missing: 'IndexDocument or RedirectAllRequestsTo',
+      },
+    ],
+  ])('GetBucketWebsite answering %s', async (_case, reply, fact) => {
+    s3Mock.on(GetBucketWebsiteCommand).resolves(reply);
+    await expect(readWebsiteEnabled(client(), 'b')).resolves.toEqual(fact);
+  });
+
+  it.each([
+    ['NoSuchWebsiteConfiguration', { ok: true, value: false }],
+    ['AccessDenied', { ok: false, call: 'GetBucketWebsite', errorCode: 'AccessDenied' }],
+  ])('GetBucketWebsite failing with %s', async (code, fact) => {
+    s3Mock.on(GetBucketWebsiteCommand).rejects(awsError(code));
+    await expect(readWebsiteEnabled(client(), 'b')).resolves.toEqual(fact);
   });
 
   it('account flags without their configuration are a failed read, not "no flags"', async () => {

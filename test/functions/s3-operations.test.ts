@@ -249,6 +249,41 @@ describe('bucket verdicts across account and bucket flags', () => {
     }
   });
 
+  it('says website hosting is unknown, naming the call, when GetBucketWebsite fails: never "no website"', async () => {
+    // Arrange
+    const api = await startTestApi(
+      scenario({
+        s3: {
+          buckets: [
+            {
+              name: 'site',
+              region: 'us-east-1',
+              policy: PUBLIC_POLICY,
+              website: true,
+              denied: ['GetBucketWebsite'],
+            },
+          ],
+        },
+      }),
+    );
+    try {
+      // Act
+      const reply = await api.call('GET', '/s3/public-buckets');
+
+      // Assert
+      expect(reply.body.publicBuckets).toEqual([
+        expect.objectContaining({
+          bucketName: 'site',
+          website: null,
+          websiteNote: 'GetBucketWebsite failed with AccessDenied, so website hosting is unknown',
+        }),
+      ]);
+      expect(reply.body.summary).toContain('site (us-east-1, website hosting unknown)');
+    } finally {
+      await api.close();
+    }
+  });
+
   it('skips every per-bucket read when the account flags neutralise ACLs and policies, and says so', async () => {
     // Arrange
     const buckets = ['a1', 'a2', 'a3'].map((name) => ({ name, region: 'eu-west-1', policy: PUBLIC_POLICY }));
