@@ -33,8 +33,10 @@ import {
   regex,
   strictObject,
   string,
+  superRefine,
   transform,
 } from 'zod/mini';
+import { impossibleBucketNameReason } from './bucket-name';
 import { ERROR_CODES } from './error-codes';
 
 // Classic zod installs its English messages when the first schema is built; mini installs none and
@@ -215,6 +217,10 @@ export const blockPublicAccessSchemas = onFirstUse(() => {
           BUCKET_NAME,
           'bucketName is not a valid S3 bucket name: use 3-63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit',
         ),
+        superRefine((name, context) => {
+          const reason = impossibleBucketNameReason(name);
+          if (reason !== undefined) context.addIssue({ code: 'custom', message: reason, input: name });
+        }),
       ),
       {
         description: 'Name of the bucket to protect.',

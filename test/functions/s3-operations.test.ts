@@ -495,6 +495,31 @@ describe('POST /s3/buckets/{bucketName}/block-public-access', () => {
     expect(api.sandbox.writeCalls()).toHaveLength(0);
   });
 
+  it.each<[string, string, RegExp]>([
+    ['two adjacent periods', 'my..bucket', /two adjacent periods/],
+    ['an IP address', '192.168.5.4', /formatted as an IP address/],
+    ['the xn-- prefix', 'xn--bucket', /cannot start with "xn--"/],
+    ['the sthree- prefix', 'sthree-configurator-a', /cannot start with "sthree-"/],
+    ['the amzn-s3-demo- prefix', 'amzn-s3-demo-bucket', /cannot start with "amzn-s3-demo-"/],
+    ['the -s3alias suffix', 'reports-s3alias', /cannot end with "-s3alias"/],
+    ['the --ol-s3 suffix', 'reports--ol-s3', /cannot end with "--ol-s3"/],
+    ['the .mrap suffix', 'reports.mrap', /cannot end with "\.mrap"/],
+    ['the --x-s3 suffix', 'reports--x-s3', /cannot end with "--x-s3"/],
+    ['the --table-s3 suffix', 'reports--table-s3', /cannot end with "--table-s3"/],
+  ])(
+    'answers a bucket name with %s (it cannot exist) with a 400 saying why, not a 404',
+    async (_what, name, message) => {
+      // Act
+      const reply = await api.call('POST', `/s3/buckets/${name}/block-public-access`, { dryRun: true });
+
+      // Assert
+      expect(reply.status).toBe(400);
+      expect(reply.body.error.code).toBe('ValidationError');
+      expect(reply.body.error.message).toMatch(message);
+      expect(api.sandbox.countCalls()).toBe(0);
+    },
+  );
+
   it('answers an unknown route with 404 and a wrong method with 405, in the API’s error shape', async () => {
     // Act
     const missing = await api.call('GET', '/nowhere');
