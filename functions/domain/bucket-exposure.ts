@@ -183,6 +183,19 @@ function readFlag(facts: BucketFacts, flag: FlagName): FlagReading {
   return { inEffect: or(account, bucket), levels, unknownBecause };
 }
 
+/*
+ * Does GetBucketAcl show the stored ACL while IgnorePublicAcls is on, or only what S3 enforces? If it
+ * showed the enforced ACL, a latent public grant could not be seen under that flag and "no latent ACL
+ * grant" would claim a check that never happened. AWS's current references say the stored ACL stays and
+ * is what GetBucketAcl returns: IgnorePublicAcls "doesn't affect the persistence of any existing ACLs"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PublicAccessBlockConfiguration.html), and the
+ * GetBucketAcl reference (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAcl.html) names
+ * one case where the reply is not the stored grant list, Object Ownership "bucket owner enforced" (ACLs
+ * disabled; it answers bucket-owner-full-control), and that setting cannot be applied while the bucket
+ * ACL grants anyone else. So grants read under IgnorePublicAcls are reported as latent. This rests on the
+ * documentation only (no AWS account was at hand to confirm it), and the answer never states that a
+ * bucket has no latent grant: it lists those it saw.
+ */
 function aclTerm(facts: BucketFacts): Exposure {
   const acl = facts.acl;
   if (acl === undefined) return { exposed: 'unknown', reasons: [], unknownBecause: ['the ACL was not read'] };
