@@ -92,7 +92,7 @@ export function createBlockBucketPublicAccessHandler(
         }
       } else {
         warnings.push(
-          `Could not read the account-level Block Public Access flags (${accountFlags.errorCode}).`,
+          `Could not read the account-level Block Public Access flags (${describeFailedRead(accountFlags)}).`,
         );
       }
 

@@ -533,6 +533,26 @@ describe('POST /s3/buckets/{bucketName}/block-public-access', () => {
     expect(wrongMethod.headers.get('allow')).toBe('POST');
   });
 
+  it('names the failed account-level read in its warning', async () => {
+    // Arrange
+    const denied = await startTestApi(
+      scenario({ s3: { accountReadDenied: true, buckets: [{ name: 'plain-bucket', region: 'us-east-1' }] } }),
+    );
+    try {
+      // Act
+      const reply = await denied.call('POST', '/s3/buckets/plain-bucket/block-public-access', {
+        dryRun: true,
+      });
+
+      // Assert
+      expect(reply.body.warnings).toContain(
+        'Could not read the account-level Block Public Access flags (GetPublicAccessBlock (account) failed with AccessDenied).',
+      );
+    } finally {
+      await denied.close();
+    }
+  });
+
   it('finds the bucket’s Region with GetBucketLocation when ListBuckets leaves BucketRegion out (moto), as the scan does', async () => {
     // Arrange: home Region us-east-1, bucket in eu-west-1, a list without Regions
     const moto = await startTestApi(
