@@ -199,7 +199,8 @@ export const findBucketsSchemas = onFirstUse(() => {
         description: 'Buckets that could not be checked: never assume these are private.',
       }),
       latentBuckets: withMeta(array(latentBucketSchema), {
-        description: 'Buckets with public grants neutralised by Block Public Access.',
+        description:
+          'Buckets with public grants neutralised by Block Public Access; a public bucket is listed here too when it also holds a neutralised grant.',
       }),
     }),
     { id: 'FindS3BucketsWithPublicAccessResponse' },
