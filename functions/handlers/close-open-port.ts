@@ -14,15 +14,11 @@ import {
   type PortQuery,
   readGroupRuleFacts,
 } from '../aws/ec2-port-scan';
-import {
-  type AddedRule,
-  applyPortClosure,
-  ruleSource,
-  toRuleChange,
-  undoCommands,
-} from '../aws/port-closure';
+import { applyPortClosure } from '../aws/port-closure';
 import { type PortClosurePlan, planPortClosure, rulesAfterPlan } from '../domain/port-closure-plan';
+import { undoCommands } from '../domain/port-closure-undo';
 import { compareText, type IngressRule, type PortExposure } from '../domain/port-exposure';
+import { type AddedRule, ruleSource, toRuleChange } from '../domain/security-group-rules';
 import { writeAuditRecord } from '../shared/audit';
 import { ApiError, NotFoundError, UpstreamError, ValidationError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
