@@ -9,13 +9,19 @@
  */
 import { evaluateBucketPolicy } from './bucket-policy';
 
+/** The four Block Public Access flags, in the order AWS documents and the CLI writes them. */
+export const BLOCK_PUBLIC_ACCESS_FLAGS = [
+  'BlockPublicAcls',
+  'IgnorePublicAcls',
+  'BlockPublicPolicy',
+  'RestrictPublicBuckets',
+] as const;
+
+/** The name of one Block Public Access flag. */
+export type BlockPublicAccessFlag = (typeof BLOCK_PUBLIC_ACCESS_FLAGS)[number];
+
 /** The four Block Public Access flags of one level (account or bucket). */
-export interface PublicAccessBlockFlags {
-  BlockPublicAcls: boolean;
-  IgnorePublicAcls: boolean;
-  BlockPublicPolicy: boolean;
-  RestrictPublicBuckets: boolean;
-}
+export type PublicAccessBlockFlags = Record<BlockPublicAccessFlag, boolean>;
 
 /** A fact the verdict may need: read OK, or the read failed (the failed AWS call and error code are named). */
 export type Fact<T> = { ok: true; value: T } | { ok: false; call: string; errorCode: string };

@@ -9,7 +9,11 @@ import {
   writeBucketFlags,
 } from '../aws/s3-buckets';
 import { planBlockPublicAccess } from '../domain/block-public-access-plan';
-import { combineFlags, evaluateBucketExposure, type PublicAccessBlockFlags } from '../domain/bucket-exposure';
+import { evaluateBucketExposure } from '../domain/bucket-exposure';
+import {
+  blockPublicAccessWarnings,
+  summariseBlockPublicAccess,
+} from '../domain/summaries/block-public-access-summary';
 import { writeAuditRecord } from '../shared/audit';
 import { ApiError, NotFoundError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
@@ -55,35 +59,12 @@ export function createBlockBucketPublicAccessHandler(
         evaluateBucketExposure({ bucketName, accountFlags, bucketFlags: { ok: true, value: plan.after } })
           .verdict === 'public';
 
-      const warnings: string[] = [];
-      if (website.ok && website.value && plan.changed) {
-        warnings.push(
-          `Bucket ${bucketName} hosts a static website: once public access is blocked, its website endpoint answers 403 Access Denied to visitors. Serve it through CloudFront with origin access control instead.`,
-        );
-      } else if (!website.ok && plan.changed) {
-        warnings.push(
-          `Could not check whether ${bucketName} hosts a website (${website.call} failed with ${website.errorCode}).`,
-        );
-      }
-      if (accountFlags.ok) {
-        const account = combineFlags(accountFlags.value, null);
-        if (
-          !(
-            account.BlockPublicAcls &&
-            account.IgnorePublicAcls &&
-            account.BlockPublicPolicy &&
-            account.RestrictPublicBuckets
-          )
-        ) {
-          warnings.push(
-            'Account-level Block Public Access is not fully on, so other buckets can still be made public; consider `aws s3control put-public-access-block` for the whole account.',
-          );
-        }
-      } else {
-        warnings.push(
-          `Could not read the account-level Block Public Access flags (${accountFlags.errorCode}).`,
-        );
-      }
+      const warnings = blockPublicAccessWarnings({
+        bucketName,
+        changed: plan.changed,
+        website,
+        accountFlags,
+      });
 
       if (plan.changed && !dryRun) {
         try {
@@ -96,11 +77,14 @@ export function createBlockBucketPublicAccessHandler(
         }
       }
 
-      const summary = !plan.changed
-        ? `Bucket ${bucketName} (${region}) already has all four Block Public Access flags on; nothing was changed.`
-        : dryRun
-          ? `Dry run: blocking public access on ${bucketName} (${region}) would turn on ${describeTurnedOn(before)}. Nothing was changed.`
-          : `Blocked public access on ${bucketName} (${region}): turned on ${describeTurnedOn(before)}. The bucket is ${publicAfter ? 'still public' : 'no longer public'}. The undo list restores the previous flags.`;
+      const summary = summariseBlockPublicAccess({
+        bucketName,
+        region,
+        dryRun,
+        changed: plan.changed,
+        before,
+        publicAfter,
+      });
 
       const result = {
         summary,
@@ -137,10 +121,4 @@ export function createBlockBucketPublicAccessHandler(
       throw error;
     }
   };
-}
-
-function describeTurnedOn(before: PublicAccessBlockFlags | null): string {
-  const all = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
-  const off = all.filter((flag) => before?.[flag] !== true);
-  return off.length === all.length ? 'all four flags' : off.join(', ');
 }

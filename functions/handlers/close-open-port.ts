@@ -17,8 +17,14 @@ import {
 import { applyPortClosure } from '../aws/port-closure';
 import { type PortClosurePlan, planPortClosure, rulesAfterPlan } from '../domain/port-closure-plan';
 import { undoCommands } from '../domain/port-closure-undo';
-import { compareText, type IngressRule, type PortExposure } from '../domain/port-exposure';
-import { type AddedRule, ruleSource, toRuleChange } from '../domain/security-group-rules';
+import { compareText, type IngressRule } from '../domain/port-exposure';
+import { type AddedRule, toRuleChange } from '../domain/security-group-rules';
+import {
+  instanceLabel,
+  quotaRefusal,
+  stillOpenWarning,
+  summarisePortClosure,
+} from '../domain/summaries/port-closure-summary';
 import { writeAuditRecord } from '../shared/audit';
 import { ApiError, NotFoundError, UpstreamError, ValidationError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
@@ -100,41 +106,6 @@ function factsAfterPlan(facts: GroupRuleFacts, plan: PortClosurePlan): GroupRule
   };
 }
 
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
-function describeRule(rule: IngressRule | AddedRule): string {
-  const source = ruleSource(rule);
-  const ports =
-    rule.ipProtocol === '-1'
-      ? 'all traffic'
-      : rule.fromPort === -1
-        ? `all ${rule.ipProtocol}`
-        : rule.fromPort === rule.toPort
-          ? `${rule.ipProtocol} ${rule.fromPort}`
-          : `${rule.ipProtocol} ${rule.fromPort}-${rule.toPort}`;
-  return `${rule.groupId} ${ports} from ${source}`;
-}
-
-function stillOpenWarning(exposures: readonly PortExposure[], query: PortQuery, afterWrite: boolean): string {
-  const through = exposures
-    .map(
-      (e) =>
-        `rule ${e.securityGroupRuleId} in ${e.securityGroupId} (${e.ipProtocol} ${e.fromPort}-${e.toPort} from ${e.source})`,
-    )
-    .join(', ');
-  return afterWrite
-    ? `Port ${query.port}/${query.protocol} is still open to the internet through ${through}: the group changed while this request ran. Send the request again to close it.`
-    : `Port ${query.port}/${query.protocol} would still be open to the internet through ${through}.`;
-}
-
-function label(instance: Ec2InstanceFacts, region: string): string {
-  return instance.name
-    ? `${instance.name} (${instance.instanceId}, ${region})`
-    : `${instance.instanceId} (${region})`;
-}
-
 export function createCloseOpenPortHandler(
   deps: Ec2OperationDeps,
 ): OperationHandler<typeof closeUnwantedPortForEc2Instance> {
@@ -164,19 +135,11 @@ export function createCloseOpenPortHandler(
         port: query.port,
         protocol: query.protocol,
       });
-      const who = label(instance, region);
 
       if (plan.quotaProblems.length > 0) {
-        const problems = plan.quotaProblems
-          .map(
-            (p) =>
-              `${p.groupId} has ${p.currentRules} inbound rules and would need ${p.rulesAfter}, over its limit of ${p.limit}`,
-          )
-          .join('; ');
-        throw new ValidationError(
-          `Closing port ${query.port}/${query.protocol} on ${instanceId} keeps the other ports open by adding rules, but ${problems}. Nothing was changed: remove unneeded inbound rules from the group first (or raise the "Inbound or outbound rules per security group" quota), then try again.`,
-          { quotaProblems: plan.quotaProblems },
-        );
+        throw new ValidationError(quotaRefusal(query, instanceId, plan.quotaProblems), {
+          quotaProblems: plan.quotaProblems,
+        });
       }
 
       const changed = plan.revoke.length > 0 || plan.authorize.length > 0;
@@ -227,39 +190,18 @@ export function createCloseOpenPortHandler(
       const revokedRules = revoked.map(toRuleChange);
       const addedRules = added.map(toRuleChange);
 
-      const sentences: string[] = [];
-      if (!changed) {
-        sentences.push(
-          `Port ${query.port}/${query.protocol} is not open to the internet on ${who}; nothing was changed.`,
-        );
-      } else {
-        const [revokeVerb, addVerb] = dryRun ? ['would revoke', 'add'] : ['revoked', 'added'];
-        const addedText =
-          added.length > 0
-            ? ` and ${addVerb} ${plural(added.length, 'rule')} so the other ports stay open (${added.map(describeRule).join('; ')})`
-            : '';
-        const change = `${revokeVerb} ${plural(revoked.length, 'rule')} (${revoked.map(describeRule).join('; ')})${addedText}`;
-        sentences.push(
-          dryRun
-            ? `Dry run: closing ${query.protocol} port ${query.port} to the internet on ${who} ${change}.`
-            : `Closed ${query.protocol} port ${query.port} to the internet on ${who}: ${change}.`,
-        );
-        if (alsoAffected.length > 0) {
-          const instances = [...new Set(alsoAffected.map((a) => a.instanceId ?? a.networkInterfaceId))];
-          sentences.push(
-            `The changed security group${plan.changedGroupIds.length > 1 ? 's are' : ' is'} shared: ${instances.join(', ')} ${dryRun ? 'would be' : 'are'} affected too (see alsoAffected).`,
-          );
-        }
-        if (plan.warnings.length > 0) {
-          sentences.push('An all-traffic rule is replaced, so some protocols are lost (see warnings).');
-        }
-        sentences.push(
-          stillOpen
-            ? `The port ${dryRun ? 'would still be' : 'is still'} open to the internet (see warnings).`
-            : `The port ${dryRun ? 'would no longer be' : 'is no longer'} open to the internet.`,
-        );
-        sentences.push(dryRun ? 'Nothing was changed.' : 'The undo list restores the previous rules.');
-      }
+      const summary = summarisePortClosure({
+        query,
+        instanceLabel: instanceLabel(instance, region),
+        dryRun,
+        changed,
+        revoked,
+        added,
+        changedGroupCount: plan.changedGroupIds.length,
+        alsoAffected,
+        protocolsLost: plan.warnings.length > 0,
+        stillOpen,
+      });
 
       audit({
         region,
@@ -269,7 +211,7 @@ export function createCloseOpenPortHandler(
         undo,
       });
       return {
-        summary: sentences.join(' '),
+        summary,
         instanceId,
         region,
         port: query.port,
