@@ -5,8 +5,7 @@
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { closeUnwantedPortForEc2Instance } from '../../openapi/operations';
-import { mapWithConcurrency } from '../aws/concurrency';
-import { describeGroupUsers, describeInstances, type Ec2InstanceFacts } from '../aws/ec2-instances';
+import { describeGroupUsers } from '../aws/ec2-instances';
 import {
   exposuresOf,
   type GroupRuleFacts,
@@ -14,96 +13,68 @@ import {
   type PortQuery,
   readGroupRuleFacts,
 } from '../aws/ec2-port-scan';
+import { type LocatedInstance, locateInstance } from '../aws/instance-location';
 import { applyPortClosure } from '../aws/port-closure';
 import { type PortClosurePlan, planPortClosure, rulesAfterPlan } from '../domain/port-closure-plan';
 import { undoCommands } from '../domain/port-closure-undo';
-import { compareText, type IngressRule } from '../domain/port-exposure';
+import type { IngressRule, PortExposure } from '../domain/port-exposure';
 import { type AddedRule, toRuleChange } from '../domain/security-group-rules';
+import { findAlsoAffected } from '../domain/shared-group-impact';
 import {
   instanceLabel,
   quotaRefusal,
   stillOpenWarning,
   summarisePortClosure,
+  verifyFailedWarning,
 } from '../domain/summaries/port-closure-summary';
 import { writeAuditRecord } from '../shared/audit';
-import { ApiError, NotFoundError, UpstreamError, ValidationError } from '../shared/errors';
+import { ApiError, UpstreamError, ValidationError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
 import type { Ec2OperationDeps } from './ec2-deps';
-import { regionsToScan } from './find-open-ports';
 
 const OPERATION = 'closeUnwantedPortForEc2Instance';
 
-interface LocatedInstance {
-  region: string;
-  instance: Ec2InstanceFacts;
+/** What the write did (or, in a dry run or with nothing to do, what the plan predicts). */
+interface ClosureOutcome {
+  revoked: IngressRule[];
+  added: AddedRule[];
+  /** Exposures left: read back after a write, predicted otherwise. */
+  remaining: PortExposure[];
+  verifiedAfterWrite: boolean;
+  warnings: string[];
 }
 
-/** Finds the instance in the Region given, or in every enabled Region at once. */
-async function locateInstance(
-  deps: Ec2OperationDeps,
-  instanceId: string,
-  region: string | undefined,
-): Promise<LocatedInstance> {
-  let regions: string[];
-  try {
-    regions = await regionsToScan(deps, region);
-  } catch (error) {
-    if (error instanceof ValidationError && region !== undefined) {
-      throw new NotFoundError(
-        `Instance ${instanceId} cannot be in ${region}: that Region is not enabled for this account. Leave region out to search every enabled Region.`,
-      );
-    }
-    throw error;
-  }
-  type Lookup =
-    | { region: string; instance: Ec2InstanceFacts | undefined }
-    | { region: string; error: UpstreamError };
-  const lookups = await mapWithConcurrency(
-    regions,
-    Math.max(deps.concurrency, 1),
-    async (candidate): Promise<Lookup> => {
-      try {
-        const [instance] = await describeInstances(deps.ec2(candidate), { instanceId });
-        return { region: candidate, instance };
-      } catch (error) {
-        if (error instanceof UpstreamError) return { region: candidate, error };
-        throw error;
-      }
-    },
-  );
-  const failed: { region: string; error: UpstreamError }[] = [];
-  for (const lookup of lookups) {
-    if (lookup === undefined) continue;
-    if ('error' in lookup) failed.push(lookup);
-    else if (lookup.instance) return { region: lookup.region, instance: lookup.instance };
-  }
-  const [firstFailure] = failed;
-  if (firstFailure) {
-    const { awsCall, awsErrorCode } = firstFailure.error;
-    const searched = regions.filter((r) => !failed.some((f) => f.region === r));
-    const unsearched = failed
-      .map((f) => `${f.region} (${f.error.awsCall} failed with ${f.error.awsErrorCode})`)
-      .join(', ');
-    throw new UpstreamError(
-      awsCall,
-      awsErrorCode,
-      `Instance ${instanceId} was not found${searched.length > 0 ? ` in ${searched.join(', ')}` : ''}, and ${unsearched} could not be searched. Give the instance's region, or grant the API's role the call.`,
-      { awsCall, awsErrorCode },
-    );
-  }
-  throw new NotFoundError(
-    region !== undefined
-      ? `Instance ${instanceId} is not in ${region} (terminated instances do not count); check the id and the Region, or leave region out to search every enabled Region.`
-      : `Instance ${instanceId} is not in any enabled Region of this account (${regions.join(', ')}; terminated instances do not count); check the id, e.g. with GET /ec2/instances-with-open-port?port=22.`,
-  );
-}
-
-/** The groups' facts as they will be once the plan is carried out (added rules get placeholder ids). */
-function factsAfterPlan(facts: GroupRuleFacts, plan: PortClosurePlan): GroupRuleFacts {
-  return {
-    rulesByGroup: rulesAfterPlan(facts.rulesByGroup, plan, 'planned-rule-'),
-    prefixListCidrs: facts.prefixListCidrs,
+/** Carries out the plan unless it is a dry run or empty, then reads the groups back to see the port closed. */
+async function carryOut(
+  ec2: EC2Client,
+  located: LocatedInstance,
+  facts: GroupRuleFacts,
+  plan: PortClosurePlan,
+  write: { query: PortQuery; dryRun: boolean; changed: boolean },
+): Promise<ClosureOutcome> {
+  const { instance, region } = located;
+  const predicted = { ...facts, rulesByGroup: rulesAfterPlan(facts.rulesByGroup, plan, 'planned-rule-') };
+  const outcome: ClosureOutcome = {
+    revoked: plan.revoke,
+    added: plan.authorize,
+    remaining: exposuresOf(instance, predicted, write.query),
+    verifiedAfterWrite: false,
+    warnings: [...plan.warnings],
   };
+  if (!write.changed || write.dryRun) return outcome;
+  const applied = await applyPortClosure(ec2, region, plan);
+  outcome.revoked = applied.revokedRules;
+  outcome.added = applied.addedRules;
+  outcome.warnings.push(...applied.notices);
+  try {
+    const after = await readGroupRuleFacts(ec2, groupIdsOf([instance]), write.query);
+    outcome.remaining = exposuresOf(instance, after, write.query);
+    outcome.verifiedAfterWrite = true;
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) throw error;
+    outcome.warnings.push(verifyFailedWarning(error));
+  }
+  return outcome;
 }
 
 export function createCloseOpenPortHandler(
@@ -123,19 +94,16 @@ export function createCloseOpenPortHandler(
       });
 
     try {
-      const { region, instance } = await locateInstance(deps, instanceId, body.region);
-      auditRegion = region;
-      const ec2: EC2Client = deps.ec2(region);
-      const groupIds = groupIdsOf([instance]);
-      const facts = await readGroupRuleFacts(ec2, groupIds, query);
-      const plan = planPortClosure({
-        interfaces: instance.interfaces,
-        rulesByGroup: facts.rulesByGroup,
-        prefixListCidrs: facts.prefixListCidrs,
-        port: query.port,
-        protocol: query.protocol,
+      const located = await locateInstance(deps.ec2, deps.homeRegion, {
+        instanceId,
+        region: body.region,
+        concurrency: deps.concurrency,
       });
-
+      const { region, instance } = located;
+      auditRegion = region;
+      const ec2 = deps.ec2(region);
+      const facts = await readGroupRuleFacts(ec2, groupIdsOf([instance]), query);
+      const plan = planPortClosure({ ...facts, interfaces: instance.interfaces, ...query });
       if (plan.quotaProblems.length > 0) {
         throw new ValidationError(quotaRefusal(query, instanceId, plan.quotaProblems), {
           quotaProblems: plan.quotaProblems,
@@ -143,46 +111,19 @@ export function createCloseOpenPortHandler(
       }
 
       const changed = plan.revoke.length > 0 || plan.authorize.length > 0;
-      const ownInterfaces = new Set(instance.interfaces.map((eni) => eni.networkInterfaceId));
-      const users = changed ? await describeGroupUsers(ec2, plan.changedGroupIds) : [];
-      const alsoAffected = users
-        .filter((user) => !ownInterfaces.has(user.networkInterfaceId) && user.instanceId !== instanceId)
-        .flatMap((user) =>
-          plan.changedGroupIds
-            .filter((groupId) => user.groupIds.includes(groupId))
-            .map((securityGroupId) => ({
-              networkInterfaceId: user.networkInterfaceId,
-              instanceId: user.instanceId,
-              securityGroupId,
-            })),
-        )
-        .sort(
-          (a, b) =>
-            compareText(a.securityGroupId, b.securityGroupId) ||
-            compareText(a.networkInterfaceId, b.networkInterfaceId),
-        );
-
-      const warnings = [...plan.warnings];
-      let revoked: IngressRule[] = plan.revoke;
-      let added: AddedRule[] = plan.authorize;
-      let remaining = exposuresOf(instance, factsAfterPlan(facts, plan), query);
-      let verifiedAfterWrite = false;
-
-      if (changed && !dryRun) {
-        const applied = await applyPortClosure(ec2, region, plan);
-        revoked = applied.revokedRules;
-        added = applied.addedRules;
-        warnings.push(...applied.notices);
-        try {
-          remaining = exposuresOf(instance, await readGroupRuleFacts(ec2, groupIds, query), query);
-          verifiedAfterWrite = true;
-        } catch (error) {
-          if (!(error instanceof UpstreamError)) throw error;
-          warnings.push(
-            `The change was made, but re-reading the groups to verify it failed (${error.awsCall} failed with ${error.awsErrorCode}); stillOpen is the prediction.`,
-          );
-        }
-      }
+      const alsoAffected = findAlsoAffected({
+        instanceId,
+        ownInterfaceIds: new Set(instance.interfaces.map((eni) => eni.networkInterfaceId)),
+        changedGroupIds: plan.changedGroupIds,
+        users: changed ? await describeGroupUsers(ec2, plan.changedGroupIds) : [],
+      });
+      const { revoked, added, remaining, verifiedAfterWrite, warnings } = await carryOut(
+        ec2,
+        located,
+        facts,
+        plan,
+        { query, dryRun, changed },
+      );
       const stillOpen = remaining.length > 0;
       if (stillOpen) warnings.push(stillOpenWarning(remaining, query, verifiedAfterWrite));
 

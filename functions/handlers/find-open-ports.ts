@@ -1,24 +1,12 @@
 /** `findEc2InstancesWithOpenPort`: scan the Regions, judge each instance, and shape the answer. */
 import type { findEc2InstancesWithOpenPort } from '../../openapi/operations';
-import { listEnabledRegions } from '../aws/ec2-instances';
 import { scanRegionsForOpenPort } from '../aws/ec2-port-scan';
+import { regionsToScan } from '../aws/instance-location';
 import { summarisePortScan } from '../domain/summaries/port-scan-summary';
-import { ValidationError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
 import type { Ec2OperationDeps } from './ec2-deps';
 
 const DEFAULT_LIMIT = 100;
-/** The Regions to scan: the one asked for (if enabled), else every enabled Region. */
-export async function regionsToScan(deps: Ec2OperationDeps, region: string | undefined): Promise<string[]> {
-  const enabled = await listEnabledRegions(deps.ec2(deps.homeRegion));
-  if (region === undefined) return enabled;
-  if (!enabled.includes(region)) {
-    throw new ValidationError(
-      `Region ${region} is not enabled for this account; use one of ${enabled.join(', ')}, or leave region out to scan them all.`,
-    );
-  }
-  return [region];
-}
 
 export function createFindOpenPortsHandler(
   deps: Ec2OperationDeps,
@@ -27,7 +15,7 @@ export function createFindOpenPortsHandler(
     const port = query.port;
     const protocol = query.protocol ?? 'tcp';
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const regions = await regionsToScan(deps, query.region);
+    const regions = await regionsToScan(deps.ec2(deps.homeRegion), query.region);
     const scan = await scanRegionsForOpenPort(deps.ec2, {
       regions,
       port,

@@ -117,3 +117,8 @@ export function quotaRefusal(
     .join('; ');
   return `Closing port ${query.port}/${query.protocol} on ${instanceId} keeps the other ports open by adding rules, but ${over}. Nothing was changed: remove unneeded inbound rules from the group first (or raise the "Inbound or outbound rules per security group" quota), then try again.`;
 }
+
+/** The warning when the write went through but reading the groups back failed. */
+export function verifyFailedWarning(failure: { awsCall: string; awsErrorCode: string }): string {
+  return `The change was made, but re-reading the groups to verify it failed (${failure.awsCall} failed with ${failure.awsErrorCode}); stillOpen is the prediction.`;
+}
