@@ -14,8 +14,8 @@ import {
   blockPublicAccessWarnings,
   summariseBlockPublicAccess,
 } from '../domain/summaries/block-public-access-summary';
-import { writeAuditRecord } from '../shared/audit';
-import { ApiError, NotFoundError } from '../shared/errors';
+import { auditedWrite, type WriteRecord } from '../shared/audited-write';
+import { NotFoundError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
 import type { S3OperationDeps } from './s3-deps';
 
@@ -27,15 +27,9 @@ export function createBlockBucketPublicAccessHandler(
   return async ({ params, body }, context) => {
     const bucketName = params.bucketName;
     const dryRun = body.dryRun === true;
-    const audit = (record: Omit<Parameters<typeof writeAuditRecord>[2], 'operation' | 'target' | 'dryRun'>) =>
-      writeAuditRecord(context.caller, context.requestId, {
-        operation: OPERATION,
-        target: bucketName,
-        dryRun,
-        ...record,
-      });
+    const subject = { operation: OPERATION, target: bucketName, dryRun };
 
-    try {
+    return auditedWrite(context, subject, async (attempt) => {
       const bucket = await findOwnBucket(deps.clients.s3(deps.homeRegion), bucketName);
       if (!bucket) {
         throw new NotFoundError(
@@ -43,6 +37,7 @@ export function createBlockBucketPublicAccessHandler(
         );
       }
       const region = bucket.region ?? deps.homeRegion;
+      attempt.foundRegion(region);
       const s3 = deps.clients.s3(region);
       const accountId = await deps.resolveAccountId(context);
       const [bucketFlags, accountFlags, website] = await Promise.all([
@@ -98,27 +93,14 @@ export function createBlockBucketPublicAccessHandler(
         warnings,
         undo: plan.undo,
       };
-      audit({
+      const record: WriteRecord = {
         region,
         outcome: !plan.changed ? 'unchanged' : dryRun ? 'would-change' : 'changed',
         before,
         after: plan.after,
         undo: plan.undo,
-      });
-      return result;
-    } catch (error) {
-      if (error instanceof ApiError) {
-        audit({
-          region: null,
-          outcome: error.status < 500 ? 'rejected' : 'failed',
-          error: {
-            code: error.code,
-            message: error.message,
-            ...(error.details ? { details: error.details } : {}),
-          },
-        });
-      }
-      throw error;
-    }
+      };
+      return { result, record };
+    });
   };
 }

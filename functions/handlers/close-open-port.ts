@@ -27,8 +27,8 @@ import {
   summarisePortClosure,
   verifyFailedWarning,
 } from '../domain/summaries/port-closure-summary';
-import { writeAuditRecord } from '../shared/audit';
-import { ApiError, UpstreamError, ValidationError } from '../shared/errors';
+import { auditedWrite, type WriteRecord } from '../shared/audited-write';
+import { UpstreamError, ValidationError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
 import type { Ec2OperationDeps } from './ec2-deps';
 
@@ -84,23 +84,21 @@ export function createCloseOpenPortHandler(
     const instanceId = params.instanceId;
     const query: PortQuery = { port: body.port, protocol: body.protocol ?? 'tcp' };
     const dryRun = body.dryRun === true;
-    let auditRegion: string | null = body.region ?? null;
-    const audit = (record: Omit<Parameters<typeof writeAuditRecord>[2], 'operation' | 'target' | 'dryRun'>) =>
-      writeAuditRecord(context.caller, context.requestId, {
-        operation: OPERATION,
-        target: `${instanceId} ${query.protocol}/${query.port}`,
-        dryRun,
-        ...record,
-      });
+    const subject = {
+      operation: OPERATION,
+      target: `${instanceId} ${query.protocol}/${query.port}`,
+      dryRun,
+      region: body.region,
+    };
 
-    try {
+    return auditedWrite(context, subject, async (attempt) => {
       const located = await locateInstance(deps.ec2, deps.homeRegion, {
         instanceId,
         region: body.region,
         concurrency: deps.concurrency,
       });
       const { region, instance } = located;
-      auditRegion = region;
+      attempt.foundRegion(region);
       const ec2 = deps.ec2(region);
       const facts = await readGroupRuleFacts(ec2, groupIdsOf([instance]), query);
       const plan = planPortClosure({ ...facts, interfaces: instance.interfaces, ...query });
@@ -144,14 +142,7 @@ export function createCloseOpenPortHandler(
         stillOpen,
       });
 
-      audit({
-        region,
-        outcome: !changed ? 'unchanged' : dryRun ? 'would-change' : 'changed',
-        revokedRules,
-        addedRules,
-        undo,
-      });
-      return {
+      const result = {
         summary,
         instanceId,
         region,
@@ -166,21 +157,14 @@ export function createCloseOpenPortHandler(
         warnings,
         undo,
       };
-    } catch (error) {
-      const apiError =
-        error instanceof ApiError
-          ? error
-          : new ApiError(500, 'InternalError', 'The request failed unexpectedly.');
-      audit({
-        region: auditRegion,
-        outcome: apiError.status < 500 ? 'rejected' : 'failed',
-        error: {
-          code: apiError.code,
-          message: apiError.message,
-          ...(apiError.details ? { details: apiError.details } : {}),
-        },
-      });
-      throw error;
-    }
+      const record: WriteRecord = {
+        region,
+        outcome: !changed ? 'unchanged' : dryRun ? 'would-change' : 'changed',
+        revokedRules,
+        addedRules,
+        undo,
+      };
+      return { result, record };
+    });
   };
 }
