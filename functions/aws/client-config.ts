@@ -6,6 +6,7 @@
  */
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, MiddlewareStack } from '@smithy/types';
+import { DEFAULT_CONCURRENCY } from '../shared/defaults';
 
 /** Services the adapters talk to; each maps to its `AWS_ENDPOINT_URL_<SERVICE>` variable. */
 export type AwsService = 's3' | 's3control' | 'ec2' | 'sts';
@@ -19,12 +20,6 @@ const ENDPOINT_ENV: Record<AwsService, string> = {
 
 /** Lowest rate (calls per second, per client) adaptive retries slow down to under throttling. */
 export const MIN_CALLS_PER_SECOND = 10;
-
-/**
- * Default scan width: buckets (S3) or Regions (EC2) worked on at once. A bucket sends its first two reads
- * together, so up to twice this many calls are in flight; each client's HTTP agent gets that many sockets.
- */
-export const DEFAULT_CONCURRENCY = 64;
 
 /** Anything that can be attached to a client's middleware stack (the sandbox, fault injection, call counters). */
 export type ClientAttachment = (

@@ -23,6 +23,14 @@ export type BlockPublicAccessFlag = (typeof BLOCK_PUBLIC_ACCESS_FLAGS)[number];
 /** The four Block Public Access flags of one level (account or bucket). */
 export type PublicAccessBlockFlags = Record<BlockPublicAccessFlag, boolean>;
 
+/** A record with one entry per Block Public Access flag, in {@link BLOCK_PUBLIC_ACCESS_FLAGS} order. */
+export function eachFlag<T>(value: (flag: BlockPublicAccessFlag) => T): Record<BlockPublicAccessFlag, T> {
+  return Object.fromEntries(BLOCK_PUBLIC_ACCESS_FLAGS.map((flag) => [flag, value(flag)])) as Record<
+    BlockPublicAccessFlag,
+    T
+  >;
+}
+
 /** A fact the verdict may need: read OK, or the read failed (the failed AWS call and error code are named). */
 export type Fact<T> = { ok: true; value: T } | { ok: false; call: string; errorCode: string };
 
@@ -64,12 +72,7 @@ const PUBLIC_GROUPS: ReadonlyMap<string, string> = new Map([
   ['http://acs.amazonaws.com/groups/global/authenticatedusers', 'AuthenticatedUsers (any AWS account)'],
 ]);
 
-const NO_FLAGS: PublicAccessBlockFlags = {
-  BlockPublicAcls: false,
-  IgnorePublicAcls: false,
-  BlockPublicPolicy: false,
-  RestrictPublicBuckets: false,
-};
+const NO_FLAGS: PublicAccessBlockFlags = eachFlag(() => false);
 
 /**
  * The flags in effect for a bucket: each flag is on when it is on at either level.
@@ -83,12 +86,7 @@ export function combineFlags(
 ): PublicAccessBlockFlags {
   const a = account ?? NO_FLAGS;
   const b = bucket ?? NO_FLAGS;
-  return {
-    BlockPublicAcls: a.BlockPublicAcls || b.BlockPublicAcls,
-    IgnorePublicAcls: a.IgnorePublicAcls || b.IgnorePublicAcls,
-    BlockPublicPolicy: a.BlockPublicPolicy || b.BlockPublicPolicy,
-    RestrictPublicBuckets: a.RestrictPublicBuckets || b.RestrictPublicBuckets,
-  };
+  return eachFlag((flag) => a[flag] || b[flag]);
 }
 
 /**

@@ -11,6 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { REQUEST_DEADLINE_MS } from '../../openapi/limits';
 
 /** Repository root: entries live in `functions/`, the lock file next to package.json. */
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
@@ -18,8 +19,8 @@ export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 /** The service name Powertools stamps on every log line and metric. */
 export const POWERTOOLS_SERVICE_NAME = 'aiops-exposure-api';
 
-/** API Gateway gives up on an integration after 29 s; stop first so the caller gets our answer, not a 504. */
-export const FUNCTION_TIMEOUT = Duration.seconds(28);
+/** The function's timeout is the API's request deadline (see openapi/limits.ts for why it is under 29 s). */
+export const FUNCTION_TIMEOUT = Duration.millis(REQUEST_DEADLINE_MS);
 
 /**
  * Package entry points esbuild prefers: the SDK's ES modules first, as AWS recommends for esbuild. It then
