@@ -3,79 +3,27 @@
  * rules, plan with the domain, check the quota, write (unless dry run or
  * nothing to do), verify, audit.
  */
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { closeUnwantedPortForEc2Instance } from '../../openapi/operations';
 import { describeGroupUsers } from '../aws/ec2-instances';
-import {
-  exposuresOf,
-  type GroupRuleFacts,
-  groupIdsOf,
-  type PortQuery,
-  readGroupRuleFacts,
-} from '../aws/ec2-port-scan';
-import { type LocatedInstance, locateInstance } from '../aws/instance-location';
-import { applyPortClosure } from '../aws/port-closure';
-import { type PortClosurePlan, planPortClosure, rulesAfterPlan } from '../domain/port-closure-plan';
+import { groupIdsOf, type PortQuery, readGroupRuleFacts } from '../aws/ec2-port-scan';
+import { locateInstance } from '../aws/instance-location';
+import { closePortAndVerify } from '../aws/verified-port-closure';
+import { planPortClosure } from '../domain/port-closure-plan';
 import { undoCommands } from '../domain/port-closure-undo';
-import type { IngressRule, PortExposure } from '../domain/port-exposure';
-import { type AddedRule, toRuleChange } from '../domain/security-group-rules';
+import { toRuleChange } from '../domain/security-group-rules';
 import { findAlsoAffected } from '../domain/shared-group-impact';
 import {
   instanceLabel,
   quotaRefusal,
   stillOpenWarning,
   summarisePortClosure,
-  verifyFailedWarning,
 } from '../domain/summaries/port-closure-summary';
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
-import { UpstreamError, ValidationError } from '../shared/errors';
+import { ValidationError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
 import type { Ec2OperationDeps } from './ec2-deps';
 
 const OPERATION = 'closeUnwantedPortForEc2Instance';
-
-/** What the write did (or, in a dry run or with nothing to do, what the plan predicts). */
-interface ClosureOutcome {
-  revoked: IngressRule[];
-  added: AddedRule[];
-  /** Exposures left: read back after a write, predicted otherwise. */
-  remaining: PortExposure[];
-  verifiedAfterWrite: boolean;
-  warnings: string[];
-}
-
-/** Carries out the plan unless it is a dry run or empty, then reads the groups back to see the port closed. */
-async function carryOut(
-  ec2: EC2Client,
-  located: LocatedInstance,
-  facts: GroupRuleFacts,
-  plan: PortClosurePlan,
-  write: { query: PortQuery; dryRun: boolean; changed: boolean },
-): Promise<ClosureOutcome> {
-  const { instance, region } = located;
-  const predicted = { ...facts, rulesByGroup: rulesAfterPlan(facts.rulesByGroup, plan, 'planned-rule-') };
-  const outcome: ClosureOutcome = {
-    revoked: plan.revoke,
-    added: plan.authorize,
-    remaining: exposuresOf(instance, predicted, write.query),
-    verifiedAfterWrite: false,
-    warnings: [...plan.warnings],
-  };
-  if (!write.changed || write.dryRun) return outcome;
-  const applied = await applyPortClosure(ec2, region, plan);
-  outcome.revoked = applied.revokedRules;
-  outcome.added = applied.addedRules;
-  outcome.warnings.push(...applied.notices);
-  try {
-    const after = await readGroupRuleFacts(ec2, groupIdsOf([instance]), write.query);
-    outcome.remaining = exposuresOf(instance, after, write.query);
-    outcome.verifiedAfterWrite = true;
-  } catch (error) {
-    if (!(error instanceof UpstreamError)) throw error;
-    outcome.warnings.push(verifyFailedWarning(error));
-  }
-  return outcome;
-}
 
 export function createCloseOpenPortHandler(
   deps: Ec2OperationDeps,
@@ -115,7 +63,7 @@ export function createCloseOpenPortHandler(
         changedGroupIds: plan.changedGroupIds,
         users: changed ? await describeGroupUsers(ec2, plan.changedGroupIds) : [],
       });
-      const { revoked, added, remaining, verifiedAfterWrite, warnings } = await carryOut(
+      const { revoked, added, remaining, verifiedAfterWrite, warnings } = await closePortAndVerify(
         ec2,
         located,
         facts,
