@@ -21,10 +21,10 @@ import { type AnyOperation, operations } from '../openapi/operations';
 import { STACK_OUTPUTS } from '../openapi/stack-outputs';
 import { ExposureApi } from './constructs/api';
 import { clientSecretCommand, ExposureAuth } from './constructs/auth';
+import { pascalCase } from './constructs/construct-ids';
 import { ExposureFunction, SCAN_MEMORY_MB } from './constructs/exposure-function';
 import { deployTimeDocumentPayload } from './constructs/openapi-payload';
 import { grantOperationActions } from './constructs/operation-permissions';
-import { EXTRA_OUTPUTS } from './constructs/output-keys';
 import { QBusinessAssistant } from './constructs/q-business';
 import { readStackConfig, type StackConfig } from './constructs/stack-config';
 
@@ -186,41 +186,41 @@ export class ExposureStack extends Stack {
       output(STACK_OUTPUTS.scopeRead, auth.scopeNames.read, 'Scope the GET operations require.');
       output(STACK_OUTPUTS.scopeRemediate, auth.scopeNames.remediate, 'Scope the POST operations require.');
       output(
-        EXTRA_OUTPUTS.cognitoDomainUrl,
+        STACK_OUTPUTS.cognitoDomainUrl,
         auth.domainUrl,
         'Cognito domain (hosted sign-in and OAuth endpoints).',
       );
-      output(EXTRA_OUTPUTS.userPoolId, auth.userPool.userPoolId, 'Cognito user pool id.');
+      output(STACK_OUTPUTS.userPoolId, auth.userPool.userPoolId, 'Cognito user pool id.');
       output(
-        EXTRA_OUTPUTS.automationClientId,
+        STACK_OUTPUTS.automationClientId,
         auth.automationClient.userPoolClientId,
         'Client-credentials app client for scripts and curl.',
       );
       output(
-        EXTRA_OUTPUTS.automationClientSecretCommand,
+        STACK_OUTPUTS.automationClientSecretCommand,
         clientSecretCommand(auth.userPool, auth.automationClient),
         'Prints the automation client secret.',
       );
       if (this.interactiveClient) {
         output(
-          EXTRA_OUTPUTS.interactiveClientId,
+          STACK_OUTPUTS.interactiveClientId,
           this.interactiveClient.userPoolClientId,
           'Authorization-code app client (Q Business plugin, Amazon Quick action connector).',
         );
         output(
-          EXTRA_OUTPUTS.interactiveClientSecretCommand,
+          STACK_OUTPUTS.interactiveClientSecretCommand,
           clientSecretCommand(auth.userPool, this.interactiveClient),
           'Prints the authorization-code client secret.',
         );
       }
       // Available before federation exists: the Identity Center SAML application is created from these.
       output(
-        EXTRA_OUTPUTS.samlAcsUrl,
+        STACK_OUTPUTS.samlAcsUrl,
         auth.samlAcsUrl,
         'ACS URL for the IAM Identity Center SAML application.',
       );
       output(
-        EXTRA_OUTPUTS.samlAudience,
+        STACK_OUTPUTS.samlAudience,
         auth.samlAudience,
         'Audience for the IAM Identity Center SAML application.',
       );
@@ -228,41 +228,34 @@ export class ExposureStack extends Stack {
     const assistant = this.assistant;
     if (assistant && this.config.identityCenterInstanceArn) {
       output(
-        EXTRA_OUTPUTS.identityCenterInstanceArn,
+        STACK_OUTPUTS.identityCenterInstanceArn,
         this.config.identityCenterInstanceArn,
         'IAM Identity Center instance of the Q Business application.',
       );
       output(
-        EXTRA_OUTPUTS.applicationId,
+        STACK_OUTPUTS.applicationId,
         assistant.application.attrApplicationId,
         'Q Business application id.',
       );
       output(
-        EXTRA_OUTPUTS.webExperienceId,
+        STACK_OUTPUTS.webExperienceId,
         assistant.webExperience.attrWebExperienceId,
         'Q Business web experience id.',
       );
       output(
-        EXTRA_OUTPUTS.webExperienceUrl,
+        STACK_OUTPUTS.webExperienceUrl,
         assistant.webExperienceUrl,
         'Sign in here to chat with the assistant.',
       );
       if (assistant.plugin)
-        output(EXTRA_OUTPUTS.pluginId, assistant.plugin.attrPluginId, 'Q Business plugin id.');
+        output(STACK_OUTPUTS.pluginId, assistant.plugin.attrPluginId, 'Q Business plugin id.');
       if (this.pluginSecret) {
         output(
-          EXTRA_OUTPUTS.pluginSecretArn,
+          STACK_OUTPUTS.pluginSecretArn,
           this.pluginSecret.secretArn,
           'Secret with the plugin OAuth client.',
         );
       }
     }
   }
-}
-
-function pascalCase(value: string): string {
-  return value
-    .split('-')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 }

@@ -4,14 +4,14 @@
  * into the OpenAPI document through zod's global registry), so spec and code cannot drift.
  *
  * Written with `zod/mini` rather than classic `zod` because every Lambda loads this module at cold start:
- * requiring a bundle of these schemas costs about 14 ms with mini against 29 ms with classic, whose
- * schemas carry every chainable method. The checks, their order, the error texts and the metadata are
+ * requiring these schemas is about half the cost with mini, as classic schemas carry every chainable
+ * method (docs/performance.md has the figures). The checks, their order, the error texts and the metadata are
  * exactly those the classic chains produced, so validation and the OpenAPI document do not change.
  * zod-to-openapi reads classic schemas only: the document builder hands it these through
  * openapi/zod-mini-openapi.ts, which no Lambda bundle includes.
  */
 import { en } from 'zod/locales';
-// Named imports, not the `z` namespace: the namespace drags every zod locale into each Lambda bundle (450 KB vs 90 KB).
+// Named imports, not the `z` namespace: the namespace drags every zod locale into each Lambda bundle.
 import {
   array,
   boolean,
@@ -64,7 +64,7 @@ function preprocess<T extends core.$ZodType>(fn: (value: unknown) => unknown, sc
 /**
  * Builds a group of schemas the first time it is asked for, then hands out the same schemas. Each Lambda
  * serves one operation: it builds that operation's schemas and never pays for the other operations'
- * (about 2 % of a function's load, counted in instructions with callgrind). The registry (operations.ts)
+ * (docs/performance.md has the share of the load it saves). The registry (operations.ts)
  * asks for them; nothing else should.
  */
 export function onFirstUse<T>(build: () => T): () => T {

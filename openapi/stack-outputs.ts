@@ -1,14 +1,31 @@
 /**
- * Names of the deployed stack's CloudFormation outputs that the document
- * builder (and the operator commands) read. The CDK stack defines outputs
- * with exactly these keys.
+ * Names of the deployed stack's CloudFormation outputs, all in one place: the
+ * CDK stack defines outputs with exactly these keys, the document generator
+ * and the operator commands (infra/ops) read them. No CDK import, so the
+ * commands start fast.
  */
 export const STACK_OUTPUTS = {
+  // Read by the OpenAPI document generator.
   apiUrl: 'ApiUrl',
   oauthAuthorizeUrl: 'OAuthAuthorizeUrl',
   oauthTokenUrl: 'OAuthTokenUrl',
   scopeRead: 'ScopeRead',
   scopeRemediate: 'ScopeRemediate',
+  // Read by the operator commands only.
+  cognitoDomainUrl: 'CognitoDomainUrl',
+  userPoolId: 'UserPoolId',
+  automationClientId: 'AutomationClientId',
+  automationClientSecretCommand: 'AutomationClientSecretCommand',
+  interactiveClientId: 'OAuthClientId',
+  interactiveClientSecretCommand: 'OAuthClientSecretCommand',
+  samlAcsUrl: 'SamlAcsUrl',
+  samlAudience: 'SamlAudience',
+  identityCenterInstanceArn: 'IdentityCenterInstanceArn',
+  applicationId: 'QBusinessApplicationId',
+  webExperienceId: 'QBusinessWebExperienceId',
+  webExperienceUrl: 'WebExperienceUrl',
+  pluginId: 'QBusinessPluginId',
+  pluginSecretArn: 'PluginOAuthSecretArn',
 } as const;
 
 export const DEFAULT_STACK_NAME = 'AiopsExposureApi';

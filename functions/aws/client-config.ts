@@ -6,6 +6,7 @@
  */
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, MiddlewareStack } from '@smithy/types';
+import { DEFAULT_CONCURRENCY } from '../shared/defaults';
 
 /** Services the adapters talk to; each maps to its `AWS_ENDPOINT_URL_<SERVICE>` variable. */
 export type AwsService = 's3' | 's3control' | 'ec2' | 'sts';
@@ -19,12 +20,6 @@ const ENDPOINT_ENV: Record<AwsService, string> = {
 
 /** Lowest rate (calls per second, per client) adaptive retries slow down to under throttling. */
 export const MIN_CALLS_PER_SECOND = 10;
-
-/**
- * Default scan width: buckets (S3) or Regions (EC2) worked on at once. A bucket sends its first two reads
- * together, so up to twice this many calls are in flight; each client's HTTP agent gets that many sockets.
- */
-export const DEFAULT_CONCURRENCY = 64;
 
 /** Anything that can be attached to a client's middleware stack (the sandbox, fault injection, call counters). */
 export type ClientAttachment = (
@@ -61,7 +56,8 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<
 export function defaultClientSettings(overrides: Partial<AwsClientSettings> = {}): AwsClientSettings {
   return {
     concurrency: DEFAULT_CONCURRENCY,
-    // Adaptive mode slows the client down under throttling; ten attempts absorb a sustained 20 % throttle rate.
+    // Adaptive mode slows the client down under throttling; ten attempts outlast sustained throttling
+    // (docs/performance.md has the figures).
     maxAttempts: 10,
     endpoints: endpointsFromEnv(),
     attachments: [],
@@ -75,14 +71,14 @@ export function baseClientConfig(settings: AwsClientSettings, service: AwsServic
   return {
     region,
     maxAttempts: settings.maxAttempts,
-    // Adaptive: throttling slows the client down. Its default floor (0.5 calls/s per client) made a 300-bucket
-    // scan under 20 % throttling take 38 s, past API Gateway's 29 s; with a floor of 10 calls/s per Region it
-    // takes 6.5 s and still gives the same answer (npm test's fault tests check the answer).
+    // Adaptive: throttling slows the client down. Its default floor is so low that a throttled scan outlasts
+    // API Gateway's deadline; our floor per Region keeps it inside and gives the same answer (the fault tests
+    // check the answer; docs/performance.md has the figures).
     retryStrategy: new AdaptiveRetryStrategy(settings.maxAttempts, {
       rateLimiter: new DefaultRateLimiter({ minFillRate: MIN_CALLS_PER_SECOND }),
     }),
     // Resolve each command's middleware stack once per client, not on every call: a scan sends thousands of
-    // calls of a handful of commands, and per-call resolution was a seventh of its CPU. Every attachment is
+    // calls of a handful of commands, and per-call resolution was a noticeable share of its CPU (docs/performance.md). Every attachment is
     // added when the client is built, before its first call, as this cache requires.
     cacheMiddleware: true,
     requestHandler: {

@@ -9,31 +9,16 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
   type EC2Client,
-  type IpPermission,
   RevokeSecurityGroupIngressCommand,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { parseCidr } from '../domain/ip-ranges';
-import type { NewIngressRule, PortClosurePlan } from '../domain/port-closure-plan';
-import { compareText, type IngressRule, normaliseIpProtocol } from '../domain/port-exposure';
+import type { PortClosurePlan } from '../domain/port-closure-plan';
+import { toIpPermission, undoCommands } from '../domain/port-closure-undo';
+import { compareText, type IngressRule } from '../domain/port-exposure';
+import { type NewIngressRule, ruleIdentity, ruleSource, toRuleChange } from '../domain/security-group-rules';
 import { UpstreamError } from '../shared/errors';
 import { hasAwsErrorCode, upstreamError } from './aws-errors';
-import { describeIngressRules } from './ec2-instances';
-
-/** A rule revoked or added, as the API reports it. */
-export interface RuleChange {
-  securityGroupId: string;
-  securityGroupRuleId?: string;
-  ipProtocol: string;
-  fromPort: number;
-  toPort: number;
-  /** The CIDR, prefix list id or referenced group id, exactly as in the rule. */
-  source: string;
-  description: string | null;
-}
-
-/** A replacement rule, with its id once AWS has created it. */
-export type AddedRule = NewIngressRule & { securityGroupRuleId?: string };
+import { describeIngressRules, toIngressRule } from './ec2-instances';
 
 /** What was written. Rules someone else had already removed or added count as done. */
 export interface AppliedClosure {
@@ -43,98 +28,10 @@ export interface AppliedClosure {
   notices: string[];
 }
 
-type AnyRule = NewIngressRule | IngressRule;
-
-/** The source of a rule as one string (CIDR, prefix list id or group id). */
-export function ruleSource(rule: AnyRule): string {
-  return rule.cidrIpv4 ?? rule.cidrIpv6 ?? rule.prefixListId ?? rule.referencedGroupId ?? 'unknown source';
-}
-
-export function toRuleChange(rule: AnyRule & { securityGroupRuleId?: string }): RuleChange {
-  return {
-    securityGroupId: rule.groupId,
-    ...(rule.securityGroupRuleId ? { securityGroupRuleId: rule.securityGroupRuleId } : {}),
-    ipProtocol: rule.ipProtocol,
-    fromPort: rule.fromPort,
-    toPort: rule.toPort,
-    source: ruleSource(rule),
-    description: rule.description ?? null,
-  };
-}
-
-/** One rule as an EC2 `IpPermission` with a single source; ports are left out for all-traffic rules. */
-export function toIpPermission(rule: AnyRule): IpPermission {
-  const description = rule.description !== undefined ? { Description: rule.description } : {};
-  const ipProtocol = normaliseIpProtocol(rule.ipProtocol);
-  return {
-    IpProtocol: ipProtocol,
-    ...(ipProtocol === '-1' ? {} : { FromPort: rule.fromPort, ToPort: rule.toPort }),
-    ...(rule.cidrIpv4 !== undefined ? { IpRanges: [{ CidrIp: rule.cidrIpv4, ...description }] } : {}),
-    ...(rule.cidrIpv6 !== undefined ? { Ipv6Ranges: [{ CidrIpv6: rule.cidrIpv6, ...description }] } : {}),
-    ...(rule.prefixListId !== undefined
-      ? { PrefixListIds: [{ PrefixListId: rule.prefixListId, ...description }] }
-      : {}),
-    ...(rule.referencedGroupId !== undefined
-      ? { UserIdGroupPairs: [{ GroupId: rule.referencedGroupId, ...description }] }
-      : {}),
-  };
-}
-
-/** Identity of a rule as AWS judges duplicates: group, protocol, ports, source (not the description). */
-function permissionKey(
-  groupId: string,
-  ipProtocol: string,
-  fromPort: number,
-  toPort: number,
-  source: string,
-): string {
-  const protocol = normaliseIpProtocol(ipProtocol);
-  const ports = protocol === '-1' ? '-1|-1' : `${fromPort}|${toPort}`;
-  return [groupId, protocol, ports, parseCidr(source)?.cidr ?? source].join('|');
-}
-
-function keyOfRule(rule: AnyRule): string {
-  return permissionKey(rule.groupId, rule.ipProtocol, rule.fromPort, rule.toPort, ruleSource(rule));
-}
-
-function keyOfSdkRule(rule: SecurityGroupRule): string {
-  const source =
-    rule.CidrIpv4 ?? rule.CidrIpv6 ?? rule.PrefixListId ?? rule.ReferencedGroupInfo?.GroupId ?? '';
-  return permissionKey(
-    rule.GroupId ?? '',
-    rule.IpProtocol ?? '',
-    rule.FromPort ?? -1,
-    rule.ToPort ?? -1,
-    source,
-  );
-}
-
-/** Quotes text for a POSIX shell. */
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * AWS CLI commands that put the groups back as they were, in order: first
- * re-authorize each revoked rule (exact protocol, ports, source, description),
- * then revoke each added rule, by rule id where it exists (after a real
- * change) or by its exact permission (in a dry run, before AWS assigned ids).
- */
-export function undoCommands(
-  region: string,
-  revokedRules: readonly IngressRule[],
-  addedRules: readonly AddedRule[],
-): string[] {
-  const authorize = revokedRules.map(
-    (rule) =>
-      `aws ec2 authorize-security-group-ingress --region ${region} --group-id ${rule.groupId} --ip-permissions ${shellQuote(JSON.stringify([toIpPermission(rule)]))}`,
-  );
-  const revoke = addedRules.map((rule) =>
-    rule.securityGroupRuleId
-      ? `aws ec2 revoke-security-group-ingress --region ${region} --group-id ${rule.groupId} --security-group-rule-ids ${rule.securityGroupRuleId}`
-      : `aws ec2 revoke-security-group-ingress --region ${region} --group-id ${rule.groupId} --ip-permissions ${shellQuote(JSON.stringify([toIpPermission(rule)]))}`,
-  );
-  return [...authorize, ...revoke];
+/** The identity of a rule AWS returned, by the same rule as the plan's ({@link ruleIdentity}). */
+function identityOfSdkRule(rule: SecurityGroupRule): string | undefined {
+  const ingress = toIngressRule(rule);
+  return ingress === undefined ? undefined : ruleIdentity(ingress);
 }
 
 function byGroup<T extends { groupId: string }>(rules: readonly T[]): Map<string, T[]> {
@@ -151,7 +48,7 @@ const RULE_GONE_CODES = ['InvalidSecurityGroupRuleId.NotFound', 'InvalidPermissi
 /** Finds the id of a rule already in its group (re-reading the group); undefined if it is not there. */
 async function findRuleId(ec2: EC2Client, rule: NewIngressRule): Promise<string | undefined> {
   const rules = (await describeIngressRules(ec2, [rule.groupId])).get(rule.groupId) ?? [];
-  return rules.find((candidate) => keyOfRule(candidate) === keyOfRule(rule))?.securityGroupRuleId;
+  return rules.find((candidate) => ruleIdentity(candidate) === ruleIdentity(rule))?.securityGroupRuleId;
 }
 
 /**
@@ -191,10 +88,10 @@ async function authorizeGroup(
     );
     return;
   }
-  const idsByKey = new Map(created.map((rule) => [keyOfSdkRule(rule), rule.SecurityGroupRuleId]));
+  const idsByKey = new Map(created.map((rule) => [identityOfSdkRule(rule), rule.SecurityGroupRuleId]));
   for (const rule of rules) {
     // AWS returns the new rules with their ids; if it did not (an older emulator), read them back.
-    const id = idsByKey.get(keyOfRule(rule)) ?? (await findRuleId(ec2, rule));
+    const id = idsByKey.get(ruleIdentity(rule)) ?? (await findRuleId(ec2, rule));
     applied.addedRules.push({ ...rule, securityGroupRuleId: id ?? 'unknown' });
   }
 }
@@ -272,7 +169,7 @@ function halfWayError(
 ): UpstreamError {
   const base =
     error instanceof UpstreamError ? error : upstreamError('ec2:AuthorizeSecurityGroupIngress', error);
-  const addedKeys = new Set(applied.addedRules.map(keyOfRule));
+  const addedKeys = new Set(applied.addedRules.map(ruleIdentity));
   const revokedIds = new Set(applied.revokedRules.map((rule) => rule.securityGroupRuleId));
   const anyApplied = applied.addedRules.length > 0 || applied.revokedRules.length > 0;
   const next = anyApplied
@@ -285,7 +182,7 @@ function halfWayError(
       revokedRules: applied.revokedRules.map(toRuleChange),
     },
     notApplied: {
-      addedRules: plan.authorize.filter((rule) => !addedKeys.has(keyOfRule(rule))).map(toRuleChange),
+      addedRules: plan.authorize.filter((rule) => !addedKeys.has(ruleIdentity(rule))).map(toRuleChange),
       revokedRules: plan.revoke.filter((rule) => !revokedIds.has(rule.securityGroupRuleId)).map(toRuleChange),
     },
     undo: undoCommands(region, applied.revokedRules, applied.addedRules),

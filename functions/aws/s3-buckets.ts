@@ -18,7 +18,9 @@ import {
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
 import {
   type AclGrant,
+  type BlockPublicAccessFlag,
   type BucketFacts,
+  eachFlag,
   type Fact,
   INCOMPLETE_REPLY,
   type PublicAccessBlockFlags,
@@ -41,18 +43,11 @@ export class BucketVanishedError extends Error {
   }
 }
 
-function toFlags(config: {
-  BlockPublicAcls?: boolean | undefined;
-  IgnorePublicAcls?: boolean | undefined;
-  BlockPublicPolicy?: boolean | undefined;
-  RestrictPublicBuckets?: boolean | undefined;
-}): PublicAccessBlockFlags {
-  return {
-    BlockPublicAcls: config.BlockPublicAcls === true,
-    IgnorePublicAcls: config.IgnorePublicAcls === true,
-    BlockPublicPolicy: config.BlockPublicPolicy === true,
-    RestrictPublicBuckets: config.RestrictPublicBuckets === true,
-  };
+/** An SDK configuration as the four flags; a flag AWS leaves out is off. */
+function toFlags(
+  config: Partial<Record<BlockPublicAccessFlag, boolean | undefined>>,
+): PublicAccessBlockFlags {
+  return eachFlag((flag) => config[flag] === true);
 }
 
 /**

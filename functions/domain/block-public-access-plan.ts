@@ -2,7 +2,7 @@
  * The remediation for a public bucket: turn on all four bucket-level Block Public Access
  * flags, and nothing else (policy and ACL stay as they are, so undoing is exact).
  */
-import type { PublicAccessBlockFlags } from './bucket-exposure';
+import { BLOCK_PUBLIC_ACCESS_FLAGS, eachFlag, type PublicAccessBlockFlags } from './bucket-exposure';
 
 /** What blocking public access on one bucket would do, and how to undo it. */
 export interface BlockPublicAccessPlan {
@@ -15,19 +15,7 @@ export interface BlockPublicAccessPlan {
   undo: string[];
 }
 
-const ALL_ON: PublicAccessBlockFlags = {
-  BlockPublicAcls: true,
-  IgnorePublicAcls: true,
-  BlockPublicPolicy: true,
-  RestrictPublicBuckets: true,
-};
-
-const FLAG_ORDER = [
-  'BlockPublicAcls',
-  'IgnorePublicAcls',
-  'BlockPublicPolicy',
-  'RestrictPublicBuckets',
-] as const;
+const ALL_ON: PublicAccessBlockFlags = eachFlag(() => true);
 
 /**
  * Plan `PutPublicAccessBlock` with all four flags on for one bucket.
@@ -45,7 +33,7 @@ export function planBlockPublicAccess(
   before: PublicAccessBlockFlags | null,
 ): BlockPublicAccessPlan {
   const after = { ...ALL_ON };
-  const changed = before === null || FLAG_ORDER.some((flag) => !before[flag]);
+  const changed = before === null || BLOCK_PUBLIC_ACCESS_FLAGS.some((flag) => !before[flag]);
   if (!changed) return { changed, before: { ...before }, after, undo: [] };
   const target = `--bucket ${bucketName} --region ${region}`;
   // Restoring "no configuration" is a delete: putting four false flags would leave a
@@ -53,7 +41,7 @@ export function planBlockPublicAccess(
   const undo =
     before === null
       ? `aws s3api delete-public-access-block ${target}`
-      : `aws s3api put-public-access-block ${target} --public-access-block-configuration ${FLAG_ORDER.map(
+      : `aws s3api put-public-access-block ${target} --public-access-block-configuration ${BLOCK_PUBLIC_ACCESS_FLAGS.map(
           (flag) => `${flag}=${before[flag]}`,
         ).join(',')}`;
   return { changed, before: before === null ? null : { ...before }, after, undo: [undo] };

@@ -9,12 +9,26 @@
  */
 import { evaluateBucketPolicy } from './bucket-policy';
 
+/** The four Block Public Access flags, in the order AWS documents and the CLI writes them. */
+export const BLOCK_PUBLIC_ACCESS_FLAGS = [
+  'BlockPublicAcls',
+  'IgnorePublicAcls',
+  'BlockPublicPolicy',
+  'RestrictPublicBuckets',
+] as const;
+
+/** The name of one Block Public Access flag. */
+export type BlockPublicAccessFlag = (typeof BLOCK_PUBLIC_ACCESS_FLAGS)[number];
+
 /** The four Block Public Access flags of one level (account or bucket). */
-export interface PublicAccessBlockFlags {
-  BlockPublicAcls: boolean;
-  IgnorePublicAcls: boolean;
-  BlockPublicPolicy: boolean;
-  RestrictPublicBuckets: boolean;
+export type PublicAccessBlockFlags = Record<BlockPublicAccessFlag, boolean>;
+
+/** A record with one entry per Block Public Access flag, in {@link BLOCK_PUBLIC_ACCESS_FLAGS} order. */
+export function eachFlag<T>(value: (flag: BlockPublicAccessFlag) => T): Record<BlockPublicAccessFlag, T> {
+  return Object.fromEntries(BLOCK_PUBLIC_ACCESS_FLAGS.map((flag) => [flag, value(flag)])) as Record<
+    BlockPublicAccessFlag,
+    T
+  >;
 }
 
 /**
@@ -82,12 +96,7 @@ const PUBLIC_GROUPS: ReadonlyMap<string, string> = new Map([
   ['http://acs.amazonaws.com/groups/global/authenticatedusers', 'AuthenticatedUsers (any AWS account)'],
 ]);
 
-const NO_FLAGS: PublicAccessBlockFlags = {
-  BlockPublicAcls: false,
-  IgnorePublicAcls: false,
-  BlockPublicPolicy: false,
-  RestrictPublicBuckets: false,
-};
+const NO_FLAGS: PublicAccessBlockFlags = eachFlag(() => false);
 
 /**
  * The flags in effect for a bucket: each flag is on when it is on at either level.
@@ -101,12 +110,7 @@ export function combineFlags(
 ): PublicAccessBlockFlags {
   const a = account ?? NO_FLAGS;
   const b = bucket ?? NO_FLAGS;
-  return {
-    BlockPublicAcls: a.BlockPublicAcls || b.BlockPublicAcls,
-    IgnorePublicAcls: a.IgnorePublicAcls || b.IgnorePublicAcls,
-    BlockPublicPolicy: a.BlockPublicPolicy || b.BlockPublicPolicy,
-    RestrictPublicBuckets: a.RestrictPublicBuckets || b.RestrictPublicBuckets,
-  };
+  return eachFlag((flag) => a[flag] || b[flag]);
 }
 
 /**

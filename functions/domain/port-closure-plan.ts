@@ -16,9 +16,7 @@ import {
   type PortExposureInput,
   type PortProtocol,
 } from './port-exposure';
-
-/** A rule to authorize, shaped after EC2 `IpPermission` flattened to one source: an ingress rule before it has an id. */
-export type NewIngressRule = Omit<IngressRule, 'securityGroupRuleId' | 'isEgress'>;
+import { type NewIngressRule, ruleIdentity } from './security-group-rules';
 
 /** A group that would hold more inbound rules than allowed after the change. */
 export interface QuotaProblem {
@@ -59,20 +57,6 @@ function sourceOf(rule: IngressRule): Pick<NewIngressRule, 'cidrIpv4' | 'cidrIpv
   if (rule.cidrIpv6 !== undefined) return { cidrIpv6: rule.cidrIpv6 };
   if (rule.prefixListId !== undefined) return { prefixListId: rule.prefixListId };
   return {};
-}
-
-/** Identity of a rule as AWS judges duplicates: group, protocol, ports and source; not the description. */
-function permissionKey(rule: NewIngressRule): string {
-  const normalisedCidr = (text: string): string => parseCidr(text)?.cidr ?? text;
-  const source =
-    rule.cidrIpv4 !== undefined
-      ? `v4:${normalisedCidr(rule.cidrIpv4)}`
-      : rule.cidrIpv6 !== undefined
-        ? `v6:${normalisedCidr(rule.cidrIpv6)}`
-        : rule.prefixListId !== undefined
-          ? `pl:${rule.prefixListId}`
-          : `sg:${rule.referencedGroupId ?? ''}`;
-  return [rule.groupId, normaliseIpProtocol(rule.ipProtocol), rule.fromPort, rule.toPort, source].join('|');
 }
 
 /** `from..to` without `port`, as up to two ranges, skipping empty ones. */
@@ -158,7 +142,7 @@ function compareNewRules(a: NewIngressRule, b: NewIngressRule): number {
     compareText(a.ipProtocol, b.ipProtocol) ||
     a.fromPort - b.fromPort ||
     a.toPort - b.toPort ||
-    compareText(permissionKey(a), permissionKey(b))
+    compareText(ruleIdentity(a), ruleIdentity(b))
   );
 }
 
@@ -183,7 +167,7 @@ export function planPortClosure(input: PortClosureInput): PortClosurePlan {
   for (const rules of input.rulesByGroup.values()) {
     for (const rule of rules) {
       if (rule.isEgress !== true && !revokedIds.has(rule.securityGroupRuleId)) {
-        inPlace.add(permissionKey(rule));
+        inPlace.add(ruleIdentity(rule));
       }
     }
   }
@@ -193,7 +177,7 @@ export function planPortClosure(input: PortClosureInput): PortClosurePlan {
   for (const rule of revoke) {
     const { rules, warning } = replacementsFor(rule, input);
     for (const replacement of rules) {
-      const key = permissionKey(replacement);
+      const key = ruleIdentity(replacement);
       if (inPlace.has(key)) continue;
       inPlace.add(key);
       authorize.push(replacement);

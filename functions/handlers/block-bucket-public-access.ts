@@ -10,14 +10,13 @@ import {
   writeBucketFlags,
 } from '../aws/s3-buckets';
 import { planBlockPublicAccess } from '../domain/block-public-access-plan';
+import { evaluateBucketExposure } from '../domain/bucket-exposure';
 import {
-  combineFlags,
-  describeFailedRead,
-  evaluateBucketExposure,
-  type PublicAccessBlockFlags,
-} from '../domain/bucket-exposure';
-import { writeAuditRecord } from '../shared/audit';
-import { ApiError, NotFoundError } from '../shared/errors';
+  blockPublicAccessWarnings,
+  summariseBlockPublicAccess,
+} from '../domain/summaries/block-public-access-summary';
+import { auditedWrite, type WriteRecord } from '../shared/audited-write';
+import { NotFoundError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
 import type { S3OperationDeps } from './s3-deps';
 
@@ -29,15 +28,9 @@ export function createBlockBucketPublicAccessHandler(
   return async ({ params, body }, context) => {
     const bucketName = params.bucketName;
     const dryRun = body.dryRun === true;
-    const audit = (record: Omit<Parameters<typeof writeAuditRecord>[2], 'operation' | 'target' | 'dryRun'>) =>
-      writeAuditRecord(context.caller, context.requestId, {
-        operation: OPERATION,
-        target: bucketName,
-        dryRun,
-        ...record,
-      });
+    const subject = { operation: OPERATION, target: bucketName, dryRun };
 
-    try {
+    return auditedWrite(context, subject, async (attempt) => {
       const bucket = await findOwnBucket(deps.clients.s3(deps.homeRegion), bucketName);
       if (!bucket) {
         throw new NotFoundError(
@@ -50,6 +43,7 @@ export function createBlockBucketPublicAccessHandler(
         throw upstreamError(`s3:${resolved.call}`, { name: resolved.errorCode });
       }
       const region = resolved.value;
+      attempt.foundRegion(region);
       const s3 = deps.clients.s3(region);
       const accountId = await deps.resolveAccountId(context);
       const [bucketFlags, accountFlags, website] = await Promise.all([
@@ -66,35 +60,12 @@ export function createBlockBucketPublicAccessHandler(
         evaluateBucketExposure({ bucketName, accountFlags, bucketFlags: { ok: true, value: plan.after } })
           .verdict === 'public';
 
-      const warnings: string[] = [];
-      if (website.ok && website.value && plan.changed) {
-        warnings.push(
-          `Bucket ${bucketName} hosts a static website: once public access is blocked, its website endpoint answers 403 Access Denied to visitors. Serve it through CloudFront with origin access control instead.`,
-        );
-      } else if (!website.ok && plan.changed) {
-        warnings.push(
-          `Could not check whether ${bucketName} hosts a website (${describeFailedRead(website)}).`,
-        );
-      }
-      if (accountFlags.ok) {
-        const account = combineFlags(accountFlags.value, null);
-        if (
-          !(
-            account.BlockPublicAcls &&
-            account.IgnorePublicAcls &&
-            account.BlockPublicPolicy &&
-            account.RestrictPublicBuckets
-          )
-        ) {
-          warnings.push(
-            'Account-level Block Public Access is not fully on, so other buckets can still be made public; consider `aws s3control put-public-access-block` for the whole account.',
-          );
-        }
-      } else {
-        warnings.push(
-          `Could not read the account-level Block Public Access flags (${describeFailedRead(accountFlags)}).`,
-        );
-      }
+      const warnings = blockPublicAccessWarnings({
+        bucketName,
+        changed: plan.changed,
+        website,
+        accountFlags,
+      });
 
       if (plan.changed && !dryRun) {
         try {
@@ -107,11 +78,14 @@ export function createBlockBucketPublicAccessHandler(
         }
       }
 
-      const summary = !plan.changed
-        ? `Bucket ${bucketName} (${region}) already has all four Block Public Access flags on; nothing was changed.`
-        : dryRun
-          ? `Dry run: blocking public access on ${bucketName} (${region}) would turn on ${describeTurnedOn(before)}. Nothing was changed.`
-          : `Blocked public access on ${bucketName} (${region}): turned on ${describeTurnedOn(before)}. The bucket is ${publicAfter ? 'still public' : 'no longer public'}. The undo list restores the previous flags.`;
+      const summary = summariseBlockPublicAccess({
+        bucketName,
+        region,
+        dryRun,
+        changed: plan.changed,
+        before,
+        publicAfter,
+      });
 
       const result = {
         summary,
@@ -125,33 +99,14 @@ export function createBlockBucketPublicAccessHandler(
         warnings,
         undo: plan.undo,
       };
-      audit({
+      const record: WriteRecord = {
         region,
         outcome: !plan.changed ? 'unchanged' : dryRun ? 'would-change' : 'changed',
         before,
         after: plan.after,
         undo: plan.undo,
-      });
-      return result;
-    } catch (error) {
-      if (error instanceof ApiError) {
-        audit({
-          region: null,
-          outcome: error.status < 500 ? 'rejected' : 'failed',
-          error: {
-            code: error.code,
-            message: error.message,
-            ...(error.details ? { details: error.details } : {}),
-          },
-        });
-      }
-      throw error;
-    }
+      };
+      return { result, record };
+    });
   };
-}
-
-function describeTurnedOn(before: PublicAccessBlockFlags | null): string {
-  const all = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
-  const off = all.filter((flag) => before?.[flag] !== true);
-  return off.length === all.length ? 'all four flags' : off.join(', ');
 }

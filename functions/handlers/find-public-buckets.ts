@@ -1,14 +1,11 @@
 /** `findS3BucketsWithPublicAccess`: scan, judge, and shape the answer. */
 import type { findS3BucketsWithPublicAccess } from '../../openapi/operations';
 import { scanBuckets } from '../aws/bucket-scan';
+import { summariseBucketScan } from '../domain/summaries/bucket-scan-summary';
 import type { OperationHandler } from '../shared/http-router';
 import type { S3OperationDeps } from './s3-deps';
 
 const DEFAULT_LIMIT = 100;
-
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 export function createFindPublicBucketsHandler(
   deps: S3OperationDeps,
@@ -48,58 +45,26 @@ export function createFindPublicBucketsHandler(
       .map((b) => ({ bucketName: b.bucketName, reasons: b.verdict.latentReasons }));
 
     const scannedBuckets = scan.scanned.length + scan.vanished.length;
-    const complete = scan.notAttempted === 0;
-    const scope = prefix ? ` whose name starts with "${prefix}"` : '';
-    const sentences: string[] = [];
-    sentences.push(
-      complete
-        ? `Checked ${scannedBuckets === 1 ? 'the only bucket' : scannedBuckets === 2 ? 'both buckets' : `all ${scannedBuckets} buckets`}${scope} in account ${accountId}, in every Region.`
-        : `Checked ${scannedBuckets} of ${scan.listed} buckets${scope} before the time limit; ${scan.notAttempted} were not checked, so this answer is incomplete: ask again with a narrower prefix.`,
-    );
-    if (scan.listed === 0) sentences[0] = `Account ${accountId} has no buckets${scope}.`;
-    if (publicAll.length === 0) {
-      sentences.push(
-        unknownAll.length === 0 ? 'None is publicly accessible.' : 'None was found publicly accessible.',
-      );
-    } else {
-      const names = publicAll
-        .slice(0, 10)
-        .map(
-          (b) =>
-            `${b.bucketName} (${b.region ?? 'unknown Region'}${b.website === true ? ', hosts a website' : b.website === null ? ', website hosting unknown' : ''})`,
-        );
-      const more = publicAll.length > 10 ? ` and ${publicAll.length - 10} more` : '';
-      sentences.push(
-        `${plural(publicAll.length, 'bucket is', 'buckets are')} publicly accessible: ${names.join(', ')}${more}.`,
-      );
-    }
-    if (unknownAll.length > 0) {
-      sentences.push(
-        `${plural(unknownAll.length, 'bucket', 'buckets')} could not be checked (see unknownBuckets for the failed AWS call) and must not be assumed private.`,
-      );
-    }
-    if (latentAll.length > 0) {
-      sentences.push(
-        `${plural(latentAll.length, 'bucket has', 'buckets have')} public grants that Block Public Access neutralises today; they take effect again if it is turned off.`,
-      );
-    }
-    if (scan.accountNeutralisesAll) {
-      sentences.push(
-        'The account-level Block Public Access flags ignore public ACLs and restrict public policies for every bucket, so individual buckets were not inspected for latent grants.',
-      );
-    }
-    if (scan.vanished.length > 0) {
-      sentences.push(
-        `${plural(scan.vanished.length, 'bucket was', 'buckets were')} deleted during the scan and skipped.`,
-      );
-    }
-    if (truncated) sentences.push(`Lists are cut at ${limit} entries; the counts cover everything found.`);
+    const summary = summariseBucketScan({
+      accountId,
+      prefix,
+      listed: scan.listed,
+      scannedBuckets,
+      notAttempted: scan.notAttempted,
+      publicBuckets: publicAll,
+      unknownCount: unknownAll.length,
+      latentCount: latentAll.length,
+      vanishedCount: scan.vanished.length,
+      accountNeutralisesAll: scan.accountNeutralisesAll,
+      truncated,
+      limit,
+    });
 
     return {
-      summary: sentences.join(' '),
+      summary,
       prefix,
       scannedBuckets,
-      complete,
+      complete: scan.notAttempted === 0,
       publicCount: publicAll.length,
       truncated,
       publicBuckets,

@@ -4,13 +4,19 @@
  */
 import { defaultClientSettings } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
 import { readIntEnv, requireEnv } from '../shared/env';
 import type { Ec2OperationDeps } from './ec2-deps';
 
 export function lambdaEc2Deps(): Ec2OperationDeps {
-  const concurrency = readIntEnv('SCAN_CONCURRENCY', 64);
+  const concurrency = readIntEnv('SCAN_CONCURRENCY', DEFAULT_CONCURRENCY);
   const homeRegion = requireEnv('AWS_REGION');
   const ec2 = createEc2Clients(defaultClientSettings({ concurrency }));
   ec2(homeRegion);
-  return { ec2, homeRegion, concurrency, timeReserveMs: readIntEnv('TIME_RESERVE_MS', 2_500) };
+  return {
+    ec2,
+    homeRegion,
+    concurrency,
+    timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
+  };
 }

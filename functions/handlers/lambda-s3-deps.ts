@@ -5,12 +5,13 @@
  */
 import { defaultClientSettings } from '../aws/client-config';
 import { createS3Clients } from '../aws/s3-clients';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
 import { readIntEnv, requireEnv } from '../shared/env';
 import { accountIdFromArn } from '../shared/invocation';
 import type { S3OperationDeps } from './s3-deps';
 
 export function lambdaS3Deps(): S3OperationDeps {
-  const concurrency = readIntEnv('SCAN_CONCURRENCY', 64);
+  const concurrency = readIntEnv('SCAN_CONCURRENCY', DEFAULT_CONCURRENCY);
   const homeRegion = requireEnv('AWS_REGION');
   const clients = createS3Clients(defaultClientSettings({ concurrency }));
   clients.s3(homeRegion);
@@ -19,7 +20,7 @@ export function lambdaS3Deps(): S3OperationDeps {
     clients,
     homeRegion,
     concurrency,
-    timeReserveMs: readIntEnv('TIME_RESERVE_MS', 2_500),
+    timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
     resolveAccountId: async (context) => {
       const accountId = accountIdFromArn(context.invokedFunctionArn);
       if (!accountId) throw new Error('The Lambda context carries no account id in invokedFunctionArn.');

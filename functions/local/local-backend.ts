@@ -8,7 +8,6 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   type AwsClientSettings,
   baseClientConfig,
-  DEFAULT_CONCURRENCY,
   defaultClientSettings,
   prepareClientStack,
 } from '../aws/client-config';
@@ -16,6 +15,7 @@ import { createEc2Clients } from '../aws/ec2-clients';
 import { createS3Clients } from '../aws/s3-clients';
 import type { Ec2OperationDeps } from '../handlers/ec2-deps';
 import type { S3OperationDeps } from '../handlers/s3-deps';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
 import { SandboxAccount } from './sandbox/sandbox-account';
 import type { Scenario } from './sandbox/scenario';
 
@@ -90,14 +90,14 @@ function buildBackend(
       clients: createS3Clients(settings),
       homeRegion,
       concurrency: settings.concurrency,
-      timeReserveMs: options.timeReserveMs ?? 2_500,
+      timeReserveMs: options.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS,
       resolveAccountId,
     },
     ec2: {
       ec2: createEc2Clients(settings),
       homeRegion,
       concurrency: settings.concurrency,
-      timeReserveMs: options.timeReserveMs ?? 2_500,
+      timeReserveMs: options.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS,
     },
   };
 }

@@ -3,6 +3,8 @@ import {
   closeUnwantedPortForEc2Instance,
   findEc2InstancesWithOpenPort,
   findS3BucketsWithPublicAccess,
+  type OperationDefinition,
+  type operations,
   removePublicAccessFromS3Bucket,
 } from '../../openapi/operations';
 import { createBlockBucketPublicAccessHandler } from '../handlers/block-bucket-public-access';
@@ -12,11 +14,17 @@ import { createFindPublicBucketsHandler } from '../handlers/find-public-buckets'
 import { bindOperation, type OperationBinding } from '../shared/http-router';
 import type { LocalBackend } from './local-backend';
 
+/** One binding per operation of the registry, in its order: leaving one out does not compile. */
+type BindingPerOperation<Ops extends readonly OperationDefinition[]> = {
+  [K in keyof Ops]: OperationBinding<Ops[K]>;
+};
+
 export function localBindings(backend: LocalBackend): OperationBinding[] {
-  return [
+  const bindings: BindingPerOperation<typeof operations> = [
     bindOperation(findS3BucketsWithPublicAccess, createFindPublicBucketsHandler(backend.s3)),
     bindOperation(removePublicAccessFromS3Bucket, createBlockBucketPublicAccessHandler(backend.s3)),
     bindOperation(findEc2InstancesWithOpenPort, createFindOpenPortsHandler(backend.ec2)),
     bindOperation(closeUnwantedPortForEc2Instance, createCloseOpenPortHandler(backend.ec2)),
-  ] as OperationBinding[];
+  ];
+  return [...bindings] as OperationBinding[];
 }

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { buildOpenApiDocument } from '../../openapi/build-document';
+import { REQUEST_DEADLINE_MS } from '../../openapi/limits';
 import { type ErrorCode, errorBody } from '../shared/errors';
 import { createOperationRouter, resolveEvent } from '../shared/http-router';
 import { MAX_BODY_BYTES } from '../shared/request-input';
@@ -169,7 +170,7 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 /** Builds the request listener (exported for tests that drive it without a socket). */
 export function createLocalListener(options: LocalServerOptions) {
   const router = createOperationRouter(localBindings(options.backend));
-  const deadlineMs = options.deadlineMs ?? 28_000;
+  const deadlineMs = options.deadlineMs ?? REQUEST_DEADLINE_MS;
   const documents = new Map<string, string>();
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { REQUEST_DEADLINE_MS } from '../../openapi/limits';
 import { awsBackend, type LocalBackend, sandboxBackend } from './local-backend';
 import { startLocalServer } from './local-server';
 import { loadScenarioFile } from './sandbox/scenario';
@@ -16,7 +17,7 @@ const USAGE = `Usage: npm start -- [--port N] [--scenario FILE | --aws] [--deadl
   --scenario FILE  sandbox account to simulate (default: functions/local/scenarios/default.json)
   --aws            use the real AWS account of the default credential chain and Region;
                    AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_S3, _S3_CONTROL, _EC2, _STS) points it at LocalStack or moto
-  --deadline-ms N  time limit of one request, like Lambda's timeout (default 28000)`;
+  --deadline-ms N  time limit of one request, like Lambda's timeout (default ${REQUEST_DEADLINE_MS})`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   const port = Number(values.port ?? process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     fail(`--port must be a number from 0 to 65535, got "${values.port ?? process.env.PORT}".`);
-  const deadlineMs = Number(values['deadline-ms'] ?? 28_000);
+  const deadlineMs = Number(values['deadline-ms'] ?? REQUEST_DEADLINE_MS);
   if (!Number.isInteger(deadlineMs) || deadlineMs <= 0)
     fail('--deadline-ms must be a positive whole number.');
   if (values.aws && values.scenario) fail('Give either --aws or --scenario, not both.');

@@ -8,6 +8,7 @@
 import { ParameterValidationError, Router } from '@aws-lambda-powertools/event-handler/http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { input as Input } from 'zod/mini';
+import { REQUEST_DEADLINE_MS } from '../../openapi/limits';
 import {
   isBodyRequired,
   methodsAllowedAt,
@@ -81,7 +82,7 @@ export function createOperationRouter(bindings: readonly OperationBinding[]): Op
         const invocation: InvocationContext = {
           requestId: event.requestContext?.requestId ?? lambdaContext?.awsRequestId ?? 'unknown',
           caller: callerFromEvent(event),
-          remainingMs: () => lambdaContext?.getRemainingTimeInMillis?.() ?? 28_000,
+          remainingMs: () => lambdaContext?.getRemainingTimeInMillis?.() ?? REQUEST_DEADLINE_MS,
           invokedFunctionArn: lambdaContext?.invokedFunctionArn,
         };
         const input = { query, params, body } as OperationInput<typeof operation>;

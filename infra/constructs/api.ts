@@ -14,6 +14,7 @@ import type { ParameterObject } from 'openapi3-ts/oas30';
 import { buildOpenApiDocument, listOperations } from '../../openapi/build-document';
 import type { ErrorCode } from '../../openapi/error-codes';
 import type { AnyOperation, OperationScope } from '../../openapi/operations';
+import { pascalCase } from './construct-ids';
 
 export const STAGE_NAME = 'prod';
 
@@ -314,12 +315,4 @@ function accessLogFormat(): apigateway.AccessLogFormat {
       errorMessage: F.contextErrorMessage(),
     }),
   );
-}
-
-function pascalCase(value: string): string {
-  return value
-    .toLowerCase()
-    .split(/[_-]/)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 }

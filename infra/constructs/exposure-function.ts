@@ -11,6 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { REQUEST_DEADLINE_MS } from '../../openapi/limits';
 
 /** Repository root: entries live in `functions/`, the lock file next to package.json. */
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
@@ -18,14 +19,14 @@ export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 /** The service name Powertools stamps on every log line and metric. */
 export const POWERTOOLS_SERVICE_NAME = 'aiops-exposure-api';
 
-/** API Gateway gives up on an integration after 29 s; stop first so the caller gets our answer, not a 504. */
-export const FUNCTION_TIMEOUT = Duration.seconds(28);
+/** The function's timeout is the API's request deadline (see openapi/limits.ts for why it is under 29 s). */
+export const FUNCTION_TIMEOUT = Duration.millis(REQUEST_DEADLINE_MS);
 
 /**
  * Package entry points esbuild prefers: the SDK's ES modules first, as AWS recommends for esbuild. It then
  * drops the commands a function never sends and no longer copies each CommonJS client's ~1,000 exports at
- * load: find-public-buckets 813 KB -> 599 KB and 42 % fewer instructions to load, close-open-port
- * 1,522 KB -> 950 KB and 58 % fewer (callgrind). npm run bench bundles with the same fields.
+ * load, so bundles are smaller and load faster (docs/performance.md has the figures). npm run bench bundles
+ * with the same fields.
  */
 export const BUNDLE_MAIN_FIELDS = ['module', 'main'] as const;
 
@@ -33,10 +34,10 @@ export const BUNDLE_MAIN_FIELDS = ['module', 'main'] as const;
 export const DEFAULT_MEMORY_MB = 1024;
 
 /**
- * Scans are bound by CPU, not memory: thousands of signed AWS calls, each costing the SDK about a quarter of
- * a millisecond of CPU (npm run bench, "0 ms latency"). Lambda gives a full vCPU at 1,769 MB; at 1,024 MB a
- * scan gets 58 % of one and runs about 1.7 times longer for the same GB-seconds, which at 10,000 buckets
- * would eat most of API Gateway's 29 s.
+ * Scans are bound by CPU, not memory: thousands of signed AWS calls, each costing the SDK CPU time to sign
+ * and parse. Lambda gives a full vCPU at 1,769 MB; with less a scan gets a fraction of one and
+ * runs longer for the same GB-seconds, which at 10,000 buckets would eat most of API Gateway's deadline
+ * (docs/performance.md has the figures).
  */
 export const SCAN_MEMORY_MB = 1769;
 
@@ -51,7 +52,7 @@ export interface ExposureFunctionProps {
   readonly memorySize?: number;
   /**
    * Map logged stack traces to the TypeScript sources. Off by default: Node then parses the bundle's source
-   * map at every cold start (25-40 ms for these bundles on npm run bench's machine). The map ships either way.
+   * map at every cold start (docs/performance.md has the cost). The map ships either way.
    */
   readonly sourceMapStackTraces?: boolean;
   /** Extra environment (SCAN_CONCURRENCY, TIME_RESERVE_MS, ...). */

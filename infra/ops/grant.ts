@@ -21,8 +21,7 @@ import {
 } from '@aws-sdk/client-identitystore';
 import { CreateSubscriptionCommand, QBusinessClient } from '@aws-sdk/client-qbusiness';
 import { paginateListInstances, SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import { DEFAULT_STACK_NAME } from '../../openapi/stack-outputs';
-import { EXTRA_OUTPUTS as OUTPUT } from '../constructs/output-keys';
+import { DEFAULT_STACK_NAME, STACK_OUTPUTS } from '../../openapi/stack-outputs';
 import { awsErrorName, OperatorError, readStackOutputs, requireOutput, runMain } from './deployed-stack';
 
 /** Q Business Pro: custom plugins are not available to Lite subscribers. */
@@ -171,8 +170,8 @@ export async function grantAccess(deps: GrantDeps, principal: Principal): Promis
   const outputs = await readStackOutputs(deps.cloudFormation, deps.stackName);
   const hint =
     'it was deployed without Q Business; deploy again with -c identityCenterInstanceArn=arn:aws:sso:::instance/ssoins-...';
-  const applicationId = requireOutput(outputs, OUTPUT.applicationId, deps.stackName, hint);
-  const instanceArn = requireOutput(outputs, OUTPUT.identityCenterInstanceArn, deps.stackName, hint);
+  const applicationId = requireOutput(outputs, STACK_OUTPUTS.applicationId, deps.stackName, hint);
+  const instanceArn = requireOutput(outputs, STACK_OUTPUTS.identityCenterInstanceArn, deps.stackName, hint);
 
   const identityStoreId = await identityStoreOf(deps.ssoAdmin, instanceArn);
   const id = await principalId(deps, identityStoreId, principal);
@@ -181,7 +180,7 @@ export async function grantAccess(deps: GrantDeps, principal: Principal): Promis
   if (principal.kind === 'user') {
     cognitoUser = await createCognitoUser(
       deps,
-      outputs[OUTPUT.userPoolId],
+      outputs[STACK_OUTPUTS.userPoolId],
       identityStoreId,
       id,
       principal.name,

@@ -22,7 +22,6 @@ import type { ParameterObject } from 'openapi3-ts/oas30';
 import { buildOpenApiDocument, listOperations, normaliseServerUrl } from '../../openapi/build-document';
 import { operations } from '../../openapi/operations';
 import { DEFAULT_STACK_NAME, STACK_OUTPUTS } from '../../openapi/stack-outputs';
-import { EXTRA_OUTPUTS as OUTPUT } from '../constructs/output-keys';
 import { OperatorError, readStackOutputs, requireOutput, runMain, type StackOutputs } from './deployed-stack';
 
 /** API Gateway's own limit is 29 s; allow for the network on top. */
@@ -65,7 +64,7 @@ async function check(name: string, run: () => Promise<CheckResult>): Promise<Che
 }
 
 async function checkQBusiness(deps: VerifyDeps, outputs: StackOutputs): Promise<CheckResult[]> {
-  const applicationId = outputs[OUTPUT.applicationId];
+  const applicationId = outputs[STACK_OUTPUTS.applicationId];
   if (!applicationId) {
     return [
       {
@@ -75,8 +74,8 @@ async function checkQBusiness(deps: VerifyDeps, outputs: StackOutputs): Promise<
       },
     ];
   }
-  const webExperienceId = outputs[OUTPUT.webExperienceId] ?? '';
-  const pluginId = outputs[OUTPUT.pluginId] ?? '';
+  const webExperienceId = outputs[STACK_OUTPUTS.webExperienceId] ?? '';
+  const pluginId = outputs[STACK_OUTPUTS.pluginId] ?? '';
   return [
     await check('Q Business application is ACTIVE', async () => {
       const application = await deps.qbusiness.send(new GetApplicationCommand({ applicationId }));
@@ -129,8 +128,8 @@ function errorSuffix(error: { errorMessage?: string } | undefined): string {
 /** A client-credentials access token for the automation client, with the read scope. */
 async function automationToken(deps: VerifyDeps, outputs: StackOutputs): Promise<string> {
   const hint = 'deploy the current version of the stack with auth=oauth (the default).';
-  const userPoolId = requireOutput(outputs, OUTPUT.userPoolId, deps.stackName, hint);
-  const clientId = requireOutput(outputs, OUTPUT.automationClientId, deps.stackName, hint);
+  const userPoolId = requireOutput(outputs, STACK_OUTPUTS.userPoolId, deps.stackName, hint);
+  const clientId = requireOutput(outputs, STACK_OUTPUTS.automationClientId, deps.stackName, hint);
   const tokenUrl = requireOutput(outputs, STACK_OUTPUTS.oauthTokenUrl, deps.stackName, hint);
   const scope = requireOutput(outputs, STACK_OUTPUTS.scopeRead, deps.stackName, hint);
   const described = await deps.cognito.send(

@@ -7,9 +7,10 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { applyPortClosure, toIpPermission, undoCommands } from '../../functions/aws/port-closure';
-import type { NewIngressRule } from '../../functions/domain/port-closure-plan';
+import { applyPortClosure } from '../../functions/aws/port-closure';
+import { toIpPermission, undoCommands } from '../../functions/domain/port-closure-undo';
 import type { IngressRule } from '../../functions/domain/port-exposure';
+import type { NewIngressRule } from '../../functions/domain/security-group-rules';
 import { UpstreamError } from '../../functions/shared/errors';
 import { awsError } from '../support/aws-error';
 

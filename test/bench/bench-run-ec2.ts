@@ -9,6 +9,7 @@ import { createEc2Clients } from '../../functions/aws/ec2-clients';
 import { createFindOpenPortsHandler } from '../../functions/handlers/find-open-ports';
 import { SandboxAccount } from '../../functions/local/sandbox/sandbox-account';
 import { parseScenario } from '../../functions/local/sandbox/scenario';
+import { DEFAULT_TIME_RESERVE_MS } from '../../functions/shared/defaults';
 import { BENCH_REGIONS, instanceScenario } from './bench-scenarios';
 import type { PreparedRun, WorkerTask } from './bench-worker';
 import { BENCH_CONTEXT } from './bench-worker';
@@ -43,7 +44,7 @@ export async function prepare(task: WorkerTask): Promise<PreparedRun> {
     ec2,
     homeRegion: 'us-east-1',
     concurrency: task.concurrency,
-    timeReserveMs: 2_500,
+    timeReserveMs: DEFAULT_TIME_RESERVE_MS,
   });
   await ec2('us-east-1').send(new DescribeRegionsCommand({}));
   return {

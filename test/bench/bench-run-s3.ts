@@ -10,6 +10,7 @@ import { createS3Clients } from '../../functions/aws/s3-clients';
 import { createFindPublicBucketsHandler } from '../../functions/handlers/find-public-buckets';
 import { SandboxAccount } from '../../functions/local/sandbox/sandbox-account';
 import { parseScenario } from '../../functions/local/sandbox/scenario';
+import { DEFAULT_TIME_RESERVE_MS } from '../../functions/shared/defaults';
 import { bucketScenario } from './bench-scenarios';
 import type { PreparedRun, WorkerTask } from './bench-worker';
 import { BENCH_CONTEXT } from './bench-worker';
@@ -40,7 +41,7 @@ export async function prepare(task: WorkerTask): Promise<PreparedRun> {
     clients,
     homeRegion: 'us-east-1',
     concurrency: task.concurrency,
-    timeReserveMs: 2_500,
+    timeReserveMs: DEFAULT_TIME_RESERVE_MS,
     resolveAccountId: async () => sandbox.scenario.accountId,
   });
   // Warm, as a Lambda container would be: SDK modules loaded, the client built.

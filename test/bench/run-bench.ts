@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSync, type Metafile } from 'esbuild';
 import { callsInFlight } from '../../functions/aws/client-config';
+import { DEFAULT_CONCURRENCY } from '../../functions/shared/defaults';
 import { BUNDLE_MAIN_FIELDS } from '../../infra/constructs/exposure-function';
 import { operations } from '../../openapi/operations';
 import type { WorkerResult, WorkerTask } from './bench-worker';
@@ -23,7 +24,7 @@ const OUT = resolve(ROOT, '.tmp/bench');
 const { values } = parseArgs({
   options: {
     latency: { type: 'string', default: '40' },
-    concurrency: { type: 'string', default: '64' },
+    concurrency: { type: 'string', default: String(DEFAULT_CONCURRENCY) },
     quick: { type: 'boolean', default: false },
     repeat: { type: 'string', default: '3' },
     'load-runs': { type: 'string', default: '21' },

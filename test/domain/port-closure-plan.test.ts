@@ -1,11 +1,11 @@
 import {
-  type NewIngressRule,
   type PortClosureInput,
   type PortClosurePlan,
   planPortClosure,
   rulesAfterPlan,
 } from '../../functions/domain/port-closure-plan';
 import { findPortExposures, type IngressRule } from '../../functions/domain/port-exposure';
+import type { NewIngressRule } from '../../functions/domain/security-group-rules';
 import { type PortScenario, portInput, rule } from '../support/security-groups';
 
 /** A replacement as `protocol from-to source`, the shape the tables assert on. */

@@ -4,7 +4,7 @@
  * shared/semantics.md, through finding and through closing.
  */
 
-import type { RuleChange } from '../../functions/aws/port-closure';
+import type { RuleChange } from '../../functions/domain/security-group-rules';
 import type { ScenarioEc2Region, ScenarioInput, ScenarioRule } from '../../functions/local/sandbox/scenario';
 import { logger } from '../../functions/shared/logger';
 import { closeUnwantedPortForEc2Instance, findEc2InstancesWithOpenPort } from '../../openapi/operations';

@@ -144,3 +144,60 @@ describe('find-public-buckets Lambda entry', () => {
     expect(result.headers?.['content-type']).toContain('application/json');
   });
 });
+
+describe('log lines of a Lambda invocation', () => {
+  it('carry the request id and the cold-start flag, cold only on the first invocation', async () => {
+    // Arrange: a fresh container (its own modules, so its own cold start) logging at INFO to stdout
+    process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
+    let entry: { handler: Entry['handler']; logger: typeof logger } | undefined;
+    let s3Sdk: typeof import('@aws-sdk/client-s3') | undefined;
+    let controlSdk: typeof import('@aws-sdk/client-s3-control') | undefined;
+    jest.isolateModules(() => {
+      entry = {
+        handler: (require('../../functions/block-bucket-public-access') as Entry).handler,
+        logger: (require('../../functions/shared/logger') as { logger: typeof logger }).logger,
+      };
+      s3Sdk = require('@aws-sdk/client-s3');
+      controlSdk = require('@aws-sdk/client-s3-control');
+    });
+    if (!entry || !s3Sdk || !controlSdk) throw new Error('the isolated entry did not load');
+    const s3 = mockClient(s3Sdk.S3Client);
+    s3.on(s3Sdk.ListBucketsCommand).resolves({ Buckets: [{ Name: 'data', BucketRegion: 'eu-west-1' }] });
+    s3.on(s3Sdk.GetPublicAccessBlockCommand).rejects(awsError('NoSuchPublicAccessBlockConfiguration'));
+    s3.on(s3Sdk.GetBucketWebsiteCommand).rejects(awsError('NoSuchWebsiteConfiguration'));
+    mockClient(controlSdk.S3ControlClient)
+      .on(controlSdk.GetPublicAccessBlockCommand)
+      .rejects(awsError('NoSuchPublicAccessBlockConfiguration'));
+    entry.logger.setLogLevel('INFO');
+    const written: string[] = [];
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const dryRun = event('POST', '/s3/buckets/data/block-public-access', '{"dryRun": true}');
+
+    // Act
+    try {
+      await entry.handler(dryRun, { ...context, awsRequestId: 'aws-req-cold' });
+      await entry.handler(dryRun, { ...context, awsRequestId: 'aws-req-warm' });
+    } finally {
+      stdout.mockRestore();
+      entry.logger.setLogLevel('SILENT');
+      delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
+    }
+
+    // Assert
+    const lines = written.flatMap((chunk) => chunk.split('\n')).filter((line) => line.startsWith('{'));
+    const audits = lines.map((line) => JSON.parse(line)).filter((line) => line.message === 'audit');
+    expect(audits).toEqual([
+      expect.objectContaining({ function_request_id: 'aws-req-cold', cold_start: true }),
+      expect.objectContaining({ function_request_id: 'aws-req-warm', cold_start: false }),
+    ]);
+    expect(audits.map((line) => line.audit.outcome)).toEqual(['would-change', 'would-change']);
+    for (const line of lines.map((text) => JSON.parse(text))) {
+      expect(line).toEqual(
+        expect.objectContaining({ function_request_id: expect.any(String), cold_start: expect.any(Boolean) }),
+      );
+    }
+  });
+});

@@ -14,7 +14,6 @@ import {
 } from '../../infra/constructs/api';
 import { RESOURCE_SERVER_ID } from '../../infra/constructs/auth';
 import { DEFAULT_MEMORY_MB, SCAN_MEMORY_MB } from '../../infra/constructs/exposure-function';
-import { EXTRA_OUTPUTS } from '../../infra/constructs/output-keys';
 import { AUTH_NONE_WARNING_ID, type ExposureStack } from '../../infra/stack';
 import { buildOpenApiDocument } from '../../openapi/build-document';
 import { optionsFromStackOutputs } from '../../openapi/generate';
@@ -398,14 +397,14 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     // Assert
     expect(values[STACK_OUTPUTS.apiUrl]).toBe(apiUrl);
     expect(options).toEqual({ serverUrl: apiUrl, oauth: expectedOAuth });
-    for (const key of [...Object.values(STACK_OUTPUTS), ...Object.values(EXTRA_OUTPUTS)]) {
-      if (key === EXTRA_OUTPUTS.samlAcsUrl || key === EXTRA_OUTPUTS.samlAudience) continue;
+    for (const key of Object.values(STACK_OUTPUTS)) {
+      if (key === STACK_OUTPUTS.samlAcsUrl || key === STACK_OUTPUTS.samlAudience) continue;
       expect(Object.keys(outputs)).toContain(key);
     }
-    expect(values[EXTRA_OUTPUTS.automationClientSecretCommand]).toMatch(
+    expect(values[STACK_OUTPUTS.automationClientSecretCommand]).toMatch(
       /^aws cognito-idp describe-user-pool-client --region eu-west-1 --user-pool-id .+ --client-id .+ --query UserPoolClient.ClientSecret --output text$/,
     );
-    expect(values[EXTRA_OUTPUTS.webExperienceUrl]).toBe('https://abcd1234.chat.qbusiness.eu-west-1.on.aws/');
+    expect(values[STACK_OUTPUTS.webExperienceUrl]).toBe('https://abcd1234.chat.qbusiness.eu-west-1.on.aws/');
   });
 
   it('configures the plugin OAuth client: code grant, callbacks for Q Business and Amazon Quick, secret in Secrets Manager', () => {
@@ -628,8 +627,8 @@ describe('context switches', () => {
       ClientName: 'interactive',
       SupportedIdentityProviders: [{ Ref: providerId }],
     });
-    template.hasOutput(EXTRA_OUTPUTS.samlAcsUrl, Match.anyValue());
-    template.hasOutput(EXTRA_OUTPUTS.samlAudience, Match.anyValue());
+    template.hasOutput(STACK_OUTPUTS.samlAcsUrl, Match.anyValue());
+    template.hasOutput(STACK_OUTPUTS.samlAudience, Match.anyValue());
   });
 
   it('opens the API only with auth=none, and then warns at synth', () => {

@@ -1,4 +1,5 @@
 /** The S3, S3 Control and STS commands of the simulated account. */
+import { eachFlag } from '../../domain/bucket-exposure';
 import { evaluateBucketPolicy } from '../../domain/bucket-policy';
 import { sandboxError } from './sandbox-errors';
 import type { Scenario, ScenarioBucket } from './scenario';
@@ -34,12 +35,7 @@ export function handleS3(scenario: Scenario, region: string, command: string, in
       return { PublicAccessBlockConfiguration: { ...bucket.publicAccessBlock } };
     case 'PutPublicAccessBlock': {
       const config = (input.PublicAccessBlockConfiguration ?? {}) as Record<string, unknown>;
-      bucket.publicAccessBlock = {
-        BlockPublicAcls: config.BlockPublicAcls === true,
-        IgnorePublicAcls: config.IgnorePublicAcls === true,
-        BlockPublicPolicy: config.BlockPublicPolicy === true,
-        RestrictPublicBuckets: config.RestrictPublicBuckets === true,
-      };
+      bucket.publicAccessBlock = eachFlag((flag) => config[flag] === true);
       return {};
     }
     case 'DeletePublicAccessBlock':

@@ -5,13 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { eachFlag } from '../../domain/bucket-exposure';
 
-const flags = z.strictObject({
-  BlockPublicAcls: z.boolean(),
-  IgnorePublicAcls: z.boolean(),
-  BlockPublicPolicy: z.boolean(),
-  RestrictPublicBuckets: z.boolean(),
-});
+const flags = z.strictObject(eachFlag(() => z.boolean()));
 
 const grant = z.strictObject({
   /** Group grantee URI, e.g. http://acs.amazonaws.com/groups/global/AllUsers. */

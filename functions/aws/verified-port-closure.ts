@@ -1,0 +1,65 @@
+/**
+ * A port closure with its check: write the plan (unless a dry run or empty),
+ * then read the groups back and report what is still exposed.
+ */
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { type PortClosurePlan, rulesAfterPlan } from '../domain/port-closure-plan';
+import type { IngressRule, PortExposure } from '../domain/port-exposure';
+import type { AddedRule } from '../domain/security-group-rules';
+import { verifyFailedWarning } from '../domain/summaries/port-closure-summary';
+import { UpstreamError } from '../shared/errors';
+import {
+  exposuresOf,
+  type GroupRuleFacts,
+  groupIdsOf,
+  type PortQuery,
+  readGroupRuleFacts,
+} from './ec2-port-scan';
+import type { LocatedInstance } from './instance-location';
+import { applyPortClosure } from './port-closure';
+
+/** What the write did (or, in a dry run or with nothing to do, what the plan predicts). */
+export interface ClosureOutcome {
+  revoked: IngressRule[];
+  added: AddedRule[];
+  /** Exposures left: read back after a write, predicted otherwise. */
+  remaining: PortExposure[];
+  verifiedAfterWrite: boolean;
+  warnings: string[];
+}
+
+/**
+ * Carries out a port-closure plan unless it is a dry run or empty, then reads the groups back to see
+ * whether the port is closed. A failed read-back is a warning: the change was made.
+ */
+export async function closePortAndVerify(
+  ec2: EC2Client,
+  located: LocatedInstance,
+  facts: GroupRuleFacts,
+  plan: PortClosurePlan,
+  write: { query: PortQuery; dryRun: boolean; changed: boolean },
+): Promise<ClosureOutcome> {
+  const { instance, region } = located;
+  const predicted = { ...facts, rulesByGroup: rulesAfterPlan(facts.rulesByGroup, plan, 'planned-rule-') };
+  const outcome: ClosureOutcome = {
+    revoked: plan.revoke,
+    added: plan.authorize,
+    remaining: exposuresOf(instance, predicted, write.query),
+    verifiedAfterWrite: false,
+    warnings: [...plan.warnings],
+  };
+  if (!write.changed || write.dryRun) return outcome;
+  const applied = await applyPortClosure(ec2, region, plan);
+  outcome.revoked = applied.revokedRules;
+  outcome.added = applied.addedRules;
+  outcome.warnings.push(...applied.notices);
+  try {
+    const after = await readGroupRuleFacts(ec2, groupIdsOf([instance]), write.query);
+    outcome.remaining = exposuresOf(instance, after, write.query);
+    outcome.verifiedAfterWrite = true;
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) throw error;
+    outcome.warnings.push(verifyFailedWarning(error));
+  }
+  return outcome;
+}

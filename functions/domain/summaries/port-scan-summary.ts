@@ -1,0 +1,94 @@
+/** The `summary` of `findEc2InstancesWithOpenPort`: one paragraph from the scan across Regions. */
+import { plural } from './plural';
+
+/** Instances named in the summary; the rest are counted. */
+const NAMED_IN_SUMMARY = 10;
+
+/** An exposed instance, as much as the sentence names. */
+export interface ExposedInstanceSummary {
+  instanceId: string;
+  name?: string | null | undefined;
+  region: string;
+  state: string;
+  publicIp?: string | null | undefined;
+  ipv6Addresses: readonly string[];
+}
+
+/** What the sentences need from a port scan. */
+export interface PortScanSummaryInput {
+  port: number;
+  protocol: string;
+  /** The Region the caller asked for; undefined when every enabled Region was scanned. */
+  regionAsked: string | undefined;
+  /** Regions that were to be scanned. */
+  regionCount: number;
+  /** Regions scanned, completely or not. */
+  attemptedCount: number;
+  /** Regions not reached before the time limit. */
+  notAttempted: readonly string[];
+  instances: readonly ExposedInstanceSummary[];
+  unknownRegions: ReadonlyArray<{ region: string }>;
+  truncated: boolean;
+  limit: number;
+}
+
+function isStopped(instance: ExposedInstanceSummary): boolean {
+  return instance.state === 'stopped' || instance.state === 'stopping';
+}
+
+function describeInstance(instance: ExposedInstanceSummary): string {
+  const details = [instance.instanceId, instance.region];
+  if (isStopped(instance)) details.push(`${instance.state}: exposed once started`);
+  else if (instance.publicIp) details.push(`public IP ${instance.publicIp}`);
+  else if (instance.ipv6Addresses.length > 0) details.push('IPv6 only');
+  else details.push('no public address');
+  return instance.name
+    ? `${instance.name} (${details.join(', ')})`
+    : `${details[0]} (${details.slice(1).join(', ')})`;
+}
+
+/** The answer's summary: where it looked, which instances have the port open, what could not be read. */
+export function summarisePortScan(scan: PortScanSummaryInput): string {
+  const { port, protocol } = scan;
+  const complete = scan.notAttempted.length === 0;
+  const sentences: string[] = [];
+  if (complete) {
+    const where =
+      scan.regionAsked !== undefined
+        ? `in ${scan.regionAsked}`
+        : `in ${scan.regionCount === 1 ? 'the only enabled Region' : `all ${scan.regionCount} enabled Regions`}`;
+    sentences.push(`Checked ${protocol} port ${port} ${where}.`);
+  } else {
+    sentences.push(
+      `Checked ${protocol} port ${port} in ${plural(scan.attemptedCount, 'Region')} before the time limit; ` +
+        `${scan.notAttempted.join(', ')} ${scan.notAttempted.length === 1 ? 'was' : 'were'} not checked, so this answer is incomplete: ask again with region set to one of them.`,
+    );
+  }
+  const count = scan.instances.length;
+  if (count === 0) {
+    sentences.push(
+      scan.unknownRegions.length === 0 && complete
+        ? 'No instance has it open to the internet.'
+        : 'No instance was found with it open to the internet.',
+    );
+  } else {
+    const stopped = scan.instances.filter(isStopped).length;
+    const named = scan.instances.slice(0, NAMED_IN_SUMMARY).map(describeInstance);
+    const more = count > NAMED_IN_SUMMARY ? ` and ${count - NAMED_IN_SUMMARY} more` : '';
+    sentences.push(
+      `${plural(count, 'instance has', 'instances have')} it open to the internet${
+        stopped > 0 ? ` (${stopped} of them stopped, exposed once started)` : ''
+      }: ${named.join(', ')}${more}.`,
+    );
+  }
+  if (scan.unknownRegions.length > 0) {
+    sentences.push(
+      `${plural(scan.unknownRegions.length, 'Region')} could not be checked (${scan.unknownRegions
+        .map((u) => u.region)
+        .join(', ')}; see unknownRegions for the failed AWS call) and must not be assumed safe.`,
+    );
+  }
+  if (scan.truncated)
+    sentences.push(`The list is cut at ${scan.limit} instances; instanceCount covers them all.`);
+  return sentences.join(' ');
+}
