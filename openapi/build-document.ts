@@ -6,7 +6,7 @@
  * Q Business plugin payload and the Amazon Quick action connector file.
  */
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
-import type { OpenAPIObject, OperationObject, PathItemObject } from 'openapi3-ts/oas30';
+import type { OpenAPIObject, OperationObject, ParameterObject, PathItemObject } from 'openapi3-ts/oas30';
 import { type AnyOperation, isBodyRequired, type OperationScope, operations } from './operations';
 import { errorResponseSchema } from './schemas';
 // The schemas are zod/mini (for Lambda cold starts); this adapts them to zod-to-openapi, which reads classic zod.
@@ -144,7 +144,24 @@ export function buildOpenApiDocument(options: DocumentOptions = {}): OpenAPIObje
       { name: 'EC2', description: 'Ports open to the internet.' },
     ],
   });
-  return stripEmptyComponents(document);
+  return labelParameters(stripEmptyComponents(document));
+}
+
+/** The confirmation-form label Amazon Q Business reads on a parameter (and inside a body schema's properties). */
+export const FORM_DISPLAY_NAME = 'x-amzn-form-display-name';
+
+/**
+ * Q Business reads `x-amzn-form-display-name` "at parameter level": the generator leaves it inside the
+ * parameter's schema (where the registry declares it), so it is copied onto the parameter object too.
+ */
+function labelParameters(document: OpenAPIObject): OpenAPIObject {
+  for (const { operation } of listOperations(document)) {
+    for (const parameter of (operation.parameters ?? []) as ParameterObject[]) {
+      const label = (parameter.schema as Record<string, unknown> | undefined)?.[FORM_DISPLAY_NAME];
+      if (typeof label === 'string') parameter[FORM_DISPLAY_NAME] = label;
+    }
+  }
+  return document;
 }
 
 function stripEmptyComponents(document: OpenAPIObject): OpenAPIObject {
