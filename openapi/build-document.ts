@@ -36,8 +36,8 @@ export interface DocumentOptions {
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad or missing parameter; the message says what to fix.',
-  401: 'Not signed in: send a valid OAuth access token.',
-  403: 'Not allowed: signed in without the scope this operation needs, or (on the local server) a request from another web origin or host name.',
+  401: 'Not signed in, or the access token lacks the scope this operation needs (API Gateway answers both with 401).',
+  403: 'Not allowed: refused before the operation runs (an invalid request signature, or on the local server a request from another web origin or host name).',
   404: 'The bucket or instance does not exist in this account (in that Region, if one was given).',
   429: 'Too many requests: the API is throttling; retry after a moment.',
   500: 'Unexpected failure; no internals are returned.',

@@ -14,6 +14,7 @@ import type { ParameterObject } from 'openapi3-ts/oas30';
 import { buildOpenApiDocument, listOperations } from '../../openapi/build-document';
 import type { ErrorCode } from '../../openapi/error-codes';
 import type { AnyOperation, OperationScope } from '../../openapi/operations';
+import { RESOURCE_SERVER_ID } from './auth';
 import { pascalCase } from './construct-ids';
 
 export const STAGE_NAME = 'prod';
@@ -47,8 +48,12 @@ export const GATEWAY_ERROR_RESPONSES: readonly GatewayErrorResponse[] = [
     type: apigateway.ResponseType.UNAUTHORIZED,
     statusCode: '401',
     code: 'Unauthorized',
+    // A Cognito authorizer answers 401 (UNAUTHORIZED), not 403, both without a valid token and for a valid token
+    // without the method's scope, and the response cannot tell them apart: the message names both causes.
     message: literal(
-      'Not signed in: send an OAuth 2.0 access token from the API’s Cognito user pool in the Authorization header.',
+      'Not signed in, or the access token lacks the scope this operation needs: send an OAuth 2.0 access token ' +
+        `from the API’s Cognito user pool in the Authorization header, with scope ${RESOURCE_SERVER_ID}/read ` +
+        `for reads (GET) or ${RESOURCE_SERVER_ID}/remediate for changes (POST).`,
     ),
   },
   {

@@ -363,6 +363,10 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
   it('maps the statuses api.md names to its error codes', () => {
     const byType = Object.fromEntries(GATEWAY_ERROR_RESPONSES.map((r) => [r.type.responseType, r]));
     expect(byType.UNAUTHORIZED).toMatchObject({ statusCode: '401', code: 'Unauthorized' });
+    // Cognito authorizers refuse a token without the method's scope with this same 401: the message says so.
+    expect(byType.UNAUTHORIZED?.message).toContain('lacks the scope');
+    expect(byType.UNAUTHORIZED?.message).toContain(SCOPES.read);
+    expect(byType.UNAUTHORIZED?.message).toContain(SCOPES.remediate);
     expect(byType.ACCESS_DENIED).toMatchObject({ statusCode: '403', code: 'Forbidden' });
     expect(byType.MISSING_AUTHENTICATION_TOKEN).toMatchObject({ statusCode: '404', code: 'NotFound' });
     expect(byType.REQUEST_TOO_LARGE).toMatchObject({ statusCode: '413', code: 'ValidationError' });
