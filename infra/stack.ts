@@ -8,6 +8,7 @@ import {
   Annotations,
   Aws,
   CfnOutput,
+  Fn,
   RemovalPolicy,
   SecretValue,
   Stack,
@@ -26,7 +27,7 @@ import { ExposureFunction, SCAN_MEMORY_MB } from './constructs/exposure-function
 import { deployTimeDocumentPayload } from './constructs/openapi-payload';
 import { grantOperationActions } from './constructs/operation-permissions';
 import { QBusinessAssistant } from './constructs/q-business';
-import { readStackConfig, type StackConfig } from './constructs/stack-config';
+import { defaultDomainPrefixStem, readStackConfig, type StackConfig } from './constructs/stack-config';
 
 export const AUTH_NONE_WARNING_ID = 'aiops:authNone';
 
@@ -55,7 +56,7 @@ export class ExposureStack extends Stack {
 
     if (config.auth === 'oauth') {
       this.auth = new ExposureAuth(this, 'Auth', {
-        domainPrefix: config.cognitoDomainPrefix ?? `${this.stackName.toLowerCase()}-${Aws.ACCOUNT_ID}`,
+        domainPrefix: config.cognitoDomainPrefix ?? this.defaultDomainPrefix(),
         userPoolRemovalPolicy: config.retainUserPool ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         automationCanRemediate: config.automationRemediate,
         ...(config.samlMetadataUrl ? { samlMetadataUrl: config.samlMetadataUrl } : {}),
@@ -98,6 +99,18 @@ export class ExposureStack extends Stack {
 
     if (this.assistant) this.addPlugin(this.assistant);
     this.addOutputs();
+  }
+
+  /**
+   * `<stack name>-<first 8 hex digits of the stack id>`: the domain is in every OAuth URL, so it carries no
+   * account id. The stack id's UUID is random and fixed for the stack's life, so the prefix is stable across
+   * updates and unique across accounts; a hash of anything known at synth (this stack is environment-agnostic)
+   * would be the same for every account that keeps the default stack name.
+   */
+  private defaultDomainPrefix(): string {
+    const stem = defaultDomainPrefixStem(this.stackName);
+    const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+    return `${stem}-${Fn.select(0, Fn.split('-', stackUuid))}`;
   }
 
   /** One function per entry file; operations served by the same entry share it and the union of actions. */

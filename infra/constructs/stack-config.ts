@@ -19,7 +19,7 @@ export interface StackConfig {
   readonly quickRedirectUrl?: string;
   /** IAM Identity Center SAML application metadata URL: federates the Cognito user pool. */
   readonly samlMetadataUrl?: string;
-  /** Cognito domain prefix; default `<stack name>-<account id>`, lower case. */
+  /** Cognito domain prefix; default `<stack name>-<8 hex digits of the stack id>`, lower case. */
   readonly cognitoDomainPrefix?: string;
   /** Map logged stack traces to the TypeScript sources (Node's --enable-source-maps); slows every cold start. */
   readonly sourceMapStackTraces: boolean;
@@ -40,6 +40,43 @@ export const CONTEXT_KEYS = {
 
 const IDENTITY_CENTER_ARN = /^arn:aws[a-z-]*:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const DOMAIN_PREFIX_MAX = 63;
+/** Cognito refuses prefixes that contain these. */
+const RESERVED_IN_DOMAIN_PREFIX = ['aws', 'amazon', 'cognito'] as const;
+
+/** Length of the stack-specific suffix of the default domain prefix (see `defaultDomainPrefixStem`). */
+export const DOMAIN_SUFFIX_LENGTH = 8;
+
+/** What Cognito would refuse in a domain prefix, as the end of a sentence; undefined when it is valid. */
+export function domainPrefixProblem(prefix: string): string | undefined {
+  if (prefix.length > DOMAIN_PREFIX_MAX)
+    return `must be at most ${DOMAIN_PREFIX_MAX} characters (it has ${prefix.length})`;
+  if (!DOMAIN_PREFIX.test(prefix))
+    return 'must be lower-case letters, digits and hyphens, starting and ending with a letter or digit';
+  const reserved = RESERVED_IN_DOMAIN_PREFIX.find((word) => prefix.includes(word));
+  if (reserved) return `must not contain "${reserved}" (Cognito reserves "aws", "amazon" and "cognito")`;
+  return undefined;
+}
+
+/**
+ * The part of the default Cognito domain prefix known at synth: the lower-case stack name, cut so that
+ * `<stem>-<8 hex digits>` fits in 63 characters. The whole default is checked as an explicit prefix would be,
+ * with a placeholder for the deploy-time suffix (hex digits cannot form a reserved word).
+ */
+export function defaultDomainPrefixStem(stackName: string): string {
+  const stem = stackName
+    .toLowerCase()
+    .slice(0, DOMAIN_PREFIX_MAX - 1 - DOMAIN_SUFFIX_LENGTH)
+    .replace(/-+$/, '');
+  const problem = domainPrefixProblem(`${stem}-${'0'.repeat(DOMAIN_SUFFIX_LENGTH)}`);
+  if (problem) {
+    throw new Error(
+      `The default Cognito domain prefix "${stem}-<${DOMAIN_SUFFIX_LENGTH} hex digits>", made from stack name ` +
+        `"${stackName}", ${problem}. Set -c cognitoDomainPrefix=<prefix> or choose another -c stackName.`,
+    );
+  }
+  return stem;
+}
 
 function optionalString(node: Node, key: string): string | undefined {
   const value: unknown = node.tryGetContext(key);
@@ -84,14 +121,9 @@ export function readStackConfig(node: Node): StackConfig {
     );
   }
   const cognitoDomainPrefix = optionalString(node, CONTEXT_KEYS.cognitoDomainPrefix);
-  if (
-    cognitoDomainPrefix !== undefined &&
-    (!DOMAIN_PREFIX.test(cognitoDomainPrefix) || /aws|amazon|cognito/.test(cognitoDomainPrefix))
-  ) {
-    throw new Error(
-      `Context cognitoDomainPrefix must be lower-case letters, digits and hyphens, without "aws", "amazon" ` +
-        `or "cognito", got "${cognitoDomainPrefix}".`,
-    );
+  if (cognitoDomainPrefix !== undefined) {
+    const problem = domainPrefixProblem(cognitoDomainPrefix);
+    if (problem) throw new Error(`Context cognitoDomainPrefix ${problem}, got "${cognitoDomainPrefix}".`);
   }
   const config: StackConfig = {
     auth,

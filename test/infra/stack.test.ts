@@ -585,6 +585,44 @@ describe('context switches', () => {
     template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
   });
 
+  it('derives the Cognito domain prefix from the stack name and its stack id, never the account id', () => {
+    // Arrange
+    const stackId =
+      'arn:aws:cloudformation:eu-west-1:111122223333:stack/AiopsExposureApi/1a2b3c4d-5e6f-11ef-9a8b-0a1b2c3d4e5f';
+    const domainOf = (template: Template) => {
+      const [, domain] = only(template, 'AWS::Cognito::UserPoolDomain');
+      return evaluate(domain.Properties.Domain, { 'AWS::StackId': stackId }, {});
+    };
+
+    // Act
+    const { template } = synth();
+    const { template: long } = synth({ stackName: `Exposure${'x'.repeat(60)}-` });
+
+    // Assert
+    expect(domainOf(template)).toBe('aiopsexposureapi-1a2b3c4d');
+    expect(JSON.stringify(only(template, 'AWS::Cognito::UserPoolDomain'))).not.toContain('AWS::AccountId');
+    const longPrefix = String(domainOf(long));
+    expect(longPrefix).toHaveLength(63);
+    expect(longPrefix).toMatch(/^exposurex+-1a2b3c4d$/);
+  });
+
+  it.each([
+    [
+      'AwsExposure',
+      /"awsexposure-<8 hex digits>", made from stack name "AwsExposure", must not contain "aws"/,
+    ],
+    ['CognitoDemo', /must not contain "cognito"/],
+    ['amazon-ops', /must not contain "amazon"/],
+  ])('refuses a stack name (%s) whose default domain prefix Cognito would refuse', (stackName, message) => {
+    expect(() => synth({ stackName })).toThrow(message);
+    expect(() => synth({ stackName })).toThrow(
+      /Set -c cognitoDomainPrefix=<prefix> or choose another -c stackName/,
+    );
+    // An explicit prefix that passes the same checks makes the name usable.
+    const { template } = synth({ stackName, cognitoDomainPrefix: 'exposure-demo' });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'exposure-demo' });
+  });
+
   it('keeps the user pool on destroy when retainUserPool is set', () => {
     const { template } = synth({ retainUserPool: 'true' });
     template.hasResource('AWS::Cognito::UserPool', {
@@ -668,7 +706,12 @@ describe('context switches', () => {
     [{ quickRedirectUrl: 'http://example.com/cb' }, /quickRedirectUrl must be an https URL/],
     [{ retainUserPool: 'yes' }, /retainUserPool must be true or false/],
     [{ auth: 'none', samlMetadataUrl: 'https://example.com/m' }, /needs auth=oauth/],
-    [{ cognitoDomainPrefix: 'my-cognito-login' }, /cognitoDomainPrefix/],
+    [{ cognitoDomainPrefix: 'my-cognito-login' }, /cognitoDomainPrefix must not contain "cognito"/],
+    [{ cognitoDomainPrefix: 'Exposure' }, /cognitoDomainPrefix must be lower-case letters/],
+    [
+      { cognitoDomainPrefix: `e${'x'.repeat(63)}` },
+      /cognitoDomainPrefix must be at most 63 characters \(it has 64\)/,
+    ],
   ])('rejects context %j with a message that says what to set', (context, message) => {
     expect(() => createApp({ context: { ...BASE_CONTEXT, ...context } })).toThrow(message);
   });
