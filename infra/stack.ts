@@ -148,12 +148,10 @@ export class ExposureStack extends Stack {
         ? { oauth: { authorizationUrl: auth.authorizeUrl, tokenUrl: auth.tokenUrl, scopes: auth.scopeNames } }
         : {}),
     });
-    if (!auth) {
-      assistant.addPlugin({ apiSchemaPayload: payload });
-      return;
-    }
-    // With Q Business there is always a callback URL, hence this client.
-    if (!client) throw new Error('The Q Business plugin needs the authorization-code client.');
+    // The settings refuse auth=none with Q Business, and with Q Business there is always a callback URL, hence
+    // this client.
+    if (!auth || !client)
+      throw new Error('The Q Business plugin needs the user pool and its authorization-code client.');
     const cfnClient = client.node.defaultChild as cognito.CfnUserPoolClient;
     const secret = new secretsmanager.Secret(this, 'PluginOAuthSecret', {
       description:

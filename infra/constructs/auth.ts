@@ -23,6 +23,16 @@ const SCOPE_DESCRIPTIONS: Record<OperationScope, string> = {
   remediate: 'Block S3 bucket public access and close EC2 ports (changes AWS resources)',
 };
 
+/** No SDK sign-in flow: only the client-credentials grant (CDK adds ALLOW_REFRESH_TOKEN_AUTH to any list). */
+export const AUTOMATION_AUTH_FLOWS: cognito.AuthFlow = { userSrp: false };
+
+/**
+ * People sign in through the Cognito sign-in pages (or Identity Center, federated) and the plugin refreshes its
+ * token: SRP (the password never crosses the wire) and refresh tokens. Not plain-password, admin-password or
+ * custom (Lambda) sign-in, which Cognito's default or a broader list would allow to anyone holding the client id.
+ */
+export const INTERACTIVE_AUTH_FLOWS: cognito.AuthFlow = { userSrp: true };
+
 export interface ExposureAuthProps {
   /** Cognito domain prefix for the OAuth endpoints (`<prefix>.auth.<region>.amazoncognito.com`). */
   readonly domainPrefix: string;
@@ -126,6 +136,9 @@ export class ExposureAuth extends Construct {
     this.automationClient = this.userPool.addClient('AutomationClient', {
       userPoolClientName: 'automation',
       generateSecret: true,
+      // Stated rather than Cognito's default (SRP, custom auth, refresh): client credentials sign in no user, so
+      // no user sign-in flow is allowed. CDK always adds refresh tokens, which this grant never issues.
+      authFlows: AUTOMATION_AUTH_FLOWS,
       oAuth: {
         flows: { clientCredentials: true },
         scopes: props.automationCanRemediate ? [this.scopes.read, this.scopes.remediate] : [this.scopes.read],
@@ -155,6 +168,7 @@ export class ExposureAuth extends Construct {
     const client = this.userPool.addClient(id, {
       userPoolClientName: 'interactive',
       generateSecret: true,
+      authFlows: INTERACTIVE_AUTH_FLOWS,
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [

@@ -37,8 +37,11 @@ export interface QBusinessAssistantProps {
 export interface PluginProps {
   /** The OpenAPI document (JSON string, may hold CloudFormation tokens). */
   readonly apiSchemaPayload: string;
-  /** OAuth: a secret with client_id, client_secret and redirect_uri, and the Cognito endpoints. Absent = no auth. */
-  readonly oauth?: {
+  /**
+   * OAuth: a secret with client_id, client_secret and redirect_uri, and the Cognito endpoints. Always present:
+   * the stack settings refuse Q Business in front of an open (auth=none) API.
+   */
+  readonly oauth: {
     readonly secret: secretsmanager.ISecret;
     readonly authorizationUrl: string;
     readonly tokenUrl: string;
@@ -216,36 +219,31 @@ export class QBusinessAssistant extends Construct {
 
   /** The custom plugin: the deploy-time OpenAPI document inline, and the users' OAuth tokens when secured. */
   addPlugin(props: PluginProps): qbusiness.CfnPlugin {
-    let authConfiguration: qbusiness.CfnPlugin.PluginAuthConfigurationProperty;
-    if (props.oauth) {
-      const applicationArn = this.application.attrApplicationArn;
-      this.pluginRole = new iam.Role(this, 'PluginRole', {
-        description: 'Lets the AIOps exposure Q Business plugin read its OAuth client secret.',
-        assumedBy: new iam.ServicePrincipal('qbusiness.amazonaws.com', {
-          conditions: {
-            StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-            ArnEquals: { 'aws:SourceArn': applicationArn },
-          },
-        }),
-      });
-      this.pluginRole.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'ReadPluginOAuthSecret',
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: [props.oauth.secret.secretArn],
-        }),
-      );
-      authConfiguration = {
-        oAuth2ClientCredentialConfiguration: {
-          roleArn: this.pluginRole.roleArn,
-          secretArn: props.oauth.secret.secretArn,
-          authorizationUrl: props.oauth.authorizationUrl,
-          tokenUrl: props.oauth.tokenUrl,
+    const applicationArn = this.application.attrApplicationArn;
+    this.pluginRole = new iam.Role(this, 'PluginRole', {
+      description: 'Lets the AIOps exposure Q Business plugin read its OAuth client secret.',
+      assumedBy: new iam.ServicePrincipal('qbusiness.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnEquals: { 'aws:SourceArn': applicationArn },
         },
-      };
-    } else {
-      authConfiguration = { noAuthConfiguration: {} };
-    }
+      }),
+    });
+    this.pluginRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadPluginOAuthSecret',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [props.oauth.secret.secretArn],
+      }),
+    );
+    const authConfiguration: qbusiness.CfnPlugin.PluginAuthConfigurationProperty = {
+      oAuth2ClientCredentialConfiguration: {
+        roleArn: this.pluginRole.roleArn,
+        secretArn: props.oauth.secret.secretArn,
+        authorizationUrl: props.oauth.authorizationUrl,
+        tokenUrl: props.oauth.tokenUrl,
+      },
+    };
 
     this.plugin = new qbusiness.CfnPlugin(this, 'Plugin', {
       applicationId: this.application.attrApplicationId,
@@ -259,7 +257,7 @@ export class QBusinessAssistant extends Construct {
         apiSchema: { payload: props.apiSchemaPayload },
       },
     });
-    if (this.pluginRole) this.plugin.node.addDependency(this.pluginRole);
+    this.plugin.node.addDependency(this.pluginRole);
 
     // The web experience lists the plugin's actions for the signed-in user. A separate policy, not the role's
     // default one: the web experience waits for its role, and the plugin (after it) must not be in that wait.

@@ -141,6 +141,13 @@ export function readStackConfig(node: Node): StackConfig {
     ),
     ...optionalEntry('cognitoDomainPrefix', cognitoDomainPrefix),
   };
+  if (auth === 'none' && identityCenterInstanceArn !== undefined) {
+    throw new Error(
+      'Context auth=none cannot be combined with identityCenterInstanceArn: the Q Business plugin would call an ' +
+        'API that anyone on the internet can call to change S3 and security group settings. Deploy Q Business ' +
+        'with auth=oauth (the default), or drop identityCenterInstanceArn for a short auth=none demo.',
+    );
+  }
   if (auth === 'none') {
     for (const key of ['quickRedirectUrl', 'samlMetadataUrl', 'cognitoDomainPrefix'] as const) {
       if (config[key] !== undefined)

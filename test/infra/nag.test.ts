@@ -23,7 +23,7 @@ const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
       automationRemediate: true,
     },
   ],
-  ['the auth=none demo with Q Business', { auth: 'none', identityCenterInstanceArn: IDENTITY_CENTER }],
+  ['the auth=none demo', { auth: 'none' }],
 ];
 
 /** The feature flags of cdk.json (as `cdk synth` uses them), without bundling. */

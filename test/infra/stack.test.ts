@@ -451,6 +451,20 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     });
   });
 
+  it('states each Cognito client’s sign-in flows instead of taking Cognito’s default set', () => {
+    const clients = Object.fromEntries(
+      resources(template, 'AWS::Cognito::UserPoolClient').map(([, c]) => [
+        c.Properties.ClientName,
+        c.Properties.ExplicitAuthFlows,
+      ]),
+    );
+    // Client credentials sign in no user; people use SRP through the sign-in pages, and refresh tokens.
+    expect(clients).toEqual({
+      automation: ['ALLOW_REFRESH_TOKEN_AUTH'],
+      interactive: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    });
+  });
+
   it('gives the automation client the read scope only, by client credentials', () => {
     const automation = resources(template, 'AWS::Cognito::UserPoolClient').find(
       ([, c]) => c.Properties.ClientName === 'automation',
@@ -678,7 +692,7 @@ describe('context switches', () => {
     const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
 
     // Act
-    const { stack, template } = synth({ auth: 'none', identityCenterInstanceArn: IDENTITY_CENTER });
+    const { stack, template } = synth({ auth: 'none' });
 
     // Assert
     for (const [, method] of resources(template, 'AWS::ApiGateway::Method')) {
@@ -686,9 +700,6 @@ describe('context switches', () => {
     }
     template.resourceCountIs('AWS::Cognito::UserPool', 0);
     template.resourceCountIs('AWS::ApiGateway::Authorizer', 0);
-    template.hasResourceProperties('AWS::QBusiness::Plugin', {
-      AuthConfiguration: { NoAuthConfiguration: {} },
-    });
     const warnings = Annotations.fromStack(stack).findWarning(
       '*',
       Match.stringLikeRegexp('NO authentication'),
@@ -706,6 +717,10 @@ describe('context switches', () => {
     [{ quickRedirectUrl: 'http://example.com/cb' }, /quickRedirectUrl must be an https URL/],
     [{ retainUserPool: 'yes' }, /retainUserPool must be true or false/],
     [{ auth: 'none', samlMetadataUrl: 'https://example.com/m' }, /needs auth=oauth/],
+    [
+      { auth: 'none', identityCenterInstanceArn: IDENTITY_CENTER },
+      /auth=none cannot be combined with identityCenterInstanceArn/,
+    ],
     [{ cognitoDomainPrefix: 'my-cognito-login' }, /cognitoDomainPrefix must not contain "cognito"/],
     [{ cognitoDomainPrefix: 'Exposure' }, /cognitoDomainPrefix must be lower-case letters/],
     [
