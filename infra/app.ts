@@ -14,13 +14,22 @@ export interface CreatedApp {
   readonly stack: ExposureStack;
 }
 
-/** Builds the app; tests pass context (and `aws:cdk:bundling-stacks: []` to skip bundling). */
-export function createApp(props: AppProps = {}): CreatedApp {
+/**
+ * Builds the app; tests pass context (and `aws:cdk:bundling-stacks: []` to skip bundling). `deployRegion` is
+ * where the CDK CLI will deploy (it sets CDK_DEFAULT_REGION from AWS_REGION or the profile).
+ */
+export function createApp(
+  props: AppProps = {},
+  deployRegion: string | undefined = process.env.CDK_DEFAULT_REGION,
+): CreatedApp {
   const app = new App(props);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const stackName =
     (app.node.tryGetContext(CONTEXT_KEYS.stackName) as string | undefined) ?? DEFAULT_STACK_NAME;
-  const stack = new ExposureStack(app, stackName, { stackName });
+  const stack = new ExposureStack(app, stackName, {
+    stackName,
+    ...(deployRegion ? { deployRegion } : {}),
+  });
   return { app, stack };
 }
 

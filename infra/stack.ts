@@ -13,6 +13,7 @@ import {
   SecretValue,
   Stack,
   type StackProps,
+  Token,
   Validations,
 } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -26,7 +27,12 @@ import { pascalCase } from './constructs/construct-ids';
 import { ExposureFunction, SCAN_MEMORY_MB } from './constructs/exposure-function';
 import { deployTimeDocumentPayload } from './constructs/openapi-payload';
 import { grantOperationActions } from './constructs/operation-permissions';
-import { QBusinessAssistant } from './constructs/q-business';
+import {
+  QBUSINESS_REGIONS,
+  QBUSINESS_REGIONS_WITHOUT_ACTIONS,
+  QBusinessAssistant,
+  qBusinessRegionMessage,
+} from './constructs/q-business';
 import { defaultDomainPrefixStem, readStackConfig, type StackConfig } from './constructs/stack-config';
 
 export const AUTH_NONE_WARNING_ID = 'aiops:authNone';
@@ -34,7 +40,14 @@ export const AUTH_NONE_WARNING_ID = 'aiops:authNone';
 export interface ExposureStackProps extends StackProps {
   /** Settings; read from context when absent. */
   readonly config?: StackConfig;
+  /**
+   * The Region the CDK CLI deploys this environment-agnostic stack to (`CDK_DEFAULT_REGION`), when known:
+   * settings that cannot work there fail at synth instead of during the deploy.
+   */
+  readonly deployRegion?: string;
 }
+
+export const QBUSINESS_ACTIONS_WARNING_ID = 'aiops:qBusinessActions';
 
 export class ExposureStack extends Stack {
   readonly config: StackConfig;
@@ -78,6 +91,7 @@ export class ExposureStack extends Stack {
     });
 
     if (config.identityCenterInstanceArn) {
+      this.checkQBusinessRegion(Token.isUnresolved(this.region) ? props.deployRegion : this.region);
       this.assistant = new QBusinessAssistant(this, 'QBusiness', {
         identityCenterInstanceArn: config.identityCenterInstanceArn,
       });
@@ -99,6 +113,20 @@ export class ExposureStack extends Stack {
 
     if (this.assistant) this.addPlugin(this.assistant);
     this.addOutputs();
+  }
+
+  /** Refuses a known Region without Q Business at synth; the stack's CloudFormation rule refuses it at deploy. */
+  private checkQBusinessRegion(region: string | undefined): void {
+    if (region === undefined) return;
+    if (!(QBUSINESS_REGIONS as readonly string[]).includes(region))
+      throw new Error(qBusinessRegionMessage(region));
+    if ((QBUSINESS_REGIONS_WITHOUT_ACTIONS as readonly string[]).includes(region)) {
+      Annotations.of(this).addWarningV2(
+        QBUSINESS_ACTIONS_WARNING_ID,
+        `Amazon Q Business in ${region} does not list Q Actions (plugins) among its features yet: the plugin may ` +
+          'fail to deploy or to run there. us-east-1 and us-west-2 have them.',
+      );
+    }
   }
 
   /**

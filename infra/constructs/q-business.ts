@@ -5,7 +5,7 @@
  * role trusts only its Q Business service principal, for this account and
  * this application.
  */
-import { Aws, Fn, Validations } from 'aws-cdk-lib';
+import { Aws, CfnRule, Fn, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as qbusiness from 'aws-cdk-lib/aws-qbusiness';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -28,6 +28,23 @@ class ContextServicePrincipal extends iam.ServicePrincipal {
       new iam.PolicyStatement({ actions: ['sts:AssumeRole', 'sts:SetContext'], principals: [this] }),
     );
   }
+}
+
+/**
+ * Regions where Amazon Q Business exists (AWS General Reference, "Amazon Q Business endpoints and quotas").
+ * Elsewhere CloudFormation does not know the AWS::QBusiness types, and the deploy fails late with an unclear error.
+ */
+export const QBUSINESS_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2'] as const;
+
+/** Q Business Regions whose feature list, per the same page, does not yet include Q Actions (plugins). */
+export const QBUSINESS_REGIONS_WITHOUT_ACTIONS = ['eu-west-1', 'ap-southeast-2'] as const;
+
+/** The refusal, in CloudFormation's words and at synth when the Region is known. */
+export function qBusinessRegionMessage(region: string): string {
+  return (
+    `Amazon Q Business does not exist in ${region}: deploy a stack with identityCenterInstanceArn in one of ` +
+    `${QBUSINESS_REGIONS.join(', ')} (set AWS_REGION), or deploy the API alone without identityCenterInstanceArn.`
+  );
 }
 
 export interface QBusinessAssistantProps {
@@ -62,6 +79,16 @@ export class QBusinessAssistant extends Construct {
 
   constructor(scope: Construct, id: string, props: QBusinessAssistantProps) {
     super(scope, id);
+
+    // The stack is environment-agnostic: this rule refuses the deploy before any resource is created.
+    new CfnRule(this, 'RegionRule', {
+      assertions: [
+        {
+          assert: Fn.conditionContains([...QBUSINESS_REGIONS], Aws.REGION),
+          assertDescription: qBusinessRegionMessage('this Region'),
+        },
+      ],
+    });
 
     // The application's own role (CloudWatch metrics and logs). Its trust cannot name the application: the
     // application needs the role's ARN first, and the reverse reference would be a cycle. It is limited to

@@ -14,7 +14,8 @@ import {
 } from '../../infra/constructs/api';
 import { RESOURCE_SERVER_ID } from '../../infra/constructs/auth';
 import { DEFAULT_MEMORY_MB, SCAN_MEMORY_MB } from '../../infra/constructs/exposure-function';
-import { AUTH_NONE_WARNING_ID, type ExposureStack } from '../../infra/stack';
+import { QBUSINESS_REGIONS } from '../../infra/constructs/q-business';
+import { AUTH_NONE_WARNING_ID, type ExposureStack, QBUSINESS_ACTIONS_WARNING_ID } from '../../infra/stack';
 import { buildOpenApiDocument } from '../../openapi/build-document';
 import { optionsFromStackOutputs } from '../../openapi/generate';
 import { operations } from '../../openapi/operations';
@@ -635,6 +636,43 @@ describe('context switches', () => {
     // An explicit prefix that passes the same checks makes the name usable.
     const { template } = synth({ stackName, cognitoDomainPrefix: 'exposure-demo' });
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'exposure-demo' });
+  });
+
+  it('refuses, at deploy, a Region without Amazon Q Business when identityCenterInstanceArn is set', () => {
+    // Act
+    const rules = synth({ identityCenterInstanceArn: IDENTITY_CENTER }).template.toJSON().Rules as Record<
+      string,
+      { Assertions: Array<{ Assert: unknown; AssertDescription: string }> }
+    >;
+    const apiAlone = synth().template.toJSON();
+
+    // Assert: CloudFormation checks the Region before it creates anything (the stack is environment-agnostic).
+    const assertions = Object.values(rules)
+      .flatMap((rule) => rule.Assertions)
+      .filter((assertion) => JSON.stringify(assertion.Assert).includes('AWS::Region'));
+    expect(assertions).toEqual([
+      {
+        Assert: { 'Fn::Contains': [[...QBUSINESS_REGIONS], { Ref: 'AWS::Region' }] },
+        AssertDescription: expect.stringContaining('Amazon Q Business does not exist in this Region'),
+      },
+    ]);
+    expect(QBUSINESS_REGIONS).toEqual(['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2']);
+    expect(JSON.stringify(apiAlone.Rules ?? {})).not.toContain('AWS::Region');
+  });
+
+  it('refuses, at synth, a known deploy Region without Amazon Q Business, and warns where plugins are missing', () => {
+    // Arrange
+    const context = { ...BASE_CONTEXT, identityCenterInstanceArn: IDENTITY_CENTER };
+
+    // Act + Assert
+    expect(() => createApp({ context }, 'eu-central-1')).toThrow(
+      'Amazon Q Business does not exist in eu-central-1: deploy a stack with identityCenterInstanceArn in one of us-east-1, us-west-2, eu-west-1, ap-southeast-2',
+    );
+    expect(() => createApp({ context: BASE_CONTEXT }, 'eu-central-1')).not.toThrow();
+    const warningsIn = (region: string) =>
+      Annotations.fromStack(createApp({ context }, region).stack).findWarning('*', Match.anyValue());
+    expect(JSON.stringify(warningsIn('eu-west-1'))).toContain(QBUSINESS_ACTIONS_WARNING_ID);
+    expect(warningsIn('us-east-1')).toEqual([]);
   });
 
   it('keeps the user pool on destroy when retainUserPool is set', () => {
