@@ -45,6 +45,37 @@ export interface ExposureStackProps extends StackProps {
    * settings that cannot work there fail at synth instead of during the deploy.
    */
   readonly deployRegion?: string;
+  /**
+   * Outputs of the stack as deployed now, when synth could read them (credentials present): a deploy that would
+   * delete or replace the Q Business application is then warned about at synth.
+   */
+  readonly deployedOutputs?: Readonly<Record<string, string>>;
+}
+
+export const QBUSINESS_LOSS_WARNING_ID = 'aiops:qBusinessWouldBeDeleted';
+
+/**
+ * What deploying `configured` over a stack deployed with `deployed` would do to its Q Business application,
+ * as a warning; undefined when nothing is lost. Context settings last only as long as they are passed, so
+ * forgetting `-c identityCenterInstanceArn` once deletes the application, its web experience, plugin and
+ * users' conversations.
+ */
+export function qBusinessLossWarning(
+  stackName: string,
+  deployed: Readonly<Record<string, string>> | undefined,
+  configured: string | undefined,
+): string | undefined {
+  const deployedArn = deployed?.[EXTRA_OUTPUTS.identityCenterInstanceArn];
+  if (!deployedArn || deployedArn === configured) return undefined;
+  const fix =
+    `Put "identityCenterInstanceArn": "${deployedArn}" under "context" in cdk.json (or pass ` +
+    `-c identityCenterInstanceArn=${deployedArn}) and synth again.`;
+  return configured === undefined
+    ? `!!! DEPLOYING THIS DELETES THE AMAZON Q BUSINESS APPLICATION of stack ${stackName} (its web experience, ` +
+        `plugin, subscriptions and conversations): it is deployed with identityCenterInstanceArn ${deployedArn}, ` +
+        `and this synth has none. ${fix}`
+    : `!!! DEPLOYING THIS REPLACES THE AMAZON Q BUSINESS APPLICATION of stack ${stackName}: it is deployed with ` +
+        `identityCenterInstanceArn ${deployedArn}, and this synth has ${configured}. If that is not intended: ${fix}`;
 }
 
 export const QBUSINESS_ACTIONS_WARNING_ID = 'aiops:qBusinessActions';
@@ -89,6 +120,13 @@ export class ExposureStack extends Stack {
       functionFor: (operation) => this.functionFor(operation),
       ...(this.auth ? { auth: { userPool: this.auth.userPool, scopeNames: this.auth.scopeNames } } : {}),
     });
+
+    const loss = qBusinessLossWarning(
+      this.stackName,
+      props.deployedOutputs,
+      config.identityCenterInstanceArn,
+    );
+    if (loss) Annotations.of(this).addWarningV2(QBUSINESS_LOSS_WARNING_ID, loss);
 
     if (config.identityCenterInstanceArn) {
       this.checkQBusinessRegion(Token.isUnresolved(this.region) ? props.deployRegion : this.region);

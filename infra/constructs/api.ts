@@ -165,6 +165,8 @@ export interface ExposureApiProps {
 export class ExposureApi extends Construct {
   readonly restApi: apigateway.RestApi;
   readonly accessLogGroup: logs.LogGroup;
+  /** `API-Gateway-Execution-Logs_{api id}/{stage}`: API Gateway writes there; the stack owns it. */
+  readonly executionLogGroup: logs.LogGroup;
   /** The stage URL without a trailing slash (the OpenAPI `servers` URL). */
   readonly url: string;
   readonly authorizer?: apigateway.CognitoUserPoolsAuthorizer;
@@ -205,6 +207,16 @@ export class ExposureApi extends Construct {
           'API); AWS maintains its managed policy as the log-writing permissions API Gateway needs.',
       });
     }
+    // API Gateway writes execution logs (loggingLevel) to a group it names after the API and stage, creating it
+    // on first use, so `cdk destroy` would leave it behind forever. Owning it gives it a retention and removes it
+    // with the stack; the stage waits for it, or API Gateway could create it first and the deploy would fail.
+    this.executionLogGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${STAGE_NAME}`,
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.restApi.deploymentStage.node.addDependency(this.executionLogGroup);
+
     // The URL is the ApiUrl output, without the trailing slash of RestApi's own "Endpoint" output.
     this.restApi.node.tryRemoveChild('Endpoint');
     Validations.of(this.restApi.deploymentStage).acknowledge({

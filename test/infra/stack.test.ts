@@ -15,7 +15,12 @@ import {
 import { RESOURCE_SERVER_ID } from '../../infra/constructs/auth';
 import { DEFAULT_MEMORY_MB, SCAN_MEMORY_MB } from '../../infra/constructs/exposure-function';
 import { QBUSINESS_REGIONS } from '../../infra/constructs/q-business';
-import { AUTH_NONE_WARNING_ID, type ExposureStack, QBUSINESS_ACTIONS_WARNING_ID } from '../../infra/stack';
+import {
+  AUTH_NONE_WARNING_ID,
+  type ExposureStack,
+  QBUSINESS_ACTIONS_WARNING_ID,
+  QBUSINESS_LOSS_WARNING_ID,
+} from '../../infra/stack';
 import { buildOpenApiDocument } from '../../openapi/build-document';
 import { optionsFromStackOutputs } from '../../openapi/generate';
 import { operations } from '../../openapi/operations';
@@ -300,9 +305,35 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     expect(SCAN_MEMORY_MB).toBeGreaterThanOrEqual(1769);
   });
 
+  it('owns the API Gateway execution log group, created before the stage so API Gateway never creates it', () => {
+    // Arrange
+    const [restApiId] = only(template, 'AWS::ApiGateway::RestApi');
+    const [stageLogicalId, stage] = only(template, 'AWS::ApiGateway::Stage') as [
+      string,
+      Resource & { DependsOn?: string[] },
+    ];
+    const execution = resources(template, 'AWS::Logs::LogGroup').find(([, group]) =>
+      JSON.stringify(group.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'),
+    );
+    if (!execution) throw new Error('no execution log group');
+
+    // Act
+    const name = evaluate(
+      execution[1].Properties.LogGroupName,
+      { [restApiId]: 'a1b2c3d4e5', [stageLogicalId]: 'prod' },
+      {},
+    );
+
+    // Assert
+    expect(name).toBe('API-Gateway-Execution-Logs_a1b2c3d4e5/prod');
+    expect(execution[1]).toMatchObject({ DeletionPolicy: 'Delete', Properties: { RetentionInDays: 30 } });
+    expect(stage.DependsOn).toContain(execution[0]);
+  });
+
   it('removes every log group with the stack and sets a retention on each', () => {
     const logGroups = resources(template, 'AWS::Logs::LogGroup');
-    expect(logGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size + 1);
+    // One per function, the access logs and the execution logs.
+    expect(logGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size + 2);
     for (const [, logGroup] of logGroups) {
       expect(logGroup.DeletionPolicy).toBe('Delete');
       expect(logGroup.UpdateReplacePolicy).toBe('Delete');
@@ -673,6 +704,37 @@ describe('context switches', () => {
       Annotations.fromStack(createApp({ context }, region).stack).findWarning('*', Match.anyValue());
     expect(JSON.stringify(warningsIn('eu-west-1'))).toContain(QBUSINESS_ACTIONS_WARNING_ID);
     expect(warningsIn('us-east-1')).toEqual([]);
+  });
+
+  it('warns loudly at synth when a deploy would delete or replace the deployed Q Business application', () => {
+    // Arrange: outputs of the stack as deployed with Q Business.
+    const deployed = {
+      ApiUrl: 'https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod',
+      IdentityCenterInstanceArn: IDENTITY_CENTER,
+    };
+    const other = 'arn:aws:sso:::instance/ssoins-fedcba0987654321';
+    const warningsOf = (context: Record<string, unknown>, outputs?: Record<string, string>) =>
+      Annotations.fromStack(createApp({ context: { ...BASE_CONTEXT, ...context } }, undefined, outputs).stack)
+        .findWarning('*', Match.anyValue())
+        .map((w) => String(w.entry.data));
+
+    // Act
+    const forgotten = warningsOf({}, deployed);
+    const replaced = warningsOf({ identityCenterInstanceArn: other }, deployed);
+    const kept = warningsOf({ identityCenterInstanceArn: IDENTITY_CENTER }, deployed);
+    const neverHadIt = warningsOf({}, { ApiUrl: deployed.ApiUrl });
+
+    // Assert
+    expect(forgotten).toEqual([
+      expect.stringContaining('DEPLOYING THIS DELETES THE AMAZON Q BUSINESS APPLICATION'),
+    ]);
+    expect(forgotten[0]).toContain(
+      `"identityCenterInstanceArn": "${IDENTITY_CENTER}" under "context" in cdk.json`,
+    );
+    expect(forgotten[0]).toContain(QBUSINESS_LOSS_WARNING_ID);
+    expect(replaced).toEqual([expect.stringContaining('REPLACES THE AMAZON Q BUSINESS APPLICATION')]);
+    expect(kept).toEqual([]);
+    expect(neverHadIt).toEqual([]);
   });
 
   it('keeps the user pool on destroy when retainUserPool is set', () => {
