@@ -7,6 +7,7 @@
 import {
   Annotations,
   Aws,
+  type CfnElement,
   CfnOutput,
   Fn,
   RemovalPolicy,
@@ -17,11 +18,12 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { type AnyOperation, operations } from '../openapi/operations';
+import { type AnyOperation, type OperationScope, operations } from '../openapi/operations';
 import { STACK_OUTPUTS } from '../openapi/stack-outputs';
-import { ExposureApi } from './constructs/api';
+import { ExposureApi, STAGE_NAME } from './constructs/api';
 import { clientSecretCommand, ExposureAuth } from './constructs/auth';
 import { pascalCase } from './constructs/construct-ids';
 import { ExposureFunction, SCAN_MEMORY_MB } from './constructs/exposure-function';
@@ -87,6 +89,9 @@ export class ExposureStack extends Stack {
   readonly auth?: ExposureAuth;
   readonly assistant?: QBusinessAssistant;
   readonly interactiveClient?: cognito.UserPoolClient;
+  /** automation=iam: the same operations behind IAM (SigV4) authorization, and the policies that grant them. */
+  automationApi?: ExposureApi;
+  readonly automationPolicies: Partial<Record<OperationScope, iam.ManagedPolicy>> = {};
   /** The Q Business plugin's OAuth client (client_id, client_secret, redirect_uri). */
   pluginSecret?: secretsmanager.Secret;
 
@@ -102,7 +107,6 @@ export class ExposureStack extends Stack {
       this.auth = new ExposureAuth(this, 'Auth', {
         domainPrefix: config.cognitoDomainPrefix ?? this.defaultDomainPrefix(),
         userPoolRemovalPolicy: config.retainUserPool ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-        automationCanRemediate: config.automationRemediate,
         ...(config.samlMetadataUrl ? { samlMetadataUrl: config.samlMetadataUrl } : {}),
       });
     } else {
@@ -120,6 +124,9 @@ export class ExposureStack extends Stack {
       functionFor: (operation) => this.functionFor(operation),
       ...(this.auth ? { auth: { userPool: this.auth.userPool, scopeNames: this.auth.scopeNames } } : {}),
     });
+    if (config.automation === 'client' && this.auth)
+      this.auth.addAutomationClient(config.automationRemediate);
+    if (config.automation === 'iam') this.addAutomationApi(config.automationRemediate);
 
     const loss = qBusinessLossWarning(
       this.stackName,
@@ -151,6 +158,48 @@ export class ExposureStack extends Stack {
 
     if (this.assistant) this.addPlugin(this.assistant);
     this.addOutputs();
+  }
+
+  /**
+   * A second REST API with the same routes and functions, every method authorized by IAM: a script needs a
+   * SigV4 signature from a principal that was given `execute-api:Invoke` on it, which only an administrator
+   * grants (by attaching the read or remediate policy below). No long-lived secret exists to leak.
+   */
+  private addAutomationApi(canRemediate: boolean): void {
+    const api = new ExposureApi(this, 'AutomationApi', {
+      operations,
+      functionFor: (operation) => this.functionFor(operation),
+      iam: true,
+      restApiName: 'aiops-exposure-automation',
+      accountCloudWatchSetting: this.api.restApi.node.findChild('Account'),
+    });
+    this.automationApi = api;
+    const scopes: OperationScope[] = canRemediate ? ['read', 'remediate'] : ['read'];
+    for (const scope of scopes) {
+      const method = scope === 'read' ? 'GET' : 'POST';
+      const policy = new iam.ManagedPolicy(
+        this,
+        `Automation${scope === 'read' ? 'Read' : 'Remediate'}Policy`,
+        {
+          description:
+            scope === 'read'
+              ? 'Lets scripts call the read (GET) operations of the AIOps exposure automation API.'
+              : 'Lets scripts call the remediate (POST) operations of the AIOps exposure automation API.',
+          statements: [
+            new iam.PolicyStatement({
+              sid: `Invoke${method}`,
+              actions: ['execute-api:Invoke'],
+              resources: [api.restApi.arnForExecuteApi(method, '/*', STAGE_NAME)],
+            }),
+          ],
+        },
+      );
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${this.getLogicalId(api.restApi.node.defaultChild as CfnElement)}>/${STAGE_NAME}/${method}/*]`,
+        reason: `Every ${method} route of this one API and stage, and nothing else: the ${scope} operations are exactly its ${method} methods.`,
+      });
+      this.automationPolicies[scope] = policy;
+    }
   }
 
   /** Refuses a known Region without Q Business at synth; the stack's CloudFormation rule refuses it at deploy. */
@@ -268,16 +317,18 @@ export class ExposureStack extends Stack {
         'Cognito domain (hosted sign-in and OAuth endpoints).',
       );
       output(STACK_OUTPUTS.userPoolId, auth.userPool.userPoolId, 'Cognito user pool id.');
-      output(
-        STACK_OUTPUTS.automationClientId,
-        auth.automationClient.userPoolClientId,
-        'Client-credentials app client for scripts and curl.',
-      );
-      output(
-        STACK_OUTPUTS.automationClientSecretCommand,
-        clientSecretCommand(auth.userPool, auth.automationClient),
-        'Prints the automation client secret.',
-      );
+      if (auth.automationClient) {
+        output(
+          STACK_OUTPUTS.automationClientId,
+          auth.automationClient.userPoolClientId,
+          'Client-credentials app client for scripts and curl (automation=client).',
+        );
+        output(
+          STACK_OUTPUTS.automationClientSecretCommand,
+          clientSecretCommand(auth.userPool, auth.automationClient),
+          'Prints the automation client secret.',
+        );
+      }
       if (this.interactiveClient) {
         output(
           STACK_OUTPUTS.interactiveClientId,
@@ -301,6 +352,27 @@ export class ExposureStack extends Stack {
         auth.samlAudience,
         'Audience for the IAM Identity Center SAML application.',
       );
+    }
+    if (this.automationApi) {
+      output(
+        EXTRA_OUTPUTS.automationApiUrl,
+        this.automationApi.url,
+        'IAM-authorised API for scripts (SigV4, service execute-api), without a trailing slash.',
+      );
+      const { read, remediate } = this.automationPolicies;
+      if (read)
+        output(
+          EXTRA_OUTPUTS.automationReadPolicyArn,
+          read.managedPolicyArn,
+          'Attach to call the automation API reads.',
+        );
+      if (remediate) {
+        output(
+          EXTRA_OUTPUTS.automationRemediatePolicyArn,
+          remediate.managedPolicyArn,
+          'Attach to call the automation API changes.',
+        );
+      }
     }
     const assistant = this.assistant;
     if (assistant && this.config.identityCenterInstanceArn) {

@@ -158,8 +158,20 @@ export interface ExposureApiProps {
   readonly operations: readonly AnyOperation[];
   /** The function that serves an operation. */
   readonly functionFor: (operation: AnyOperation) => lambda.IFunction;
-  /** Cognito authentication; undefined only for the explicit `auth=none` demo mode. */
+  /** Cognito authentication; undefined (with `iam` unset) only for the explicit `auth=none` demo mode. */
   readonly auth?: ExposureApiAuth;
+  /**
+   * Every method needs a SigV4-signed request whose IAM principal may `execute-api:Invoke` it (the automation
+   * API): no token to leak, and the permission exists only where an administrator grants it.
+   */
+  readonly iam?: boolean;
+  /** Default `aiops-exposure-api`. */
+  readonly restApiName?: string;
+  /**
+   * The account's API Gateway CloudWatch role, when another API of this stack already sets it: this API then
+   * waits for it instead of creating a second one.
+   */
+  readonly accountCloudWatchSetting?: Construct;
 }
 
 export class ExposureApi extends Construct {
@@ -180,13 +192,14 @@ export class ExposureApi extends Construct {
     });
 
     this.restApi = new apigateway.RestApi(this, 'RestApi', {
-      restApiName: 'aiops-exposure-api',
+      restApiName: props.restApiName ?? 'aiops-exposure-api',
       description: 'Finds and fixes public S3 buckets and EC2 ports open to the internet.',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       // REST access logs need the account's API Gateway CloudWatch role. It is one setting per account and
       // Region that other APIs rely on too, so it stays when this stack is destroyed.
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      ...(props.accountCloudWatchSetting === undefined
+        ? { cloudWatchRole: true, cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN }
+        : { cloudWatchRole: false }),
       deployOptions: {
         stageName: STAGE_NAME,
         throttlingRateLimit: STAGE_THROTTLING.rateLimit,
@@ -198,6 +211,8 @@ export class ExposureApi extends Construct {
         metricsEnabled: true,
       },
     });
+    if (props.accountCloudWatchSetting)
+      this.restApi.deploymentStage.node.addDependency(props.accountCloudWatchSetting);
     const cloudWatchRole = this.restApi.node.tryFindChild('CloudWatchRole');
     if (cloudWatchRole) {
       Validations.of(cloudWatchRole).acknowledge({
@@ -221,9 +236,11 @@ export class ExposureApi extends Construct {
     this.restApi.node.tryRemoveChild('Endpoint');
     Validations.of(this.restApi.deploymentStage).acknowledge({
       id: 'AwsSolutions-APIG3',
-      reason:
-        'No AWS WAF web ACL: every method requires a Cognito access token with a scope, the stage is throttled, ' +
-        'and callers are a few chat assistants and operators, not the open internet.',
+      reason: props.iam
+        ? 'No AWS WAF web ACL: every method requires a SigV4 request from an IAM principal granted ' +
+          'execute-api:Invoke on it, the stage is throttled, and callers are operators’ scripts.'
+        : 'No AWS WAF web ACL: every method requires a Cognito access token with a scope, the stage is throttled, ' +
+          'and callers are a few chat assistants and operators, not the open internet.',
     });
 
     // The stage reference (not the literal name) makes whatever uses the URL wait for the stage.
@@ -247,7 +264,14 @@ export class ExposureApi extends Construct {
     });
     const parameters = requestParametersByOperation();
 
-    if (props.auth) {
+    if (props.iam) {
+      Validations.of(this.restApi).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason:
+          'The automation API authorizes with IAM (SigV4) on purpose: a Cognito client secret is readable by ' +
+          'anyone with cognito-idp:DescribeUserPoolClient, an IAM permission made for this API is not.',
+      });
+    } else if (props.auth) {
       this.authorizer = new apigateway.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
         authorizerName: 'cognito',
         cognitoUserPools: [props.auth.userPool],
@@ -279,13 +303,15 @@ export class ExposureApi extends Construct {
           operationName: operation.operationId,
           requestParameters: parameters.get(operation.operationId) ?? {},
           requestValidator: validator,
-          ...(props.auth && this.authorizer
-            ? {
-                authorizationType: apigateway.AuthorizationType.COGNITO,
-                authorizer: this.authorizer,
-                authorizationScopes: [props.auth.scopeNames[operation.scope]],
-              }
-            : { authorizationType: apigateway.AuthorizationType.NONE }),
+          ...(props.iam
+            ? { authorizationType: apigateway.AuthorizationType.IAM }
+            : props.auth && this.authorizer
+              ? {
+                  authorizationType: apigateway.AuthorizationType.COGNITO,
+                  authorizer: this.authorizer,
+                  authorizationScopes: [props.auth.scopeNames[operation.scope]],
+                }
+              : { authorizationType: apigateway.AuthorizationType.NONE }),
         },
       );
     }
@@ -326,6 +352,7 @@ function accessLogFormat(): apigateway.AccessLogFormat {
       integrationLatencyMs: F.contextIntegrationLatency(),
       sub: F.contextAuthorizerClaims('sub'),
       clientId: F.contextAuthorizerClaims('client_id'),
+      iamCaller: F.contextIdentityUserArn(),
       username: F.contextAuthorizerClaims('username'),
       scope: F.contextAuthorizerClaims('scope'),
       errorType: F.contextErrorResponseType(),

@@ -6,6 +6,9 @@ import type { Node } from 'constructs';
 
 export type AuthMode = 'oauth' | 'none';
 
+export type AutomationMode = 'none' | 'iam' | 'client';
+const AUTOMATION_MODES: readonly AutomationMode[] = ['none', 'iam', 'client'];
+
 export interface StackConfig {
   /** `oauth` (default): Cognito tokens with scopes. `none`: an open API, for demos only. */
   readonly auth: AuthMode;
@@ -13,7 +16,13 @@ export interface StackConfig {
   readonly identityCenterInstanceArn?: string;
   /** Keep the Cognito user pool (and its users) when the stack is destroyed. */
   readonly retainUserPool: boolean;
-  /** Let the automation (client-credentials) client use the `remediate` scope too. */
+  /**
+   * How scripts reach the API without a person: `none` (default), `iam` (a second API whose methods need an IAM
+   * permission made for it, granted by attaching the stack's managed policies) or `client` (a Cognito
+   * client-credentials client, whose secret anyone with cognito-idp:DescribeUserPoolClient can read).
+   */
+  readonly automation: AutomationMode;
+  /** Let automation call the POST (remediate) operations too. */
   readonly automationRemediate: boolean;
   /** Amazon Quick's OAuth redirect URL, added to the interactive client's callback URLs. */
   readonly quickRedirectUrl?: string;
@@ -31,6 +40,7 @@ export const CONTEXT_KEYS = {
   auth: 'auth',
   identityCenterInstanceArn: 'identityCenterInstanceArn',
   retainUserPool: 'retainUserPool',
+  automation: 'automation',
   automationRemediate: 'automationRemediate',
   quickRedirectUrl: 'quickRedirectUrl',
   samlMetadataUrl: 'samlMetadataUrl',
@@ -125,8 +135,16 @@ export function readStackConfig(node: Node): StackConfig {
     const problem = domainPrefixProblem(cognitoDomainPrefix);
     if (problem) throw new Error(`Context cognitoDomainPrefix ${problem}, got "${cognitoDomainPrefix}".`);
   }
+  const automation = optionalString(node, CONTEXT_KEYS.automation) ?? 'none';
+  if (!(AUTOMATION_MODES as readonly string[]).includes(automation)) {
+    throw new Error(
+      `Context automation must be "none" (default), "iam" (an IAM-authorised API for scripts) or "client" ` +
+        `(a Cognito client-credentials client), got "${automation}".`,
+    );
+  }
   const config: StackConfig = {
     auth,
+    automation: automation as AutomationMode,
     retainUserPool: flag(node, CONTEXT_KEYS.retainUserPool),
     automationRemediate: flag(node, CONTEXT_KEYS.automationRemediate),
     sourceMapStackTraces: flag(node, CONTEXT_KEYS.sourceMapStackTraces),
@@ -153,11 +171,17 @@ export function readStackConfig(node: Node): StackConfig {
       if (config[key] !== undefined)
         throw new Error(`Context ${key} needs auth=oauth: with auth=none there is no user pool.`);
     }
-    if (config.retainUserPool || config.automationRemediate) {
+    if (config.retainUserPool || config.automation === 'client') {
       throw new Error(
-        'Contexts retainUserPool and automationRemediate need auth=oauth: with auth=none there is no user pool.',
+        'Contexts retainUserPool and automation=client need auth=oauth: with auth=none there is no user pool.',
       );
     }
+  }
+  if (config.automationRemediate && config.automation === 'none') {
+    throw new Error(
+      'Context automationRemediate needs an automation path: add -c automation=iam (recommended) or ' +
+        '-c automation=client.',
+    );
   }
   return config;
 }

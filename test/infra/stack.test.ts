@@ -434,10 +434,12 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     expect(values[STACK_OUTPUTS.apiUrl]).toBe(apiUrl);
     expect(options).toEqual({ serverUrl: apiUrl, oauth: expectedOAuth });
     for (const key of Object.values(STACK_OUTPUTS)) {
+      // SAML outputs come with federation; automation ones with -c automation=... (tested below).
       if (key === STACK_OUTPUTS.samlAcsUrl || key === STACK_OUTPUTS.samlAudience) continue;
+      if (key.startsWith('Automation') || key === STACK_OUTPUTS.alarmNames) continue;
       expect(Object.keys(outputs)).toContain(key);
     }
-    expect(values[STACK_OUTPUTS.automationClientSecretCommand]).toMatch(
+    expect(values[STACK_OUTPUTS.interactiveClientSecretCommand]).toMatch(
       /^aws cognito-idp describe-user-pool-client --region eu-west-1 --user-pool-id .+ --client-id .+ --query UserPoolClient.ClientSecret --output text$/,
     );
     expect(values[STACK_OUTPUTS.webExperienceUrl]).toBe('https://abcd1234.chat.qbusiness.eu-west-1.on.aws/');
@@ -484,25 +486,32 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
   });
 
   it('states each Cognito client’s sign-in flows instead of taking Cognito’s default set', () => {
+    // Arrange: the automation client exists only on request.
+    const { template: withClient } = synth({
+      identityCenterInstanceArn: IDENTITY_CENTER,
+      automation: 'client',
+    });
+
+    // Act
     const clients = Object.fromEntries(
-      resources(template, 'AWS::Cognito::UserPoolClient').map(([, c]) => [
+      resources(withClient, 'AWS::Cognito::UserPoolClient').map(([, c]) => [
         c.Properties.ClientName,
         c.Properties.ExplicitAuthFlows,
       ]),
     );
-    // Client credentials sign in no user; people use SRP through the sign-in pages, and refresh tokens.
+
+    // Assert: client credentials sign in no user; people use SRP through the sign-in pages, and refresh tokens.
     expect(clients).toEqual({
       automation: ['ALLOW_REFRESH_TOKEN_AUTH'],
       interactive: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
     });
   });
 
-  it('gives the automation client the read scope only, by client credentials', () => {
-    const automation = resources(template, 'AWS::Cognito::UserPoolClient').find(
-      ([, c]) => c.Properties.ClientName === 'automation',
-    );
-    expect(evaluate(automation?.[1].Properties.AllowedOAuthScopes, refs, attrs)).toEqual([SCOPES.read]);
-    expect(automation?.[1].Properties.AllowedOAuthFlows).toEqual(['client_credentials']);
+  it('has no automation client and no automation API unless asked for', () => {
+    const names = resources(template, 'AWS::Cognito::UserPoolClient').map(([, c]) => c.Properties.ClientName);
+    expect(names).toEqual(['interactive']);
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
   });
 
   it('creates the Q Business application with Identity Center and Pro auto-subscription, names without spaces', () => {
@@ -627,8 +636,8 @@ describe('context switches', () => {
     );
     expect(info).toHaveLength(1);
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
-    // No callback URL known yet, so no authorization-code client; automation still works.
-    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    // No callback URL known yet, so no authorization-code client, and no automation client unless asked for.
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
   });
 
   it('derives the Cognito domain prefix from the stack name and its stack id, never the account id', () => {
@@ -746,15 +755,67 @@ describe('context switches', () => {
     });
   });
 
-  it('lets the automation client remediate only when automationRemediate is set', () => {
-    const { template } = synth({ automationRemediate: true });
-    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-      ClientName: 'automation',
-      AllowedOAuthScopes: [
-        { 'Fn::Join': ['', [{ Ref: Match.anyValue() }, '/read']] },
-        { 'Fn::Join': ['', [{ Ref: Match.anyValue() }, '/remediate']] },
-      ],
-    });
+  it('gives the opt-in automation client (automation=client) the read scope, and remediate only when asked', () => {
+    const scopesOf = (template: Template) => {
+      const automation = resources(template, 'AWS::Cognito::UserPoolClient').find(
+        ([, c]) => c.Properties.ClientName === 'automation',
+      );
+      expect(automation?.[1].Properties.AllowedOAuthFlows).toEqual(['client_credentials']);
+      return JSON.stringify(automation?.[1].Properties.AllowedOAuthScopes);
+    };
+    const readOnly = scopesOf(synth({ automation: 'client' }).template);
+    const remediating = scopesOf(synth({ automation: 'client', automationRemediate: true }).template);
+    expect(readOnly).toContain('/read');
+    expect(readOnly).not.toContain('/remediate');
+    expect(remediating).toContain('/remediate');
+  });
+
+  it('serves automation=iam from a second API whose every method needs an IAM permission made for it', () => {
+    // Act
+    const { stack, template } = synth({ automation: 'iam' });
+    const { template: remediating } = synth({ automation: 'iam', automationRemediate: true });
+
+    // Assert: the same routes, IAM-authorised, on their own API; no Cognito client exists for scripts.
+    const api = stack.automationApi;
+    if (!api) throw new Error('no automation API');
+    const apiId = stack.getLogicalId(api.restApi.node.defaultChild as never);
+    const methods = resources(template, 'AWS::ApiGateway::Method').filter(
+      ([, m]) => JSON.stringify(m.Properties.RestApiId) === JSON.stringify({ Ref: apiId }),
+    );
+    expect(methods.map(([, m]) => m.Properties.OperationName).sort()).toEqual(
+      operations.map((o) => o.operationId).sort(),
+    );
+    for (const [, method] of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+    // One account-wide CloudWatch role setting, shared by both APIs.
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+
+    // The read policy invokes only the GET routes of that API and stage; remediate is a second, opt-in policy.
+    const invokes = (t: Template) =>
+      resources(t, 'AWS::IAM::ManagedPolicy').map(([, p]) => {
+        const [statement] = (p.Properties.PolicyDocument as { Statement: Json[] }).Statement;
+        const resource = evaluate(
+          statement?.Resource,
+          {
+            'AWS::Partition': 'aws',
+            'AWS::Region': 'eu-west-1',
+            'AWS::AccountId': '111122223333',
+            [apiId]: 'auto123456',
+          },
+          {},
+        );
+        return `${String(statement?.Action)} ${String(resource)}`;
+      });
+    expect(invokes(template)).toEqual([
+      'execute-api:Invoke arn:aws:execute-api:eu-west-1:111122223333:auto123456/prod/GET/*',
+    ]);
+    expect(invokes(remediating).sort()).toEqual([
+      'execute-api:Invoke arn:aws:execute-api:eu-west-1:111122223333:auto123456/prod/GET/*',
+      'execute-api:Invoke arn:aws:execute-api:eu-west-1:111122223333:auto123456/prod/POST/*',
+    ]);
+    template.hasOutput(EXTRA_OUTPUTS.automationApiUrl, Match.anyValue());
+    template.hasOutput(EXTRA_OUTPUTS.automationReadPolicyArn, Match.anyValue());
+    expect(template.toJSON().Outputs).not.toHaveProperty(EXTRA_OUTPUTS.automationRemediatePolicyArn);
   });
 
   it('adds the Amazon Quick redirect URL as the only callback when there is no Q Business', () => {
@@ -816,6 +877,9 @@ describe('context switches', () => {
     [{ identityCenterInstanceArn: 'ssoins-123' }, /sso-admin list-instances/],
     [{ quickRedirectUrl: 'http://example.com/cb' }, /quickRedirectUrl must be an https URL/],
     [{ retainUserPool: 'yes' }, /retainUserPool must be true or false/],
+    [{ automation: 'token' }, /automation must be "none" \(default\), "iam"/],
+    [{ automationRemediate: true }, /automationRemediate needs an automation path: add -c automation=iam/],
+    [{ auth: 'none', automation: 'client' }, /automation=client need auth=oauth/],
     [{ auth: 'none', samlMetadataUrl: 'https://example.com/m' }, /needs auth=oauth/],
     [
       { auth: 'none', identityCenterInstanceArn: IDENTITY_CENTER },
