@@ -243,6 +243,10 @@ export class ExposureStack extends Stack {
     grantOperationActions(
       fn.executionRole,
       served.flatMap((o) => o.iamActions),
+      {
+        protectedTagKey: this.config.protectedTagKey,
+        ...(this.config.allowedRegions ? { allowedRegions: this.config.allowedRegions } : {}),
+      },
     );
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',

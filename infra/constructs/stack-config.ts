@@ -30,6 +30,10 @@ export interface StackConfig {
   readonly samlMetadataUrl?: string;
   /** Cognito domain prefix; default `<stack name>-<8 hex digits of the stack id>`, lower case. */
   readonly cognitoDomainPrefix?: string;
+  /** Tag key that marks resources the API must never change (explicit IAM Deny on the write roles). */
+  readonly protectedTagKey: string;
+  /** When set, the write roles may change resources in these Regions only. */
+  readonly allowedRegions?: readonly string[];
   /** Map logged stack traces to the TypeScript sources (Node's --enable-source-maps); slows every cold start. */
   readonly sourceMapStackTraces: boolean;
 }
@@ -46,7 +50,13 @@ export const CONTEXT_KEYS = {
   samlMetadataUrl: 'samlMetadataUrl',
   cognitoDomainPrefix: 'cognitoDomainPrefix',
   sourceMapStackTraces: 'sourceMapStackTraces',
+  protectedTagKey: 'protectedTagKey',
+  allowedRegions: 'allowedRegions',
 } as const;
+
+export const DEFAULT_PROTECTED_TAG_KEY = 'aiops-protected';
+const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 const IDENTITY_CENTER_ARN = /^arn:aws[a-z-]*:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -135,6 +145,21 @@ export function readStackConfig(node: Node): StackConfig {
     const problem = domainPrefixProblem(cognitoDomainPrefix);
     if (problem) throw new Error(`Context cognitoDomainPrefix ${problem}, got "${cognitoDomainPrefix}".`);
   }
+  const protectedTagKey = optionalString(node, CONTEXT_KEYS.protectedTagKey) ?? DEFAULT_PROTECTED_TAG_KEY;
+  if (!TAG_KEY.test(protectedTagKey) || protectedTagKey.toLowerCase().startsWith('aws:')) {
+    throw new Error(
+      `Context protectedTagKey must be a tag key (1-128 letters, digits, spaces and _ . : / = + - @, not starting ` +
+        `with "aws:"), got "${protectedTagKey}".`,
+    );
+  }
+  const regionsText = optionalString(node, CONTEXT_KEYS.allowedRegions);
+  const allowedRegions = regionsText?.split(',').map((region) => region.trim());
+  const badRegion = allowedRegions?.find((region) => !REGION.test(region));
+  if (badRegion !== undefined) {
+    throw new Error(
+      `Context allowedRegions must be Region codes separated by commas (us-east-1,eu-west-1), got "${badRegion}".`,
+    );
+  }
   const automation = optionalString(node, CONTEXT_KEYS.automation) ?? 'none';
   if (!(AUTOMATION_MODES as readonly string[]).includes(automation)) {
     throw new Error(
@@ -145,6 +170,8 @@ export function readStackConfig(node: Node): StackConfig {
   const config: StackConfig = {
     auth,
     automation: automation as AutomationMode,
+    protectedTagKey,
+    ...(allowedRegions ? { allowedRegions } : {}),
     retainUserPool: flag(node, CONTEXT_KEYS.retainUserPool),
     automationRemediate: flag(node, CONTEXT_KEYS.automationRemediate),
     sourceMapStackTraces: flag(node, CONTEXT_KEYS.sourceMapStackTraces),

@@ -106,6 +106,23 @@ function evaluate(value: unknown, refs: Record<string, string>, attrs: Record<st
   }
 }
 
+/** The Deny statements of each function's role, by function name. */
+function denyStatementsByFunction(stack: ExposureStack, template: Template): Map<string, Json[]> {
+  const policies = resources(template, 'AWS::IAM::Policy');
+  const byFunction = new Map<string, Json[]>();
+  for (const [name, fn] of stack.functions) {
+    const roleId = stack.getLogicalId(fn.executionRole.node.defaultChild as never);
+    byFunction.set(
+      name,
+      policies
+        .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+        .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Json[] }).Statement)
+        .filter((statement) => statement.Effect === 'Deny'),
+    );
+  }
+  return byFunction;
+}
+
 describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Quick redirect)', () => {
   const { stack, template } = synth({
     identityCenterInstanceArn: IDENTITY_CENTER,
@@ -216,7 +233,8 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
       // Act
       const statements = policies
         .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
-        .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Json[] }).Statement);
+        .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Json[] }).Statement)
+        .filter((statement) => statement.Effect === 'Allow'); // the write guard's Denies are tested below
       const actionsOf = (statement: Json) => [statement.Action].flat() as string[];
       const logStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
       const operationActions = statements.flatMap(actionsOf).filter((a) => !a.startsWith('logs:'));
@@ -238,6 +256,28 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
           if (/^ec2:(Authorize|Revoke)/.test(action)) expect(resource).toMatch(/security-group\/\*/);
         }
       }
+    }
+  });
+
+  it('denies every write on resources tagged as protected, and leaves the read roles without Denies', () => {
+    const denies = denyStatementsByFunction(stack, template);
+    for (const operation of operations) {
+      const writes = operation.iamActions.filter((a) => /^(s3:Put|ec2:Authorize|ec2:Revoke)/.test(a)).sort();
+      const statements = denies.get(operation.functionName) ?? [];
+      if (writes.length === 0) {
+        expect(statements).toEqual([]);
+        continue;
+      }
+      // No Region limit unless allowedRegions is set.
+      expect(statements).toEqual([
+        {
+          Sid: 'DenyWritesToProtectedResources',
+          Effect: 'Deny',
+          Action: writes.length === 1 ? writes[0] : writes,
+          Resource: '*',
+          Condition: { Null: { 'aws:ResourceTag/aiops-protected': 'false' } },
+        },
+      ]);
     }
   });
 
@@ -744,6 +784,31 @@ describe('context switches', () => {
     expect(replaced).toEqual([expect.stringContaining('REPLACES THE AMAZON Q BUSINESS APPLICATION')]);
     expect(kept).toEqual([]);
     expect(neverHadIt).toEqual([]);
+  });
+
+  it('takes the protected tag key and the Regions writes may touch from context', () => {
+    // Act
+    const { stack, template } = synth({
+      protectedTagKey: 'do-not-touch',
+      allowedRegions: 'eu-west-1, eu-central-1',
+    });
+
+    // Assert
+    const closePort = denyStatementsByFunction(stack, template).get('close-open-port') ?? [];
+    expect(closePort).toEqual([
+      expect.objectContaining({ Condition: { Null: { 'aws:ResourceTag/do-not-touch': 'false' } } }),
+      {
+        Sid: 'DenyWritesOutsideAllowedRegions',
+        Effect: 'Deny',
+        Action: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'],
+        Resource: '*',
+        Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'eu-central-1'] } },
+      },
+    ]);
+    expect(() => synth({ protectedTagKey: 'aws:protected' })).toThrow(/protectedTagKey must be a tag key/);
+    expect(() => synth({ allowedRegions: 'eu-west-1,Ireland' })).toThrow(
+      'Context allowedRegions must be Region codes separated by commas (us-east-1,eu-west-1), got "Ireland".',
+    );
   });
 
   it('keeps the user pool on destroy when retainUserPool is set', () => {
