@@ -9,6 +9,7 @@ import {
   Aws,
   type CfnElement,
   CfnOutput,
+  Duration,
   Fn,
   RemovalPolicy,
   SecretValue,
@@ -17,6 +18,7 @@ import {
   Token,
   Validations,
 } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -26,7 +28,7 @@ import { STACK_OUTPUTS } from '../openapi/stack-outputs';
 import { ExposureApi, STAGE_NAME } from './constructs/api';
 import { clientSecretCommand, ExposureAuth } from './constructs/auth';
 import { pascalCase } from './constructs/construct-ids';
-import { ExposureFunction, SCAN_MEMORY_MB } from './constructs/exposure-function';
+import { ExposureFunction, RESERVED_CONCURRENCY, SCAN_MEMORY_MB } from './constructs/exposure-function';
 import { deployTimeDocumentPayload } from './constructs/openapi-payload';
 import { grantOperationActions } from './constructs/operation-permissions';
 import {
@@ -92,6 +94,7 @@ export class ExposureStack extends Stack {
   /** automation=iam: the same operations behind IAM (SigV4) authorization, and the policies that grant them. */
   automationApi?: ExposureApi;
   readonly automationPolicies: Partial<Record<OperationScope, iam.ManagedPolicy>> = {};
+  readonly alarms: cloudwatch.Alarm[] = [];
   /** The Q Business plugin's OAuth client (client_id, client_secret, redirect_uri). */
   pluginSecret?: secretsmanager.Secret;
 
@@ -157,7 +160,61 @@ export class ExposureStack extends Stack {
     }
 
     if (this.assistant) this.addPlugin(this.assistant);
+    this.addAlarms();
     this.addOutputs();
+  }
+
+  /**
+   * Alarms on what a runaway caller or a broken deploy shows first: any function error or throttle (a throttle
+   * means callers hit the reserved concurrency), and any 5xx from an API. They have no action: subscribe a topic
+   * in the console or add one here; `npm run verify` checks they exist.
+   */
+  private addAlarms(): void {
+    const period = Duration.minutes(5);
+    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+    [...this.functions.values()].forEach((fn, index) => {
+      usingMetrics[`errors${index}`] = fn.metricErrors({ period, statistic: 'Sum' });
+      usingMetrics[`throttles${index}`] = fn.metricThrottles({ period, statistic: 'Sum' });
+    });
+    const alarm = (id: string, suffix: string, metric: cloudwatch.IMetric, description: string) => {
+      const created = new cloudwatch.Alarm(this, id, {
+        alarmName: `${this.stackName}-${suffix}`,
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      this.alarms.push(created);
+    };
+    alarm(
+      'FunctionErrorsOrThrottlesAlarm',
+      'function-errors-or-throttles',
+      new cloudwatch.MathExpression({
+        expression: Object.keys(usingMetrics)
+          .map((name) => `FILL(${name}, 0)`)
+          .join(' + '),
+        usingMetrics,
+        period,
+        label: 'Errors and throttles of every function',
+      }),
+      'A function of the AIOps exposure API failed or was throttled (callers exceed its reserved concurrency).',
+    );
+    alarm(
+      'Api5xxAlarm',
+      'api-5xx',
+      this.api.restApi.metricServerError({ period, statistic: 'Sum' }),
+      'The AIOps exposure API answered 5xx.',
+    );
+    if (this.automationApi) {
+      alarm(
+        'AutomationApi5xxAlarm',
+        'automation-api-5xx',
+        this.automationApi.restApi.metricServerError({ period, statistic: 'Sum' }),
+        'The AIOps exposure automation API answered 5xx.',
+      );
+    }
   }
 
   /**
@@ -239,6 +296,11 @@ export class ExposureStack extends Stack {
       sourceMapStackTraces: this.config.sourceMapStackTraces,
       // Read operations are the account-wide scans.
       ...(served.some((o) => o.scope === 'read') ? { memorySize: SCAN_MEMORY_MB } : {}),
+      ...(this.config.reservedConcurrency
+        ? {
+            reservedConcurrentExecutions: Math.max(...served.map((o) => RESERVED_CONCURRENCY[o.scope])),
+          }
+        : {}),
     });
     grantOperationActions(
       fn.executionRole,
@@ -357,6 +419,11 @@ export class ExposureStack extends Stack {
         'Audience for the IAM Identity Center SAML application.',
       );
     }
+    output(
+      EXTRA_OUTPUTS.alarmNames,
+      this.alarms.map((a) => a.alarmName).join(','),
+      'CloudWatch alarms on function errors and throttles and on API 5xx (npm run verify checks them).',
+    );
     if (this.automationApi) {
       output(
         EXTRA_OUTPUTS.automationApiUrl,

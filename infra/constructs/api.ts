@@ -22,6 +22,18 @@ export const STAGE_NAME = 'prod';
 /** Steady-state requests per second and burst for the whole stage (each call may scan every Region). */
 export const STAGE_THROTTLING = { rateLimit: 10, burstLimit: 20 } as const;
 
+/**
+ * Per method, by the operation's cost. A scan reads every bucket or every instance of every enabled Region
+ * (thousands of AWS calls, up to 28 s of a full vCPU) and shares the account's S3 and EC2 API rates with
+ * everything else, so a caller gets one every 5 s; a change is a handful of calls. The bursts match the functions'
+ * reserved concurrency (`RESERVED_CONCURRENCY` in exposure-function.ts), so a burst is served, not throttled by
+ * Lambda.
+ */
+export const METHOD_THROTTLING: Record<OperationScope, { rateLimit: number; burstLimit: number }> = {
+  read: { rateLimit: 0.2, burstLimit: 5 },
+  remediate: { rateLimit: 0.5, burstLimit: 3 },
+};
+
 export interface GatewayErrorResponse {
   readonly type: apigateway.ResponseType;
   /** Status sent; undefined keeps the response type's own status. */
@@ -209,6 +221,7 @@ export class ExposureApi extends Construct {
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         metricsEnabled: true,
+        methodOptions: methodThrottling(props.operations),
       },
     });
     if (props.accountCloudWatchSetting)
@@ -316,6 +329,27 @@ export class ExposureApi extends Construct {
       );
     }
   }
+}
+
+/**
+ * Per-method stage settings. A method setting replaces the stage-wide one for that method, logging and metrics
+ * included, so each repeats them.
+ */
+function methodThrottling(
+  operations: readonly AnyOperation[],
+): Record<string, apigateway.MethodDeploymentOptions> {
+  return Object.fromEntries(
+    operations.map((operation) => [
+      `${operation.path}/${operation.method.toUpperCase()}`,
+      {
+        throttlingRateLimit: METHOD_THROTTLING[operation.scope].rateLimit,
+        throttlingBurstLimit: METHOD_THROTTLING[operation.scope].burstLimit,
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+      },
+    ]),
+  );
 }
 
 /** `method.request.querystring.port: true` etc., from the parameters the document declares for each operation. */

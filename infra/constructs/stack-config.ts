@@ -30,6 +30,8 @@ export interface StackConfig {
   readonly samlMetadataUrl?: string;
   /** Cognito domain prefix; default `<stack name>-<8 hex digits of the stack id>`, lower case. */
   readonly cognitoDomainPrefix?: string;
+  /** Reserve (and cap) each function's concurrency; off only for accounts whose Lambda limit is too low. */
+  readonly reservedConcurrency: boolean;
   /** Tag key that marks resources the API must never change (explicit IAM Deny on the write roles). */
   readonly protectedTagKey: string;
   /** When set, the write roles may change resources in these Regions only. */
@@ -51,6 +53,7 @@ export const CONTEXT_KEYS = {
   cognitoDomainPrefix: 'cognitoDomainPrefix',
   sourceMapStackTraces: 'sourceMapStackTraces',
   protectedTagKey: 'protectedTagKey',
+  reservedConcurrency: 'reservedConcurrency',
   allowedRegions: 'allowedRegions',
 } as const;
 
@@ -171,6 +174,9 @@ export function readStackConfig(node: Node): StackConfig {
     auth,
     automation: automation as AutomationMode,
     protectedTagKey,
+    reservedConcurrency:
+      node.tryGetContext(CONTEXT_KEYS.reservedConcurrency) === undefined ||
+      flag(node, CONTEXT_KEYS.reservedConcurrency),
     ...(allowedRegions ? { allowedRegions } : {}),
     retainUserPool: flag(node, CONTEXT_KEYS.retainUserPool),
     automationRemediate: flag(node, CONTEXT_KEYS.automationRemediate),

@@ -10,10 +10,15 @@ import { createApp } from '../../infra/app';
 import {
   GATEWAY_ERROR_RESPONSES,
   gatewayResponseTemplate,
+  METHOD_THROTTLING,
   STAGE_THROTTLING,
 } from '../../infra/constructs/api';
 import { RESOURCE_SERVER_ID } from '../../infra/constructs/auth';
-import { DEFAULT_MEMORY_MB, SCAN_MEMORY_MB } from '../../infra/constructs/exposure-function';
+import {
+  DEFAULT_MEMORY_MB,
+  RESERVED_CONCURRENCY,
+  SCAN_MEMORY_MB,
+} from '../../infra/constructs/exposure-function';
 import { QBUSINESS_REGIONS } from '../../infra/constructs/q-business';
 import {
   AUTH_NONE_WARNING_ID,
@@ -385,7 +390,7 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'prod',
       AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('clientId') },
-      MethodSettings: [
+      MethodSettings: Match.arrayWith([
         Match.objectLike({
           HttpMethod: '*',
           ResourcePath: '/*',
@@ -394,7 +399,7 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
           ThrottlingRateLimit: STAGE_THROTTLING.rateLimit,
           ThrottlingBurstLimit: STAGE_THROTTLING.burstLimit,
         }),
-      ],
+      ]),
     });
     template.hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain' });
     template.hasResource('AWS::IAM::Role', {
@@ -405,6 +410,55 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
         }),
       }),
     });
+  });
+
+  it('throttles each method by its cost, with logging kept on, and reserves each function’s concurrency', () => {
+    // Arrange
+    const [, stage] = only(template, 'AWS::ApiGateway::Stage');
+    const settings = stage.Properties.MethodSettings as Json[];
+    const functions = Object.fromEntries(resources(template, 'AWS::Lambda::Function'));
+
+    for (const operation of operations) {
+      // Assert: API Gateway names a method "/" + its path with each "/" escaped as "~1".
+      expect(settings).toContainEqual({
+        HttpMethod: operation.method.toUpperCase(),
+        ResourcePath: `/${operation.path.replaceAll('/', '~1')}`,
+        ThrottlingRateLimit: METHOD_THROTTLING[operation.scope].rateLimit,
+        ThrottlingBurstLimit: METHOD_THROTTLING[operation.scope].burstLimit,
+        LoggingLevel: 'ERROR',
+        DataTraceEnabled: false,
+        MetricsEnabled: true,
+      });
+      const fn = stack.functions.get(operation.functionName);
+      if (!fn) throw new Error(`no function ${operation.functionName}`);
+      const reserved =
+        functions[stack.getLogicalId(fn.node.defaultChild as never)]?.Properties.ReservedConcurrentExecutions;
+      expect(reserved).toBe(RESERVED_CONCURRENCY[operation.scope]);
+      // A burst never asks for more executions than the function has.
+      expect(METHOD_THROTTLING[operation.scope].burstLimit).toBeLessThanOrEqual(Number(reserved));
+    }
+    expect(METHOD_THROTTLING.read.rateLimit).toBeLessThan(METHOD_THROTTLING.remediate.rateLimit);
+  });
+
+  it('alarms on any function error or throttle and on API 5xx, and outputs the alarm names', () => {
+    const alarms = resources(template, 'AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(2);
+    const math = alarms.find(([, a]) => a.Properties.Metrics !== undefined)?.[1].Properties.Metrics as Json[];
+    const expression = String(math.find((m) => m.Expression)?.Expression);
+    const metricNames = math.flatMap((m) =>
+      m.MetricStat ? [(m.MetricStat as { Metric: Json }).Metric.MetricName] : [],
+    );
+    expect(metricNames.filter((n) => n === 'Errors')).toHaveLength(stack.functions.size);
+    expect(metricNames.filter((n) => n === 'Throttles')).toHaveLength(stack.functions.size);
+    expect(expression.split(' + ')).toHaveLength(2 * stack.functions.size);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: '5XXError',
+      Namespace: 'AWS/ApiGateway',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    template.hasOutput(EXTRA_OUTPUTS.alarmNames, Match.anyValue());
   });
 
   it.each(GATEWAY_ERROR_RESPONSES.map((r) => [r.type.responseType, r] as const))(
@@ -809,6 +863,13 @@ describe('context switches', () => {
     expect(() => synth({ allowedRegions: 'eu-west-1,Ireland' })).toThrow(
       'Context allowedRegions must be Region codes separated by commas (us-east-1,eu-west-1), got "Ireland".',
     );
+  });
+
+  it('leaves concurrency unreserved with reservedConcurrency=false, for accounts with a low Lambda limit', () => {
+    const { template } = synth({ reservedConcurrency: 'false' });
+    for (const [, fn] of resources(template, 'AWS::Lambda::Function')) {
+      expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    }
   });
 
   it('keeps the user pool on destroy when retainUserPool is set', () => {
