@@ -1,6 +1,6 @@
 /**
- * Amazon Q Business: an application tied to IAM Identity Center (users are
- * auto-subscribed to Pro, which custom plugins need), its web experience, and
+ * Amazon Q Business: an application tied to IAM Identity Center (people get
+ * Pro, which custom plugins need, from `npm run grant`), its web experience, and
  * the custom plugin that calls the API with the user's own OAuth token. Each
  * role trusts only its Q Business service principal, for this account and
  * this application.
@@ -159,8 +159,9 @@ export class QBusinessAssistant extends Construct {
       identityType: 'AWS_IAM_IDC',
       identityCenterInstanceArn: props.identityCenterInstanceArn,
       roleArn: this.applicationRole.roleArn,
-      // Custom plugins need Q Business Pro; users who open the web experience get Pro, not Lite.
-      autoSubscriptionConfiguration: { autoSubscribe: 'ENABLED', defaultSubscriptionType: 'Q_BUSINESS' },
+      // No autoSubscriptionConfiguration: AWS documents it for applications using IAM identity federation, not
+      // Identity Center ones like this. People get their Q Business Pro subscription (custom plugins need Pro)
+      // and, when required, their Identity Center assignment from `npm run grant`.
       attachmentsConfiguration: { attachmentsControlMode: 'DISABLED' },
       qAppsConfiguration: { qAppsControlMode: 'DISABLED' },
     });
@@ -206,23 +207,13 @@ export class QBusinessAssistant extends Construct {
         resources: ['*'],
       }),
     );
-    this.webExperienceRole.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'QBusinessAutoSubscriptionPermission',
-        actions: ['user-subscriptions:CreateClaim'],
-        resources: ['*'],
-        conditions: {
-          Bool: { 'user-subscriptions:CreateForSelf': 'true' },
-          StringEquals: { 'aws:CalledViaLast': 'qbusiness.amazonaws.com' },
-        },
-      }),
-    );
+    // The role AWS documents also allows user-subscriptions:CreateClaim for auto-subscription, which an Identity
+    // Center application does not use (subscriptions come from npm run grant): left out.
     Validations.of(this.webExperienceRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'qbusiness:ListPluginTypeMetadata / ListPluginTypeActions (plugin catalogue) and ' +
-        'user-subscriptions:CreateClaim (auto-subscription, only for the caller via Q Business) have no resource ' +
-        'type; this is the web experience role AWS documents.',
+        'qbusiness:ListPluginTypeMetadata and ListPluginTypeActions (the plugin catalogue) have no resource ' +
+        'type; they are in the web experience role AWS documents and only read metadata.',
     });
 
     this.webExperience = new qbusiness.CfnWebExperience(this, 'WebExperience', {

@@ -608,13 +608,16 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
   });
 
-  it('creates the Q Business application with Identity Center and Pro auto-subscription, names without spaces', () => {
+  it('creates the Q Business application with Identity Center, names without spaces, no auto-subscription', () => {
     template.hasResourceProperties('AWS::QBusiness::Application', {
       IdentityType: 'AWS_IAM_IDC',
       IdentityCenterInstanceArn: IDENTITY_CENTER,
-      AutoSubscriptionConfiguration: { AutoSubscribe: 'ENABLED', DefaultSubscriptionType: 'Q_BUSINESS' },
       DisplayName: Match.stringLikeRegexp('^\\S+$'),
     });
+    // AWS documents auto-subscription for IAM identity federation applications only; grant subscribes people.
+    const [, application] = only(template, 'AWS::QBusiness::Application');
+    expect(application.Properties).not.toHaveProperty('AutoSubscriptionConfiguration');
+    expect(JSON.stringify(template.toJSON())).not.toContain('user-subscriptions:CreateClaim');
   });
 
   it('trusts only the Q Business service principals, for this account and this application', () => {
