@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as qbusiness from 'aws-cdk-lib/aws-qbusiness';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { QBUSINESS_REGIONS, qBusinessRegionMessage } from './regions';
 
 /** Display names without spaces (the console and some APIs reject them). */
 export const APPLICATION_DISPLAY_NAME = 'AiopsExposureAssistant';
@@ -30,22 +31,7 @@ class ContextServicePrincipal extends iam.ServicePrincipal {
   }
 }
 
-/**
- * Regions where Amazon Q Business exists (AWS General Reference, "Amazon Q Business endpoints and quotas").
- * Elsewhere CloudFormation does not know the AWS::QBusiness types, and the deploy fails late with an unclear error.
- */
-export const QBUSINESS_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2'] as const;
-
-/** Q Business Regions whose feature list, per the same page, does not yet include Q Actions (plugins). */
-export const QBUSINESS_REGIONS_WITHOUT_ACTIONS = ['eu-west-1', 'ap-southeast-2'] as const;
-
-/** The refusal, in CloudFormation's words and at synth when the Region is known. */
-export function qBusinessRegionMessage(region: string): string {
-  return (
-    `Amazon Q Business does not exist in ${region}: deploy a stack with identityCenterInstanceArn in one of ` +
-    `${QBUSINESS_REGIONS.join(', ')} (set AWS_REGION), or deploy the API alone without identityCenterInstanceArn.`
-  );
-}
+export { QBUSINESS_REGIONS, QBUSINESS_REGIONS_WITHOUT_ACTIONS, qBusinessRegionMessage } from './regions';
 
 export interface QBusinessAssistantProps {
   readonly identityCenterInstanceArn: string;

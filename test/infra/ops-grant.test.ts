@@ -94,13 +94,11 @@ beforeEach(() => {
   qbusiness
     .on(CreateSubscriptionCommand)
     .resolves({ subscriptionArn: 'arn:aws:qbusiness:eu-west-1:1:sub/1' });
-  qbusiness
-    .on(GetApplicationCommand)
-    .resolves({
-      applicationId: 'app-1',
-      status: 'ACTIVE',
-      identityCenterApplicationArn: IDC_APPLICATION_ARN,
-    });
+  qbusiness.on(GetApplicationCommand).resolves({
+    applicationId: 'app-1',
+    status: 'ACTIVE',
+    identityCenterApplicationArn: IDC_APPLICATION_ARN,
+  });
   ssoAdmin.on(GetApplicationAssignmentConfigurationCommand).resolves({ AssignmentRequired: true });
   ssoAdmin.on(CreateApplicationAssignmentCommand).resolves({});
   cognito.on(ListIdentityProvidersCommand).resolves({ Providers: [] });
