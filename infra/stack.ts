@@ -69,7 +69,7 @@ export function qBusinessLossWarning(
   deployed: Readonly<Record<string, string>> | undefined,
   configured: string | undefined,
 ): string | undefined {
-  const deployedArn = deployed?.[EXTRA_OUTPUTS.identityCenterInstanceArn];
+  const deployedArn = deployed?.[STACK_OUTPUTS.identityCenterInstanceArn];
   if (!deployedArn || deployedArn === configured) return undefined;
   const fix =
     `Put "identityCenterInstanceArn": "${deployedArn}" under "context" in cdk.json (or pass ` +
@@ -420,26 +420,26 @@ export class ExposureStack extends Stack {
       );
     }
     output(
-      EXTRA_OUTPUTS.alarmNames,
+      STACK_OUTPUTS.alarmNames,
       this.alarms.map((a) => a.alarmName).join(','),
       'CloudWatch alarms on function errors and throttles and on API 5xx (npm run verify checks them).',
     );
     if (this.automationApi) {
       output(
-        EXTRA_OUTPUTS.automationApiUrl,
+        STACK_OUTPUTS.automationApiUrl,
         this.automationApi.url,
         'IAM-authorised API for scripts (SigV4, service execute-api), without a trailing slash.',
       );
       const { read, remediate } = this.automationPolicies;
       if (read)
         output(
-          EXTRA_OUTPUTS.automationReadPolicyArn,
+          STACK_OUTPUTS.automationReadPolicyArn,
           read.managedPolicyArn,
           'Attach to call the automation API reads.',
         );
       if (remediate) {
         output(
-          EXTRA_OUTPUTS.automationRemediatePolicyArn,
+          STACK_OUTPUTS.automationRemediatePolicyArn,
           remediate.managedPolicyArn,
           'Attach to call the automation API changes.',
         );

@@ -136,7 +136,7 @@ async function checkQBusiness(deps: VerifyDeps, outputs: StackOutputs): Promise<
 
 /** The Region is one with Q Business, and people can reach the application (assignments, when required). */
 async function checkQBusinessAccess(deps: VerifyDeps, outputs: StackOutputs): Promise<CheckResult[]> {
-  const applicationId = outputs[OUTPUT.applicationId];
+  const applicationId = outputs[STACK_OUTPUTS.applicationId];
   if (!applicationId) return [];
   const regionName = 'the Region has Amazon Q Business';
   const assignmentName = 'people are assigned to the Identity Center application (when it requires it)';
@@ -220,7 +220,7 @@ async function checkLimits(deps: VerifyDeps, outputs: StackOutputs): Promise<Che
           );
     }),
     await check(alarmName, async () => {
-      const expected = (outputs[OUTPUT.alarmNames] ?? '').split(',').filter((name) => name !== '');
+      const expected = (outputs[STACK_OUTPUTS.alarmNames] ?? '').split(',').filter((name) => name !== '');
       if (expected.length === 0)
         return fail(alarmName, 'the stack has no AlarmNames output: deploy the current version');
       const described = await deps.cloudFormation.send(
@@ -342,7 +342,7 @@ async function checkApi(deps: VerifyDeps, outputs: StackOutputs): Promise<CheckR
         }),
       );
     }
-    if (!outputs[OUTPUT.automationClientId]) {
+    if (!outputs[STACK_OUTPUTS.automationClientId]) {
       const detail =
         'no Cognito automation client (deploy with -c automation=client to check reads with a token here; ' +
         'with automation=iam, sign requests to the AutomationApiUrl output)';

@@ -458,7 +458,7 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
     });
-    template.hasOutput(EXTRA_OUTPUTS.alarmNames, Match.anyValue());
+    template.hasOutput(STACK_OUTPUTS.alarmNames, Match.anyValue());
   });
 
   it.each(GATEWAY_ERROR_RESPONSES.map((r) => [r.type.responseType, r] as const))(
@@ -942,9 +942,9 @@ describe('context switches', () => {
       'execute-api:Invoke arn:aws:execute-api:eu-west-1:111122223333:auto123456/prod/GET/*',
       'execute-api:Invoke arn:aws:execute-api:eu-west-1:111122223333:auto123456/prod/POST/*',
     ]);
-    template.hasOutput(EXTRA_OUTPUTS.automationApiUrl, Match.anyValue());
-    template.hasOutput(EXTRA_OUTPUTS.automationReadPolicyArn, Match.anyValue());
-    expect(template.toJSON().Outputs).not.toHaveProperty(EXTRA_OUTPUTS.automationRemediatePolicyArn);
+    template.hasOutput(STACK_OUTPUTS.automationApiUrl, Match.anyValue());
+    template.hasOutput(STACK_OUTPUTS.automationReadPolicyArn, Match.anyValue());
+    expect(template.toJSON().Outputs).not.toHaveProperty(STACK_OUTPUTS.automationRemediatePolicyArn);
   });
 
   it('adds the Amazon Quick redirect URL as the only callback when there is no Q Business', () => {
