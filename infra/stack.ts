@@ -29,6 +29,7 @@ import { ExposureApi, STAGE_NAME } from './constructs/api';
 import { clientSecretCommand, ExposureAuth } from './constructs/auth';
 import { pascalCase } from './constructs/construct-ids';
 import { ExposureFunction, RESERVED_CONCURRENCY, SCAN_MEMORY_MB } from './constructs/exposure-function';
+import { McpEndpoint } from './constructs/mcp';
 import { deployTimeDocumentPayload } from './constructs/openapi-payload';
 import { grantOperationActions } from './constructs/operation-permissions';
 import {
@@ -88,6 +89,7 @@ export class ExposureStack extends Stack {
   readonly config: StackConfig;
   readonly functions = new Map<string, ExposureFunction>();
   readonly api: ExposureApi;
+  readonly mcp: McpEndpoint;
   readonly auth?: ExposureAuth;
   readonly assistant?: QBusinessAssistant;
   readonly interactiveClient?: cognito.UserPoolClient;
@@ -137,6 +139,12 @@ export class ExposureStack extends Stack {
       config.identityCenterInstanceArn,
     );
     if (loss) Annotations.of(this).addWarningV2(QBUSINESS_LOSS_WARNING_ID, loss);
+
+    this.mcp = new McpEndpoint(this, 'Mcp', {
+      api: this.api,
+      sourceMapStackTraces: this.config.sourceMapStackTraces,
+      ...(this.auth ? { auth: this.auth } : {}),
+    });
 
     if (config.identityCenterInstanceArn) {
       this.checkQBusinessRegion(Token.isUnresolved(this.region) ? props.deployRegion : this.region);
@@ -366,6 +374,16 @@ export class ExposureStack extends Stack {
       STACK_OUTPUTS.apiUrl,
       this.api.url,
       'API base URL (the OpenAPI servers URL), without a trailing slash.',
+    );
+    output(
+      STACK_OUTPUTS.mcpUrl,
+      this.mcp.url,
+      'MCP endpoint (Streamable HTTP) for Amazon Quick and other MCP clients.',
+    );
+    output(
+      STACK_OUTPUTS.mcpProtectedResourceMetadataUrl,
+      this.mcp.protectedResourceMetadataUrl,
+      'OAuth protected-resource metadata (RFC 9728) of the MCP endpoint.',
     );
     const auth = this.auth;
     if (auth) {

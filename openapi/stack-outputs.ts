@@ -30,6 +30,9 @@ export const STACK_OUTPUTS = {
   webExperienceUrl: 'WebExperienceUrl',
   pluginId: 'QBusinessPluginId',
   pluginSecretArn: 'PluginOAuthSecretArn',
+  // For people setting up an MCP client (docs/mcp.md).
+  mcpUrl: 'McpUrl',
+  mcpProtectedResourceMetadataUrl: 'McpProtectedResourceMetadataUrl',
 } as const;
 
 export const DEFAULT_STACK_NAME = 'AiopsExposureApi';
