@@ -15,6 +15,8 @@ import {
   type CallToolResult,
   ListToolsRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { type McpTool, toolOf } from '../../openapi/mcp-tools';
 import type { OperationScope } from '../../openapi/operations';
 import { ApiError, type ErrorCode, type ErrorDetails, errorBody } from './errors';
@@ -110,9 +112,26 @@ export async function callTool(
   }
 }
 
+/**
+ * The SDK's JSON Schema validator, shared and built on first use. The SDK builds a new Ajv for every server
+ * unless given one, and a stateless HTTP server is a new server per request; this server never asks a
+ * client for input (elicitation, the validator's only use here), so usually it is never built at all.
+ */
+let ajvValidator: AjvJsonSchemaValidator | undefined;
+const sharedValidator: jsonSchemaValidator = {
+  getValidator: (schema) => {
+    ajvValidator ??= new AjvJsonSchemaValidator();
+    return ajvValidator.getValidator(schema);
+  },
+};
+
 /** An MCP server (not yet connected to a transport) serving the operations as tools. */
 export function createMcpServer(options: McpServerOptions): Server {
-  const server = new Server(MCP_SERVER_INFO, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+  const server = new Server(MCP_SERVER_INFO, {
+    capabilities: { tools: {} },
+    instructions: INSTRUCTIONS,
+    jsonSchemaValidator: sharedValidator,
+  });
   const byName = new Map(options.bindings.map((binding) => [binding.operation.operationId, binding]));
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
