@@ -19,9 +19,10 @@ import {
   removePublicAccessFromS3Bucket,
 } from '../openapi/operations';
 import { onFirstUse } from '../openapi/schemas';
+import { callerFromEvent } from './shared/caller';
 import { errorBody } from './shared/errors';
 import { bindOperation, type OperationBinding, type OperationHandler } from './shared/http-router';
-import { callerFromClaims, type InvocationContext } from './shared/invocation';
+import type { InvocationContext } from './shared/invocation';
 import { handleMcpHttpRequest } from './shared/mcp-server';
 
 // `require`, not `import()`: esbuild bundles both, but evaluates a required module only when the call runs.
@@ -156,7 +157,7 @@ export const handler = async (
   }
   const authorizer = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
   const claims = (authorizer?.claims ?? {}) as Record<string, unknown>;
-  const caller = callerFromClaims(claims, authorizer?.principalId);
+  const caller = callerFromEvent(event);
   const invocation = (requestId: string): InvocationContext => ({
     requestId: `${event.requestContext?.requestId ?? context.awsRequestId}#${requestId}`,
     caller,
