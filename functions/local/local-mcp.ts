@@ -1,7 +1,7 @@
 /**
  * The local server's `/mcp`: MCP Streamable HTTP on the sandbox (or `--aws`) account, to try remote MCP
  * clients before deploying. Same server, tools and handlers as the deployed MCP function; the local user
- * holds every scope. Loopback only, and a browser page on another origin is refused (DNS rebinding).
+ * holds every scope. The local server's cross-site checks (Host, Origin, JSON bodies) run before it.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -10,8 +10,6 @@ import type { LocalBackend } from './local-backend';
 import { localBindings } from './local-bindings';
 
 export const MCP_PATH = '/mcp';
-
-const LOOPBACK_ORIGIN = /^https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?$/;
 
 export interface LocalMcpReply {
   status: number;
@@ -23,18 +21,6 @@ export interface LocalMcpReply {
 export function createLocalMcpHandler(backend: LocalBackend, deadlineMs: number) {
   const bindings = localBindings(backend);
   return async (req: IncomingMessage, body: Buffer): Promise<LocalMcpReply> => {
-    const origin = req.headers.origin;
-    if (origin !== undefined && !LOOPBACK_ORIGIN.test(origin)) {
-      return {
-        status: 403,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          error: { code: -32000, message: `Origin ${origin} may not use the local MCP endpoint.` },
-          id: null,
-        }),
-      };
-    }
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
