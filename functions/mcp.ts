@@ -23,6 +23,7 @@ import { callerFromEvent } from './shared/caller';
 import { errorBody } from './shared/errors';
 import { bindOperation, type OperationBinding, type OperationHandler } from './shared/http-router';
 import type { InvocationContext } from './shared/invocation';
+import { logger } from './shared/logger';
 import { handleMcpHttpRequest } from './shared/mcp-server';
 
 // `require`, not `import()`: esbuild bundles both, but evaluates a required module only when the call runs.
@@ -138,6 +139,8 @@ export const handler = async (
   event: APIGatewayProxyEvent,
   context: Context,
 ): Promise<APIGatewayProxyResult> => {
+  // Every log line of the invocation (audit records included) carries its request id, as in the REST functions.
+  logger.addContext(context);
   const json = { 'content-type': 'application/json; charset=utf-8' };
   if (event.path === PROTECTED_RESOURCE_PATH) {
     if (event.httpMethod !== 'GET') {
