@@ -143,6 +143,13 @@ export class ExposureStack extends Stack {
     this.mcp = new McpEndpoint(this, 'Mcp', {
       api: this.api,
       sourceMapStackTraces: this.config.sourceMapStackTraces,
+      writeGuard: {
+        protectedTagKey: this.config.protectedTagKey,
+        ...(this.config.allowedRegions ? { allowedRegions: this.config.allowedRegions } : {}),
+      },
+      ...(this.config.reservedConcurrency
+        ? { reservedConcurrentExecutions: Math.max(...Object.values(RESERVED_CONCURRENCY)) }
+        : {}),
       ...(this.auth ? { auth: this.auth } : {}),
     });
 

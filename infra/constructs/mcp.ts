@@ -12,7 +12,7 @@ import { type AnyOperation, operations } from '../../openapi/operations';
 import { type ExposureApi, STAGE_NAME } from './api';
 import type { ExposureAuth } from './auth';
 import { ExposureFunction, SCAN_MEMORY_MB } from './exposure-function';
-import { grantOperationActions } from './operation-permissions';
+import { grantOperationActions, type WriteGuard } from './operation-permissions';
 
 /** Path of the MCP endpoint and of its protected-resource metadata, under the stage. */
 export const MCP_ENDPOINT_PATH = '/mcp';
@@ -23,6 +23,10 @@ export interface McpEndpointProps {
   /** Cognito authentication; undefined only for the explicit `auth=none` demo mode. */
   readonly auth?: ExposureAuth;
   readonly sourceMapStackTraces?: boolean;
+  /** The same guard on writes (protected tag, allowed Regions) as the REST functions. */
+  readonly writeGuard: WriteGuard;
+  /** Reserved concurrency, as the REST functions get it; undefined leaves it unreserved. */
+  readonly reservedConcurrentExecutions?: number;
   /** The operations served as tools (default: every registry operation). */
   readonly operations?: readonly AnyOperation[];
 }
@@ -46,6 +50,9 @@ export class McpEndpoint extends Construct {
       // Its tools include the account-wide scans.
       memorySize: SCAN_MEMORY_MB,
       ...(props.sourceMapStackTraces ? { sourceMapStackTraces: true } : {}),
+      ...(props.reservedConcurrentExecutions
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       environment: auth
         ? {
             OAUTH_SCOPE_READ: auth.scopeNames.read,
@@ -59,6 +66,7 @@ export class McpEndpoint extends Construct {
     grantOperationActions(
       this.function.executionRole,
       served.flatMap((operation) => operation.iamActions),
+      props.writeGuard,
     );
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
