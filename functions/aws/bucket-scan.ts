@@ -12,6 +12,7 @@ import {
   type PublicAccessBlockFlags,
   readsNeeded,
 } from '../domain/bucket-exposure';
+import { publicPolicyAllowsWrite } from '../domain/bucket-policy';
 import { mapWithConcurrency } from './concurrency';
 import {
   BucketVanishedError,
@@ -30,6 +31,8 @@ export interface ScannedBucket {
   /** Read for public buckets only (false otherwise); null when the read failed, with `websiteNote` saying why. */
   website: boolean | null;
   websiteNote?: string;
+  /** A public statement of its policy allows a write (read with the verdict's own facts: no extra call). */
+  policyAllowsWrite: boolean;
 }
 
 export interface BucketScanResult {
@@ -73,7 +76,13 @@ export async function scanBuckets(clients: S3Clients, options: BucketScanOptions
         const verdict = evaluateBucketExposure({ bucketName: bucket.name, accountFlags });
         return {
           kind: 'scanned',
-          bucket: { bucketName: bucket.name, region: bucket.region, verdict, website: false },
+          bucket: {
+            bucketName: bucket.name,
+            region: bucket.region,
+            verdict,
+            website: false,
+            policyAllowsWrite: false,
+          },
         };
       }
       try {
@@ -86,7 +95,13 @@ export async function scanBuckets(clients: S3Clients, options: BucketScanOptions
           };
           return {
             kind: 'scanned',
-            bucket: { bucketName: bucket.name, region: undefined, verdict, website: false },
+            bucket: {
+              bucketName: bucket.name,
+              region: undefined,
+              verdict,
+              website: false,
+              policyAllowsWrite: false,
+            },
           };
         }
         const s3 = clients.s3(region.value);
@@ -107,6 +122,10 @@ export async function scanBuckets(clients: S3Clients, options: BucketScanOptions
                     website: null,
                     websiteNote: `${describeFailedRead(website)}, so website hosting is unknown`,
                   }),
+            policyAllowsWrite:
+              facts.policy?.ok === true &&
+              facts.policy.value !== null &&
+              publicPolicyAllowsWrite(facts.policy.value),
           },
         };
       } catch (error) {
