@@ -6,9 +6,11 @@
  * with bounded concurrency and stop starting when the time budget runs out.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import { exposuresOfRanges, findOpenPortRanges, type OpenPortRange } from '../domain/open-port-ranges';
 import {
   findPortExposures,
   type IngressRule,
+  normaliseIpProtocol,
   type PortExposure,
   type PortProtocol,
   ruleAdmitsPort,
@@ -33,6 +35,26 @@ export interface PortQuery {
   protocol: PortProtocol;
 }
 
+/** What a scan asks: one port, or (no port) every port of the protocol or of both. */
+export interface ScanQuery {
+  /** Undefined: every port of the protocol (or of both, when `allProtocols`). */
+  port?: number;
+  protocol: PortProtocol;
+  /** With no port: tcp and udp both. */
+  allProtocols?: boolean;
+}
+
+function protocolsOf(query: ScanQuery): PortProtocol[] {
+  return query.allProtocols === true ? ['tcp', 'udp'] : [query.protocol];
+}
+
+/** Whether a rule can admit something the query asks about (any port, when none is given). */
+function ruleMatters(rule: IngressRule, query: ScanQuery): boolean {
+  if (query.port !== undefined) return ruleAdmitsPort(rule, query.port, query.protocol);
+  const ipProtocol = normaliseIpProtocol(rule.ipProtocol);
+  return rule.isEgress !== true && (ipProtocol === '-1' || protocolsOf(query).some((p) => p === ipProtocol));
+}
+
 /**
  * Reads the ingress rules of the groups, then the entries of the prefix lists
  * referenced by rules that admit the port (the only ones that can matter).
@@ -40,13 +62,13 @@ export interface PortQuery {
 export async function readGroupRuleFacts(
   ec2: EC2Client,
   groupIds: readonly string[],
-  query: PortQuery,
+  query: ScanQuery,
 ): Promise<GroupRuleFacts> {
   const rulesByGroup = await describeIngressRules(ec2, groupIds);
   const prefixListIds = new Set<string>();
   for (const rules of rulesByGroup.values()) {
     for (const rule of rules) {
-      if (rule.prefixListId && ruleAdmitsPort(rule, query.port, query.protocol)) {
+      if (rule.prefixListId && ruleMatters(rule, query)) {
         prefixListIds.add(rule.prefixListId);
       }
     }
@@ -61,7 +83,11 @@ export function groupIdsOf(instances: readonly Ec2InstanceFacts[]): string[] {
 }
 
 /** The exposures of one instance on the facts read. */
-export function exposuresOf(instance: Ec2InstanceFacts, facts: GroupRuleFacts, query: PortQuery) {
+export function exposuresOf(
+  instance: Ec2InstanceFacts,
+  facts: GroupRuleFacts,
+  query: PortQuery,
+): PortExposure[] {
   return findPortExposures({
     interfaces: instance.interfaces,
     rulesByGroup: facts.rulesByGroup,
@@ -71,9 +97,30 @@ export function exposuresOf(instance: Ec2InstanceFacts, facts: GroupRuleFacts, q
   });
 }
 
+/** The exposures of one instance, and (with no port asked) every internet-open range. */
+function judgeInstance(
+  instance: Ec2InstanceFacts,
+  facts: GroupRuleFacts,
+  query: ScanQuery,
+): { exposures: PortExposure[]; openPorts?: OpenPortRange[] } {
+  if (query.port !== undefined)
+    return { exposures: exposuresOf(instance, facts, { ...query, port: query.port }) };
+  const openPorts = findOpenPortRanges(
+    {
+      interfaces: instance.interfaces,
+      rulesByGroup: facts.rulesByGroup,
+      prefixListCidrs: facts.prefixListCidrs,
+    },
+    protocolsOf(query),
+  );
+  return { exposures: exposuresOfRanges(openPorts), openPorts };
+}
+
 export interface ExposedInstance extends Ec2InstanceFacts {
   region: string;
   exposures: PortExposure[];
+  /** Set when no port was asked: every internet-open (protocol, port range), services named. */
+  openPorts?: OpenPortRange[];
 }
 
 export interface UnknownRegion {
@@ -92,7 +139,7 @@ export interface OpenPortScanResult {
   notAttempted: string[];
 }
 
-export interface OpenPortScanOptions extends PortQuery {
+export interface OpenPortScanOptions extends ScanQuery {
   regions: readonly string[];
   concurrency: number;
   /** True when the scan must stop starting new Regions (time budget). */
@@ -107,12 +154,12 @@ export function regionFailureReason(error: UpstreamError): string {
   return `${call} failed with ${error.awsErrorCode}, so instances in this Region could not be checked`;
 }
 
-async function scanRegion(ec2: EC2Client, region: string, query: PortQuery): Promise<ExposedInstance[]> {
+async function scanRegion(ec2: EC2Client, region: string, query: ScanQuery): Promise<ExposedInstance[]> {
   const instances = await describeInstances(ec2);
   if (instances.length === 0) return [];
   const facts = await readGroupRuleFacts(ec2, groupIdsOf(instances), query);
   return instances
-    .map((instance) => ({ ...instance, region, exposures: exposuresOf(instance, facts, query) }))
+    .map((instance) => ({ ...instance, region, ...judgeInstance(instance, facts, query) }))
     .filter((instance) => instance.exposures.length > 0)
     .sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1));
 }
@@ -122,7 +169,11 @@ export async function scanRegionsForOpenPort(
   ec2: (region: string) => EC2Client,
   options: OpenPortScanOptions,
 ): Promise<OpenPortScanResult> {
-  const query = { port: options.port, protocol: options.protocol };
+  const query: ScanQuery = {
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    protocol: options.protocol,
+    ...(options.allProtocols !== undefined ? { allProtocols: options.allProtocols } : {}),
+  };
   const outcomes = await mapWithConcurrency(
     options.regions,
     options.concurrency,

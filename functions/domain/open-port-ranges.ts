@@ -1,0 +1,103 @@
+/**
+ * Every (protocol, port range) open to the internet on an instance, without being asked for a port.
+ *
+ * The verdict for one port is `findPortExposures`; here it is asked once per stretch of ports over
+ * which the set of rules that could admit traffic does not change (the rules' own range boundaries
+ * cut the 0-65535 line into such stretches), so this answer and the single-port answer cannot
+ * disagree. Neighbouring stretches exposed by the same rules merge into one range.
+ */
+import { describeServices } from './exposure-risk';
+import {
+  findPortExposures,
+  type IngressRule,
+  MAX_PORT,
+  normaliseIpProtocol,
+  type PortExposure,
+  type PortExposureInput,
+  type PortProtocol,
+} from './port-exposure';
+
+/** One internet-open range of one protocol, and the rules (per interface) that open it. */
+export interface OpenPortRange {
+  protocol: PortProtocol;
+  fromPort: number;
+  toPort: number;
+  /** The well-known services inside the range (`SSH`, `MySQL`...), or null. */
+  service: string | null;
+  exposures: PortExposure[];
+}
+
+const PROTOCOLS: readonly PortProtocol[] = ['tcp', 'udp'];
+
+/** Port numbers where the set of rules admitting a protocol may change. */
+function boundaries(rules: readonly IngressRule[], protocol: PortProtocol): number[] {
+  const cuts = new Set<number>([0]);
+  for (const rule of rules) {
+    if (rule.isEgress === true) continue;
+    const ipProtocol = normaliseIpProtocol(rule.ipProtocol);
+    if (ipProtocol !== protocol) continue;
+    cuts.add(Math.max(0, rule.fromPort));
+    if (rule.toPort + 1 <= MAX_PORT) cuts.add(rule.toPort + 1);
+  }
+  return [...cuts].sort((a, b) => a - b);
+}
+
+const exposureKey = (exposures: readonly PortExposure[]) =>
+  exposures.map((e) => `${e.networkInterfaceId}/${e.securityGroupRuleId}`).join(',');
+
+/**
+ * The internet-open port ranges of one instance, tcp before udp, each in port order.
+ *
+ * @param input - interfaces, rules and prefix lists, as for `findPortExposures` (without a port)
+ * @param protocols - the protocols to look at (both by default)
+ */
+export function findOpenPortRanges(
+  input: Omit<PortExposureInput, 'port' | 'protocol'>,
+  protocols: readonly PortProtocol[] = PROTOCOLS,
+): OpenPortRange[] {
+  const groups = new Set(input.interfaces.flatMap((eni) => eni.groupIds));
+  const rules = [...groups].flatMap((groupId) => input.rulesByGroup.get(groupId) ?? []);
+  const ranges: OpenPortRange[] = [];
+  for (const protocol of PROTOCOLS.filter((p) => protocols.includes(p))) {
+    const cuts = boundaries(rules, protocol);
+    let open: { fromPort: number; toPort: number; exposures: PortExposure[]; key: string } | undefined;
+    const flush = () => {
+      if (open === undefined) return;
+      ranges.push({
+        protocol,
+        fromPort: open.fromPort,
+        toPort: open.toPort,
+        service: describeServices(protocol, open.fromPort, open.toPort),
+        exposures: open.exposures,
+      });
+      open = undefined;
+    };
+    cuts.forEach((fromPort, index) => {
+      const toPort = (cuts[index + 1] ?? MAX_PORT + 1) - 1;
+      const exposures = findPortExposures({ ...input, port: fromPort, protocol });
+      if (exposures.length === 0) {
+        flush();
+        return;
+      }
+      const key = exposureKey(exposures);
+      if (open !== undefined && open.key === key && open.toPort + 1 === fromPort) open.toPort = toPort;
+      else {
+        flush();
+        open = { fromPort, toPort, exposures, key };
+      }
+    });
+    flush();
+  }
+  return ranges;
+}
+
+/** The distinct exposures behind some ranges, in the order `findPortExposures` gives them. */
+export function exposuresOfRanges(ranges: readonly OpenPortRange[]): PortExposure[] {
+  const seen = new Map<string, PortExposure>();
+  for (const range of ranges) {
+    for (const exposure of range.exposures) {
+      seen.set(`${exposure.networkInterfaceId}/${exposure.securityGroupRuleId}`, exposure);
+    }
+  }
+  return [...seen.values()];
+}
