@@ -124,6 +124,35 @@ export const protocolSchema = enumOf(['tcp', 'udp'], { error: 'protocol must be 
 
 export const dryRunSchema = boolean({ error: 'dryRun must be true or false' });
 
+/** How bad a finding is; the rules are in docs/safety.md (and functions/domain/exposure-risk.ts). */
+function severitySchema(description: string) {
+  return withMeta(enumOf(['critical', 'high', 'medium', 'low']), { description, example: 'critical' });
+}
+
+function severityCountsSchema() {
+  return withMeta(
+    object({
+      critical: integer(),
+      high: integer(),
+      medium: integer(),
+      low: integer(),
+    }),
+    { description: 'How many findings have each severity (every finding, not only those listed).' },
+  );
+}
+
+function regionCountsSchema(what: string) {
+  return withMeta(
+    array(
+      object({
+        region: withMeta(string(), { description: 'Region.', example: 'eu-west-1' }),
+        count: withMeta(integer(), { description: `${what} in that Region.`, example: 3 }),
+      }),
+    ),
+    { description: `${what} per Region, most first.` },
+  );
+}
+
 // ---------- findS3BucketsWithPublicAccess ----------
 
 export const findBucketsSchemas = onFirstUse(() => {
@@ -143,10 +172,21 @@ export const findBucketsSchemas = onFirstUse(() => {
         example: 'prod-',
       },
     ),
+    region: withMeta(optional(regionSchema), {
+      description: 'Only check buckets in this Region. Absent: every Region.',
+      example: 'eu-west-1',
+    }),
     limit: limitSchema,
   });
 
   const publicBucketSchema = object({
+    severity: severitySchema(
+      'critical: anyone may write; high: anyone may read; medium: a public static website. The list is sorted by it, then by name.',
+    ),
+    access: withMeta(enumOf(['read', 'write']), {
+      description: 'write when anyone may change objects, the ACL or the policy; read otherwise.',
+      example: 'read',
+    }),
     bucketName: withMeta(string(), { description: 'Bucket name.', example: 'prod-assets' }),
     region: withMeta(string(), { description: 'The bucket’s Region.', example: 'eu-west-1' }),
     reasons: withMeta(array(string()), {
@@ -194,7 +234,29 @@ export const findBucketsSchemas = onFirstUse(() => {
         description: 'Number of public buckets found (may exceed the list).',
       }),
       truncated: withMeta(boolean(), { description: 'True when a list was cut at limit.' }),
-      publicBuckets: withMeta(array(publicBucketSchema), { description: 'Publicly accessible buckets.' }),
+      publicBuckets: withMeta(array(publicBucketSchema), {
+        description: 'Publicly accessible buckets, worst first (severity, then name).',
+      }),
+      counts: withMeta(
+        object({
+          bySeverity: severityCountsSchema(),
+          byRegion: regionCountsSchema('Public buckets'),
+          byCause: withMeta(
+            object({
+              acl: integer(),
+              policy: integer(),
+              read: integer(),
+              write: integer(),
+              website: integer(),
+            }),
+            {
+              description:
+                'Public buckets made public by an ACL grant, by a policy (a bucket can have both), readable only, writable, and hosting a website.',
+            },
+          ),
+        }),
+        { description: 'How bad it is, in one call: counts over every public bucket found.' },
+      ),
       unknownBuckets: withMeta(array(unknownBucketSchema), {
         description: 'Buckets that could not be checked: never assume these are private.',
       }),
@@ -284,11 +346,15 @@ export const blockPublicAccessSchemas = onFirstUse(() => {
 
 export const findInstancesSchemas = onFirstUse(() => {
   const findInstancesQuerySchema = strictObject({
-    port: withMeta(preprocess(integerFromQuery, portSchema), {
-      description: 'The port to look for (0-65535), e.g. 22 for SSH or 3389 for RDP.',
+    port: withMeta(optional(preprocess(integerFromQuery, portSchema)), {
+      description:
+        'The port to look for (0-65535), e.g. 22 for SSH or 3389 for RDP. Absent: every port open to the internet, with its service named.',
       example: 22,
     }),
-    protocol: withMeta(optional(protocolSchema), { description: 'tcp (default) or udp.', example: 'tcp' }),
+    protocol: withMeta(optional(protocolSchema), {
+      description: 'tcp (default) or udp. Without port and without protocol: both.',
+      example: 'tcp',
+    }),
     region: withMeta(optional(regionSchema), {
       description: 'Only scan this Region. Absent: every Region enabled for the account.',
       example: 'us-east-1',
@@ -311,7 +377,21 @@ export const findInstancesSchemas = onFirstUse(() => {
     }),
   });
 
+  const openPortSchema = object({
+    protocol: withMeta(protocolSchema, { description: 'tcp or udp.' }),
+    fromPort: withMeta(integer(), { description: 'First port of the open range.', example: 22 }),
+    toPort: withMeta(integer(), { description: 'Last port of the open range.', example: 22 }),
+    service: withMeta(nullable(string()), {
+      description: 'The well-known services inside the range; null when none.',
+      example: 'SSH',
+    }),
+    severity: severitySchema(
+      'critical: admin, database or file-sharing service reachable now; high, medium, low: see docs/safety.md.',
+    ),
+  });
+
   const instanceSchema = object({
+    severity: severitySchema('The worst of its open ports. The list is sorted by it, then by name.'),
     instanceId: withMeta(string(), { description: 'Instance id.', example: 'i-0123456789abcdef0' }),
     name: withMeta(nullable(string()), { description: 'Value of the Name tag; null if none.' }),
     region: withMeta(string(), { description: 'The instance’s Region.' }),
@@ -327,13 +407,16 @@ export const findInstancesSchemas = onFirstUse(() => {
     exposures: withMeta(array(exposureSchema), {
       description: 'Each rule that opens the port to the internet.',
     }),
+    openPorts: withMeta(array(openPortSchema), {
+      description: 'Each internet-open (protocol, port range), worst first; the asked port alone when one was given.',
+    }),
   });
 
   const findInstancesResponseSchema = withMeta(
     object({
       summary: withMeta(string(), { description: 'One paragraph for a person, suitable to quote.' }),
-      port: withMeta(integer(), { description: 'The port checked.' }),
-      protocol: withMeta(string(), { description: 'The protocol checked.' }),
+      port: withMeta(nullable(integer()), { description: 'The port checked; null: every port.' }),
+      protocol: withMeta(string(), { description: 'The protocol checked (tcp, udp, or "tcp and udp").' }),
       complete: withMeta(boolean(), {
         description: 'False only when some Region was never tried (time limit).',
       }),
@@ -343,8 +426,27 @@ export const findInstancesSchemas = onFirstUse(() => {
       }),
       truncated: withMeta(boolean(), { description: 'True when the list was cut at limit.' }),
       instances: withMeta(array(instanceSchema), {
-        description: 'Instances with the port open to the internet.',
+        description: 'Instances with the port open to the internet, worst first (severity, then name).',
       }),
+      counts: withMeta(
+        object({
+          bySeverity: severityCountsSchema(),
+          byRegion: regionCountsSchema('Exposed instances'),
+          byPort: withMeta(
+            array(
+              object({
+                protocol: withMeta(protocolSchema, { description: 'tcp or udp.' }),
+                fromPort: withMeta(integer(), { description: 'First port of the open range.' }),
+                toPort: withMeta(integer(), { description: 'Last port of the open range.' }),
+                service: withMeta(nullable(string()), { description: 'Well-known services in it, or null.' }),
+                count: withMeta(integer(), { description: 'Instances with this range open.' }),
+              }),
+            ),
+            { description: 'Exposed instances per open (protocol, port range) and service, most first.' },
+          ),
+        }),
+        { description: 'How bad it is, in one call: counts over every exposed instance found.' },
+      ),
       unknownRegions: withMeta(
         array(
           object({

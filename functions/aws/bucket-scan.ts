@@ -51,12 +51,17 @@ export interface BucketScanOptions {
   accountId: string;
   homeRegion: string;
   prefix: string;
+  /** Only buckets in this Region (undefined: every Region); others are skipped, not counted as scanned. */
+  region?: string;
   concurrency: number;
   /** True when the scan must stop starting new work (time budget). */
   shouldStop: () => boolean;
 }
 
-type BucketOutcome = { kind: 'scanned'; bucket: ScannedBucket } | { kind: 'vanished'; bucketName: string };
+type BucketOutcome =
+  | { kind: 'scanned'; bucket: ScannedBucket }
+  | { kind: 'vanished'; bucketName: string }
+  | { kind: 'other-region' };
 
 export async function scanBuckets(clients: S3Clients, options: BucketScanOptions): Promise<BucketScanResult> {
   const home = clients.s3(options.homeRegion);
@@ -72,6 +77,10 @@ export async function scanBuckets(clients: S3Clients, options: BucketScanOptions
     buckets,
     options.concurrency,
     async (bucket): Promise<BucketOutcome> => {
+      // ListBuckets names most buckets' Region: those elsewhere cost no call at all.
+      if (options.region !== undefined && bucket.region !== undefined && bucket.region !== options.region) {
+        return { kind: 'other-region' };
+      }
       if (accountNeutralisesAll) {
         const verdict = evaluateBucketExposure({ bucketName: bucket.name, accountFlags });
         return {
@@ -104,6 +113,7 @@ export async function scanBuckets(clients: S3Clients, options: BucketScanOptions
             },
           };
         }
+        if (options.region !== undefined && region.value !== options.region) return { kind: 'other-region' };
         const s3 = clients.s3(region.value);
         const facts = await readBucketFacts(s3, bucket.name, accountFlags);
         const verdict = evaluateBucketExposure(facts);
@@ -139,10 +149,19 @@ export async function scanBuckets(clients: S3Clients, options: BucketScanOptions
   const scanned: ScannedBucket[] = [];
   const vanished: string[] = [];
   let notAttempted = 0;
+  let otherRegions = 0;
   for (const outcome of outcomes) {
     if (outcome === undefined) notAttempted++;
+    else if (outcome.kind === 'other-region') otherRegions++;
     else if (outcome.kind === 'vanished') vanished.push(outcome.bucketName);
     else scanned.push(outcome.bucket);
   }
-  return { accountFlags, accountNeutralisesAll, listed: buckets.length, scanned, vanished, notAttempted };
+  return {
+    accountFlags,
+    accountNeutralisesAll,
+    listed: buckets.length - otherRegions,
+    scanned,
+    vanished,
+    notAttempted,
+  };
 }

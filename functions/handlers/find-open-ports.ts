@@ -2,6 +2,7 @@
 import type { findEc2InstancesWithOpenPort } from '../../openapi/operations';
 import { scanRegionsForOpenPort } from '../aws/ec2-port-scan';
 import { regionsToScan } from '../aws/instance-location';
+import { rankExposedInstances } from '../domain/risk-report';
 import { summarisePortScan } from '../domain/summaries/port-scan-summary';
 import type { OperationHandler } from '../shared/http-router';
 import type { Ec2OperationDeps } from './ec2-deps';
@@ -14,26 +15,38 @@ export function createFindOpenPortsHandler(
   return async ({ query }, context) => {
     const port = query.port;
     const protocol = query.protocol ?? 'tcp';
+    // With no port and no protocol, every open port of both: "what is open on my instances?"
+    const allProtocols = port === undefined && query.protocol === undefined;
     const limit = query.limit ?? DEFAULT_LIMIT;
     const regions = await regionsToScan(deps.ec2(deps.homeRegion), query.region);
     const scan = await scanRegionsForOpenPort(deps.ec2, {
       regions,
-      port,
+      ...(port !== undefined ? { port } : {}),
       protocol,
+      allProtocols,
       concurrency: deps.concurrency,
       shouldStop: () => context.remainingMs() < deps.timeReserveMs,
     });
 
+    const ranked = rankExposedInstances(scan.instances, {
+      ...(port !== undefined ? { port } : {}),
+      protocol,
+    });
     const complete = scan.notAttempted.length === 0;
     const truncated = scan.instances.length > limit;
     const summary = summarisePortScan({
       port,
-      protocol,
+      protocol: allProtocols ? 'tcp and udp' : protocol,
       regionAsked: query.region,
       regionCount: regions.length,
       attemptedCount: scan.scannedRegions.length + scan.unknownRegions.length,
       notAttempted: scan.notAttempted,
-      instances: scan.instances,
+      instances: ranked.instances.map(({ instance, severity, openPorts }) => ({
+        ...instance,
+        severity,
+        openPorts,
+      })),
+      bySeverity: ranked.counts.bySeverity,
       unknownRegions: scan.unknownRegions,
       truncated,
       limit,
@@ -41,13 +54,14 @@ export function createFindOpenPortsHandler(
 
     return {
       summary,
-      port,
-      protocol,
+      port: port ?? null,
+      protocol: allProtocols ? 'tcp and udp' : protocol,
       complete,
       scannedRegions: scan.scannedRegions,
       instanceCount: scan.instances.length,
       truncated,
-      instances: scan.instances.slice(0, limit).map((instance) => ({
+      instances: ranked.instances.slice(0, limit).map(({ instance, severity, openPorts }) => ({
+        severity,
         instanceId: instance.instanceId,
         name: instance.name,
         region: instance.region,
@@ -55,7 +69,9 @@ export function createFindOpenPortsHandler(
         publicIp: instance.publicIp,
         ipv6Addresses: instance.ipv6Addresses,
         exposures: instance.exposures,
+        openPorts,
       })),
+      counts: ranked.counts,
       unknownRegions: scan.unknownRegions,
     };
   };

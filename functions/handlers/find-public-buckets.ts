@@ -1,6 +1,7 @@
 /** `findS3BucketsWithPublicAccess`: scan, judge, and shape the answer. */
 import type { findS3BucketsWithPublicAccess } from '../../openapi/operations';
 import { scanBuckets } from '../aws/bucket-scan';
+import { rankPublicBuckets } from '../domain/risk-report';
 import { summariseBucketScan } from '../domain/summaries/bucket-scan-summary';
 import type { OperationHandler } from '../shared/http-router';
 import type { S3OperationDeps } from './s3-deps';
@@ -18,24 +19,35 @@ export function createFindPublicBucketsHandler(
       accountId,
       homeRegion: deps.homeRegion,
       prefix,
+      ...(query.region !== undefined ? { region: query.region } : {}),
       concurrency: deps.concurrency,
       shouldStop: () => context.remainingMs() < deps.timeReserveMs,
     });
 
-    const publicAll = scan.scanned.filter((b) => b.verdict.verdict === 'public');
+    const ranked = rankPublicBuckets(
+      scan.scanned.flatMap((b) =>
+        b.verdict.verdict === 'public'
+          ? [
+              {
+                bucketName: b.bucketName,
+                region: b.region ?? 'unknown',
+                reasons: b.verdict.reasons,
+                website: b.website,
+                ...(b.websiteNote === undefined ? {} : { websiteNote: b.websiteNote }),
+                policyAllowsWrite: b.policyAllowsWrite,
+              },
+            ]
+          : [],
+      ),
+    );
+    const publicAll = ranked.buckets;
     const unknownAll = scan.scanned.filter((b) => b.verdict.verdict === 'unknown');
     // A public bucket can also hold a neutralised grant (a public ACL under IgnorePublicAcls on a
     // bucket public by its policy): that grant is latent too, and returns if the flag is turned off.
     const latentAll = scan.scanned.filter((b) => b.verdict.latentReasons.length > 0);
     const truncated = publicAll.length > limit || unknownAll.length > limit || latentAll.length > limit;
 
-    const publicBuckets = publicAll.slice(0, limit).map((b) => ({
-      bucketName: b.bucketName,
-      region: b.region ?? 'unknown',
-      reasons: b.verdict.verdict === 'public' ? b.verdict.reasons : [],
-      website: b.website,
-      ...(b.websiteNote === undefined ? {} : { websiteNote: b.websiteNote }),
-    }));
+    const publicBuckets = publicAll.slice(0, limit);
     const unknownBuckets = unknownAll.slice(0, limit).map((b) => ({
       bucketName: b.bucketName,
       reason: b.verdict.verdict === 'unknown' ? b.verdict.reason : '',
@@ -48,10 +60,12 @@ export function createFindPublicBucketsHandler(
     const summary = summariseBucketScan({
       accountId,
       prefix,
+      regionAsked: query.region,
       listed: scan.listed,
       scannedBuckets,
       notAttempted: scan.notAttempted,
       publicBuckets: publicAll,
+      bySeverity: ranked.counts.bySeverity,
       unknownCount: unknownAll.length,
       latentCount: latentAll.length,
       vanishedCount: scan.vanished.length,
@@ -68,6 +82,7 @@ export function createFindPublicBucketsHandler(
       publicCount: publicAll.length,
       truncated,
       publicBuckets,
+      counts: ranked.counts,
       unknownBuckets,
       latentBuckets,
     };
