@@ -6,7 +6,7 @@
  * with bounded concurrency and stop starting when the time budget runs out.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { exposuresOfRanges, findOpenPortRanges, type OpenPortRange } from '../domain/open-port-ranges';
+import { exposuresOfRanges, memoisedOpenPortRanges, type OpenPortRange } from '../domain/open-port-ranges';
 import {
   findPortExposures,
   type IngressRule,
@@ -98,22 +98,22 @@ export function exposuresOf(
 }
 
 /** The exposures of one instance, and (with no port asked) every internet-open range. */
-function judgeInstance(
-  instance: Ec2InstanceFacts,
+/** Judges each instance of one Region: its exposures, and (with no port asked) every internet-open range. */
+function instanceJudge(
   facts: GroupRuleFacts,
   query: ScanQuery,
-): { exposures: PortExposure[]; openPorts?: OpenPortRange[] } {
-  if (query.port !== undefined)
-    return { exposures: exposuresOf(instance, facts, { ...query, port: query.port }) };
-  const openPorts = findOpenPortRanges(
-    {
-      interfaces: instance.interfaces,
-      rulesByGroup: facts.rulesByGroup,
-      prefixListCidrs: facts.prefixListCidrs,
-    },
+): (instance: Ec2InstanceFacts) => { exposures: PortExposure[]; openPorts?: OpenPortRange[] } {
+  const { port } = query;
+  if (port !== undefined)
+    return (instance) => ({ exposures: exposuresOf(instance, facts, { ...query, port }) });
+  const rangesOf = memoisedOpenPortRanges(
+    { rulesByGroup: facts.rulesByGroup, prefixListCidrs: facts.prefixListCidrs },
     protocolsOf(query),
   );
-  return { exposures: exposuresOfRanges(openPorts), openPorts };
+  return (instance) => {
+    const openPorts = rangesOf(instance.interfaces);
+    return { exposures: exposuresOfRanges(openPorts), openPorts };
+  };
 }
 
 export interface ExposedInstance extends Ec2InstanceFacts {
@@ -158,8 +158,9 @@ async function scanRegion(ec2: EC2Client, region: string, query: ScanQuery): Pro
   const instances = await describeInstances(ec2);
   if (instances.length === 0) return [];
   const facts = await readGroupRuleFacts(ec2, groupIdsOf(instances), query);
+  const judge = instanceJudge(facts, query);
   return instances
-    .map((instance) => ({ ...instance, region, ...judgeInstance(instance, facts, query) }))
+    .map((instance) => ({ ...instance, region, ...judge(instance) }))
     .filter((instance) => instance.exposures.length > 0)
     .sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1));
 }

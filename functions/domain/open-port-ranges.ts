@@ -101,3 +101,43 @@ export function exposuresOfRanges(ranges: readonly OpenPortRange[]): PortExposur
   }
   return [...seen.values()];
 }
+
+/**
+ * `findOpenPortRanges` for many instances on the same rules: instances whose interfaces carry the same
+ * groups (the common case: fleets share a few groups) are judged once. The memo belongs to one set of
+ * rules and prefix lists (one Region of one scan); interface ids are put back on each answer.
+ *
+ * @param facts - the rules and prefix lists every instance of the batch is judged on
+ * @param protocols - the protocols to look at
+ */
+export function memoisedOpenPortRanges(
+  facts: Omit<PortExposureInput, 'port' | 'protocol' | 'interfaces'>,
+  protocols: readonly PortProtocol[] = PROTOCOLS,
+): (interfaces: PortExposureInput['interfaces']) => OpenPortRange[] {
+  const memo = new Map<string, OpenPortRange[]>();
+  return (interfaces) => {
+    // Interfaces in id order, as the verdict orders them; placeholders keep that order.
+    const ordered = [...interfaces].sort((a, b) =>
+      a.networkInterfaceId < b.networkInterfaceId ? -1 : a.networkInterfaceId > b.networkInterfaceId ? 1 : 0,
+    );
+    const key = ordered.map((eni) => [...new Set(eni.groupIds)].sort().join(',')).join('|');
+    let shape = memo.get(key);
+    if (shape === undefined) {
+      const placeholders = ordered.map((eni, index) => ({
+        networkInterfaceId: `#${String(index).padStart(6, '0')}`,
+        groupIds: eni.groupIds,
+      }));
+      shape = findOpenPortRanges({ ...facts, interfaces: placeholders }, protocols);
+      memo.set(key, shape);
+    }
+    return shape.map((range) => ({
+      ...range,
+      exposures: range.exposures.map((exposure) => ({
+        ...exposure,
+        networkInterfaceId:
+          ordered[Number(exposure.networkInterfaceId.slice(1))]?.networkInterfaceId ??
+          exposure.networkInterfaceId,
+      })),
+    }));
+  };
+}

@@ -51,7 +51,11 @@ export async function prepare(task: WorkerTask): Promise<PreparedRun> {
     sandbox,
     go: async () => {
       const result = await handler(
-        { query: { port: 22, limit: 1000 }, params: undefined, body: undefined },
+        {
+          query: task.allPorts ? { limit: 1000 } : { port: 22, limit: 1000 },
+          params: undefined,
+          body: undefined,
+        },
         BENCH_CONTEXT,
       );
       return { found: result.instanceCount, complete: result.complete };

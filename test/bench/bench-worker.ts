@@ -12,6 +12,8 @@ export interface WorkerTask {
   latencyMs: number;
   concurrency: number;
   accountFlagsOn?: boolean;
+  /** EC2 only: scan every port (no `port` asked) instead of port 22. */
+  allPorts?: boolean;
 }
 
 export interface WorkerResult {

@@ -1,4 +1,4 @@
-import { findOpenPortRanges } from '../../functions/domain/open-port-ranges';
+import { findOpenPortRanges, memoisedOpenPortRanges } from '../../functions/domain/open-port-ranges';
 import { findPortExposures, type IngressRule } from '../../functions/domain/port-exposure';
 
 const rule = (
@@ -87,5 +87,38 @@ describe('findOpenPortRanges', () => {
   it('only the protocols asked for', () => {
     const all = rule('r-all', '-1', -1, -1, { cidrIpv4: '0.0.0.0/0' });
     expect(findOpenPortRanges(input([all]), ['udp']).map((r) => r.protocol)).toEqual(['udp']);
+  });
+});
+
+describe('memoisedOpenPortRanges', () => {
+  it('answers exactly as findOpenPortRanges, with each instance’s own interface ids', () => {
+    const rules = [
+      rule('r-1', 'tcp', 22, 22, { cidrIpv4: '0.0.0.0/0' }),
+      { ...rule('r-2', 'tcp', 3306, 3306, { cidrIpv4: '0.0.0.0/0' }), groupId: 'sg-2' },
+    ];
+    const facts = {
+      rulesByGroup: new Map([
+        ['sg-1', rules.filter((r) => r.groupId === 'sg-1')],
+        ['sg-2', rules.filter((r) => r.groupId === 'sg-2')],
+      ]),
+      prefixListCidrs: new Map<string, string[]>(),
+    };
+    const memoised = memoisedOpenPortRanges(facts);
+    const instances = [
+      [
+        { networkInterfaceId: 'eni-b', groupIds: ['sg-1'] },
+        { networkInterfaceId: 'eni-a', groupIds: ['sg-2'] },
+      ],
+      [
+        { networkInterfaceId: 'eni-c', groupIds: ['sg-1'] },
+        { networkInterfaceId: 'eni-d', groupIds: ['sg-2'] },
+      ],
+      [{ networkInterfaceId: 'eni-e', groupIds: ['sg-2', 'sg-1'] }],
+      [{ networkInterfaceId: 'eni-f', groupIds: ['sg-1', 'sg-2'] }],
+    ];
+    for (const interfaces of instances) {
+      expect(memoised(interfaces)).toEqual(findOpenPortRanges({ ...facts, interfaces }));
+    }
+    expect(memoised(instances[0] ?? [])[0]?.exposures[0]?.networkInterfaceId).toBe('eni-b');
   });
 });
