@@ -408,7 +408,8 @@ export const findInstancesSchemas = onFirstUse(() => {
       description: 'Each rule that opens the port to the internet.',
     }),
     openPorts: withMeta(array(openPortSchema), {
-      description: 'Each internet-open (protocol, port range), worst first; the asked port alone when one was given.',
+      description:
+        'Each internet-open (protocol, port range), worst first; the asked port alone when one was given.',
     }),
   });
 
