@@ -363,7 +363,9 @@ describe('bucket verdicts across account and bucket flags', () => {
           websiteNote: 'GetBucketWebsite failed with AccessDenied, so website hosting is unknown',
         }),
       ]);
-      expect(reply.body.summary).toContain('site (high, anyone may read, us-east-1, website hosting unknown)');
+      expect(reply.body.summary).toContain(
+        'site (high, anyone may read, us-east-1, website hosting unknown)',
+      );
     } finally {
       await api.close();
     }
