@@ -200,21 +200,36 @@ const ruleCases: RuleCase[] = [
     exposed: ['0.0.0.0/1', '128.0.0.0/1'],
   },
   {
-    name: '2. two halves on two different interfaces are no union',
+    name: '2. two public /8 blocks on two different interfaces are no union',
     spec: {
-      groups: { 'sg-a': ['tcp 22 0.0.0.0/1'], 'sg-b': ['tcp 22 128.0.0.0/1'] },
+      groups: { 'sg-a': ['tcp 22 11.0.0.0/8'], 'sg-b': ['tcp 22 12.0.0.0/8'] },
       instances: [{ interfaces: { 'eni-01': ['sg-a'], 'eni-02': ['sg-b'] } }],
     },
     exposed: [],
   },
   {
-    name: '2. halves of IPv6 together',
-    spec: { groups: { 'sg-a': ['tcp 22 ::/1', 'tcp 22 8000::/1'] } },
-    exposed: ['8000::/1', '::/1'],
+    name: '2. an IPv6 /32 and a /33 together: the broader goes, the /33 may stay',
+    spec: { groups: { 'sg-a': ['tcp 22 2400:1::/32', 'tcp 22 2400:2::/33'] } },
+    exposed: ['2400:1::/32'],
   },
   {
-    name: '2. the halves only admit the port in different ranges: no union',
-    spec: { groups: { 'sg-a': ['tcp 22 0.0.0.0/1', 'tcp 23 128.0.0.0/1'] } },
+    name: '2. (rev. 2) all global unicast IPv6',
+    spec: { groups: { 'sg-a': ['tcp 22 2000::/3'] } },
+    exposed: ['2000::/3'],
+  },
+  {
+    name: '2. (rev. 2) half of IPv4 alone',
+    spec: { groups: { 'sg-a': ['tcp 22 0.0.0.0/1'] } },
+    exposed: ['0.0.0.0/1'],
+  },
+  {
+    name: '2. (rev. 2) one partner /8 is not the internet',
+    spec: { groups: { 'sg-a': ['tcp 22 11.0.0.0/8'] } },
+    exposed: [],
+  },
+  {
+    name: '2. two /8 blocks only admit the port in different ranges: no union',
+    spec: { groups: { 'sg-a': ['tcp 22 11.0.0.0/8', 'tcp 23 12.0.0.0/8'] } },
     exposed: [],
   },
   {
