@@ -1,3 +1,4 @@
+import { parseCidr, publicAddressCount } from '../../functions/domain/ip-ranges';
 import {
   type PortClosureInput,
   type PortClosurePlan,
@@ -269,6 +270,47 @@ describe('planPortClosure: what is revoked', () => {
 
     // Assert
     expect(plan.revoke.map((r) => r.securityGroupRuleId)).toEqual(expected);
+  });
+});
+
+describe('planPortClosure: closing closes (rev. 2)', () => {
+  it('revokes /8 rules broadest first until at most one public /8 is left, not one rule of 256', () => {
+    // Arrange: 256 rules of one /8 each, in one group
+    const rules = Array.from({ length: 256 }, (_, i) =>
+      rule(`r${String(i).padStart(3, '0')}`, 'sg-a', 'tcp', 22, 22, `${i}.0.0.0/8`),
+    );
+    const input = portInput({ rules, rulesPerGroupLimit: 1000 });
+
+    // Act
+    const plan = planPortClosure(input);
+    const after = applyPlan(input, plan);
+
+    // Assert
+    const left = (after.rulesByGroup.get('sg-a') ?? []).map((r) => parseCidr(r.cidrIpv4 ?? ''));
+    const leftPublic = publicAddressCount(
+      left.filter((r) => r !== undefined),
+      4,
+    );
+    expect(plan.revoke.length).toBeGreaterThan(200);
+    expect(leftPublic).toBeGreaterThan(0n);
+    expect(leftPublic).toBeLessThanOrEqual(1n << 24n);
+    expect(findPortExposures(after)).toEqual([]);
+  });
+
+  it('revokes 2000::/3 and keeps a partner /48', () => {
+    // Arrange
+    const input = portInput({
+      rules: [
+        rule('r1', 'sg-a', 'tcp', 22, 22, '2000::/3'),
+        rule('r2', 'sg-a', 'tcp', 22, 22, '2400:cb00:1::/48'),
+      ],
+    });
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.revoke.map((r) => r.securityGroupRuleId)).toEqual(['r1']);
   });
 });
 
