@@ -59,6 +59,47 @@ function sourceOf(rule: IngressRule): Pick<NewIngressRule, 'cidrIpv4' | 'cidrIpv
   return {};
 }
 
+/** The source part of {@link ruleIdentity}: what "the same source" means when judging coverage. */
+function sourceKeyOf(rule: NewIngressRule): string {
+  return ruleIdentity({ ...rule, ipProtocol: '', fromPort: 0, toPort: 0 });
+}
+
+/**
+ * What the rules left in place admit, per group and source: by protocol, the
+ * port intervals; a '-1' rule admits every protocol. Only tcp/udp have port
+ * ranges; another protocol counts as admitted whole only by a rule for all its
+ * types (fromPort -1), so an icmp rule for one type never hides an icmp replacement.
+ */
+class Coverage {
+  private readonly intervals = new Map<string, [number, number][]>();
+
+  add(rule: NewIngressRule): void {
+    const protocol = normaliseIpProtocol(rule.ipProtocol);
+    const ranged = protocol === 'tcp' || protocol === 'udp';
+    if (!ranged && protocol !== '-1' && rule.fromPort !== ALL_PORTS) return;
+    const key = `${sourceKeyOf(rule)}|${protocol}`;
+    const interval: [number, number] = ranged ? [rule.fromPort, rule.toPort] : [0, MAX_PORT];
+    this.intervals.set(key, [...(this.intervals.get(key) ?? []), interval]);
+  }
+
+  /** Whether the rules added so far already admit everything `rule` would. */
+  covers(rule: NewIngressRule): boolean {
+    const source = sourceKeyOf(rule);
+    if ((this.intervals.get(`${source}|-1`) ?? []).length > 0) return true;
+    const protocol = normaliseIpProtocol(rule.ipProtocol);
+    const ranged = protocol === 'tcp' || protocol === 'udp';
+    const [from, to] = ranged ? [rule.fromPort, rule.toPort] : [0, MAX_PORT];
+    const sorted = [...(this.intervals.get(`${source}|${protocol}`) ?? [])].sort((a, b) => a[0] - b[0]);
+    let next = from;
+    for (const [first, last] of sorted) {
+      if (first > next) break;
+      if (last >= next) next = last + 1;
+      if (next > to) return true;
+    }
+    return false;
+  }
+}
+
 /** `from..to` without `port`, as up to two ranges, skipping empty ones. */
 function rangesWithout(from: number, to: number, port: number): [number, number][] {
   const ranges: [number, number][] = [];
@@ -164,25 +205,33 @@ export function planPortClosure(input: PortClosureInput): PortClosurePlan {
   const revokedIds = new Set(revoke.map((rule) => rule.securityGroupRuleId));
 
   const inPlace = new Set<string>();
+  const coverage = new Coverage();
   for (const rules of input.rulesByGroup.values()) {
     for (const rule of rules) {
       if (rule.isEgress !== true && !revokedIds.has(rule.securityGroupRuleId)) {
         inPlace.add(ruleIdentity(rule));
+        coverage.add(rule);
       }
     }
   }
 
-  const authorize: NewIngressRule[] = [];
+  const candidates: NewIngressRule[] = [];
   const warnings: string[] = [];
   for (const rule of revoke) {
     const { rules, warning } = replacementsFor(rule, input);
-    for (const replacement of rules) {
-      const key = ruleIdentity(replacement);
-      if (inPlace.has(key)) continue;
-      inPlace.add(key);
-      authorize.push(replacement);
-    }
+    candidates.push(...rules);
     if (warning !== undefined) warnings.push(warning);
+  }
+  // Widest first, so a narrow replacement inside a wider one (two revoked rules, same source) is the one left out.
+  candidates.sort((a, b) => b.toPort - b.fromPort - (a.toPort - a.fromPort) || compareNewRules(a, b));
+  const authorize: NewIngressRule[] = [];
+  for (const replacement of candidates) {
+    const key = ruleIdentity(replacement);
+    // Already admitted by a rule that stays (same group, source and protocol): adding it is redundant.
+    if (inPlace.has(key) || coverage.covers(replacement)) continue;
+    inPlace.add(key);
+    coverage.add(replacement);
+    authorize.push(replacement);
   }
   authorize.sort(compareNewRules);
 

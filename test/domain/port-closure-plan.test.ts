@@ -149,11 +149,63 @@ describe('planPortClosure: keeping the other ports', () => {
           rule('r2', 'sg-a', 'tcp', 0, 100, '0.0.0.0/0'),
         ],
       },
+      // 20-21 and 23-30 would sit inside 0-21 and 23-100: redundant, not added
+      ['sg-a tcp 0-21 0.0.0.0/0', 'sg-a tcp 23-100 0.0.0.0/0'],
+    ],
+    [
+      'a complement already admitted by rules that stay (same source and protocol) is not added',
+      {
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 20, 30, '0.0.0.0/0'),
+          rule('r2', 'sg-a', 'tcp', 0, 21, '0.0.0.0/0'),
+          rule('r3', 'sg-a', 'tcp', 23, 1000, '0.0.0.0/0'),
+        ],
+      },
+      [],
+    ],
+    [
+      'a complement only partly admitted by a rule that stays is added whole',
+      {
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 0, 100, '0.0.0.0/0'),
+          rule('r2', 'sg-a', 'tcp', 50, 100, '0.0.0.0/0'),
+        ],
+      },
+      ['sg-a tcp 0-21 0.0.0.0/0', 'sg-a tcp 23-100 0.0.0.0/0'],
+    ],
+    [
+      'the same range from another source is no reason to leave a complement out',
+      {
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 20, 30, '0.0.0.0/0'),
+          rule('r2', 'sg-a', 'tcp', 0, 100, '10.0.0.0/8'),
+        ],
+      },
+      ['sg-a tcp 20-21 0.0.0.0/0', 'sg-a tcp 23-30 0.0.0.0/0'],
+    ],
+    [
+      'an icmp rule for all types that stays makes the icmp replacement of a -1 rule redundant',
+      {
+        rules: [
+          rule('r1', 'sg-a', '-1', -1, -1, '0.0.0.0/0'),
+          rule('r2', 'sg-a', 'icmp', -1, -1, '0.0.0.0/0'),
+        ],
+      },
+      ['sg-a tcp 0-21 0.0.0.0/0', 'sg-a tcp 23-65535 0.0.0.0/0', 'sg-a udp 0-65535 0.0.0.0/0'],
+    ],
+    [
+      'an icmp rule for one type does not',
+      {
+        rules: [
+          rule('r1', 'sg-a', '-1', -1, -1, '0.0.0.0/0'),
+          rule('r2', 'sg-a', 'icmp', 8, -1, '0.0.0.0/0'),
+        ],
+      },
       [
+        'sg-a icmp -1--1 0.0.0.0/0',
         'sg-a tcp 0-21 0.0.0.0/0',
-        'sg-a tcp 20-21 0.0.0.0/0',
-        'sg-a tcp 23-30 0.0.0.0/0',
-        'sg-a tcp 23-100 0.0.0.0/0',
+        'sg-a tcp 23-65535 0.0.0.0/0',
+        'sg-a udp 0-65535 0.0.0.0/0',
       ],
     ],
   ])('%s', (_name, scenario, expected) => {
