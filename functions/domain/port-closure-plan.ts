@@ -5,7 +5,7 @@
  * to the internet?" in shared/semantics.md: revoke exactly the exposing rules,
  * re-authorize what they allowed besides P, and check the group quota first.
  */
-import { IP_FAMILIES, type IpFamily, parseCidr } from './ip-ranges';
+import { IP_FAMILIES, type IpFamily, isNarrowRange, parseCidr } from './ip-ranges';
 import {
   compareText,
   describeRuleSource,
@@ -26,14 +26,28 @@ export interface QuotaProblem {
   limit: number;
 }
 
+/**
+ * A revoked rule whose prefix list also holds private or narrow entries: they
+ * lose the port with it, because a rule referencing a list goes as a whole.
+ */
+export interface PrefixListLoss {
+  securityGroupRuleId: string;
+  groupId: string;
+  prefixListId: string;
+  /** Entries with no more than one /8 (IPv4) or /32 (IPv6) of public space, private ones included. */
+  entries: string[];
+}
+
 /** The writes that close the port, in the order they must happen. */
 export interface PortClosurePlan {
   /** Rules to revoke by `securityGroupRuleId`, each once. */
   revoke: IngressRule[];
   /** Rules to authorize BEFORE the revokes, so the other ports never close, even briefly. */
   authorize: NewIngressRule[];
-  /** Sentences about what closing loses beyond the port (protocols dropped with a '-1' rule). */
+  /** Sentences about what closing loses beyond the port (protocols dropped with a '-1' rule, prefix list entries). */
   warnings: string[];
+  /** Revoked prefix-list rules whose private or narrow entries lose the port too. */
+  prefixListLosses: PrefixListLoss[];
   /** Non-empty means the plan does not fit: the caller must write nothing. */
   quotaProblems: QuotaProblem[];
   /** Groups touched by a revoke or an authorize, sorted. */
@@ -177,6 +191,22 @@ function replacementsFor(
   return { rules, warning };
 }
 
+/** The entries of a revoked rule's prefix list that are not what made the port open, and lose it anyway. */
+function prefixListLossOf(rule: IngressRule, input: PortClosureInput): PrefixListLoss | undefined {
+  if (rule.prefixListId === undefined) return undefined;
+  const entries = (input.prefixListCidrs.get(rule.prefixListId) ?? []).filter((text) => {
+    const range = parseCidr(text);
+    return range !== undefined && isNarrowRange(range);
+  });
+  if (entries.length === 0) return undefined;
+  return {
+    securityGroupRuleId: rule.securityGroupRuleId,
+    groupId: rule.groupId,
+    prefixListId: rule.prefixListId,
+    entries,
+  };
+}
+
 function compareNewRules(a: NewIngressRule, b: NewIngressRule): number {
   return (
     compareText(a.groupId, b.groupId) ||
@@ -217,10 +247,20 @@ export function planPortClosure(input: PortClosureInput): PortClosurePlan {
 
   const candidates: NewIngressRule[] = [];
   const warnings: string[] = [];
+  const prefixListLosses: PrefixListLoss[] = [];
   for (const rule of revoke) {
     const { rules, warning } = replacementsFor(rule, input);
     candidates.push(...rules);
     if (warning !== undefined) warnings.push(warning);
+    const loss = prefixListLossOf(rule, input);
+    if (loss !== undefined) {
+      prefixListLosses.push(loss);
+      warnings.push(
+        `Rule ${loss.securityGroupRuleId} in ${loss.groupId} references prefix list ${loss.prefixListId}, and a rule goes as a whole: ` +
+          `revoking it also closes ${input.protocol} port ${input.port} to the list's private or narrow entries ${loss.entries.join(', ')}. ` +
+          'Add a rule for those that still need the port.',
+      );
+    }
   }
   // Widest first, so a narrow replacement inside a wider one (two revoked rules, same source) is the one left out.
   candidates.sort((a, b) => b.toPort - b.fromPort - (a.toPort - a.fromPort) || compareNewRules(a, b));
@@ -249,7 +289,7 @@ export function planPortClosure(input: PortClosureInput): PortClosurePlan {
     return rulesAfter > limit ? [{ groupId, currentRules, rulesAfter, limit }] : [];
   });
 
-  return { revoke, authorize, warnings, quotaProblems, changedGroupIds };
+  return { revoke, authorize, warnings, prefixListLosses, quotaProblems, changedGroupIds };
 }
 
 /**

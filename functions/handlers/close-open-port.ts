@@ -10,6 +10,7 @@ import { locateInstance } from '../aws/instance-location';
 import { closePortAndVerify } from '../aws/verified-port-closure';
 import { planPortClosure } from '../domain/port-closure-plan';
 import { undoCommands } from '../domain/port-closure-undo';
+import { normaliseIpProtocol } from '../domain/port-exposure';
 import { toRuleChange } from '../domain/security-group-rules';
 import { findAlsoAffected } from '../domain/shared-group-impact';
 import {
@@ -86,7 +87,8 @@ export function createCloseOpenPortHandler(
         added,
         changedGroupCount: plan.changedGroupIds.length,
         alsoAffected,
-        protocolsLost: plan.warnings.length > 0,
+        protocolsLost: plan.revoke.some((rule) => normaliseIpProtocol(rule.ipProtocol) === '-1'),
+        prefixListLosses: plan.prefixListLosses,
         stillOpen,
       });
 

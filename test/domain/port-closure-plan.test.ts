@@ -366,6 +366,46 @@ describe('planPortClosure: closing closes (rev. 2)', () => {
   });
 });
 
+describe('planPortClosure: prefix list entries that lose the port with their rule', () => {
+  it('names the private and narrow entries of a revoked list, not the broad ones', () => {
+    // Arrange
+    const input = portInput({
+      rules: [rule('r1', 'sg-a', 'tcp', 22, 22, 'pl-mixed')],
+      prefixLists: { 'pl-mixed': ['0.0.0.0/1', '128.0.0.0/1', '10.0.0.0/8', '11.0.0.0/8', '2400::/32'] },
+    });
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.prefixListLosses).toEqual([
+      {
+        securityGroupRuleId: 'r1',
+        groupId: 'sg-a',
+        prefixListId: 'pl-mixed',
+        entries: ['10.0.0.0/8', '11.0.0.0/8', '2400::/32'],
+      },
+    ]);
+    expect(plan.warnings).toEqual([expect.stringContaining('10.0.0.0/8, 11.0.0.0/8, 2400::/32')]);
+  });
+
+  it('says nothing for a list of broad entries only, nor for a list rule that stays', () => {
+    // Arrange
+    const input = portInput({
+      rules: [rule('r1', 'sg-a', 'tcp', 22, 22, 'pl-broad'), rule('r2', 'sg-a', 'tcp', 22, 22, 'pl-private')],
+      prefixLists: { 'pl-broad': ['0.0.0.0/0'], 'pl-private': ['10.0.0.0/8'] },
+    });
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.revoke.map((r) => r.securityGroupRuleId)).toEqual(['r1']);
+    expect(plan.prefixListLosses).toEqual([]);
+    expect(plan.warnings).toEqual([]);
+  });
+});
+
 describe('planPortClosure: quota', () => {
   it.each<
     [string, PortScenario, { groupId: string; currentRules: number; rulesAfter: number; limit: number }[]]
@@ -451,6 +491,7 @@ describe('planPortClosure: idempotence', () => {
       revoke: [],
       authorize: [],
       warnings: [],
+      prefixListLosses: [],
       quotaProblems: [],
       changedGroupIds: [],
     });

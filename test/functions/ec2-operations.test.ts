@@ -1063,3 +1063,44 @@ async function runUndoLine(api: TestApi, line: string): Promise<void> {
     ...(ruleIds ? { SecurityGroupRuleIds: ruleIds.split(' ') } : {}),
   });
 }
+
+// ---------- issue 12 (semantics.md rev. 2), over HTTP ----------
+
+describe('close-port, semantics.md rev. 2', () => {
+  it('names the private and narrow entries of a revoked prefix list in the warnings and the summary, dry run first', async () => {
+    // Arrange: the list is open through its two halves and also holds a private range and a partner /24
+    const api = await startTestApi(
+      ec2Scenario({
+        'us-east-1': {
+          groups: { 'sg-a': ['tcp 22 pl-0000000000000000d'] },
+          prefixLists: {
+            'pl-0000000000000000d': ['0.0.0.0/1', '128.0.0.0/1', '10.0.0.0/8', '198.51.100.0/24'],
+          },
+        },
+      }),
+    );
+    try {
+      // Act
+      const dry = await api.call('POST', closePath(instanceIdOf(1)), { port: 22, dryRun: true });
+      const real = await api.call('POST', closePath(instanceIdOf(1)), { port: 22 });
+
+      // Assert
+      for (const reply of [dry, real]) {
+        expect(reply.status).toBe(200);
+        expect(reply.body.warnings).toEqual(
+          expect.arrayContaining([
+            expect.stringMatching(
+              /references prefix list pl-0000000000000000d.*private or narrow entries 10\.0\.0\.0\/8, 198\.51\.100\.0\/24/,
+            ),
+          ]),
+        );
+        expect(reply.body.summary).toMatch(
+          /prefix list pl-0000000000000000d .*close.* the port to its private or narrow entries 10\.0\.0\.0\/8, 198\.51\.100\.0\/24/,
+        );
+      }
+      expect(dry.body.warnings).toEqual(real.body.warnings);
+    } finally {
+      await api.close();
+    }
+  });
+});

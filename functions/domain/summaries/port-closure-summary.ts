@@ -25,6 +25,8 @@ export interface PortClosureSummaryInput {
   alsoAffected: ReadonlyArray<{ instanceId: string | null; networkInterfaceId: string }>;
   /** True when an all-traffic rule is replaced, so protocols are lost. */
   protocolsLost: boolean;
+  /** Revoked prefix-list rules whose private or narrow entries lose the port too. */
+  prefixListLosses: ReadonlyArray<{ prefixListId: string; entries: readonly string[] }>;
   stillOpen: boolean;
 }
 
@@ -76,6 +78,11 @@ export function summarisePortClosure(call: PortClosureSummaryInput): string {
   }
   if (call.protocolsLost) {
     sentences.push('An all-traffic rule is replaced, so some protocols are lost (see warnings).');
+  }
+  for (const loss of call.prefixListLosses) {
+    sentences.push(
+      `Revoking the rule that references prefix list ${loss.prefixListId} ${dryRun ? 'would also close' : 'also closed'} the port to its private or narrow entries ${loss.entries.join(', ')} (see warnings).`,
+    );
   }
   sentences.push(
     call.stillOpen

@@ -295,6 +295,7 @@ describe('summarisePortClosure', () => {
     changedGroupCount: 1,
     alsoAffected: [],
     protocolsLost: false,
+    prefixListLosses: [],
     stillOpen: false,
   };
 
@@ -331,6 +332,14 @@ describe('summarisePortClosure', () => {
       'An all-traffic rule is replaced, so some protocols are lost (see warnings).',
     ],
     ['still open', { stillOpen: true }, 'The port is still open to the internet (see warnings).'],
+    [
+      'prefix list entries that lose the port',
+      {
+        dryRun: true,
+        prefixListLosses: [{ prefixListId: 'pl-1', entries: ['10.0.0.0/8', '198.51.100.0/24'] }],
+      },
+      'Revoking the rule that references prefix list pl-1 would also close the port to its private or narrow entries 10.0.0.0/8, 198.51.100.0/24 (see warnings).',
+    ],
     [
       'all traffic rule',
       { revoked: [{ ...revoked, ipProtocol: '-1' }] },
