@@ -21,6 +21,7 @@ import {
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import type { IngressRule, InterfaceGroups } from '../domain/port-exposure';
+import { UpstreamError } from '../shared/errors';
 import { upstreamError } from './aws-errors';
 import { mapWithConcurrency } from './concurrency';
 
@@ -223,27 +224,71 @@ export async function describeIngressRules(
   return rulesByGroup;
 }
 
-/** The CIDRs of each managed prefix list (current version), one paged `GetManagedPrefixListEntries` per list. */
+/** The CIDRs of one managed prefix list (current version), in paged `GetManagedPrefixListEntries` calls. */
+async function readOnePrefixList(ec2: EC2Client, prefixListId: string): Promise<string[]> {
+  const pages = await readAllPages<GetManagedPrefixListEntriesCommandOutput>(
+    'ec2:GetManagedPrefixListEntries',
+    (token) =>
+      ec2.send(
+        new GetManagedPrefixListEntriesCommand({
+          PrefixListId: prefixListId,
+          MaxResults: PREFIX_LIST_PAGE_SIZE,
+          ...(token ? { NextToken: token } : {}),
+        }),
+      ),
+  );
+  return pages.flatMap((page) => (page.Entries ?? []).flatMap((entry) => (entry.Cidr ? [entry.Cidr] : [])));
+}
+
+/** The CIDRs of each managed prefix list (current version); the first list that cannot be read fails the whole read. */
 export async function readPrefixListEntries(
   ec2: EC2Client,
   prefixListIds: readonly string[],
 ): Promise<Map<string, string[]>> {
   const unique = [...new Set(prefixListIds)].sort();
-  const entries = await mapWithConcurrency(unique, CALLS_PER_REGION, async (prefixListId) => {
-    const pages = await readAllPages<GetManagedPrefixListEntriesCommandOutput>(
-      'ec2:GetManagedPrefixListEntries',
-      (token) =>
-        ec2.send(
-          new GetManagedPrefixListEntriesCommand({
-            PrefixListId: prefixListId,
-            MaxResults: PREFIX_LIST_PAGE_SIZE,
-            ...(token ? { NextToken: token } : {}),
-          }),
-        ),
-    );
-    return pages.flatMap((page) => (page.Entries ?? []).flatMap((entry) => (entry.Cidr ? [entry.Cidr] : [])));
-  });
+  const entries = await mapWithConcurrency(unique, CALLS_PER_REGION, (prefixListId) =>
+    readOnePrefixList(ec2, prefixListId),
+  );
   return new Map(unique.map((prefixListId, index) => [prefixListId, entries[index] ?? []]));
+}
+
+/** Prefix list entries as far as they could be read: a list that fails is named with its error, the others stand. */
+export interface PrefixListReads {
+  cidrs: Map<string, string[]>;
+  /** Prefix list id -> the failure, as an UpstreamError naming the call and the AWS error code. */
+  failures: Map<string, UpstreamError>;
+}
+
+/**
+ * Reads each prefix list on its own, so one list the role cannot read (another
+ * account's, or a denied call) makes unknown only what depends on that list.
+ */
+export async function readPrefixListsEach(
+  ec2: EC2Client,
+  prefixListIds: readonly string[],
+): Promise<PrefixListReads> {
+  const unique = [...new Set(prefixListIds)].sort();
+  type Outcome = { cidrs: string[] } | { error: UpstreamError };
+  const outcomes = await mapWithConcurrency(
+    unique,
+    CALLS_PER_REGION,
+    async (prefixListId): Promise<Outcome> => {
+      try {
+        return { cidrs: await readOnePrefixList(ec2, prefixListId) };
+      } catch (error) {
+        if (error instanceof UpstreamError) return { error };
+        throw error;
+      }
+    },
+  );
+  const reads: PrefixListReads = { cidrs: new Map(), failures: new Map() };
+  unique.forEach((prefixListId, index) => {
+    const outcome = outcomes[index];
+    if (outcome === undefined) return;
+    if ('error' in outcome) reads.failures.set(prefixListId, outcome.error);
+    else reads.cidrs.set(prefixListId, outcome.cidrs);
+  });
+  return reads;
 }
 
 /**

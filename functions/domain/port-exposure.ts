@@ -53,7 +53,7 @@ export interface PortExposureInput {
   /** Managed prefix list id -> the CIDRs of its entries. */
   prefixListCidrs: ReadonlyMap<string, readonly string[]>;
   /** Prefix lists whose entries could not be read: only verdicts that depend on them become unknown. */
-  unreadablePrefixLists?: ReadonlySet<string>;
+  unreadablePrefixLists?: { has(prefixListId: string): boolean };
   port: number;
   protocol: PortProtocol;
 }

@@ -471,7 +471,8 @@ describe('GET /ec2/instances-with-open-port on the default scenario', () => {
 });
 
 describe('find: Regions and work per Region', () => {
-  it.each([['DescribeInstances'], ['DescribeSecurityGroupRules'], ['GetManagedPrefixListEntries']])(
+  // A prefix list read that fails makes only what depends on it unknown (see the rev. 2 tests below).
+  it.each([['DescribeInstances'], ['DescribeSecurityGroupRules']])(
     'lists a Region whose %s is denied in unknownRegions, and still answers for the others',
     async (command) => {
       // Arrange
@@ -1099,6 +1100,106 @@ describe('close-port, semantics.md rev. 2', () => {
         );
       }
       expect(dry.body.warnings).toEqual(real.body.warnings);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('find, semantics.md rev. 2: unknown only for what depends on the failed read', () => {
+  it('one unreadable prefix list hides no instance open through 0.0.0.0/0 and leaves the Region scanned', async () => {
+    // Arrange: pl-…e does not exist in the Region (GetManagedPrefixListEntries fails for it alone)
+    const api = await startTestApi(
+      ec2Scenario({
+        'us-east-1': {
+          groups: {
+            'sg-open': ['tcp 22 0.0.0.0/0', 'tcp 22 pl-0000000000000000e'],
+            'sg-list': ['tcp 22 pl-0000000000000000e'],
+            'sg-ok': ['tcp 22 pl-0000000000000000f'],
+          },
+          prefixLists: { 'pl-0000000000000000f': ['0.0.0.0/0'] },
+          instances: [
+            { id: instanceIdOf(1), interfaces: { 'eni-01': ['sg-open'] } },
+            { id: instanceIdOf(2), interfaces: { 'eni-02': ['sg-list'] } },
+            { id: instanceIdOf(3), interfaces: { 'eni-03': ['sg-ok'] } },
+          ],
+        },
+      }),
+    );
+    try {
+      // Act
+      const found = await api.call('GET', findPath('port=22&region=us-east-1'));
+
+      // Assert
+      expect(found.status).toBe(200);
+      expect(found.body.unknownRegions).toEqual([]);
+      expect(found.body.scannedRegions).toEqual(['us-east-1']);
+      expect(found.body.instances.map((i: { instanceId: string }) => i.instanceId)).toEqual([
+        instanceIdOf(1),
+        instanceIdOf(3),
+      ]);
+      expect(found.body.unknownInstances).toEqual([
+        expect.objectContaining({
+          instanceId: instanceIdOf(2),
+          reason: expect.stringContaining(
+            'GetManagedPrefixListEntries failed with InvalidPrefixListID.NotFound',
+          ),
+          rules: [
+            expect.objectContaining({ securityGroupId: 'sg-list', prefixListId: 'pl-0000000000000000e' }),
+          ],
+        }),
+      ]);
+      expect(found.body.summary).toContain('must not be assumed safe');
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('close leaves a rule whose prefix list cannot be read alone and warns that it may still open the port', async () => {
+    // Arrange
+    const api = await startTestApi(
+      ec2Scenario({ 'us-east-1': { groups: { 'sg-list': ['tcp 22 pl-0000000000000000e'] } } }),
+    );
+    try {
+      // Act
+      const reply = await api.call('POST', closePath(instanceIdOf(1)), { port: 22, dryRun: true });
+
+      // Assert
+      expect(reply.status).toBe(200);
+      expect(reply.body.changed).toBe(false);
+      expect(reply.body.warnings).toEqual([
+        expect.stringMatching(
+          /prefix list pl-0000000000000000e, which could not be read .*may still open the port/,
+        ),
+      ]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('a Region where prefix lists cannot be read at all still reports what plain CIDR rules show', async () => {
+    // Arrange
+    const api = await startTestApi(
+      ec2Scenario({
+        'us-east-1': {
+          groups: { 'sg-a': ['tcp 22 0.0.0.0/0', 'tcp 22 pl-0000000000000000f'] },
+          prefixLists: { 'pl-0000000000000000f': ['10.0.0.0/8'] },
+        },
+      }),
+    );
+    api.sandbox.scenario.ec2['us-east-1']?.denied.push('GetManagedPrefixListEntries');
+    try {
+      // Act
+      const found = await api.call('GET', findPath('port=22&region=us-east-1'));
+
+      // Assert
+      expect(found.body.unknownRegions).toEqual([]);
+      expect(
+        found.body.instances.map((i: { exposures: { source: string }[] }) =>
+          i.exposures.map((e) => e.source),
+        ),
+      ).toEqual([['0.0.0.0/0']]);
+      expect(found.body.unknownInstances).toEqual([]);
     } finally {
       await api.close();
     }

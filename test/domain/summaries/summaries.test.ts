@@ -126,6 +126,7 @@ describe('summarisePortScan', () => {
     notAttempted: [],
     instances: [],
     unknownRegions: [],
+    unknownInstances: [],
     truncated: false,
     limit: 100,
   };
