@@ -8,6 +8,8 @@
 import {
   DescribeInstancesCommand,
   type DescribeInstancesCommandOutput,
+  DescribeManagedPrefixListsCommand,
+  type DescribeManagedPrefixListsCommandOutput,
   DescribeNetworkInterfacesCommand,
   type DescribeNetworkInterfacesCommandOutput,
   DescribeRegionsCommand,
@@ -20,6 +22,7 @@ import {
   type Instance,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
+import type { PrefixListFacts } from '../domain/port-closure-plan';
 import type { IngressRule, InterfaceGroups } from '../domain/port-exposure';
 import { UpstreamError } from '../shared/errors';
 import { upstreamError } from './aws-errors';
@@ -323,4 +326,46 @@ export async function describeGroupUsers(ec2: EC2Client, groupIds: readonly stri
     }
   }
   return [...users.values()].sort((a, b) => (a.networkInterfaceId < b.networkInterfaceId ? -1 : 1));
+}
+
+/** DescribeManagedPrefixLists pages hold at most 100 lists. */
+const PREFIX_LISTS_PAGE_SIZE = 100;
+
+/**
+ * Family, MaxEntries and owner of each prefix list (what the rule quota counts),
+ * in paged `DescribeManagedPrefixLists` calls. A list missing from the answer
+ * is left out: the plan then treats its weight as unknown.
+ *
+ * @throws UpstreamError naming ec2:DescribeManagedPrefixLists
+ */
+export async function describePrefixListFacts(
+  ec2: EC2Client,
+  prefixListIds: readonly string[],
+): Promise<Map<string, PrefixListFacts>> {
+  const unique = [...new Set(prefixListIds)].sort();
+  const facts = new Map<string, PrefixListFacts>();
+  if (unique.length === 0) return facts;
+  const pages = await readAllPages<DescribeManagedPrefixListsCommandOutput>(
+    'ec2:DescribeManagedPrefixLists',
+    (token) =>
+      ec2.send(
+        new DescribeManagedPrefixListsCommand({
+          Filters: [{ Name: 'prefix-list-id', Values: unique }],
+          MaxResults: PREFIX_LISTS_PAGE_SIZE,
+          ...(token ? { NextToken: token } : {}),
+        }),
+      ),
+  );
+  for (const page of pages) {
+    for (const list of page.PrefixLists ?? []) {
+      const family = list.AddressFamily === 'IPv4' ? 4 : list.AddressFamily === 'IPv6' ? 6 : undefined;
+      if (!list.PrefixListId || family === undefined || typeof list.MaxEntries !== 'number') continue;
+      facts.set(list.PrefixListId, {
+        family,
+        maxEntries: list.MaxEntries,
+        awsManaged: list.OwnerId === 'AWS',
+      });
+    }
+  }
+  return facts;
 }

@@ -171,12 +171,20 @@ async function revokeGroup(
 export async function applyPortClosure(
   ec2: EC2Client,
   region: string,
-  plan: Pick<PortClosurePlan, 'authorize' | 'revoke'>,
+  plan: Pick<PortClosurePlan, 'authorize' | 'revoke'> & Partial<Pick<PortClosurePlan, 'revokeFirstGroupIds'>>,
 ): Promise<AppliedClosure> {
   const applied: AppliedClosure = { addedRules: [], revokedRules: [], notices: [] };
+  const revokeFirst = new Set(plan.revokeFirstGroupIds ?? []);
+  const additions = [...byGroup(plan.authorize)];
   try {
-    for (const rules of byGroup(plan.authorize).values()) await authorizeGroup(ec2, rules, applied);
+    // Replacements go in first wherever they fit next to what they replace, so those ports never close.
+    for (const [groupId, rules] of additions) {
+      if (!revokeFirst.has(groupId)) await authorizeGroup(ec2, rules, applied);
+    }
     for (const rules of byGroup(plan.revoke).values()) await revokeGroup(ec2, rules, applied);
+    for (const [groupId, rules] of additions) {
+      if (revokeFirst.has(groupId)) await authorizeGroup(ec2, rules, applied);
+    }
   } catch (error) {
     throw halfWayError(error, region, plan, applied);
   }

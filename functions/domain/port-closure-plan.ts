@@ -18,12 +18,26 @@ import {
 } from './port-exposure';
 import { type NewIngressRule, ruleIdentity } from './security-group-rules';
 
-/** A group that would hold more inbound rules than allowed after the change. */
+/** The address families as the quota names them. */
+export type QuotaFamily = 'IPv4' | 'IPv6';
+
+/** A group and family that would hold more inbound rules than allowed after the change. */
 export interface QuotaProblem {
   groupId: string;
+  family: QuotaFamily;
+  /** Rules as AWS counts them (a customer-managed prefix list counts as its MaxEntries). */
   currentRules: number;
   rulesAfter: number;
   limit: number;
+}
+
+/** What the quota needs to know about a managed prefix list (`DescribeManagedPrefixLists`). */
+export interface PrefixListFacts {
+  /** The list's address family. */
+  family: IpFamily;
+  maxEntries: number;
+  /** AWS-managed lists (owner "AWS") count as one rule of each family, whatever their size. */
+  awsManaged: boolean;
 }
 
 /**
@@ -42,7 +56,7 @@ export interface PrefixListLoss {
 export interface PortClosurePlan {
   /** Rules to revoke by `securityGroupRuleId`, each once. */
   revoke: IngressRule[];
-  /** Rules to authorize BEFORE the revokes, so the other ports never close, even briefly. */
+  /** Rules to authorize, before the revokes (except in `revokeFirstGroupIds`), so the other ports never close. */
   authorize: NewIngressRule[];
   /** Sentences about what closing loses beyond the port (protocols dropped with a '-1' rule, prefix list entries). */
   warnings: string[];
@@ -52,13 +66,67 @@ export interface PortClosurePlan {
   quotaProblems: QuotaProblem[];
   /** Groups touched by a revoke or an authorize, sorted. */
   changedGroupIds: string[];
+  /**
+   * Groups whose replacements do not fit next to the rules they replace: their
+   * revokes go first and the replacements after (the end state fits). Sorted.
+   */
+  revokeFirstGroupIds: string[];
 }
 
 /** Input of {@link planPortClosure}. */
 export type PortClosureInput = PortExposureInput & {
-  /** Inbound rules per security group; AWS's default quota is 60. */
+  /** Inbound rules per security group and address family; AWS's default quota is 60. */
   rulesPerGroupLimit?: number;
+  /**
+   * Family, MaxEntries and owner of the prefix lists the groups reference. A
+   * list missing here has an unknown weight: its group is never planned
+   * revoke-first (an add that does not fit then fails before anything is revoked).
+   */
+  prefixListFacts?: ReadonlyMap<string, PrefixListFacts>;
 };
+
+/** Per family, how many rules a rule counts as; undefined when a prefix list's weight is unknown. */
+type RuleWeight = Record<IpFamily, number>;
+
+/**
+ * How the "Inbound or outbound rules per security group" quota counts a rule
+ * (Amazon VPC quotas): IPv4 and IPv6 rules separately; a security group
+ * reference or an AWS-managed prefix list counts as one rule of each family; a
+ * customer-managed prefix list counts as its MaxEntries, in its own family.
+ */
+function ruleWeight(
+  rule: NewIngressRule,
+  prefixListFacts: ReadonlyMap<string, PrefixListFacts>,
+): RuleWeight | undefined {
+  if (rule.cidrIpv4 !== undefined) return { 4: 1, 6: 0 };
+  if (rule.cidrIpv6 !== undefined) return { 4: 0, 6: 1 };
+  if (rule.prefixListId !== undefined) {
+    const facts = prefixListFacts.get(rule.prefixListId);
+    if (facts === undefined) return undefined;
+    if (facts.awsManaged) return { 4: 1, 6: 1 };
+    return facts.family === 4 ? { 4: facts.maxEntries, 6: 0 } : { 4: 0, 6: facts.maxEntries };
+  }
+  return { 4: 1, 6: 1 };
+}
+
+/** Sum of the weights of some rules; undefined if any weight is unknown. */
+function totalWeight(
+  rules: readonly NewIngressRule[],
+  prefixListFacts: ReadonlyMap<string, PrefixListFacts>,
+): RuleWeight | undefined {
+  const total: RuleWeight = { 4: 0, 6: 0 };
+  for (const rule of rules) {
+    const weight = ruleWeight(rule, prefixListFacts);
+    if (weight === undefined) return undefined;
+    total[4] += weight[4];
+    total[6] += weight[6];
+  }
+  return total;
+}
+
+function quotaFamily(family: IpFamily): QuotaFamily {
+  return family === 4 ? 'IPv4' : 'IPv6';
+}
 
 /** AWS default for "Inbound rules per security group". */
 export const DEFAULT_RULES_PER_GROUP_LIMIT = 60;
@@ -278,18 +346,59 @@ export function planPortClosure(input: PortClosureInput): PortClosurePlan {
   const changedGroupIds = [...new Set([...revoke, ...authorize].map((rule) => rule.groupId))].sort((a, b) =>
     compareText(a, b),
   );
-  const quotaProblems = changedGroupIds.flatMap((groupId) => {
-    const currentRules = (input.rulesByGroup.get(groupId) ?? []).filter(
-      (rule) => rule.isEgress !== true,
-    ).length;
-    const rulesAfter =
-      currentRules -
-      revoke.filter((rule) => rule.groupId === groupId).length +
-      authorize.filter((rule) => rule.groupId === groupId).length;
-    return rulesAfter > limit ? [{ groupId, currentRules, rulesAfter, limit }] : [];
-  });
+  const prefixListFacts = input.prefixListFacts ?? new Map<string, PrefixListFacts>();
+  const quotaProblems: QuotaProblem[] = [];
+  const revokeFirstGroupIds: string[] = [];
+  for (const groupId of changedGroupIds) {
+    const inGroup = <T extends NewIngressRule>(rules: readonly T[]) =>
+      rules.filter((r) => r.groupId === groupId);
+    const current = totalWeight(
+      inGroup(input.rulesByGroup.get(groupId) ?? []).filter((rule) => rule.isEgress !== true),
+      prefixListFacts,
+    );
+    const revoked = totalWeight(inGroup(revoke), prefixListFacts);
+    const added = totalWeight(inGroup(authorize), prefixListFacts);
+    if (current === undefined || revoked === undefined || added === undefined) {
+      if (inGroup(authorize).length > 0) {
+        warnings.push(
+          `The rule count of ${groupId} could not be checked (the size of a prefix list it references is unknown): the rules are added before the revokes, so if the group is full AWS refuses the addition and nothing in it is revoked.`,
+        );
+      }
+      continue;
+    }
+    let revokeFirst = false;
+    for (const family of IP_FAMILIES) {
+      const rulesAfter = current[family] - revoked[family] + added[family];
+      if (rulesAfter > limit && added[family] > 0) {
+        quotaProblems.push({
+          groupId,
+          family: quotaFamily(family),
+          currentRules: current[family],
+          rulesAfter,
+          limit,
+        });
+      } else if (current[family] + added[family] > limit && added[family] > 0) {
+        revokeFirst = true;
+      }
+    }
+    if (revokeFirst && !quotaProblems.some((problem) => problem.groupId === groupId)) {
+      revokeFirstGroupIds.push(groupId);
+      warnings.push(
+        `${groupId} has no room for the replacement rules next to the rules they replace, so the rules are revoked first and the replacements added right after: ` +
+          `between the two calls the other ports of the revoked rules are closed too, and if the second call fails they stay closed (the undo list restores them).`,
+      );
+    }
+  }
 
-  return { revoke, authorize, warnings, prefixListLosses, quotaProblems, changedGroupIds };
+  return {
+    revoke,
+    authorize,
+    warnings,
+    prefixListLosses,
+    quotaProblems,
+    changedGroupIds,
+    revokeFirstGroupIds,
+  };
 }
 
 /**

@@ -408,12 +408,16 @@ describe('planPortClosure: prefix list entries that lose the port with their rul
 
 describe('planPortClosure: quota', () => {
   it.each<
-    [string, PortScenario, { groupId: string; currentRules: number; rulesAfter: number; limit: number }[]]
+    [
+      string,
+      PortScenario,
+      { groupId: string; family: string; currentRules: number; rulesAfter: number; limit: number }[],
+    ]
   >([
     [
       'a -1 split that no longer fits',
       { rules: [rule('r1', 'sg-a', '-1', -1, -1, '0.0.0.0/0'), ...MANY_FILLERS(58)] },
-      [{ groupId: 'sg-a', currentRules: 59, rulesAfter: 62, limit: 60 }],
+      [{ groupId: 'sg-a', family: 'IPv4', currentRules: 59, rulesAfter: 62, limit: 60 }],
     ],
     [
       'a split that exactly fits',
@@ -423,7 +427,7 @@ describe('planPortClosure: quota', () => {
     [
       'a lower limit given by the caller',
       { rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0')], rulesPerGroupLimit: 1 },
-      [{ groupId: 'sg-a', currentRules: 1, rulesAfter: 2, limit: 1 }],
+      [{ groupId: 'sg-a', family: 'IPv4', currentRules: 1, rulesAfter: 2, limit: 1 }],
     ],
     [
       'revokes make room',
@@ -445,6 +449,83 @@ describe('planPortClosure: quota', () => {
 
     // Assert
     expect(plan.quotaProblems).toEqual(expected);
+  });
+});
+
+describe('planPortClosure: quota as AWS counts it (rev. 2)', () => {
+  const v4Fillers = (count: number) =>
+    Array.from({ length: count }, (_, i) => rule(`f4-${i}`, 'sg-a', 'tcp', 1000 + i, 1000 + i, '10.0.0.0/8'));
+  const v6Fillers = (count: number) =>
+    Array.from({ length: count }, (_, i) => rule(`f6-${i}`, 'sg-a', 'tcp', 1000 + i, 1000 + i, 'fd00::/8'));
+
+  it('counts IPv4 and IPv6 rules separately: 59 IPv6 rules leave room for IPv4 replacements', () => {
+    // Arrange
+    const input = portInput({ rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0'), ...v6Fillers(59)] });
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.quotaProblems).toEqual([]);
+    expect(plan.revokeFirstGroupIds).toEqual([]);
+  });
+
+  it('revokes first, with a warning, when the additions fit only once the old rule is gone', () => {
+    // Arrange: 59 fillers + 1 wide = 60 IPv4 rules; limit 61: add-first needs 62, the end state 61
+    const input = portInput({
+      rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0'), ...v4Fillers(59)],
+      rulesPerGroupLimit: 61,
+    });
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.quotaProblems).toEqual([]);
+    expect(plan.revokeFirstGroupIds).toEqual(['sg-a']);
+    expect(plan.warnings).toEqual([expect.stringContaining('sg-a has no room for the replacement rules')]);
+  });
+
+  it('writes nothing when even the end state does not fit, naming the group and the family', () => {
+    // Arrange
+    const input = portInput({ rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '::/0'), ...v6Fillers(59)] });
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.quotaProblems).toEqual([
+      { groupId: 'sg-a', family: 'IPv6', currentRules: 60, rulesAfter: 61, limit: 60 },
+    ]);
+    expect(plan.revokeFirstGroupIds).toEqual([]);
+  });
+
+  it('counts a customer-managed prefix list as its MaxEntries, an AWS-managed one and a group reference as one per family', () => {
+    // Arrange: a 20-entry list + 39 fillers + the wide rule = 60 IPv4 rules
+    const rules = [
+      rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0'),
+      rule('r-pl', 'sg-a', 'tcp', 443, 443, 'pl-corp'),
+      rule('r-aws', 'sg-a', 'tcp', 443, 443, 'pl-aws'),
+      rule('r-sg', 'sg-a', 'tcp', 443, 443, 'sg-peer'),
+      ...v4Fillers(37),
+    ];
+    const prefixListFacts = new Map([
+      ['pl-corp', { family: 4 as const, maxEntries: 20, awsManaged: false }],
+      ['pl-aws', { family: 4 as const, maxEntries: 500, awsManaged: true }],
+    ]);
+
+    // Act
+    const plan = planPortClosure({ ...portInput({ rules }), prefixListFacts });
+    const unknownWeights = planPortClosure(portInput({ rules }));
+
+    // Assert: 1 + 20 + 1 + 1 + 37 = 60 now, 61 at the end: no room
+    expect(plan.quotaProblems).toEqual([
+      { groupId: 'sg-a', family: 'IPv4', currentRules: 60, rulesAfter: 61, limit: 60 },
+    ]);
+    // Without the lists' sizes the count is unknown: additions first (AWS refuses them before any revoke), said once
+    expect(unknownWeights.quotaProblems).toEqual([]);
+    expect(unknownWeights.revokeFirstGroupIds).toEqual([]);
+    expect(unknownWeights.warnings).toEqual([expect.stringContaining('could not be checked')]);
   });
 });
 
@@ -494,6 +575,7 @@ describe('planPortClosure: idempotence', () => {
       prefixListLosses: [],
       quotaProblems: [],
       changedGroupIds: [],
+      revokeFirstGroupIds: [],
     });
   });
 });

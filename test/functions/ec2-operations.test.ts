@@ -53,7 +53,11 @@ interface RegionSpec {
     publicIp?: string;
   }[];
   prefixLists?: Record<string, string[]>;
+  /** MaxEntries of every prefix list (the sandbox's default otherwise). */
+  prefixListMaxEntries?: number;
   otherInterfaces?: { networkInterfaceId: string; groupIds: string[] }[];
+  /** The account's rule quota in the Region (Service Quotas). */
+  rulesPerGroupQuota?: number;
 }
 
 function ec2Region(spec: RegionSpec) {
@@ -76,8 +80,10 @@ function ec2Region(spec: RegionSpec) {
     prefixLists: Object.entries(spec.prefixLists ?? {}).map(([prefixListId, cidrs]) => ({
       prefixListId,
       cidrs,
+      ...(spec.prefixListMaxEntries !== undefined ? { maxEntries: spec.prefixListMaxEntries } : {}),
     })),
     otherInterfaces: spec.otherInterfaces ?? [],
+    ...(spec.rulesPerGroupQuota !== undefined ? { rulesPerGroupQuota: spec.rulesPerGroupQuota } : {}),
   };
 }
 
@@ -1004,7 +1010,7 @@ describe('POST /ec2/instances/{instanceId}/close-port on the default scenario', 
       // Assert
       expect(reply.status).toBe(400);
       expect(reply.body.error.message).toMatch(
-        /sg-full has 60 inbound rules and would need 61, over its limit of 60/,
+        /sg-full has 60 inbound IPv4 rules and would need 61, over its limit of 60/,
       );
       expect(reply.body.error.message).toContain('remove unneeded inbound rules');
       expect(full.sandbox.writeCalls()).toHaveLength(0);
@@ -1200,6 +1206,141 @@ describe('find, semantics.md rev. 2: unknown only for what depends on the failed
         ),
       ).toEqual([['0.0.0.0/0']]);
       expect(found.body.unknownInstances).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('close-port quota, as AWS counts it (rev. 2): dry run and real run agree', () => {
+  const fillers = (count: number, source = (i: number) => `198.51.100.${i}/32`) =>
+    Array.from({ length: count }, (_, i) => `tcp ${1000 + i} ${source(i)}`);
+  const closeTwice = async (api: TestApi) => {
+    const dry = await api.call('POST', closePath(instanceIdOf(1)), { port: 22, dryRun: true });
+    const writesAfterDryRun = api.sandbox.writeCalls().length;
+    const real = await api.call('POST', closePath(instanceIdOf(1)), { port: 22 });
+    return { dry, real, writesAfterDryRun };
+  };
+
+  it('adds first when the group has room for the replacements next to the old rule (account quota read: 100)', async () => {
+    // Arrange: 60 IPv4 rules, over AWS's default once split, but this account's quota is 100
+    const spec = { groups: { 'sg-a': [...fillers(59), 'tcp 0-65535 0.0.0.0/0'] } };
+    const api = await startTestApi(ec2Scenario({ 'us-east-1': { ...spec, rulesPerGroupQuota: 100 } }));
+    try {
+      // Act
+      const { dry, real, writesAfterDryRun } = await closeTwice(api);
+
+      // Assert
+      expect([dry.status, real.status]).toEqual([200, 200]);
+      expect(writesAfterDryRun).toBe(0);
+      expect(dry.body.warnings).toEqual([]);
+      expect(real.body.warnings).toEqual([]);
+      expect(api.sandbox.writeCalls().map((c) => c.command)).toEqual([
+        'AuthorizeSecurityGroupIngress',
+        'RevokeSecurityGroupIngress',
+      ]);
+      expect(api.sandbox.calls.filter((c) => c.command === 'GetServiceQuota')[0]?.input).toEqual({
+        ServiceCode: 'vpc',
+        QuotaCode: 'L-0EA8095F',
+      });
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('revokes first, warned in the dry run already, when only the end state fits', async () => {
+    // Arrange: quota 61; 60 rules now, 62 if added first, 61 at the end
+    const spec = { groups: { 'sg-a': [...fillers(59), 'tcp 0-65535 0.0.0.0/0'] } };
+    const api = await startTestApi(ec2Scenario({ 'us-east-1': { ...spec, rulesPerGroupQuota: 61 } }));
+    try {
+      // Act
+      const { dry, real, writesAfterDryRun } = await closeTwice(api);
+
+      // Assert
+      expect([dry.status, real.status]).toEqual([200, 200]);
+      expect(writesAfterDryRun).toBe(0);
+      expect(dry.body.warnings).toEqual([
+        expect.stringContaining('sg-a has no room for the replacement rules'),
+      ]);
+      expect(real.body.warnings).toEqual(dry.body.warnings);
+      expect(api.sandbox.writeCalls().map((c) => c.command)).toEqual([
+        'RevokeSecurityGroupIngress',
+        'AuthorizeSecurityGroupIngress',
+      ]);
+      expect(real.body.stillOpen).toBe(false);
+      expect(inboundOf(api, 'us-east-1', 'sg-a')).toEqual(
+        expect.arrayContaining(['tcp 0-21 0.0.0.0/0', 'tcp 23-65535 0.0.0.0/0']),
+      );
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('writes nothing, dry run or not, when the end state does not fit: names the group and the family', async () => {
+    // Arrange: 59 IPv6 rules and ::/0 on 0-65535; the 59 IPv4 rules next to them do not matter
+    const api = await startTestApi(
+      ec2Scenario({
+        'us-east-1': {
+          groups: {
+            'sg-a': [...fillers(59, (i) => `2001:db8::${i}/128`), ...fillers(59), 'tcp 0-65535 ::/0'],
+          },
+        },
+      }),
+    );
+    try {
+      // Act
+      const { dry, real } = await closeTwice(api);
+
+      // Assert
+      for (const reply of [dry, real]) {
+        expect(reply.status).toBe(400);
+        expect(reply.body.error.message).toMatch(
+          /sg-a has 60 inbound IPv6 rules and would need 61, over its limit of 60/,
+        );
+      }
+      expect(api.sandbox.writeCalls()).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('counts a customer-managed prefix list as its MaxEntries', async () => {
+    // Arrange: a list of MaxEntries 20 + 39 fillers + the wide rule = 60 IPv4 rules
+    const spec = {
+      groups: { 'sg-a': [...fillers(39), 'tcp 443 pl-0000000000000000c', 'tcp 0-65535 0.0.0.0/0'] },
+      prefixLists: { 'pl-0000000000000000c': ['192.0.2.0/24'] },
+    };
+    const api = await startTestApi(ec2Scenario({ 'us-east-1': { ...spec, prefixListMaxEntries: 20 } }));
+    try {
+      // Act
+      const { dry, real } = await closeTwice(api);
+
+      // Assert
+      expect([dry.status, real.status]).toEqual([400, 400]);
+      expect(real.body.error.message).toMatch(/sg-a has 60 inbound IPv4 rules and would need 61/);
+      expect(api.sandbox.writeCalls()).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('assumes 60 and says so when the account quota cannot be read', async () => {
+    // Arrange
+    const api = await startTestApi(
+      ec2Scenario({ 'us-east-1': { groups: { 'sg-a': ['tcp 0-65535 0.0.0.0/0'] } } }),
+    );
+    api.sandbox.scenario.ec2['us-east-1']?.denied.push('GetServiceQuota');
+    try {
+      // Act
+      const reply = await api.call('POST', closePath(instanceIdOf(1)), { port: 22, dryRun: true });
+
+      // Assert
+      expect(reply.status).toBe(200);
+      expect(reply.body.warnings).toEqual([
+        expect.stringMatching(
+          /quota could not be read \(servicequotas:GetServiceQuota failed with AccessDeniedException\); AWS's default of 60 is assumed/,
+        ),
+      ]);
     } finally {
       await api.close();
     }

@@ -119,10 +119,15 @@ export function quotaRefusal(
   const over = problems
     .map(
       (p) =>
-        `${p.groupId} has ${p.currentRules} inbound rules and would need ${p.rulesAfter}, over its limit of ${p.limit}`,
+        `${p.groupId} has ${p.currentRules} inbound ${p.family} rules and would need ${p.rulesAfter}, over its limit of ${p.limit}`,
     )
     .join('; ');
   return `Closing port ${query.port}/${query.protocol} on ${instanceId} keeps the other ports open by adding rules, but ${over}. Nothing was changed: remove unneeded inbound rules from the group first (or raise the "Inbound or outbound rules per security group" quota), then try again.`;
+}
+
+/** The warning when the account's rule quota could not be read and AWS's default is used instead. */
+export function assumedQuotaWarning(quota: { limit: number; assumedBecause?: string }): string {
+  return `The account's "Inbound or outbound rules per security group" quota could not be read (${quota.assumedBecause}); AWS's default of ${quota.limit} is assumed.`;
 }
 
 /** The warning when the write went through but reading the groups back failed. */

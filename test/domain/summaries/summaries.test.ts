@@ -384,10 +384,10 @@ describe('summarisePortClosure', () => {
 
   it('refuses over quota with each group and the way out', () => {
     const refusal = quotaRefusal({ port: 22, protocol: 'tcp' }, 'i-1', [
-      { groupId: 'sg-a', currentRules: 60, rulesAfter: 61, limit: 60 },
+      { groupId: 'sg-a', family: 'IPv6', currentRules: 60, rulesAfter: 61, limit: 60 },
     ]);
     expect(refusal).toContain(
-      'sg-a has 60 inbound rules and would need 61, over its limit of 60. Nothing was changed',
+      'sg-a has 60 inbound IPv6 rules and would need 61, over its limit of 60. Nothing was changed',
     );
   });
 });
