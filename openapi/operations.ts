@@ -186,9 +186,11 @@ export const closeUnwantedPortForEc2Instance = defineOperation({
     'ec2:DescribeInstances',
     'ec2:DescribeSecurityGroupRules',
     'ec2:GetManagedPrefixListEntries',
+    'ec2:DescribeManagedPrefixLists',
     'ec2:DescribeNetworkInterfaces',
     'ec2:AuthorizeSecurityGroupIngress',
     'ec2:RevokeSecurityGroupIngress',
+    'servicequotas:GetServiceQuota',
   ],
   schemas: () => {
     const { params, body, response } = closePortSchemas();

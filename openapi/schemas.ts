@@ -345,6 +345,34 @@ export const findInstancesSchemas = onFirstUse(() => {
       instances: withMeta(array(instanceSchema), {
         description: 'Instances with the port open to the internet.',
       }),
+      unknownInstances: withMeta(
+        array(
+          object({
+            instanceId: withMeta(string(), { description: 'Instance id.' }),
+            name: withMeta(nullable(string()), { description: 'Value of the Name tag; null if none.' }),
+            region: withMeta(string(), { description: 'The instance’s Region.' }),
+            state: withMeta(string(), { description: 'The instance state.' }),
+            reason: withMeta(string(), {
+              description: 'The prefix list read that failed, with the AWS error code.',
+            }),
+            rules: withMeta(
+              array(
+                object({
+                  networkInterfaceId: string(),
+                  securityGroupId: string(),
+                  securityGroupRuleId: string(),
+                  prefixListId: string(),
+                }),
+              ),
+              { description: 'The rules that admit the port from a prefix list that could not be read.' },
+            ),
+          }),
+        ),
+        {
+          description:
+            'Instances not shown open by the rules that could be read, but admitting the port from a prefix list that could not be read: never assume these are safe.',
+        },
+      ),
       unknownRegions: withMeta(
         array(
           object({

@@ -3,27 +3,65 @@
  * rules, plan with the domain, check the quota, write (unless dry run or
  * nothing to do), verify, audit.
  */
+
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { closeUnwantedPortForEc2Instance } from '../../openapi/operations';
-import { describeGroupUsers } from '../aws/ec2-instances';
-import { groupIdsOf, type PortQuery, readGroupRuleFacts } from '../aws/ec2-port-scan';
+import { describeGroupUsers, describePrefixListFacts } from '../aws/ec2-instances';
+import { type GroupRuleFacts, groupIdsOf, type PortQuery, readGroupRuleFacts } from '../aws/ec2-port-scan';
 import { locateInstance } from '../aws/instance-location';
+import type { RulesPerGroupQuota } from '../aws/service-quotas';
 import { closePortAndVerify } from '../aws/verified-port-closure';
-import { planPortClosure } from '../domain/port-closure-plan';
+import { DEFAULT_RULES_PER_GROUP_LIMIT, planPortClosure } from '../domain/port-closure-plan';
 import { undoCommands } from '../domain/port-closure-undo';
+import { normaliseIpProtocol } from '../domain/port-exposure';
 import { toRuleChange } from '../domain/security-group-rules';
 import { findAlsoAffected } from '../domain/shared-group-impact';
 import {
+  assumedQuotaWarning,
   instanceLabel,
   quotaRefusal,
   stillOpenWarning,
   summarisePortClosure,
 } from '../domain/summaries/port-closure-summary';
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
-import { ValidationError } from '../shared/errors';
+import { UpstreamError, ValidationError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
 import type { Ec2OperationDeps } from './ec2-deps';
 
 const OPERATION = 'closeUnwantedPortForEc2Instance';
+
+/** The rule quota of the Region, or AWS's default with the reason when it cannot be read. */
+async function rulesPerGroupQuotaOf(deps: Ec2OperationDeps, region: string): Promise<RulesPerGroupQuota> {
+  if (deps.rulesPerGroupQuota === undefined) {
+    return { limit: DEFAULT_RULES_PER_GROUP_LIMIT, assumedBecause: 'no Service Quotas client is configured' };
+  }
+  return deps.rulesPerGroupQuota(region);
+}
+
+/**
+ * Weights of the prefix lists the changed groups reference. If they cannot be
+ * read, the plan treats those groups' counts as unknown (additions first, so a
+ * full group refuses the addition before anything is revoked) and a note says so.
+ */
+async function prefixListFactsOf(
+  ec2: EC2Client,
+  groupIds: readonly string[],
+  facts: GroupRuleFacts,
+  notes: string[],
+) {
+  const ids = groupIds.flatMap((groupId) =>
+    (facts.rulesByGroup.get(groupId) ?? []).flatMap((rule) => (rule.prefixListId ? [rule.prefixListId] : [])),
+  );
+  try {
+    return await describePrefixListFacts(ec2, ids);
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) throw error;
+    notes.push(
+      `The prefix lists' sizes could not be read (${error.awsCall} failed with ${error.awsErrorCode}), so the rule count of groups that reference them is not checked.`,
+    );
+    return undefined;
+  }
+}
 
 export function createCloseOpenPortHandler(
   deps: Ec2OperationDeps,
@@ -49,11 +87,24 @@ export function createCloseOpenPortHandler(
       attempt.foundRegion(region);
       const ec2 = deps.ec2(region);
       const facts = await readGroupRuleFacts(ec2, groupIdsOf([instance]), query);
-      const plan = planPortClosure({ ...facts, interfaces: instance.interfaces, ...query });
-      if (plan.quotaProblems.length > 0) {
-        throw new ValidationError(quotaRefusal(query, instanceId, plan.quotaProblems), {
-          quotaProblems: plan.quotaProblems,
+      const planInput = { ...facts, interfaces: instance.interfaces, ...query };
+      let plan = planPortClosure(planInput);
+      const quotaNotes: string[] = [];
+      if (plan.authorize.length > 0) {
+        // Additions must fit the quota as AWS counts it: read its value and the prefix lists' weights, then plan again.
+        const quota = await rulesPerGroupQuotaOf(deps, region);
+        if (quota.assumedBecause !== undefined) quotaNotes.push(assumedQuotaWarning(quota));
+        plan = planPortClosure({
+          ...planInput,
+          rulesPerGroupLimit: quota.limit,
+          prefixListFacts: await prefixListFactsOf(ec2, plan.changedGroupIds, facts, quotaNotes),
         });
+      }
+      if (plan.quotaProblems.length > 0) {
+        throw new ValidationError(
+          [quotaRefusal(query, instanceId, plan.quotaProblems), ...quotaNotes].join(' '),
+          { quotaProblems: plan.quotaProblems },
+        );
       }
 
       const changed = plan.revoke.length > 0 || plan.authorize.length > 0;
@@ -70,6 +121,7 @@ export function createCloseOpenPortHandler(
         plan,
         { query, dryRun, changed },
       );
+      warnings.unshift(...quotaNotes);
       const stillOpen = remaining.length > 0;
       if (stillOpen) warnings.push(stillOpenWarning(remaining, query, verifiedAfterWrite));
 
@@ -86,7 +138,8 @@ export function createCloseOpenPortHandler(
         added,
         changedGroupCount: plan.changedGroupIds.length,
         alsoAffected,
-        protocolsLost: plan.warnings.length > 0,
+        protocolsLost: plan.revoke.some((rule) => normaliseIpProtocol(rule.ipProtocol) === '-1'),
+        prefixListLosses: plan.prefixListLosses,
         stillOpen,
       });
 

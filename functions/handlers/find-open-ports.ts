@@ -35,6 +35,7 @@ export function createFindOpenPortsHandler(
       notAttempted: scan.notAttempted,
       instances: scan.instances,
       unknownRegions: scan.unknownRegions,
+      unknownInstances: scan.unknownInstances,
       truncated,
       limit,
     });
@@ -55,6 +56,14 @@ export function createFindOpenPortsHandler(
         publicIp: instance.publicIp,
         ipv6Addresses: instance.ipv6Addresses,
         exposures: instance.exposures,
+      })),
+      unknownInstances: scan.unknownInstances.map((instance) => ({
+        instanceId: instance.instanceId,
+        name: instance.name,
+        region: instance.region,
+        state: instance.state,
+        reason: instance.reason,
+        rules: instance.rules,
       })),
       unknownRegions: scan.unknownRegions,
     };

@@ -13,6 +13,7 @@ import {
 } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
 import { createS3Clients } from '../aws/s3-clients';
+import { createServiceQuotasClients, readRulesPerGroupQuota } from '../aws/service-quotas';
 import type { Ec2OperationDeps } from '../handlers/ec2-deps';
 import type { S3OperationDeps } from '../handlers/s3-deps';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
@@ -81,6 +82,7 @@ function buildBackend(
     });
     return accountId;
   };
+  const serviceQuotas = createServiceQuotasClients(settings);
   return {
     kind,
     settings,
@@ -98,6 +100,7 @@ function buildBackend(
       homeRegion,
       concurrency: settings.concurrency,
       timeReserveMs: options.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS,
+      rulesPerGroupQuota: (region) => readRulesPerGroupQuota(serviceQuotas(region)),
     },
   };
 }

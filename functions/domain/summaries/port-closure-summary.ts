@@ -25,6 +25,8 @@ export interface PortClosureSummaryInput {
   alsoAffected: ReadonlyArray<{ instanceId: string | null; networkInterfaceId: string }>;
   /** True when an all-traffic rule is replaced, so protocols are lost. */
   protocolsLost: boolean;
+  /** Revoked prefix-list rules whose private or narrow entries lose the port too. */
+  prefixListLosses: ReadonlyArray<{ prefixListId: string; entries: readonly string[] }>;
   stillOpen: boolean;
 }
 
@@ -77,6 +79,11 @@ export function summarisePortClosure(call: PortClosureSummaryInput): string {
   if (call.protocolsLost) {
     sentences.push('An all-traffic rule is replaced, so some protocols are lost (see warnings).');
   }
+  for (const loss of call.prefixListLosses) {
+    sentences.push(
+      `Revoking the rule that references prefix list ${loss.prefixListId} ${dryRun ? 'would also close' : 'also closed'} the port to its private or narrow entries ${loss.entries.join(', ')} (see warnings).`,
+    );
+  }
   sentences.push(
     call.stillOpen
       ? `The port ${dryRun ? 'would still be' : 'is still'} open to the internet (see warnings).`
@@ -112,10 +119,15 @@ export function quotaRefusal(
   const over = problems
     .map(
       (p) =>
-        `${p.groupId} has ${p.currentRules} inbound rules and would need ${p.rulesAfter}, over its limit of ${p.limit}`,
+        `${p.groupId} has ${p.currentRules} inbound ${p.family} rules and would need ${p.rulesAfter}, over its limit of ${p.limit}`,
     )
     .join('; ');
   return `Closing port ${query.port}/${query.protocol} on ${instanceId} keeps the other ports open by adding rules, but ${over}. Nothing was changed: remove unneeded inbound rules from the group first (or raise the "Inbound or outbound rules per security group" quota), then try again.`;
+}
+
+/** The warning when the account's rule quota could not be read and AWS's default is used instead. */
+export function assumedQuotaWarning(quota: { limit: number; assumedBecause?: string }): string {
+  return `The account's "Inbound or outbound rules per security group" quota could not be read (${quota.assumedBecause}); AWS's default of ${quota.limit} is assumed.`;
 }
 
 /** The warning when the write went through but reading the groups back failed. */

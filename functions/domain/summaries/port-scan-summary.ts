@@ -28,6 +28,8 @@ export interface PortScanSummaryInput {
   notAttempted: readonly string[];
   instances: readonly ExposedInstanceSummary[];
   unknownRegions: ReadonlyArray<{ region: string }>;
+  /** Instances whose verdict depends on a prefix list that could not be read. */
+  unknownInstances: ReadonlyArray<{ instanceId: string }>;
   truncated: boolean;
   limit: number;
 }
@@ -67,7 +69,7 @@ export function summarisePortScan(scan: PortScanSummaryInput): string {
   const count = scan.instances.length;
   if (count === 0) {
     sentences.push(
-      scan.unknownRegions.length === 0 && complete
+      scan.unknownRegions.length === 0 && scan.unknownInstances.length === 0 && complete
         ? 'No instance has it open to the internet.'
         : 'No instance was found with it open to the internet.',
     );
@@ -79,6 +81,13 @@ export function summarisePortScan(scan: PortScanSummaryInput): string {
       `${plural(count, 'instance has', 'instances have')} it open to the internet${
         stopped > 0 ? ` (${stopped} of them stopped, exposed once started)` : ''
       }: ${named.join(', ')}${more}.`,
+    );
+  }
+  if (scan.unknownInstances.length > 0) {
+    sentences.push(
+      `${plural(scan.unknownInstances.length, 'instance admits', 'instances admit')} the port from a prefix list that could not be read (${scan.unknownInstances
+        .map((u) => u.instanceId)
+        .join(', ')}; see unknownInstances) and must not be assumed safe.`,
     );
   }
   if (scan.unknownRegions.length > 0) {

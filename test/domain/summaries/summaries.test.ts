@@ -126,6 +126,7 @@ describe('summarisePortScan', () => {
     notAttempted: [],
     instances: [],
     unknownRegions: [],
+    unknownInstances: [],
     truncated: false,
     limit: 100,
   };
@@ -295,6 +296,7 @@ describe('summarisePortClosure', () => {
     changedGroupCount: 1,
     alsoAffected: [],
     protocolsLost: false,
+    prefixListLosses: [],
     stillOpen: false,
   };
 
@@ -331,6 +333,14 @@ describe('summarisePortClosure', () => {
       'An all-traffic rule is replaced, so some protocols are lost (see warnings).',
     ],
     ['still open', { stillOpen: true }, 'The port is still open to the internet (see warnings).'],
+    [
+      'prefix list entries that lose the port',
+      {
+        dryRun: true,
+        prefixListLosses: [{ prefixListId: 'pl-1', entries: ['10.0.0.0/8', '198.51.100.0/24'] }],
+      },
+      'Revoking the rule that references prefix list pl-1 would also close the port to its private or narrow entries 10.0.0.0/8, 198.51.100.0/24 (see warnings).',
+    ],
     [
       'all traffic rule',
       { revoked: [{ ...revoked, ipProtocol: '-1' }] },
@@ -374,10 +384,10 @@ describe('summarisePortClosure', () => {
 
   it('refuses over quota with each group and the way out', () => {
     const refusal = quotaRefusal({ port: 22, protocol: 'tcp' }, 'i-1', [
-      { groupId: 'sg-a', currentRules: 60, rulesAfter: 61, limit: 60 },
+      { groupId: 'sg-a', family: 'IPv6', currentRules: 60, rulesAfter: 61, limit: 60 },
     ]);
     expect(refusal).toContain(
-      'sg-a has 60 inbound rules and would need 61, over its limit of 60. Nothing was changed',
+      'sg-a has 60 inbound IPv6 rules and would need 61, over its limit of 60. Nothing was changed',
     );
   });
 });
