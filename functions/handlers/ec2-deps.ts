@@ -1,4 +1,5 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { PlanSigning } from '../shared/plan-signing';
 
 /** What the EC2 operations need from the outside world; Lambda and the local server each build one. */
 export interface Ec2OperationDeps {
@@ -10,4 +11,6 @@ export interface Ec2OperationDeps {
   concurrency: number;
   /** Milliseconds kept in reserve before the platform's deadline to shape and send the answer. */
   timeReserveMs: number;
+  /** Signs previews' planIds and checks them on apply. */
+  plans: PlanSigning;
 }
