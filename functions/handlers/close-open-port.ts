@@ -3,15 +3,22 @@
  * rules, plan with the domain, check the quota, write (unless dry run or
  * nothing to do), verify, audit.
  */
-
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { closeUnwantedPortForEc2Instance } from '../../openapi/operations';
+import type {
+  closeUnwantedPortForEc2Instance,
+  previewCloseUnwantedPortForEc2Instance,
+} from '../../openapi/operations';
 import { describeGroupUsers, describePrefixListFacts } from '../aws/ec2-instances';
 import { type GroupRuleFacts, groupIdsOf, type PortQuery, readGroupRuleFacts } from '../aws/ec2-port-scan';
-import { locateInstance } from '../aws/instance-location';
+import { type LocatedInstance, locateInstance } from '../aws/instance-location';
 import type { RulesPerGroupQuota } from '../aws/service-quotas';
-import { closePortAndVerify } from '../aws/verified-port-closure';
-import { DEFAULT_RULES_PER_GROUP_LIMIT, planPortClosure } from '../domain/port-closure-plan';
+import { type ClosureOutcome, closePortAndVerify } from '../aws/verified-port-closure';
+import { type ChangeBinding, portClosureBinding } from '../domain/plan-bindings';
+import {
+  DEFAULT_RULES_PER_GROUP_LIMIT,
+  type PortClosurePlan,
+  planPortClosure,
+} from '../domain/port-closure-plan';
 import { undoCommands } from '../domain/port-closure-undo';
 import { normaliseIpProtocol } from '../domain/port-exposure';
 import { toRuleChange } from '../domain/security-group-rules';
@@ -26,6 +33,7 @@ import {
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
 import { UpstreamError, ValidationError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
+import { issuePlan, requirePlan } from '../shared/plan-signing';
 import type { Ec2OperationDeps } from './ec2-deps';
 
 const OPERATION = 'closeUnwantedPortForEc2Instance';
@@ -63,6 +71,132 @@ async function prefixListFactsOf(
   }
 }
 
+/** The instance and its groups as read, and the plan made from them: the same for preview, dry run and write. */
+interface PreparedClosure {
+  located: LocatedInstance;
+  ec2: EC2Client;
+  facts: GroupRuleFacts;
+  plan: PortClosurePlan;
+  changed: boolean;
+  alsoAffected: ReturnType<typeof findAlsoAffected>;
+  binding: ChangeBinding;
+  /** What the caller should know about the quota check (an assumed quota, unreadable list sizes). */
+  quotaNotes: string[];
+}
+
+/** Locates the instance, reads its groups' rules, plans and checks the quota; writes nothing. */
+async function prepareClosure(
+  deps: Ec2OperationDeps,
+  instanceId: string,
+  query: PortQuery,
+  regionAsked: string | undefined,
+  foundRegion: (region: string) => void = () => {},
+): Promise<PreparedClosure> {
+  const located = await locateInstance(deps.ec2, deps.homeRegion, {
+    instanceId,
+    region: regionAsked,
+    concurrency: deps.concurrency,
+  });
+  const { region, instance } = located;
+  foundRegion(region);
+  const ec2 = deps.ec2(region);
+  const facts = await readGroupRuleFacts(ec2, groupIdsOf([instance]), query);
+  const planInput = { ...facts, interfaces: instance.interfaces, ...query };
+  let plan = planPortClosure(planInput);
+  const quotaNotes: string[] = [];
+  if (plan.authorize.length > 0) {
+    // Additions must fit the quota as AWS counts it: read its value and the prefix lists' weights, then plan again.
+    const quota = await rulesPerGroupQuotaOf(deps, region);
+    if (quota.assumedBecause !== undefined) quotaNotes.push(assumedQuotaWarning(quota));
+    plan = planPortClosure({
+      ...planInput,
+      rulesPerGroupLimit: quota.limit,
+      prefixListFacts: await prefixListFactsOf(ec2, plan.changedGroupIds, facts, quotaNotes),
+    });
+  }
+  if (plan.quotaProblems.length > 0) {
+    throw new ValidationError(
+      [quotaRefusal(query, instanceId, plan.quotaProblems), ...quotaNotes].join(' '),
+      {
+        quotaProblems: plan.quotaProblems,
+      },
+    );
+  }
+  const changed = plan.revoke.length > 0 || plan.authorize.length > 0;
+  const alsoAffected = findAlsoAffected({
+    instanceId,
+    ownInterfaceIds: new Set(instance.interfaces.map((eni) => eni.networkInterfaceId)),
+    changedGroupIds: plan.changedGroupIds,
+    users: changed ? await describeGroupUsers(ec2, plan.changedGroupIds) : [],
+  });
+  const binding = portClosureBinding({
+    instanceId,
+    ...query,
+    region,
+    interfaces: instance.interfaces,
+    ...facts,
+  });
+  return { located, ec2, facts, plan, changed, alsoAffected, binding, quotaNotes };
+}
+
+/** The answer, for what was written or (dry run, preview) what would be. */
+function answerOf(prepared: PreparedClosure, query: PortQuery, dryRun: boolean, outcome: ClosureOutcome) {
+  const { located, plan, changed, alsoAffected } = prepared;
+  const { region, instance } = located;
+  const { revoked, added, remaining, verifiedAfterWrite, warnings } = outcome;
+  warnings.unshift(...prepared.quotaNotes);
+  const stillOpen = remaining.length > 0;
+  if (stillOpen) warnings.push(stillOpenWarning(remaining, query, verifiedAfterWrite));
+  const undo = changed ? undoCommands(region, revoked, added) : [];
+  const summary = summarisePortClosure({
+    query,
+    instanceLabel: instanceLabel(instance, region),
+    dryRun,
+    changed,
+    revoked,
+    added,
+    changedGroupCount: plan.changedGroupIds.length,
+    alsoAffected,
+    protocolsLost: plan.revoke.some((rule) => normaliseIpProtocol(rule.ipProtocol) === '-1'),
+    prefixListLosses: plan.prefixListLosses,
+    stillOpen,
+  });
+  return {
+    summary,
+    instanceId: instance.instanceId,
+    region,
+    port: query.port,
+    protocol: query.protocol,
+    dryRun,
+    changed,
+    revokedRules: revoked.map(toRuleChange),
+    addedRules: added.map(toRuleChange),
+    alsoAffected,
+    stillOpen,
+    warnings,
+    undo,
+  };
+}
+
+/**
+ * `previewCloseUnwantedPortForEc2Instance`: the write's answer, predicted, with a planId that binds it.
+ * Served by the read function, so it runs without permission to write.
+ */
+export function createClosePortPreviewHandler(
+  deps: Ec2OperationDeps,
+): OperationHandler<typeof previewCloseUnwantedPortForEc2Instance> {
+  return async ({ params, query: input }) => {
+    const query: PortQuery = { port: input.port, protocol: input.protocol ?? 'tcp' };
+    const prepared = await prepareClosure(deps, params.instanceId, query, input.region);
+    const { ec2, located, facts, plan, changed } = prepared;
+    const outcome = await closePortAndVerify(ec2, located, facts, plan, { query, dryRun: true, changed });
+    return {
+      ...answerOf(prepared, query, true, outcome),
+      ...(await issuePlan(deps.plans, prepared.binding)),
+    };
+  };
+}
+
 export function createCloseOpenPortHandler(
   deps: Ec2OperationDeps,
 ): OperationHandler<typeof closeUnwantedPortForEc2Instance> {
@@ -78,92 +212,20 @@ export function createCloseOpenPortHandler(
     };
 
     return auditedWrite(context, subject, async (attempt) => {
-      const located = await locateInstance(deps.ec2, deps.homeRegion, {
-        instanceId,
-        region: body.region,
-        concurrency: deps.concurrency,
-      });
-      const { region, instance } = located;
-      attempt.foundRegion(region);
-      const ec2 = deps.ec2(region);
-      const facts = await readGroupRuleFacts(ec2, groupIdsOf([instance]), query);
-      const planInput = { ...facts, interfaces: instance.interfaces, ...query };
-      let plan = planPortClosure(planInput);
-      const quotaNotes: string[] = [];
-      if (plan.authorize.length > 0) {
-        // Additions must fit the quota as AWS counts it: read its value and the prefix lists' weights, then plan again.
-        const quota = await rulesPerGroupQuotaOf(deps, region);
-        if (quota.assumedBecause !== undefined) quotaNotes.push(assumedQuotaWarning(quota));
-        plan = planPortClosure({
-          ...planInput,
-          rulesPerGroupLimit: quota.limit,
-          prefixListFacts: await prefixListFactsOf(ec2, plan.changedGroupIds, facts, quotaNotes),
-        });
-      }
-      if (plan.quotaProblems.length > 0) {
-        throw new ValidationError(
-          [quotaRefusal(query, instanceId, plan.quotaProblems), ...quotaNotes].join(' '),
-          { quotaProblems: plan.quotaProblems },
-        );
-      }
-
-      const changed = plan.revoke.length > 0 || plan.authorize.length > 0;
-      const alsoAffected = findAlsoAffected({
-        instanceId,
-        ownInterfaceIds: new Set(instance.interfaces.map((eni) => eni.networkInterfaceId)),
-        changedGroupIds: plan.changedGroupIds,
-        users: changed ? await describeGroupUsers(ec2, plan.changedGroupIds) : [],
-      });
-      const { revoked, added, remaining, verifiedAfterWrite, warnings } = await closePortAndVerify(
-        ec2,
-        located,
-        facts,
-        plan,
-        { query, dryRun, changed },
+      const prepared = await prepareClosure(deps, instanceId, query, body.region, (region) =>
+        attempt.foundRegion(region),
       );
-      warnings.unshift(...quotaNotes);
-      const stillOpen = remaining.length > 0;
-      if (stillOpen) warnings.push(stillOpenWarning(remaining, query, verifiedAfterWrite));
-
-      const undo = changed ? undoCommands(region, revoked, added) : [];
-      const revokedRules = revoked.map(toRuleChange);
-      const addedRules = added.map(toRuleChange);
-
-      const summary = summarisePortClosure({
-        query,
-        instanceLabel: instanceLabel(instance, region),
-        dryRun,
-        changed,
-        revoked,
-        added,
-        changedGroupCount: plan.changedGroupIds.length,
-        alsoAffected,
-        protocolsLost: plan.revoke.some((rule) => normaliseIpProtocol(rule.ipProtocol) === '-1'),
-        prefixListLosses: plan.prefixListLosses,
-        stillOpen,
-      });
-
-      const result = {
-        summary,
-        instanceId,
-        region,
-        port: query.port,
-        protocol: query.protocol,
-        dryRun,
-        changed,
-        revokedRules,
-        addedRules,
-        alsoAffected,
-        stillOpen,
-        warnings,
-        undo,
-      };
+      // With a planId, the fresh read must be the one previewed, or nothing is written.
+      if (body.planId !== undefined) await requirePlan(deps.plans, body.planId, prepared.binding);
+      const { ec2, located, facts, plan, changed } = prepared;
+      const outcome = await closePortAndVerify(ec2, located, facts, plan, { query, dryRun, changed });
+      const result = answerOf(prepared, query, dryRun, outcome);
       const record: WriteRecord = {
-        region,
+        region: located.region,
         outcome: !changed ? 'unchanged' : dryRun ? 'would-change' : 'changed',
-        revokedRules,
-        addedRules,
-        undo,
+        revokedRules: result.revokedRules,
+        addedRules: result.addedRules,
+        undo: result.undo,
       };
       return { result, record };
     });

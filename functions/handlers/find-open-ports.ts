@@ -3,6 +3,7 @@ import type { findEc2InstancesWithOpenPort } from '../../openapi/operations';
 import { scanRegionsForOpenPort } from '../aws/ec2-port-scan';
 import { regionsToScan } from '../aws/instance-location';
 import { summarisePortScan } from '../domain/summaries/port-scan-summary';
+import { cleanUntrustedText } from '../domain/untrusted-text';
 import type { OperationHandler } from '../shared/http-router';
 import type { Ec2OperationDeps } from './ec2-deps';
 
@@ -50,7 +51,7 @@ export function createFindOpenPortsHandler(
       truncated,
       instances: scan.instances.slice(0, limit).map((instance) => ({
         instanceId: instance.instanceId,
-        name: instance.name,
+        name: instance.name ? cleanUntrustedText(instance.name) : null,
         region: instance.region,
         state: instance.state,
         publicIp: instance.publicIp,

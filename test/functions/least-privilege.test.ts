@@ -29,6 +29,13 @@ const EXERCISES: Record<string, Array<[string, string, unknown?]>> = {
     ['POST', '/s3/buckets/acme-public-website/block-public-access', { dryRun: true }],
     ['POST', '/s3/buckets/acme-public-website/block-public-access', {}],
   ],
+  previewRemovePublicAccessFromS3Bucket: [
+    ['GET', '/s3/buckets/acme-public-website/block-public-access/preview'],
+  ],
+  previewCloseUnwantedPortForEc2Instance: [
+    ['GET', '/ec2/instances/i-0b8bfaa60ede5b648/close-port/preview?port=22'],
+    ['GET', '/ec2/instances/i-02215625a3ddfda8a/close-port/preview?port=22&region=eu-west-1'],
+  ],
   findEc2InstancesWithOpenPort: [
     ['GET', '/ec2/instances-with-open-port?port=22'],
     ['GET', '/ec2/instances-with-open-port?port=3389'],

@@ -2,6 +2,7 @@
 import type { QuotaProblem } from '../port-closure-plan';
 import type { PortExposure } from '../port-exposure';
 import { type AddedRule, ruleSource } from '../security-group-rules';
+import { quoteUntrusted } from '../untrusted-text';
 import { plural } from './plural';
 
 /** The port asked about. */
@@ -35,8 +36,9 @@ export function instanceLabel(
   instance: { instanceId: string; name?: string | null | undefined },
   region: string,
 ): string {
+  // A Name tag is written by whoever can tag the instance: quoted and cleaned, it reads as data.
   return instance.name
-    ? `${instance.name} (${instance.instanceId}, ${region})`
+    ? `${quoteUntrusted(instance.name)} (${instance.instanceId}, ${region})`
     : `${instance.instanceId} (${region})`;
 }
 

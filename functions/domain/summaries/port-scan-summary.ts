@@ -1,4 +1,5 @@
 /** The `summary` of `findEc2InstancesWithOpenPort`: one paragraph from the scan across Regions. */
+import { quoteUntrusted } from '../untrusted-text';
 import { plural } from './plural';
 
 /** Instances named in the summary; the rest are counted. */
@@ -44,8 +45,9 @@ function describeInstance(instance: ExposedInstanceSummary): string {
   else if (instance.publicIp) details.push(`public IP ${instance.publicIp}`);
   else if (instance.ipv6Addresses.length > 0) details.push('IPv6 only');
   else details.push('no public address');
+  // A Name tag is written by whoever can tag the instance: quoted and cleaned, it reads as data.
   return instance.name
-    ? `${instance.name} (${details.join(', ')})`
+    ? `${quoteUntrusted(instance.name)} (${details.join(', ')})`
     : `${details[0]} (${details.slice(1).join(', ')})`;
 }
 

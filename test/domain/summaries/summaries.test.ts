@@ -74,9 +74,9 @@ describe('summariseBucketScan', () => {
     [
       'one public with a website and no Region',
       { publicBuckets: [{ bucketName: 'site', region: undefined, website: true }] },
-      '1 bucket is publicly accessible: site (unknown Region, hosts a website).',
+      '1 bucket is publicly accessible: "site" (unknown Region, hosts a website).',
     ],
-    ['twelve public', { publicBuckets: many }, 'b9 (eu-west-1) and 2 more.'],
+    ['twelve public', { publicBuckets: many }, '"b9" (eu-west-1) and 2 more.'],
     [
       'unknown ones',
       { unknownCount: 2 },
@@ -147,7 +147,7 @@ describe('summarisePortScan', () => {
     [
       'public IP',
       { instances: [instance({ name: 'web', publicIp: '203.0.113.5' })] },
-      '1 instance has it open to the internet: web (i-1, us-east-1, public IP 203.0.113.5).',
+      '1 instance has it open to the internet: "web" (i-1, us-east-1, public IP 203.0.113.5).',
     ],
     [
       'IPv6 only',
@@ -200,12 +200,12 @@ describe('summariseBlockPublicAccess', () => {
     [
       'already on',
       { changed: false },
-      'Bucket b (eu-west-1) already has all four Block Public Access flags on; nothing was changed.',
+      'Bucket "b" (eu-west-1) already has all four Block Public Access flags on; nothing was changed.',
     ],
     [
       'dry run',
       { dryRun: true },
-      'Dry run: blocking public access on b (eu-west-1) would turn on all four flags. Nothing was changed.',
+      'Dry run: blocking public access on "b" (eu-west-1) would turn on all four flags. Nothing was changed.',
     ],
     [
       'some flags were on',
@@ -304,17 +304,17 @@ describe('summarisePortClosure', () => {
     [
       'not open',
       { changed: false },
-      'Port 22/tcp is not open to the internet on web (i-1, us-east-1); nothing was changed.',
+      'Port 22/tcp is not open to the internet on "web" (i-1, us-east-1); nothing was changed.',
     ],
     [
       'closed',
       {},
-      'Closed tcp port 22 to the internet on web (i-1, us-east-1): revoked 1 rule (sg-a tcp 20-25 from 0.0.0.0/0) and added 2 rules so the other ports stay open (sg-a tcp 20-21 from 0.0.0.0/0; sg-a tcp 23 from 0.0.0.0/0). The port is no longer open to the internet. The undo list restores the previous rules.',
+      'Closed tcp port 22 to the internet on "web" (i-1, us-east-1): revoked 1 rule (sg-a tcp 20-25 from 0.0.0.0/0) and added 2 rules so the other ports stay open (sg-a tcp 20-21 from 0.0.0.0/0; sg-a tcp 23 from 0.0.0.0/0). The port is no longer open to the internet. The undo list restores the previous rules.',
     ],
     [
       'dry run',
       { dryRun: true, added: [] },
-      'Dry run: closing tcp port 22 to the internet on web (i-1, us-east-1) would revoke 1 rule (sg-a tcp 20-25 from 0.0.0.0/0). The port would no longer be open to the internet. Nothing was changed.',
+      'Dry run: closing tcp port 22 to the internet on "web" (i-1, us-east-1) would revoke 1 rule (sg-a tcp 20-25 from 0.0.0.0/0). The port would no longer be open to the internet. Nothing was changed.',
     ],
     [
       'shared groups',
@@ -356,7 +356,7 @@ describe('summarisePortClosure', () => {
   });
 
   it.each<[string, { instanceId: string; name: string | null }, string]>([
-    ['named', { instanceId: 'i-1', name: 'web' }, 'web (i-1, eu-west-1)'],
+    ['named', { instanceId: 'i-1', name: 'web' }, '"web" (i-1, eu-west-1)'],
     ['unnamed', { instanceId: 'i-1', name: null }, 'i-1 (eu-west-1)'],
   ])('labels an instance: %s', (_name, instance, expected) => {
     expect(instanceLabel(instance, 'eu-west-1')).toBe(expected);
