@@ -157,6 +157,7 @@ export class ExposureStack extends Stack {
 
     this.mcp = new McpEndpoint(this, 'Mcp', {
       api: this.api,
+      planKey: this.planKey,
       sourceMapStackTraces: this.config.sourceMapStackTraces,
       writeGuard: {
         protectedTagKey: this.config.protectedTagKey,
