@@ -5,6 +5,7 @@
 import { findEc2InstancesWithOpenPort, previewCloseUnwantedPortForEc2Instance } from '../openapi/operations';
 import { createClosePortPreviewHandler } from './handlers/close-open-port';
 import { createFindOpenPortsHandler } from './handlers/find-open-ports';
+import { lambdaClosePortDeps } from './handlers/lambda-close-port-deps';
 import { lambdaEc2Deps } from './handlers/lambda-ec2-deps';
 import { bindOperation } from './shared/http-router';
 import { createLambdaHandler } from './shared/lambda-handler';
@@ -13,5 +14,6 @@ const deps = lambdaEc2Deps();
 
 export const handler = createLambdaHandler([
   bindOperation(findEc2InstancesWithOpenPort, createFindOpenPortsHandler(deps)),
-  bindOperation(previewCloseUnwantedPortForEc2Instance, createClosePortPreviewHandler(deps)),
+  // The preview reads the account's rule quota as the write does, so both plan alike.
+  bindOperation(previewCloseUnwantedPortForEc2Instance, createClosePortPreviewHandler(lambdaClosePortDeps())),
 ]);

@@ -44,13 +44,14 @@ const s3Handlers = onFirstUse(() => {
 });
 
 const ec2Handlers = onFirstUse(() => {
-  const { lambdaEc2Deps } =
-    require('./handlers/lambda-ec2-deps') as typeof import('./handlers/lambda-ec2-deps');
+  const { lambdaClosePortDeps } =
+    require('./handlers/lambda-close-port-deps') as typeof import('./handlers/lambda-close-port-deps');
   const { createFindOpenPortsHandler } =
     require('./handlers/find-open-ports') as typeof import('./handlers/find-open-ports');
   const { createCloseOpenPortHandler, createClosePortPreviewHandler } =
     require('./handlers/close-open-port') as typeof import('./handlers/close-open-port');
-  const deps = lambdaEc2Deps();
+  // With the Service Quotas client: preview and close plan against the account's rule quota.
+  const deps = lambdaClosePortDeps();
   return {
     find: createFindOpenPortsHandler(deps),
     preview: createClosePortPreviewHandler(deps),

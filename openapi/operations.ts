@@ -258,7 +258,10 @@ export const previewCloseUnwantedPortForEc2Instance = defineOperation({
     'ec2:DescribeInstances',
     'ec2:DescribeSecurityGroupRules',
     'ec2:GetManagedPrefixListEntries',
+    // The preview plans against the same quota as the write: list sizes and the account's rule quota.
+    'ec2:DescribeManagedPrefixLists',
     'ec2:DescribeNetworkInterfaces',
+    'servicequotas:GetServiceQuota',
   ],
   schemas: () => {
     const { params, previewQuery, previewResponse } = closePortSchemas();

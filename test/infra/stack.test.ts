@@ -272,8 +272,9 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     );
 
     // Assert
+    // Plus the plan key's value, which previews and applies need to sign and check planIds.
     expect([...new Set(actions)].sort()).toEqual(
-      [...new Set(operations.flatMap((o) => o.iamActions))].sort(),
+      [...new Set([...operations.flatMap((o) => o.iamActions), 'secretsmanager:GetSecretValue'])].sort(),
     );
     expect(fn.Properties.MemorySize).toBe(SCAN_MEMORY_MB);
     expect(variables).toMatchObject({
