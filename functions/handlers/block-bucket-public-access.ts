@@ -1,115 +1,17 @@
-/** `removePublicAccessFromS3Bucket`: read, plan, write (unless dry run or nothing to do), audit. */
-import type { S3Client } from '@aws-sdk/client-s3';
+/** `removePublicAccessFromS3Bucket` and its preview: prepare, check a previewed planId, write (unless dry run or nothing to do), audit. */
 import type {
   previewRemovePublicAccessFromS3Bucket,
   removePublicAccessFromS3Bucket,
 } from '../../openapi/operations';
 import { upstreamError } from '../aws/aws-errors';
-import {
-  findOwnBucket,
-  readAccountFlags,
-  readBucketFlags,
-  readWebsiteEnabled,
-  resolveBucketRegion,
-  writeBucketFlags,
-} from '../aws/s3-buckets';
-import { type BlockPublicAccessPlan, planBlockPublicAccess } from '../domain/block-public-access-plan';
-import { evaluateBucketExposure, type PublicAccessBlockFlags } from '../domain/bucket-exposure';
-import { blockPublicAccessBinding, type ChangeBinding } from '../domain/plan-bindings';
-import {
-  blockPublicAccessWarnings,
-  summariseBlockPublicAccess,
-} from '../domain/summaries/block-public-access-summary';
+import { writeBucketFlags } from '../aws/s3-buckets';
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
-import { NotFoundError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
-import type { InvocationContext } from '../shared/invocation';
 import { issuePlan, requirePlan } from '../shared/plan-signing';
+import { answerOf, prepareBlock } from './block-public-access-preparation';
 import type { S3OperationDeps } from './s3-deps';
 
 const OPERATION = 'removePublicAccessFromS3Bucket';
-
-/** The bucket as read and the plan made from it: the same for the preview, the dry run and the write. */
-interface PreparedBlock {
-  region: string;
-  s3: S3Client;
-  before: PublicAccessBlockFlags | null;
-  plan: BlockPublicAccessPlan;
-  publicAfter: boolean;
-  warnings: string[];
-  binding: ChangeBinding;
-}
-
-/** Finds the bucket, reads its flags, the account's and its website, and plans; writes nothing. */
-async function prepareBlock(
-  deps: S3OperationDeps,
-  bucketName: string,
-  context: InvocationContext,
-  foundRegion: (region: string) => void = () => {},
-): Promise<PreparedBlock> {
-  const bucket = await findOwnBucket(deps.clients.s3(deps.homeRegion), bucketName);
-  if (!bucket) {
-    throw new NotFoundError(
-      `Bucket ${bucketName} is not in this account's bucket list; check the name (list public buckets with GET /s3/public-buckets).`,
-    );
-  }
-  // The same resolution as the scan: ListBuckets' BucketRegion, else GetBucketLocation (never the home Region).
-  const resolved = await resolveBucketRegion(deps.clients.s3(deps.homeRegion), bucket);
-  if (!resolved.ok) {
-    throw upstreamError(`s3:${resolved.call}`, { name: resolved.errorCode });
-  }
-  const region = resolved.value;
-  foundRegion(region);
-  const s3 = deps.clients.s3(region);
-  const accountId = await deps.resolveAccountId(context);
-  const [bucketFlags, accountFlags, website] = await Promise.all([
-    readBucketFlags(s3, bucketName),
-    readAccountFlags(deps.clients, accountId, deps.homeRegion),
-    readWebsiteEnabled(s3, bucketName),
-  ]);
-  if (!bucketFlags.ok) {
-    throw upstreamError(`s3:${bucketFlags.call}`, { name: bucketFlags.errorCode });
-  }
-  const before = bucketFlags.value;
-  const plan = planBlockPublicAccess(bucketName, region, before);
-  const publicAfter =
-    evaluateBucketExposure({ bucketName, accountFlags, bucketFlags: { ok: true, value: plan.after } })
-      .verdict === 'public';
-  const warnings = blockPublicAccessWarnings({ bucketName, changed: plan.changed, website, accountFlags });
-  return {
-    region,
-    s3,
-    before,
-    plan,
-    publicAfter,
-    warnings,
-    binding: blockPublicAccessBinding(bucketName, region, before),
-  };
-}
-
-/** The answer, for what was written or (dry run, preview) what would be. */
-function answerOf(bucketName: string, prepared: PreparedBlock, dryRun: boolean) {
-  const { region, before, plan, publicAfter, warnings } = prepared;
-  return {
-    summary: summariseBlockPublicAccess({
-      bucketName,
-      region,
-      dryRun,
-      changed: plan.changed,
-      before,
-      publicAfter,
-    }),
-    bucketName,
-    region,
-    dryRun,
-    changed: plan.changed,
-    before,
-    after: plan.after,
-    publicAfter,
-    warnings,
-    undo: plan.undo,
-  };
-}
 
 /**
  * `previewRemovePublicAccessFromS3Bucket`: the write's answer, predicted, with a planId that binds it.
