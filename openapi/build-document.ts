@@ -39,6 +39,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'Not signed in, or the access token lacks the scope this operation needs (API Gateway answers both with 401).',
   403: 'Not allowed: refused before the operation runs (an invalid request signature, or on the local server a request from another web origin or host name).',
   404: 'The bucket or instance does not exist in this account (in that Region, if one was given).',
+  409: 'The previewed change no longer applies (the target changed, the preview expired, or the planId is for another change); nothing was changed: preview again.',
   429: 'Too many requests: the API is throttling; retry after a moment.',
   500: 'Unexpected failure; no internals are returned.',
   502: 'AWS refused or failed; the message names the AWS call and error code.',

@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   NotFound: 404,
   /** The path exists but not with this method. */
   MethodNotAllowed: 405,
+  /** A previewed change no longer applies (target changed, plan expired, forged or for another change): nothing was written. */
+  PlanRejected: 409,
   /** Throttled by the API (API Gateway answers it). */
   TooManyRequests: 429,
   /** Unexpected failure; never carries internals. */

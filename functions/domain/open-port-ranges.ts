@@ -8,13 +8,14 @@
  */
 import { describeServices } from './exposure-risk';
 import {
-  findPortExposures,
   type IngressRule,
+  judgePortExposure,
   MAX_PORT,
   normaliseIpProtocol,
   type PortExposure,
   type PortExposureInput,
   type PortProtocol,
+  type UnknownExposure,
 } from './port-exposure';
 
 /** One internet-open range of one protocol, and the rules (per interface) that open it. */
@@ -45,6 +46,13 @@ function boundaries(rules: readonly IngressRule[], protocol: PortProtocol): numb
 const exposureKey = (exposures: readonly PortExposure[]) =>
   exposures.map((e) => `${e.networkInterfaceId}/${e.securityGroupRuleId}`).join(',');
 
+/** Every open range of an instance, and the rules an unreadable prefix list leaves undecided. */
+export interface OpenPortVerdict {
+  ranges: OpenPortRange[];
+  /** Rules whose prefix list could not be read, on interfaces not already shown open for that port; deduplicated. */
+  unknown: UnknownExposure[];
+}
+
 /**
  * The internet-open port ranges of one instance, tcp before udp, each in port order.
  *
@@ -55,9 +63,25 @@ export function findOpenPortRanges(
   input: Omit<PortExposureInput, 'port' | 'protocol'>,
   protocols: readonly PortProtocol[] = PROTOCOLS,
 ): OpenPortRange[] {
+  return judgeOpenPortRanges(input, protocols).ranges;
+}
+
+/**
+ * The internet-open port ranges of one instance (see {@link findOpenPortRanges}), and what stays
+ * unknown: a rule whose prefix list could not be read, for a stretch of ports where the readable
+ * rules do not already open that interface.
+ *
+ * @param input - interfaces, rules and prefix lists, as for `judgePortExposure` (without a port)
+ * @param protocols - the protocols to look at (both by default)
+ */
+export function judgeOpenPortRanges(
+  input: Omit<PortExposureInput, 'port' | 'protocol'>,
+  protocols: readonly PortProtocol[] = PROTOCOLS,
+): OpenPortVerdict {
   const groups = new Set(input.interfaces.flatMap((eni) => eni.groupIds));
   const rules = [...groups].flatMap((groupId) => input.rulesByGroup.get(groupId) ?? []);
   const ranges: OpenPortRange[] = [];
+  const unknown = new Map<string, UnknownExposure>();
   for (const protocol of PROTOCOLS.filter((p) => protocols.includes(p))) {
     const cuts = boundaries(rules, protocol);
     let open: { fromPort: number; toPort: number; exposures: PortExposure[]; key: string } | undefined;
@@ -74,7 +98,10 @@ export function findOpenPortRanges(
     };
     cuts.forEach((fromPort, index) => {
       const toPort = (cuts[index + 1] ?? MAX_PORT + 1) - 1;
-      const exposures = findPortExposures({ ...input, port: fromPort, protocol });
+      const verdict = judgePortExposure({ ...input, port: fromPort, protocol });
+      for (const rule of verdict.unknown)
+        unknown.set(`${rule.networkInterfaceId}/${rule.securityGroupRuleId}`, rule);
+      const { exposures } = verdict;
       if (exposures.length === 0) {
         flush();
         return;
@@ -88,7 +115,7 @@ export function findOpenPortRanges(
     });
     flush();
   }
-  return ranges;
+  return { ranges, unknown: [...unknown.values()] };
 }
 
 /** The distinct exposures behind some ranges, in the order `findPortExposures` gives them. */
@@ -113,8 +140,8 @@ export function exposuresOfRanges(ranges: readonly OpenPortRange[]): PortExposur
 export function memoisedOpenPortRanges(
   facts: Omit<PortExposureInput, 'port' | 'protocol' | 'interfaces'>,
   protocols: readonly PortProtocol[] = PROTOCOLS,
-): (interfaces: PortExposureInput['interfaces']) => OpenPortRange[] {
-  const memo = new Map<string, OpenPortRange[]>();
+): (interfaces: PortExposureInput['interfaces']) => OpenPortVerdict {
+  const memo = new Map<string, OpenPortVerdict>();
   return (interfaces) => {
     // Interfaces in id order, as the verdict orders them; placeholders keep that order.
     const ordered = [...interfaces].sort((a, b) =>
@@ -127,17 +154,17 @@ export function memoisedOpenPortRanges(
         networkInterfaceId: `#${String(index).padStart(6, '0')}`,
         groupIds: eni.groupIds,
       }));
-      shape = findOpenPortRanges({ ...facts, interfaces: placeholders }, protocols);
+      shape = judgeOpenPortRanges({ ...facts, interfaces: placeholders }, protocols);
       memo.set(key, shape);
     }
-    return shape.map((range) => ({
-      ...range,
-      exposures: range.exposures.map((exposure) => ({
-        ...exposure,
-        networkInterfaceId:
-          ordered[Number(exposure.networkInterfaceId.slice(1))]?.networkInterfaceId ??
-          exposure.networkInterfaceId,
-      })),
-    }));
+    const real = <T extends { networkInterfaceId: string }>(item: T): T => ({
+      ...item,
+      networkInterfaceId:
+        ordered[Number(item.networkInterfaceId.slice(1))]?.networkInterfaceId ?? item.networkInterfaceId,
+    });
+    return {
+      ranges: shape.ranges.map((range) => ({ ...range, exposures: range.exposures.map(real) })),
+      unknown: shape.unknown.map(real),
+    };
   };
 }

@@ -1,26 +1,33 @@
-/** `removePublicAccessFromS3Bucket`: read, plan, write (unless dry run or nothing to do), audit. */
-import type { removePublicAccessFromS3Bucket } from '../../openapi/operations';
+/** `removePublicAccessFromS3Bucket` and its preview: prepare, check a previewed planId, write (unless dry run or nothing to do), audit. */
+import type {
+  previewRemovePublicAccessFromS3Bucket,
+  removePublicAccessFromS3Bucket,
+} from '../../openapi/operations';
 import { upstreamError } from '../aws/aws-errors';
-import {
-  findOwnBucket,
-  readAccountFlags,
-  readBucketFlags,
-  readWebsiteEnabled,
-  resolveBucketRegion,
-  writeBucketFlags,
-} from '../aws/s3-buckets';
-import { planBlockPublicAccess } from '../domain/block-public-access-plan';
-import { evaluateBucketExposure } from '../domain/bucket-exposure';
-import {
-  blockPublicAccessWarnings,
-  summariseBlockPublicAccess,
-} from '../domain/summaries/block-public-access-summary';
+import { writeBucketFlags } from '../aws/s3-buckets';
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
-import { NotFoundError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
+import { issuePlan, requirePlan } from '../shared/plan-signing';
+import { answerOf, prepareBlock } from './block-public-access-preparation';
 import type { S3OperationDeps } from './s3-deps';
 
 const OPERATION = 'removePublicAccessFromS3Bucket';
+
+/**
+ * `previewRemovePublicAccessFromS3Bucket`: the write's answer, predicted, with a planId that binds it.
+ * Served by the read function, so it runs without permission to write.
+ */
+export function createBlockPublicAccessPreviewHandler(
+  deps: S3OperationDeps,
+): OperationHandler<typeof previewRemovePublicAccessFromS3Bucket> {
+  return async ({ params }, context) => {
+    const prepared = await prepareBlock(deps, params.bucketName, context);
+    return {
+      ...answerOf(params.bucketName, prepared, true),
+      ...(await issuePlan(deps.plans, prepared.binding)),
+    };
+  };
+}
 
 export function createBlockBucketPublicAccessHandler(
   deps: S3OperationDeps,
@@ -31,41 +38,10 @@ export function createBlockBucketPublicAccessHandler(
     const subject = { operation: OPERATION, target: bucketName, dryRun };
 
     return auditedWrite(context, subject, async (attempt) => {
-      const bucket = await findOwnBucket(deps.clients.s3(deps.homeRegion), bucketName);
-      if (!bucket) {
-        throw new NotFoundError(
-          `Bucket ${bucketName} is not in this account's bucket list; check the name (list public buckets with GET /s3/public-buckets).`,
-        );
-      }
-      // The same resolution as the scan: ListBuckets' BucketRegion, else GetBucketLocation (never the home Region).
-      const resolved = await resolveBucketRegion(deps.clients.s3(deps.homeRegion), bucket);
-      if (!resolved.ok) {
-        throw upstreamError(`s3:${resolved.call}`, { name: resolved.errorCode });
-      }
-      const region = resolved.value;
-      attempt.foundRegion(region);
-      const s3 = deps.clients.s3(region);
-      const accountId = await deps.resolveAccountId(context);
-      const [bucketFlags, accountFlags, website] = await Promise.all([
-        readBucketFlags(s3, bucketName),
-        readAccountFlags(deps.clients, accountId, deps.homeRegion),
-        readWebsiteEnabled(s3, bucketName),
-      ]);
-      if (!bucketFlags.ok) {
-        throw upstreamError(`s3:${bucketFlags.call}`, { name: bucketFlags.errorCode });
-      }
-      const before = bucketFlags.value;
-      const plan = planBlockPublicAccess(bucketName, region, before);
-      const publicAfter =
-        evaluateBucketExposure({ bucketName, accountFlags, bucketFlags: { ok: true, value: plan.after } })
-          .verdict === 'public';
-
-      const warnings = blockPublicAccessWarnings({
-        bucketName,
-        changed: plan.changed,
-        website,
-        accountFlags,
-      });
+      const prepared = await prepareBlock(deps, bucketName, context, (region) => attempt.foundRegion(region));
+      // With a planId, the fresh read must be the one previewed, or nothing is written.
+      if (body.planId !== undefined) await requirePlan(deps.plans, body.planId, prepared.binding);
+      const { region, s3, before, plan } = prepared;
 
       if (plan.changed && !dryRun) {
         try {
@@ -78,27 +54,7 @@ export function createBlockBucketPublicAccessHandler(
         }
       }
 
-      const summary = summariseBlockPublicAccess({
-        bucketName,
-        region,
-        dryRun,
-        changed: plan.changed,
-        before,
-        publicAfter,
-      });
-
-      const result = {
-        summary,
-        bucketName,
-        region,
-        dryRun,
-        changed: plan.changed,
-        before,
-        after: plan.after,
-        publicAfter,
-        warnings,
-        undo: plan.undo,
-      };
+      const result = answerOf(bucketName, prepared, dryRun);
       const record: WriteRecord = {
         region,
         outcome: !plan.changed ? 'unchanged' : dryRun ? 'would-change' : 'changed',

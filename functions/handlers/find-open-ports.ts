@@ -4,6 +4,7 @@ import { scanRegionsForOpenPort } from '../aws/ec2-port-scan';
 import { regionsToScan } from '../aws/instance-location';
 import { rankExposedInstances } from '../domain/risk-report';
 import { summarisePortScan } from '../domain/summaries/port-scan-summary';
+import { cleanUntrustedText } from '../domain/untrusted-text';
 import type { OperationHandler } from '../shared/http-router';
 import type { Ec2OperationDeps } from './ec2-deps';
 
@@ -48,6 +49,7 @@ export function createFindOpenPortsHandler(
       })),
       bySeverity: ranked.counts.bySeverity,
       unknownRegions: scan.unknownRegions,
+      unknownInstances: scan.unknownInstances,
       truncated,
       limit,
     });
@@ -63,7 +65,7 @@ export function createFindOpenPortsHandler(
       instances: ranked.instances.slice(0, limit).map(({ instance, severity, openPorts }) => ({
         severity,
         instanceId: instance.instanceId,
-        name: instance.name,
+        name: instance.name ? cleanUntrustedText(instance.name) : null,
         region: instance.region,
         state: instance.state,
         publicIp: instance.publicIp,
@@ -72,6 +74,14 @@ export function createFindOpenPortsHandler(
         openPorts,
       })),
       counts: ranked.counts,
+      unknownInstances: scan.unknownInstances.map((instance) => ({
+        instanceId: instance.instanceId,
+        name: instance.name ? cleanUntrustedText(instance.name) : null,
+        region: instance.region,
+        state: instance.state,
+        reason: instance.reason,
+        rules: instance.rules,
+      })),
       unknownRegions: scan.unknownRegions,
     };
   };

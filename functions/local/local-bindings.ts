@@ -5,10 +5,15 @@ import {
   findS3BucketsWithPublicAccess,
   type OperationDefinition,
   type operations,
+  previewCloseUnwantedPortForEc2Instance,
+  previewRemovePublicAccessFromS3Bucket,
   removePublicAccessFromS3Bucket,
 } from '../../openapi/operations';
-import { createBlockBucketPublicAccessHandler } from '../handlers/block-bucket-public-access';
-import { createCloseOpenPortHandler } from '../handlers/close-open-port';
+import {
+  createBlockBucketPublicAccessHandler,
+  createBlockPublicAccessPreviewHandler,
+} from '../handlers/block-bucket-public-access';
+import { createCloseOpenPortHandler, createClosePortPreviewHandler } from '../handlers/close-open-port';
 import { createFindOpenPortsHandler } from '../handlers/find-open-ports';
 import { createFindPublicBucketsHandler } from '../handlers/find-public-buckets';
 import { bindOperation, type OperationBinding } from '../shared/http-router';
@@ -22,8 +27,10 @@ type BindingPerOperation<Ops extends readonly OperationDefinition[]> = {
 export function localBindings(backend: LocalBackend): OperationBinding[] {
   const bindings: BindingPerOperation<typeof operations> = [
     bindOperation(findS3BucketsWithPublicAccess, createFindPublicBucketsHandler(backend.s3)),
+    bindOperation(previewRemovePublicAccessFromS3Bucket, createBlockPublicAccessPreviewHandler(backend.s3)),
     bindOperation(removePublicAccessFromS3Bucket, createBlockBucketPublicAccessHandler(backend.s3)),
     bindOperation(findEc2InstancesWithOpenPort, createFindOpenPortsHandler(backend.ec2)),
+    bindOperation(previewCloseUnwantedPortForEc2Instance, createClosePortPreviewHandler(backend.ec2)),
     bindOperation(closeUnwantedPortForEc2Instance, createCloseOpenPortHandler(backend.ec2)),
   ];
   return [...bindings] as OperationBinding[];

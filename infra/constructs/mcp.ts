@@ -7,6 +7,8 @@
  */
 import { Aws, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { type AnyOperation, operations } from '../../openapi/operations';
 import { type ExposureApi, STAGE_NAME } from './api';
@@ -29,6 +31,8 @@ export interface McpEndpointProps {
   readonly reservedConcurrentExecutions?: number;
   /** The operations served as tools (default: every registry operation). */
   readonly operations?: readonly AnyOperation[];
+  /** The key previews sign planIds with (read only when a served operation uses it). */
+  readonly planKey?: secretsmanager.ISecret;
 }
 
 export class McpEndpoint extends Construct {
@@ -53,15 +57,30 @@ export class McpEndpoint extends Construct {
       ...(props.reservedConcurrentExecutions
         ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
         : {}),
-      environment: auth
-        ? {
-            OAUTH_SCOPE_READ: auth.scopeNames.read,
-            OAUTH_SCOPE_REMEDIATE: auth.scopeNames.remediate,
-            // The pool's issuer (`iss` of its tokens); ProviderURL alone lacks the scheme.
-            OAUTH_ISSUER: `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${auth.userPool.userPoolId}`,
-          }
-        : {},
+      environment: {
+        ...(auth
+          ? {
+              OAUTH_SCOPE_READ: auth.scopeNames.read,
+              OAUTH_SCOPE_REMEDIATE: auth.scopeNames.remediate,
+              // The pool's issuer (`iss` of its tokens); ProviderURL alone lacks the scheme.
+              OAUTH_ISSUER: `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${auth.userPool.userPoolId}`,
+            }
+          : {}),
+        ...(props.planKey && served.some((o) => o.usesPlanKey)
+          ? { PLAN_KEY_SECRET_ARN: props.planKey.secretArn }
+          : {}),
+      },
     });
+    if (props.planKey && served.some((o) => o.usesPlanKey)) {
+      // Previews and applies as tools sign and check planIds like their REST functions: the value of this one secret.
+      this.function.executionRole.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadPlanKey',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [props.planKey.secretArn],
+        }),
+      );
+    }
     // It runs every operation, so it holds the union of their actions; each tool still needs its own scope.
     grantOperationActions(
       this.function.executionRole,

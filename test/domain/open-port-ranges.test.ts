@@ -1,4 +1,8 @@
-import { findOpenPortRanges, memoisedOpenPortRanges } from '../../functions/domain/open-port-ranges';
+import {
+  findOpenPortRanges,
+  judgeOpenPortRanges,
+  memoisedOpenPortRanges,
+} from '../../functions/domain/open-port-ranges';
 import { findPortExposures, type IngressRule } from '../../functions/domain/port-exposure';
 
 const rule = (
@@ -117,8 +121,43 @@ describe('memoisedOpenPortRanges', () => {
       [{ networkInterfaceId: 'eni-f', groupIds: ['sg-1', 'sg-2'] }],
     ];
     for (const interfaces of instances) {
-      expect(memoised(interfaces)).toEqual(findOpenPortRanges({ ...facts, interfaces }));
+      expect(memoised(interfaces)).toEqual(judgeOpenPortRanges({ ...facts, interfaces }));
     }
-    expect(memoised(instances[0] ?? [])[0]?.exposures[0]?.networkInterfaceId).toBe('eni-b');
+    expect(memoised(instances[0] ?? []).ranges[0]?.exposures[0]?.networkInterfaceId).toBe('eni-b');
+  });
+});
+
+describe('judgeOpenPortRanges with an unreadable prefix list', () => {
+  const listRule = { ...rule('r-pl', 'tcp', 8080, 8080, {}), prefixListId: 'pl-1' };
+  const sshRule = rule('r-22', 'tcp', 22, 22, { cidrIpv4: '0.0.0.0/0' });
+  const facts = {
+    interfaces: [{ networkInterfaceId: 'eni-1', groupIds: ['sg-1'] }],
+    rulesByGroup: new Map([['sg-1', [sshRule, listRule]]]),
+    prefixListCidrs: new Map<string, string[]>(),
+    unreadablePrefixLists: new Set(['pl-1']),
+  };
+
+  it('reports the open ranges it can show and the rule it cannot judge', () => {
+    const verdict = judgeOpenPortRanges(facts);
+    expect(verdict.ranges.map((r) => [r.protocol, r.fromPort, r.toPort])).toEqual([['tcp', 22, 22]]);
+    expect(verdict.unknown).toEqual([
+      {
+        networkInterfaceId: 'eni-1',
+        securityGroupId: 'sg-1',
+        securityGroupRuleId: 'r-pl',
+        prefixListId: 'pl-1',
+      },
+    ]);
+  });
+
+  it('names the rule once, however many stretches of ports it spans', () => {
+    const wide = { ...listRule, fromPort: 1000, toPort: 9000 };
+    const verdict = judgeOpenPortRanges({
+      ...facts,
+      rulesByGroup: new Map([
+        ['sg-1', [sshRule, wide, rule('r-5', 'tcp', 5000, 5000, { cidrIpv4: '10.0.0.0/8' })]],
+      ]),
+    });
+    expect(verdict.unknown.map((u) => u.securityGroupRuleId)).toEqual(['r-pl']);
   });
 });

@@ -155,7 +155,7 @@ describe('risk order, counts and the Region filter', () => {
         byCause: { acl: 2, policy: 2, read: 2, write: 2, website: 1 },
       });
       expect(reply.body.summary).toContain(
-        '4 buckets are publicly accessible (2 critical, 1 high, 1 medium), worst first: c-write-policy (critical, anyone may write, eu-west-1)',
+        '4 buckets are publicly accessible (2 critical, 1 high, 1 medium), worst first: "c-write-policy" (critical, anyone may write, eu-west-1)',
       );
     } finally {
       await api.close();
@@ -364,7 +364,7 @@ describe('bucket verdicts across account and bucket flags', () => {
         }),
       ]);
       expect(reply.body.summary).toContain(
-        'site (high, anyone may read, us-east-1, website hosting unknown)',
+        '"site" (high, anyone may read, us-east-1, website hosting unknown)',
       );
     } finally {
       await api.close();

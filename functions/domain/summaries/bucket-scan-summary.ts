@@ -1,5 +1,6 @@
 /** The `summary` of `findS3BucketsWithPublicAccess`: one paragraph from the partitioned scan. */
 import { SEVERITIES, type Severity, type SeverityCounts } from '../exposure-risk';
+import { BUCKET_NAME_MAX, quoteUntrusted } from '../untrusted-text';
 import { plural } from './plural';
 
 /** Public buckets named in the summary; the rest are counted. */
@@ -70,7 +71,7 @@ export function summariseBucketScan(scan: BucketScanSummaryInput): string {
         b.region ?? 'unknown Region',
         ...(b.website === true ? ['hosts a website'] : b.website === null ? ['website hosting unknown'] : []),
       ];
-      return `${b.bucketName} (${details.join(', ')})`;
+      return `${quoteUntrusted(b.bucketName, BUCKET_NAME_MAX)} (${details.join(', ')})`;
     });
     const severities =
       scan.bySeverity === undefined
