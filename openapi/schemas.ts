@@ -547,6 +547,80 @@ export const findInstancesSchemas = onFirstUse(() => {
 
 // ---------- closeUnwantedPortForEc2Instance ----------
 
+const allPortsSchema = boolean({ error: 'allPorts must be true or false' });
+
+/** At most this many kept ports: a chat request names a handful, and the plan stays small. */
+const MAX_KEPT_PORTS = 50;
+
+/**
+ * Kept ports as text, `80,443`: Q Business takes no arrays in requests, so body and query both spell the
+ * list this way. Each must be a port; the handler reads them with {@link parseKeptPorts}.
+ */
+const keepSchema = string({ error: 'keep must be a comma-separated list of ports, e.g. "80,443"' }).check(
+  maxLength(MAX_KEPT_PORTS * 6, `keep lists at most ${MAX_KEPT_PORTS} ports`),
+  regex(/^\s*\d{1,5}\s*(?:,\s*\d{1,5}\s*)*$/, 'keep must be a comma-separated list of ports, e.g. "80,443"'),
+  superRefine((value, context) => {
+    const ports = parseKeptPorts(value);
+    if (ports.some((port) => port > 65535))
+      context.addIssue({ code: 'custom', message: 'keep: every port must be from 0 to 65535', input: value });
+    if (ports.length > MAX_KEPT_PORTS)
+      context.addIssue({
+        code: 'custom',
+        message: `keep lists at most ${MAX_KEPT_PORTS} ports`,
+        input: value,
+      });
+  }),
+);
+
+/**
+ * The ports of a `keep` text that the schema accepted, distinct and in order.
+ *
+ * @param keep - e.g. `443, 80`
+ */
+export function parseKeptPorts(keep: string): number[] {
+  const ports = keep
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map(Number);
+  return [...new Set(ports)].sort((a, b) => a - b);
+}
+
+/** `true`/`false` in a query string; anything else stays as typed so zod names it. */
+function booleanFromQuery(value: unknown): unknown {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
+}
+
+/**
+ * Why a close-port request is unclear, or undefined when it is not: it names one port, or asks for every
+ * port (allPorts, keep), never both or neither. The schema checks it, and so does the handler, because an
+ * MCP tool's argument schema is rebuilt from the fields and would not carry this check.
+ *
+ * @param value - the request's port, allPorts and keep
+ */
+export function closureRequestProblem(value: {
+  port?: number | undefined;
+  allPorts?: boolean | undefined;
+  keep?: string | undefined;
+}): string | undefined {
+  const every = value.allPorts === true || value.keep !== undefined;
+  if (value.port !== undefined && (every || value.allPorts === false))
+    return 'port closes one port, allPorts and keep close every port but those kept: send port alone, or allPorts/keep without port';
+  if (value.port === undefined && !every)
+    return 'say what to close: port (one port, e.g. 22), or allPorts: true to close every port open to the internet (keep: "80,443" leaves those open)';
+  return undefined;
+}
+
+function requireOneClosure(
+  value: Parameters<typeof closureRequestProblem>[0],
+  context: core.$RefinementCtx,
+): void {
+  const problem = closureRequestProblem(value);
+  if (problem !== undefined) context.addIssue({ code: 'custom', message: problem, input: value });
+}
+
 export const closePortSchemas = onFirstUse(() => {
   const instancePathSchema = strictObject({
     instanceId: withMeta(
@@ -566,13 +640,26 @@ export const closePortSchemas = onFirstUse(() => {
 
   const closePortBodySchema = withMeta(
     strictObject({
-      port: withMeta(portSchema, {
-        description: 'The port to close to the internet (0-65535).',
+      port: withMeta(optional(portSchema), {
+        description:
+          'The port to close to the internet (0-65535). Leave it out and set allPorts (or keep) to close every internet-open port instead.',
         example: 22,
         'x-amzn-form-display-name': 'Port to close',
       }),
+      allPorts: withMeta(optional(allPortsSchema), {
+        description:
+          'true: close every port open to the internet on this instance (tcp and udp, or only protocol when given), except the ports in keep. Not with port.',
+        example: false,
+        'x-amzn-form-display-name': 'Close every open port',
+      }),
+      keep: withMeta(optional(keepSchema), {
+        description:
+          'Comma-separated ports that stay open when closing every port, e.g. "80,443"; giving keep implies allPorts. Not with port.',
+        example: '80,443',
+        'x-amzn-form-display-name': 'Ports to keep open',
+      }),
       protocol: withMeta(optional(protocolSchema), {
-        description: 'tcp (default) or udp.',
+        description: 'tcp (default for one port) or udp. With allPorts, absent means tcp and udp.',
         example: 'tcp',
         'x-amzn-form-display-name': 'Protocol',
       }),
@@ -587,7 +674,7 @@ export const closePortSchemas = onFirstUse(() => {
         'x-amzn-form-display-name': 'Dry run (preview only)',
       }),
       planId: planIdField(),
-    }),
+    }).check(superRefine(requireOneClosure)),
     { id: 'CloseUnwantedPortForEc2InstanceRequest' },
   );
 
@@ -608,8 +695,27 @@ export const closePortSchemas = onFirstUse(() => {
       summary: withMeta(string(), { description: SUMMARY_DESCRIPTION }),
       instanceId: withMeta(string(), { description: 'Instance id.' }),
       region: withMeta(string(), { description: 'The instance’s Region.' }),
-      port: withMeta(integer(), { description: 'The port closed.' }),
-      protocol: withMeta(string(), { description: 'The protocol.' }),
+      port: withMeta(nullable(integer()), {
+        description: 'The port closed; null when every port was asked.',
+      }),
+      protocol: withMeta(string(), { description: 'The protocol (tcp, udp, or "tcp and udp").' }),
+      keep: withMeta(array(integer()), {
+        description: 'Ports kept open (every-port closure); empty otherwise.',
+      }),
+      closedPorts: withMeta(
+        array(
+          object({
+            protocol: withMeta(protocolSchema, { description: 'tcp or udp.' }),
+            fromPort: withMeta(integer(), { description: 'First port of the range.', example: 22 }),
+            toPort: withMeta(integer(), { description: 'Last port of the range.', example: 22 }),
+            service: withMeta(nullable(string()), { description: 'Well-known services in it, or null.' }),
+          }),
+        ),
+        {
+          description:
+            'The internet-open ranges the change closes (as found before it). Empty when nothing was open.',
+        },
+      ),
       dryRun: withMeta(boolean(), { description: 'True when nothing was written (preview).' }),
       changed: withMeta(boolean(), {
         description: 'True when rules were (or, in a dry run, would be) changed.',
@@ -646,16 +752,28 @@ export const closePortSchemas = onFirstUse(() => {
     { id: 'CloseUnwantedPortForEc2InstanceResponse' },
   );
   const previewQuerySchema = strictObject({
-    port: withMeta(preprocess(integerFromQuery, portSchema), {
-      description: 'The port to close to the internet (0-65535).',
+    port: withMeta(optional(preprocess(integerFromQuery, portSchema)), {
+      description: 'The port to close to the internet (0-65535). Leave it out with allPorts or keep.',
       example: 22,
     }),
-    protocol: withMeta(optional(protocolSchema), { description: 'tcp (default) or udp.', example: 'tcp' }),
+    allPorts: withMeta(optional(preprocess(booleanFromQuery, allPortsSchema)), {
+      description: 'true: every port open to the internet on this instance, except keep. Not with port.',
+      example: false,
+    }),
+    keep: withMeta(optional(keepSchema), {
+      description:
+        'Comma-separated ports that stay open when closing every port (implies allPorts), e.g. 80,443.',
+      example: '80,443',
+    }),
+    protocol: withMeta(optional(protocolSchema), {
+      description: 'tcp (default for one port) or udp. With allPorts, absent means tcp and udp.',
+      example: 'tcp',
+    }),
     region: withMeta(optional(regionSchema), {
       description: 'The instance’s Region. Absent: the instance is looked up in every enabled Region.',
       example: 'us-east-1',
     }),
-  });
+  }).check(superRefine(requireOneClosure));
   const previewResponseSchema = withMeta(extend(closePortResponseSchema, previewFields()), {
     id: 'PreviewCloseUnwantedPortForEc2InstanceResponse',
   });

@@ -5,6 +5,7 @@
  * to the internet?" in shared/semantics.md: revoke exactly the exposing rules,
  * re-authorize what they allowed besides P, and check the group quota first.
  */
+import { describeServices } from './exposure-risk';
 import { IP_FAMILIES, type IpFamily, isNarrowRange, parseCidr } from './ip-ranges';
 import { judgeOpenPortRanges, type OpenPortRange } from './open-port-ranges';
 import {
@@ -376,7 +377,9 @@ export function openRangesToClose(
     closableIntervals(closing, range.protocol).flatMap(([first, last]) => {
       const fromPort = Math.max(first, range.fromPort);
       const toPort = Math.min(last, range.toPort);
-      return fromPort <= toPort ? [{ ...range, fromPort, toPort }] : [];
+      return fromPort <= toPort
+        ? [{ ...range, fromPort, toPort, service: describeServices(range.protocol, fromPort, toPort) }]
+        : [];
     }),
   );
 }
@@ -580,4 +583,23 @@ export function rulesAfterPlan(
     ]);
   });
   return after;
+}
+
+/** What a close-port call closes: one port of one protocol, or every internet-open port except those kept. */
+export type ClosureQuery = { port: number; protocol: PortProtocol } | { closing: AllPortsClosure };
+
+/**
+ * The plan for a closure query on an instance's facts: {@link planPortClosure} for one port,
+ * {@link planAllPortsClosure} for every port.
+ *
+ * @param input - the instance's interfaces, rules, prefix lists and quota facts
+ * @param query - what to close
+ */
+export function planClosure(
+  input: Omit<PortExposureInput, 'port' | 'protocol'> & QuotaInput,
+  query: ClosureQuery,
+): PortClosurePlan {
+  return 'port' in query
+    ? planPortClosure({ ...input, port: query.port, protocol: query.protocol })
+    : planAllPortsClosure({ ...input, closing: query.closing });
 }

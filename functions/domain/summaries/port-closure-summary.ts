@@ -5,10 +5,23 @@ import { type AddedRule, ruleSource } from '../security-group-rules';
 import { quoteUntrusted } from '../untrusted-text';
 import { plural } from './plural';
 
-/** The port asked about. */
-export interface PortQuerySummary {
-  port: number;
-  protocol: string;
+/** What a closure closes: one port, or every internet-open port of some protocols except those kept. */
+export type PortQuerySummary =
+  | { port: number; protocol: string }
+  | { closing: { protocols: readonly string[]; keep: readonly number[] } };
+
+/** `tcp port 22`, or `every internet-open tcp and udp port except 80, 443`. */
+export function closureLabel(query: PortQuerySummary): string {
+  if ('port' in query) return `${query.protocol} port ${query.port}`;
+  const { protocols, keep } = query.closing;
+  return `every internet-open ${protocols.join(' and ')} port${keep.length > 0 ? ` except ${keep.join(', ')}` : ''}`;
+}
+
+/** `Port 22/tcp`, `Every internet-open tcp port except 443`: the subject of a sentence. */
+function closureSubject(query: PortQuerySummary): string {
+  if ('port' in query) return `Port ${query.port}/${query.protocol}`;
+  const label = closureLabel(query);
+  return `${label.charAt(0).toUpperCase()}${label.slice(1)}`;
 }
 
 /** What the sentences need from one close-port call. */
@@ -58,8 +71,11 @@ function describeRule(rule: AddedRule): string {
 export function summarisePortClosure(call: PortClosureSummaryInput): string {
   const { query, dryRun, revoked, added } = call;
   if (!call.changed) {
-    return `Port ${query.port}/${query.protocol} is not open to the internet on ${call.instanceLabel}; nothing was changed.`;
+    return 'port' in query
+      ? `Port ${query.port}/${query.protocol} is not open to the internet on ${call.instanceLabel}; nothing was changed.`
+      : `No ${query.closing.protocols.join(' or ')} port${query.closing.keep.length > 0 ? ` other than ${query.closing.keep.join(', ')}` : ''} is open to the internet on ${call.instanceLabel}; nothing was changed.`;
   }
+  const thePort = 'port' in query ? 'The port' : 'Something it should close';
   const sentences: string[] = [];
   const [revokeVerb, addVerb] = dryRun ? ['would revoke', 'add'] : ['revoked', 'added'];
   const addedText =
@@ -69,8 +85,8 @@ export function summarisePortClosure(call: PortClosureSummaryInput): string {
   const change = `${revokeVerb} ${plural(revoked.length, 'rule')} (${revoked.map(describeRule).join('; ')})${addedText}`;
   sentences.push(
     dryRun
-      ? `Dry run: closing ${query.protocol} port ${query.port} to the internet on ${call.instanceLabel} ${change}.`
-      : `Closed ${query.protocol} port ${query.port} to the internet on ${call.instanceLabel}: ${change}.`,
+      ? `Dry run: closing ${closureLabel(query)} to the internet on ${call.instanceLabel} ${change}.`
+      : `Closed ${closureLabel(query)} to the internet on ${call.instanceLabel}: ${change}.`,
   );
   if (call.alsoAffected.length > 0) {
     const instances = [...new Set(call.alsoAffected.map((a) => a.instanceId ?? a.networkInterfaceId))];
@@ -83,13 +99,15 @@ export function summarisePortClosure(call: PortClosureSummaryInput): string {
   }
   for (const loss of call.prefixListLosses) {
     sentences.push(
-      `Revoking the rule that references prefix list ${loss.prefixListId} ${dryRun ? 'would also close' : 'also closed'} the port to its private or narrow entries ${loss.entries.join(', ')} (see warnings).`,
+      `Revoking the rule that references prefix list ${loss.prefixListId} ${dryRun ? 'would also close' : 'also closed'} ${'port' in query ? 'the port' : 'those ports'} to its private or narrow entries ${loss.entries.join(', ')} (see warnings).`,
     );
   }
   sentences.push(
     call.stillOpen
-      ? `The port ${dryRun ? 'would still be' : 'is still'} open to the internet (see warnings).`
-      : `The port ${dryRun ? 'would no longer be' : 'is no longer'} open to the internet.`,
+      ? `${thePort} ${dryRun ? 'would still be' : 'is still'} open to the internet (see warnings).`
+      : 'port' in query
+        ? `The port ${dryRun ? 'would no longer be' : 'is no longer'} open to the internet.`
+        : `No port it closes ${dryRun ? 'would still be' : 'is still'} open to the internet.`,
   );
   sentences.push(dryRun ? 'Nothing was changed.' : 'The undo list restores the previous rules.');
   return sentences.join(' ');
@@ -107,9 +125,10 @@ export function stillOpenWarning(
         `rule ${e.securityGroupRuleId} in ${e.securityGroupId} (${e.ipProtocol} ${e.fromPort}-${e.toPort} from ${e.source})`,
     )
     .join(', ');
+  const subject = closureSubject(query);
   return afterWrite
-    ? `Port ${query.port}/${query.protocol} is still open to the internet through ${through}: the group changed while this request ran. Send the request again to close it.`
-    : `Port ${query.port}/${query.protocol} would still be open to the internet through ${through}.`;
+    ? `${subject} is still open to the internet through ${through}: the group changed while this request ran. Send the request again to close it.`
+    : `${subject} would still be open to the internet through ${through}.`;
 }
 
 /** Why nothing was written when a group would go over its rule quota, and what to do about it. */
@@ -124,7 +143,8 @@ export function quotaRefusal(
         `${p.groupId} has ${p.currentRules} inbound ${p.family} rules and would need ${p.rulesAfter}, over its limit of ${p.limit}`,
     )
     .join('; ');
-  return `Closing port ${query.port}/${query.protocol} on ${instanceId} keeps the other ports open by adding rules, but ${over}. Nothing was changed: remove unneeded inbound rules from the group first (or raise the "Inbound or outbound rules per security group" quota), then try again.`;
+  const what = 'port' in query ? `port ${query.port}/${query.protocol}` : closureLabel(query);
+  return `Closing ${what} on ${instanceId} keeps the other ports open by adding rules, but ${over}. Nothing was changed: remove unneeded inbound rules from the group first (or raise the "Inbound or outbound rules per security group" quota), then try again.`;
 }
 
 /** The warning when the account's rule quota could not be read and AWS's default is used instead. */
