@@ -17,71 +17,23 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import type {
+  ChangeCompletion,
+  ChangeIntent,
+  ChangeRecord,
+  ChangeTarget,
+  ChangeWho,
+  JsonValue,
+} from '../domain/change-record';
 import { ValidationError } from '../shared/errors';
 import { type AwsClientSettings, baseClientConfig, prepareClientStack } from './client-config';
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type { ChangeCompletion, ChangeIntent, ChangeRecord, JsonValue } from '../domain/change-record';
 
 const PARTITION = 'change';
 /** Items read per Query page while filtering, and pages read per list call (bounds one call's time). */
 const QUERY_PAGE = 100;
 const MAX_PAGES_PER_LIST = 10;
-
-export interface ChangeWho {
-  /** Best human identifier: user name, else client id, else sub. */
-  principal: string;
-  username?: string;
-  sub?: string;
-  clientId?: string;
-}
-
-export interface ChangeTarget {
-  account: string;
-  region: string;
-  kind: 's3-bucket' | 'ec2-instance';
-  /** Bucket name or instance id. */
-  id: string;
-  /** The security groups the change touches (EC2). */
-  securityGroupIds?: string[];
-}
-
-/** What is known before the AWS write. */
-export interface ChangeIntent {
-  changeId: string;
-  startedAt: string;
-  requestId: string;
-  who: ChangeWho;
-  operation: string;
-  target: ChangeTarget;
-  before: JsonValue;
-  /** What the change is about to do (the plan), kept in case the completion never arrives. */
-  planned: JsonValue;
-  /** The change id this change undoes, when it is an undo. */
-  undoOf?: string;
-}
-
-/** What is known after the AWS write. */
-export interface ChangeCompletion {
-  completedAt: string;
-  outcome: 'changed' | 'failed';
-  after: JsonValue;
-  revokedRules: JsonValue[];
-  addedRules: JsonValue[];
-  /** Machine-readable steps that reverse the change (see domain/change-undo.ts). */
-  undoPlan: JsonValue[];
-  /** CLI text of the same steps, as the original answer showed it. */
-  undoCommands: string[];
-  error?: { code: string; message: string };
-}
-
-export interface ChangeRecord extends ChangeIntent {
-  /** `intent`: the completion was never written (cut off, or still running). */
-  status: 'intent' | 'completed';
-  completion?: ChangeCompletion;
-  undone: boolean;
-  /** The change that undid this one. */
-  undoneBy?: string;
-}
 
 export interface ChangeListFilter {
   /** ISO 8601 time: only changes started at or after it. */

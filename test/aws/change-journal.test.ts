@@ -61,7 +61,9 @@ const completion: ChangeCompletion = {
   },
   revokedRules: [],
   addedRules: [],
-  undoPlan: [{ action: 'putBucketPublicAccessBlock', bucketName: 'acme-logs', region: 'eu-west-1' }],
+  undoPlan: [
+    { action: 'restoreBucketPublicAccessBlock', bucketName: 'acme-logs', region: 'eu-west-1', flags: null },
+  ],
   undoCommands: ['aws s3api put-public-access-block --bucket acme-logs ...'],
 };
 
