@@ -38,7 +38,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad or missing parameter; the message says what to fix.',
   401: 'Not signed in: send a valid OAuth access token.',
   403: 'Not allowed: signed in without the scope this operation needs, or (on the local server) a request from another web origin or host name.',
-  404: 'The bucket or instance does not exist in this account (in that Region, if one was given).',
+  404: 'The bucket, instance or recorded change does not exist (in that Region, if one was given).',
+  409: 'The undo would overwrite a later change (or there is nothing to undo); nothing was changed.',
   429: 'Too many requests: the API is throttling; retry after a moment.',
   500: 'Unexpected failure; no internals are returned.',
   502: 'AWS refused or failed; the message names the AWS call and error code.',
@@ -84,7 +85,9 @@ export function buildOpenApiDocument(options: DocumentOptions = {}): OpenAPIObje
       operationId: operation.operationId,
       summary: operation.summary,
       description: operation.description,
-      tags: [operation.path.startsWith('/s3') ? 'S3' : 'EC2'],
+      tags: [
+        operation.path.startsWith('/s3') ? 'S3' : operation.path.startsWith('/changes') ? 'Changes' : 'EC2',
+      ],
       request: {
         ...(query ? { query: openApiObject(query) } : {}),
         ...(params ? { params: openApiObject(params) } : {}),

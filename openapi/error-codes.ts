@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   NotFound: 404,
   /** The path exists but not with this method. */
   MethodNotAllowed: 405,
+  /** An undo would overwrite a later change, or there is nothing to undo; nothing was changed. */
+  Conflict: 409,
   /** Throttled by the API (API Gateway answers it). */
   TooManyRequests: 429,
   /** Unexpected failure; never carries internals. */

@@ -4,8 +4,8 @@
  * left it), and the one-paragraph summary of a change for chat.
  */
 import type { PublicAccessBlockFlags } from './bucket-exposure';
-import type { NewIngressRule } from './port-closure-plan';
 import type { IngressRule } from './port-exposure';
+import type { NewIngressRule } from './security-group-rules';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

@@ -10,6 +10,7 @@ import {
 } from '../aws/s3-buckets';
 import { planBlockPublicAccess } from '../domain/block-public-access-plan';
 import { evaluateBucketExposure } from '../domain/bucket-exposure';
+import { bucketUndoPlan, type JsonValue } from '../domain/change-record';
 import {
   blockPublicAccessWarnings,
   summariseBlockPublicAccess,
@@ -17,12 +18,15 @@ import {
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
 import { NotFoundError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
+import type { JournalDeps } from './change-deps';
+import { runJournaledChange } from './journaled-change';
 import type { S3OperationDeps } from './s3-deps';
 
 const OPERATION = 'removePublicAccessFromS3Bucket';
 
 export function createBlockBucketPublicAccessHandler(
   deps: S3OperationDeps,
+  journal: JournalDeps,
 ): OperationHandler<typeof removePublicAccessFromS3Bucket> {
   return async ({ params, body }, context) => {
     const bucketName = params.bucketName;
@@ -61,25 +65,52 @@ export function createBlockBucketPublicAccessHandler(
         accountFlags,
       });
 
+      let changeId: string | null = null;
       if (plan.changed && !dryRun) {
-        try {
-          await writeBucketFlags(s3, bucketName, plan.after);
-        } catch (error) {
-          throw upstreamError('s3:PutPublicAccessBlock', error, {
-            applied: [],
-            notApplied: ['PutPublicAccessBlock'],
-          });
-        }
+        // The AWS write runs between its journal intent and completion (no intent recorded: no write).
+        const outcome = await runJournaledChange(
+          journal.journal,
+          journal.now,
+          context,
+          {
+            operation: OPERATION,
+            target: { account: accountId, region, kind: 's3-bucket', id: bucketName },
+            before: before as unknown as JsonValue,
+            planned: plan.after as unknown as JsonValue,
+          },
+          async () => {
+            try {
+              await writeBucketFlags(s3, bucketName, plan.after);
+            } catch (error) {
+              throw upstreamError('s3:PutPublicAccessBlock', error, {
+                applied: [],
+                notApplied: ['PutPublicAccessBlock'],
+              });
+            }
+            return {
+              result: undefined,
+              completion: {
+                after: plan.after as unknown as JsonValue,
+                revokedRules: [],
+                addedRules: [],
+                undoPlan: bucketUndoPlan(bucketName, region, before),
+                undoCommands: plan.undo,
+              },
+            };
+          },
+        );
+        changeId = outcome.changeId;
+        if (outcome.journalWarning) warnings.push(outcome.journalWarning);
       }
 
-      const summary = summariseBlockPublicAccess({
+      const summary = `${summariseBlockPublicAccess({
         bucketName,
         region,
         dryRun,
         changed: plan.changed,
         before,
         publicAfter,
-      });
+      })}${changeId ? ` Recorded as change ${changeId} (GET /changes/${changeId}/undo previews its undo).` : ''}`;
 
       const result = {
         summary,
@@ -92,6 +123,7 @@ export function createBlockBucketPublicAccessHandler(
         publicAfter,
         warnings,
         undo: plan.undo,
+        changeId,
       };
       const record: WriteRecord = {
         region,

@@ -8,6 +8,7 @@ import { describeGroupUsers } from '../aws/ec2-instances';
 import { groupIdsOf, type PortQuery, readGroupRuleFacts } from '../aws/ec2-port-scan';
 import { locateInstance } from '../aws/instance-location';
 import { closePortAndVerify } from '../aws/verified-port-closure';
+import { type JsonValue, portClosureUndoPlan } from '../domain/change-record';
 import { planPortClosure } from '../domain/port-closure-plan';
 import { undoCommands } from '../domain/port-closure-undo';
 import { toRuleChange } from '../domain/security-group-rules';
@@ -21,12 +22,15 @@ import {
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
 import { ValidationError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
+import type { JournalDeps } from './change-deps';
 import type { Ec2OperationDeps } from './ec2-deps';
+import { runJournaledChange } from './journaled-change';
 
 const OPERATION = 'closeUnwantedPortForEc2Instance';
 
 export function createCloseOpenPortHandler(
   deps: Ec2OperationDeps,
+  journal: JournalDeps,
 ): OperationHandler<typeof closeUnwantedPortForEc2Instance> {
   return async ({ params, body }, context) => {
     const instanceId = params.instanceId;
@@ -63,13 +67,53 @@ export function createCloseOpenPortHandler(
         changedGroupIds: plan.changedGroupIds,
         users: changed ? await describeGroupUsers(ec2, plan.changedGroupIds) : [],
       });
-      const { revoked, added, remaining, verifiedAfterWrite, warnings } = await closePortAndVerify(
-        ec2,
-        located,
-        facts,
-        plan,
-        { query, dryRun, changed },
-      );
+      const closeAndVerify = () => closePortAndVerify(ec2, located, facts, plan, { query, dryRun, changed });
+      let changeId: string | null = null;
+      let closure: Awaited<ReturnType<typeof closeAndVerify>>;
+      if (changed && !dryRun) {
+        // The AWS writes run between their journal intent and completion (no intent recorded: no write).
+        const journaled = await runJournaledChange(
+          journal.journal,
+          journal.now,
+          context,
+          {
+            operation: OPERATION,
+            target: {
+              account: await journal.resolveAccountId(context),
+              region,
+              kind: 'ec2-instance',
+              id: instanceId,
+              securityGroupIds: plan.changedGroupIds,
+            },
+            before: plan.revoke.map(toRuleChange) as unknown as JsonValue,
+            planned: {
+              port: query.port,
+              protocol: query.protocol,
+              revoke: plan.revoke.map(toRuleChange),
+              authorize: plan.authorize.map(toRuleChange),
+            } as unknown as JsonValue,
+          },
+          async () => {
+            const outcome = await closeAndVerify();
+            return {
+              result: outcome,
+              completion: {
+                after: outcome.added.map(toRuleChange) as unknown as JsonValue,
+                revokedRules: outcome.revoked.map(toRuleChange),
+                addedRules: outcome.added.map(toRuleChange),
+                undoPlan: portClosureUndoPlan(region, outcome.revoked, outcome.added),
+                undoCommands: undoCommands(region, outcome.revoked, outcome.added),
+              },
+            };
+          },
+        );
+        changeId = journaled.changeId;
+        closure = journaled.result;
+        if (journaled.journalWarning) closure.warnings.push(journaled.journalWarning);
+      } else {
+        closure = await closeAndVerify();
+      }
+      const { revoked, added, remaining, verifiedAfterWrite, warnings } = closure;
       const stillOpen = remaining.length > 0;
       if (stillOpen) warnings.push(stillOpenWarning(remaining, query, verifiedAfterWrite));
 
@@ -77,7 +121,7 @@ export function createCloseOpenPortHandler(
       const revokedRules = revoked.map(toRuleChange);
       const addedRules = added.map(toRuleChange);
 
-      const summary = summarisePortClosure({
+      const summaryText = summarisePortClosure({
         query,
         instanceLabel: instanceLabel(instance, region),
         dryRun,
@@ -89,6 +133,7 @@ export function createCloseOpenPortHandler(
         protocolsLost: plan.warnings.length > 0,
         stillOpen,
       });
+      const summary = `${summaryText}${changeId ? ` Recorded as change ${changeId} (GET /changes/${changeId}/undo previews its undo).` : ''}`;
 
       const result = {
         summary,
@@ -104,6 +149,7 @@ export function createCloseOpenPortHandler(
         stillOpen,
         warnings,
         undo,
+        changeId,
       };
       const record: WriteRecord = {
         region,

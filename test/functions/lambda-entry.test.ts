@@ -3,6 +3,8 @@
  * account id taken from the function ARN, and one audit record per write
  * with the caller's claims from the Cognito authorizer.
  */
+
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   GetBucketWebsiteCommand,
   GetPublicAccessBlockCommand,
@@ -22,6 +24,7 @@ import { apiGatewayEvent } from '../support/api-gateway-event';
 import { awsError } from '../support/aws-error';
 
 process.env.AWS_REGION = 'eu-west-1';
+process.env.CHANGE_JOURNAL_TABLE = 'journal-table';
 
 type Entry = typeof import('../../functions/find-public-buckets');
 
@@ -32,6 +35,7 @@ function loadEntry(name: 'find-public-buckets' | 'block-bucket-public-access'): 
 
 const s3Mock = mockClient(S3Client);
 const controlMock = mockClient(S3ControlClient);
+const journalMock = mockClient(DynamoDBClient);
 
 function event(method: string, path: string, body: string | null = null): APIGatewayProxyEvent {
   return apiGatewayEvent(method, path, {
@@ -52,6 +56,9 @@ const context = {
 beforeEach(() => {
   s3Mock.reset();
   controlMock.reset();
+  journalMock.reset();
+  journalMock.on(PutItemCommand).resolves({});
+  journalMock.on(UpdateItemCommand).resolves({});
   s3Mock.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'data', BucketRegion: 'eu-west-1' }] });
   s3Mock.on(GetPublicAccessBlockCommand).rejects(awsError('NoSuchPublicAccessBlockConfiguration', 404));
   s3Mock.on(GetBucketWebsiteCommand).rejects(awsError('NoSuchWebsiteConfiguration', 404));
@@ -101,7 +108,51 @@ describe('block-bucket-public-access Lambda entry', () => {
         who: { principal: 'alice', username: 'alice', sub: 'sub-1', clientId: 'client-9' },
       }),
     });
+    // The journal: an intent naming who and what before the write, its completion after.
+    const intent = journalMock.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(intent?.TableName).toBe('journal-table');
+    expect(intent?.Item).toMatchObject({
+      status: { S: 'intent' },
+      requestId: { S: 'req-123' },
+      principal: { S: 'alice' },
+      who: {
+        M: {
+          principal: { S: 'alice' },
+          username: { S: 'alice' },
+          sub: { S: 'sub-1' },
+          clientId: { S: 'client-9' },
+        },
+      },
+      target: { M: { account: { S: '444455556666' }, region: { S: 'eu-west-1' }, id: { S: 'data' } } },
+      before: { NULL: true },
+    });
+    const completion = journalMock.commandCalls(UpdateItemCommand)[0]?.args[0].input;
+    expect(completion?.Key?.sk).toEqual(intent?.Item?.sk);
+    expect(completion?.ExpressionAttributeValues?.[':completion']?.M?.undoPlan).toEqual({
+      L: [
+        {
+          M: {
+            action: { S: 'restoreBucketPublicAccessBlock' },
+            bucketName: { S: 'data' },
+            region: { S: 'eu-west-1' },
+            flags: { NULL: true },
+          },
+        },
+      ],
+    });
+    expect(JSON.parse(result.body).changeId).toBe(intent?.Item?.sk?.S);
     info.mockRestore();
+  });
+
+  it('makes no AWS write when the journal cannot record the intent', async () => {
+    journalMock.on(PutItemCommand).rejects(awsError('ResourceNotFoundException', 400));
+    const { handler } = loadEntry('block-bucket-public-access');
+
+    const result = await handler(event('POST', '/s3/buckets/data/block-public-access', '{}'), context);
+
+    expect(result.statusCode).toBe(502);
+    expect(JSON.parse(result.body).error.message).toMatch(/could not record the change.*nothing was changed/);
+    expect(s3Mock).not.toHaveReceivedCommand(PutPublicAccessBlockCommand);
   });
 
   it('audits a dry run too, and writes nothing', async () => {
@@ -115,6 +166,7 @@ describe('block-bucket-public-access Lambda entry', () => {
 
     expect(result.statusCode).toBe(200);
     expect(s3Mock).not.toHaveReceivedCommand(PutPublicAccessBlockCommand);
+    expect(journalMock).not.toHaveReceivedCommand(PutItemCommand);
     const audits = info.mock.calls.filter(([message]) => message === 'audit');
     expect(audits.map(([, payload]) => (payload as { audit: { outcome: string } }).audit.outcome)).toEqual([
       'would-change',
