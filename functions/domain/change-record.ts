@@ -6,6 +6,7 @@
 import type { PublicAccessBlockFlags } from './bucket-exposure';
 import type { IngressRule } from './port-exposure';
 import type { NewIngressRule } from './security-group-rules';
+import { quoteUntrusted as quote } from './untrusted-text';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -238,12 +239,6 @@ export function whatToCheck(record: ChangeIntent): string {
   }
   const groups = target.securityGroupIds?.join(',') ?? '';
   return `Check the security group rules with: aws ec2 describe-security-group-rules --region ${target.region} --filters Name=group-id,Values=${groups}`;
-}
-
-/** Text from AWS resources or people is quoted so it reads as data, never as an instruction. */
-function quote(text: string): string {
-  // JSON escapes control characters and line breaks, so the text cannot start a line of its own.
-  return JSON.stringify(text.slice(0, 200));
 }
 
 function describeRecordedRule(rule: RecordedRule): string {
