@@ -15,12 +15,14 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type AnyOperation, operations } from '../openapi/operations';
-import { STACK_OUTPUTS } from '../openapi/stack-outputs';
+import { LOG_GROUP_OUTPUT_PREFIX, STACK_OUTPUTS } from '../openapi/stack-outputs';
 import { ExposureApi } from './constructs/api';
 import { clientSecretCommand, ExposureAuth } from './constructs/auth';
+import { ChangeJournalTable } from './constructs/change-journal-table';
 import { pascalCase } from './constructs/construct-ids';
 import { ExposureFunction, SCAN_MEMORY_MB } from './constructs/exposure-function';
 import { deployTimeDocumentPayload } from './constructs/openapi-payload';
@@ -39,6 +41,7 @@ export class ExposureStack extends Stack {
   readonly config: StackConfig;
   readonly functions = new Map<string, ExposureFunction>();
   readonly api: ExposureApi;
+  readonly journal: ChangeJournalTable;
   readonly auth?: ExposureAuth;
   readonly assistant?: QBusinessAssistant;
   readonly interactiveClient?: cognito.UserPoolClient;
@@ -68,6 +71,7 @@ export class ExposureStack extends Stack {
       );
     }
 
+    this.journal = new ChangeJournalTable(this, 'ChangeJournal', { retain: config.retainAuditRecords });
     for (const operation of operations) this.functionFor(operation);
 
     this.api = new ExposureApi(this, 'Api', {
@@ -109,12 +113,19 @@ export class ExposureStack extends Stack {
       functionName: operation.functionName,
       description: `AIOps exposure API: ${served.map((o) => `${o.method.toUpperCase()} ${o.path}`).join(', ')}`,
       sourceMapStackTraces: this.config.sourceMapStackTraces,
+      // The log groups hold the audit records (one per remediation call, refusals included).
+      logRetention: this.config.auditLogRetentionDays as logs.RetentionDays,
+      logRemovalPolicy: this.config.retainAuditRecords ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      ...(served.some((o) => o.iamActions.some((action) => action.startsWith('dynamodb:')))
+        ? { environment: { CHANGE_JOURNAL_TABLE: this.journal.table.tableName } }
+        : {}),
       // Read operations are the account-wide scans.
       ...(served.some((o) => o.scope === 'read') ? { memorySize: SCAN_MEMORY_MB } : {}),
     });
     grantOperationActions(
       fn.executionRole,
       served.flatMap((o) => o.iamActions),
+      { journalTableArn: this.journal.table.tableArn },
     );
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',
@@ -175,6 +186,18 @@ export class ExposureStack extends Stack {
       this.api.url,
       'API base URL (the OpenAPI servers URL), without a trailing slash.',
     );
+    output(
+      STACK_OUTPUTS.changeJournalTableName,
+      this.journal.table.tableName,
+      'DynamoDB table of the change journal (npm start -- --aws --journal-table NAME).',
+    );
+    for (const [name, fn] of this.functions) {
+      output(
+        `${LOG_GROUP_OUTPUT_PREFIX}${pascalCase(name)}`,
+        fn.functionLogGroup.logGroupName,
+        `CloudWatch log group of the ${name} function (its audit records).`,
+      );
+    }
     const auth = this.auth;
     if (auth) {
       output(

@@ -215,8 +215,9 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
       const logStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
       const operationActions = statements.flatMap(actionsOf).filter((a) => !a.startsWith('logs:'));
 
-      // Assert
-      expect(operationActions.sort()).toEqual([...operation.iamActions].sort());
+      // Assert: a function serving several operations holds the union of their actions
+      const served = operations.filter((o) => o.functionName === operation.functionName);
+      expect(operationActions.sort()).toEqual([...new Set(served.flatMap((o) => o.iamActions))].sort());
       expect(logStatements).toEqual([
         expect.objectContaining({
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -230,22 +231,28 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
           const resource = JSON.stringify(statement.Resource);
           if (/^s3:(Get|Put)Bucket/.test(action)) expect(resource).toContain(':s3:::*');
           if (/^ec2:(Authorize|Revoke)/.test(action)) expect(resource).toMatch(/security-group\/\*/);
+          if (action.startsWith('dynamodb:')) expect(resource).toContain('ChangeJournalTable');
         }
       }
     }
   });
 
-  it('lets no function write what another function writes', () => {
+  it('lets no function write what another function writes, except the undo, which writes back what a change wrote', () => {
     const writers = new Map<string, string>();
-    for (const operation of operations) {
-      for (const action of operation.iamActions.filter((a) =>
-        /:(Put|Authorize|Revoke|Create|Delete)/.test(a),
-      )) {
+    const isWrite = (a: string) => /:(Put|Authorize|Revoke|Create|Delete)/.test(a);
+    // Every write function records its changes in the journal: that write is shared by design.
+    const isJournal = (a: string) => a.startsWith('dynamodb:');
+    const undo = operations.filter((o) => o.functionName === 'undo-change');
+    for (const operation of operations.filter((o) => o.functionName !== 'undo-change')) {
+      for (const action of operation.iamActions.filter((a) => isWrite(a) && !isJournal(a))) {
         expect(writers.get(action) ?? operation.functionName).toBe(operation.functionName);
         writers.set(action, operation.functionName);
       }
     }
     expect(writers.size).toBeGreaterThan(0);
+    const undoWrites = undo.flatMap((o) => o.iamActions).filter((a) => isWrite(a) && !isJournal(a));
+    expect(undoWrites.length).toBeGreaterThan(0);
+    for (const action of undoWrites) expect(writers.has(action)).toBe(true);
   });
 
   it('builds every function with the shared defaults', () => {
@@ -299,14 +306,35 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     expect(SCAN_MEMORY_MB).toBeGreaterThanOrEqual(1769);
   });
 
-  it('removes every log group with the stack and sets a retention on each', () => {
+  it('keeps the functions’ log groups (audit records) a year and on destroy, and the stage’s a retention', () => {
     const logGroups = resources(template, 'AWS::Logs::LogGroup');
     expect(logGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size + 1);
+    for (const fn of stack.functions.values()) {
+      const logGroup =
+        template.toJSON().Resources[stack.getLogicalId(fn.functionLogGroup.node.defaultChild as never)];
+      expect(logGroup.DeletionPolicy).toBe('Retain');
+      expect(logGroup.Properties.RetentionInDays).toBe(365);
+    }
     for (const [, logGroup] of logGroups) {
-      expect(logGroup.DeletionPolicy).toBe('Delete');
-      expect(logGroup.UpdateReplacePolicy).toBe('Delete');
       expect(logGroup.Properties.RetentionInDays).toEqual(expect.any(Number));
     }
+  });
+
+  it('keeps the change journal on destroy, with point-in-time recovery and deletion protection', () => {
+    const [, table] = only(template, 'AWS::DynamoDB::GlobalTable');
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      Replicas: [
+        expect.objectContaining({
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      ],
+    });
   });
 
   it('throttles and logs the stage, and keeps the shared API Gateway CloudWatch role on destroy', () => {
@@ -581,6 +609,20 @@ describe('context switches', () => {
     template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
   });
 
+  it('removes the journal and the audit log groups on destroy with auditRecordsRemovalPolicy=destroy, and takes the retention from context', () => {
+    const { template: destroyed } = synth({
+      auditRecordsRemovalPolicy: 'destroy',
+      auditLogRetentionDays: '60',
+    });
+    const [, table] = only(destroyed, 'AWS::DynamoDB::GlobalTable');
+    expect(table.DeletionPolicy).toBe('Delete');
+    const functionLogGroups = resources(destroyed, 'AWS::Logs::LogGroup').filter(
+      ([, group]) => group.Properties.RetentionInDays === 60,
+    );
+    expect(functionLogGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size);
+    for (const [, group] of functionLogGroups) expect(group.DeletionPolicy).toBe('Delete');
+  });
+
   it('keeps the user pool on destroy when retainUserPool is set', () => {
     const { template } = synth({ retainUserPool: 'true' });
     template.hasResource('AWS::Cognito::UserPool', {
@@ -663,6 +705,8 @@ describe('context switches', () => {
     [{ identityCenterInstanceArn: 'ssoins-123' }, /sso-admin list-instances/],
     [{ quickRedirectUrl: 'http://example.com/cb' }, /quickRedirectUrl must be an https URL/],
     [{ retainUserPool: 'yes' }, /retainUserPool must be true or false/],
+    [{ auditRecordsRemovalPolicy: 'keep' }, /auditRecordsRemovalPolicy must be "retain"/],
+    [{ auditLogRetentionDays: '100' }, /auditLogRetentionDays must be a retention CloudWatch Logs accepts/],
     [{ auth: 'none', samlMetadataUrl: 'https://example.com/m' }, /needs auth=oauth/],
     [{ cognitoDomainPrefix: 'my-cognito-login' }, /cognitoDomainPrefix/],
   ])('rejects context %j with a message that says what to set', (context, message) => {
