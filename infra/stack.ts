@@ -21,7 +21,7 @@ import type { Construct } from 'constructs';
 import { type AnyOperation, operations } from '../openapi/operations';
 import { LOG_GROUP_OUTPUT_PREFIX, STACK_OUTPUTS } from '../openapi/stack-outputs';
 import { ExposureApi } from './constructs/api';
-import { clientSecretCommand, ExposureAuth } from './constructs/auth';
+import { clientSecretCommand, ExposureAuth, RESOURCE_SERVER_ID } from './constructs/auth';
 import { ChangeJournalTable } from './constructs/change-journal-table';
 import { pascalCase } from './constructs/construct-ids';
 import { ExposureFunction, SCAN_MEMORY_MB } from './constructs/exposure-function';
@@ -116,9 +116,13 @@ export class ExposureStack extends Stack {
       // The log groups hold the audit records (one per remediation call, refusals included).
       logRetention: this.config.auditLogRetentionDays as logs.RetentionDays,
       logRemovalPolicy: this.config.retainAuditRecords ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      ...(served.some((o) => o.iamActions.some((action) => action.startsWith('dynamodb:')))
-        ? { environment: { CHANGE_JOURNAL_TABLE: this.journal.table.tableName } }
-        : {}),
+      environment: {
+        ...(served.some((o) => o.iamActions.some((action) => action.startsWith('dynamodb:')))
+          ? { CHANGE_JOURNAL_TABLE: this.journal.table.tableName }
+          : {}),
+        // The functions check the token's scopes themselves too (defence in depth behind the authorizer).
+        ...(this.auth ? { OAUTH_SCOPE_PREFIX: RESOURCE_SERVER_ID } : {}),
+      },
       // Read operations are the account-wide scans.
       ...(served.some((o) => o.scope === 'read') ? { memorySize: SCAN_MEMORY_MB } : {}),
     });

@@ -21,6 +21,7 @@ import { ApiError, type ErrorCode, errorBody, parseErrorBody } from './errors';
 import type { InvocationContext } from './invocation';
 import { logger } from './logger';
 import { type Infer, parseWith, queryObject, readJsonBody } from './request-input';
+import { requireOperationScope } from './scope-check';
 
 export type OperationInput<O extends OperationDefinition> = {
   query: Infer<O['request']['query']>;
@@ -63,7 +64,13 @@ export interface OperationRouter {
 }
 
 /** A Router serving the given operations, with the API's error shapes everywhere. */
-export function createOperationRouter(bindings: readonly OperationBinding[]): OperationRouter {
+export function createOperationRouter(
+  bindings: readonly OperationBinding[],
+  options: {
+    /** Cognito resource server identifier whose scopes each call must carry; the stack sets OAUTH_SCOPE_PREFIX. */
+    scopePrefix?: string | undefined;
+  } = { scopePrefix: process.env.OAUTH_SCOPE_PREFIX || undefined },
+): OperationRouter {
   const router = new Router({ logger });
   const served = bindings.map((binding) => binding.operation);
 
@@ -73,14 +80,16 @@ export function createOperationRouter(bindings: readonly OperationBinding[]): Op
     router.route(
       async (reqCtx) => {
         const event = reqCtx.event as APIGatewayProxyEvent;
+        const lambdaContext = reqCtx.context as Context | undefined;
+        const requestId = event.requestContext?.requestId ?? lambdaContext?.awsRequestId ?? 'unknown';
+        requireOperationScope(event, operation, options.scopePrefix, requestId);
         const query = parseWith(operation.request.query, queryObject(reqCtx.req.url), 'query string');
         const params = parseWith(operation.request.params, { ...reqCtx.params }, 'path');
         const rawBody =
           operation.request.body === undefined ? undefined : await readJsonBody(reqCtx.req, needsBody);
         const body = parseWith(operation.request.body, rawBody, 'request body');
-        const lambdaContext = reqCtx.context as Context | undefined;
         const invocation: InvocationContext = {
-          requestId: event.requestContext?.requestId ?? lambdaContext?.awsRequestId ?? 'unknown',
+          requestId,
           caller: callerFromEvent(event),
           remainingMs: () => lambdaContext?.getRemainingTimeInMillis?.() ?? REQUEST_DEADLINE_MS,
           invokedFunctionArn: lambdaContext?.invokedFunctionArn,
