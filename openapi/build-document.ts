@@ -6,7 +6,7 @@
  * Q Business plugin payload and the Amazon Quick action connector file.
  */
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
-import type { OpenAPIObject, OperationObject, PathItemObject } from 'openapi3-ts/oas30';
+import type { OpenAPIObject, OperationObject, ParameterObject, PathItemObject } from 'openapi3-ts/oas30';
 import { type AnyOperation, isBodyRequired, type OperationScope, operations } from './operations';
 import { errorResponseSchema } from './schemas';
 // The schemas are zod/mini (for Lambda cold starts); this adapts them to zod-to-openapi, which reads classic zod.
@@ -36,8 +36,8 @@ export interface DocumentOptions {
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad or missing parameter; the message says what to fix.',
-  401: 'Not signed in: send a valid OAuth access token.',
-  403: 'Not allowed: signed in without the scope this operation needs, or (on the local server) a request from another web origin or host name.',
+  401: 'Not signed in, or the access token lacks the scope this operation needs (API Gateway answers both with 401).',
+  403: 'Not allowed: refused before the operation runs (an invalid request signature; a call that reaches a function without the operation’s scope, which the function refuses itself and, for a change, says who can make it; or on the local server a request from another web origin or host name).',
   404: 'The bucket, instance or recorded change does not exist (in that Region, if one was given).',
   409: 'The undo would overwrite a later change (or there is nothing to undo); nothing was changed.',
   429: 'Too many requests: the API is throttling; retry after a moment.',
@@ -147,7 +147,24 @@ export function buildOpenApiDocument(options: DocumentOptions = {}): OpenAPIObje
       { name: 'EC2', description: 'Ports open to the internet.' },
     ],
   });
-  return stripEmptyComponents(document);
+  return labelParameters(stripEmptyComponents(document));
+}
+
+/** The confirmation-form label Amazon Q Business reads on a parameter (and inside a body schema's properties). */
+export const FORM_DISPLAY_NAME = 'x-amzn-form-display-name';
+
+/**
+ * Q Business reads `x-amzn-form-display-name` "at parameter level": the generator leaves it inside the
+ * parameter's schema (where the registry declares it), so it is copied onto the parameter object too.
+ */
+function labelParameters(document: OpenAPIObject): OpenAPIObject {
+  for (const { operation } of listOperations(document)) {
+    for (const parameter of (operation.parameters ?? []) as ParameterObject[]) {
+      const label = (parameter.schema as Record<string, unknown> | undefined)?.[FORM_DISPLAY_NAME];
+      if (typeof label === 'string') parameter[FORM_DISPLAY_NAME] = label;
+    }
+  }
+  return document;
 }
 
 function stripEmptyComponents(document: OpenAPIObject): OpenAPIObject {

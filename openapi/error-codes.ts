@@ -8,7 +8,7 @@ export const ERROR_STATUS = {
   ValidationError: 400,
   /** Not signed in (deployed API only: API Gateway answers it). */
   Unauthorized: 401,
-  /** Signed in but not allowed (deployed API only: API Gateway answers it). */
+  /** Signed in but not allowed (deployed API only: API Gateway, or a function whose own scope check refuses the token). */
   Forbidden: 403,
   /** No such bucket, instance or route. */
   NotFound: 404,

@@ -33,8 +33,10 @@ import {
   regex,
   strictObject,
   string,
+  superRefine,
   transform,
 } from 'zod/mini';
+import { impossibleBucketNameReason } from './bucket-name';
 import { ERROR_CODES } from './error-codes';
 
 // Classic zod installs its English messages when the first schema is built; mini installs none and
@@ -153,8 +155,13 @@ export const findBucketsSchemas = onFirstUse(() => {
         'Bucket policy statement Sid "PublicRead" allows Principal "*" without a fixed-value condition',
       ],
     }),
-    website: withMeta(boolean(), {
-      description: 'True when static website hosting is on (blocking takes the site down).',
+    website: withMeta(nullable(boolean()), {
+      description:
+        'True when static website hosting is on (blocking takes the site down); null when it could not be read (see websiteNote), never false by default.',
+    }),
+    websiteNote: withMeta(optional(string()), {
+      description: 'Present when website is null: which AWS read failed.',
+      example: 'GetBucketWebsite failed with AccessDenied, so website hosting is unknown',
     }),
   });
 
@@ -192,7 +199,8 @@ export const findBucketsSchemas = onFirstUse(() => {
         description: 'Buckets that could not be checked: never assume these are private.',
       }),
       latentBuckets: withMeta(array(latentBucketSchema), {
-        description: 'Buckets with public grants neutralised by Block Public Access.',
+        description:
+          'Buckets with public grants neutralised by Block Public Access; a public bucket is listed here too when it also holds a neutralised grant.',
       }),
     }),
     { id: 'FindS3BucketsWithPublicAccessResponse' },
@@ -210,6 +218,10 @@ export const blockPublicAccessSchemas = onFirstUse(() => {
           BUCKET_NAME,
           'bucketName is not a valid S3 bucket name: use 3-63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit',
         ),
+        superRefine((name, context) => {
+          const reason = impossibleBucketNameReason(name);
+          if (reason !== undefined) context.addIssue({ code: 'custom', message: reason, input: name });
+        }),
       ),
       {
         description: 'Name of the bucket to protect.',

@@ -6,6 +6,7 @@
 import {
   type BucketFacts,
   type BucketVerdict,
+  describeFailedRead,
   evaluateBucketExposure,
   type Fact,
   type PublicAccessBlockFlags,
@@ -26,7 +27,9 @@ export interface ScannedBucket {
   bucketName: string;
   region: string | undefined;
   verdict: BucketVerdict;
-  website: boolean;
+  /** Read for public buckets only (false otherwise); null when the read failed, with `websiteNote` saying why. */
+  website: boolean | null;
+  websiteNote?: string;
 }
 
 export interface BucketScanResult {
@@ -78,7 +81,7 @@ export async function scanBuckets(clients: S3Clients, options: BucketScanOptions
         if (!region.ok) {
           const verdict: BucketVerdict = {
             verdict: 'unknown',
-            reason: `${region.call} failed with ${region.errorCode}, so the bucket's Region (and its settings) could not be read`,
+            reason: `${describeFailedRead(region)}, so the bucket's Region (and its settings) could not be read`,
             latentReasons: [],
           };
           return {
@@ -96,7 +99,14 @@ export async function scanBuckets(clients: S3Clients, options: BucketScanOptions
             bucketName: bucket.name,
             region: region.value,
             verdict,
-            website: website?.ok === true && website.value,
+            ...(website === undefined
+              ? { website: false }
+              : website.ok
+                ? { website: website.value }
+                : {
+                    website: null,
+                    websiteNote: `${describeFailedRead(website)}, so website hosting is unknown`,
+                  }),
           },
         };
       } catch (error) {

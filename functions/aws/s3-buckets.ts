@@ -23,6 +23,7 @@ import {
   type BucketFacts,
   eachFlag,
   type Fact,
+  INCOMPLETE_REPLY,
   type PublicAccessBlockFlags,
   readsNeeded,
 } from '../domain/bucket-exposure';
@@ -50,13 +51,38 @@ function toFlags(
   return eachFlag((flag) => config[flag] === true);
 }
 
+/**
+ * A 200 reply without the field its call exists for. Moto, for one, answers calls it does not implement
+ * (GetBucketPolicyStatus) with a ListBucketResult, which the SDK parses into `{}`: reading that as
+ * "false" or "none" would call a public bucket private, so it is a failed read.
+ */
+class IncompleteReplyError extends Error {
+  constructor(readonly missing: string) {
+    super(`The reply has no ${missing}`);
+    this.name = INCOMPLETE_REPLY;
+  }
+}
+
+/** The field the call exists for, or an IncompleteReplyError naming it. */
+function required<T>(value: T | undefined | null, missing: string): T {
+  if (value === undefined || value === null) throw new IncompleteReplyError(missing);
+  return value;
+}
+
+function failedRead(call: string, error: unknown): Fact<never> {
+  if (error instanceof IncompleteReplyError) {
+    return { ok: false, call, errorCode: INCOMPLETE_REPLY, missing: error.missing };
+  }
+  return { ok: false, call, errorCode: awsErrorCode(error) };
+}
+
 /** Turns an SDK call into a Fact: the value, or which call failed and with what code. */
 async function readFact<T>(call: string, bucketName: string, read: () => Promise<T>): Promise<Fact<T>> {
   try {
     return { ok: true, value: await read() };
   } catch (error) {
     if (hasAwsErrorCode(error, 'NoSuchBucket')) throw new BucketVanishedError(bucketName);
-    return { ok: false, call, errorCode: awsErrorCode(error) };
+    return failedRead(call, error);
   }
 }
 
@@ -113,10 +139,13 @@ export async function readAccountFlags(
     const out = await clients
       .s3control(region)
       .send(new GetAccountPublicAccessBlockCommand({ AccountId: accountId }));
-    return { ok: true, value: toFlags(out.PublicAccessBlockConfiguration ?? {}) };
+    return {
+      ok: true,
+      value: toFlags(required(out.PublicAccessBlockConfiguration, 'PublicAccessBlockConfiguration')),
+    };
   } catch (error) {
     if (hasAwsErrorCode(error, 'NoSuchPublicAccessBlockConfiguration')) return { ok: true, value: null };
-    return { ok: false, call: 'GetPublicAccessBlock (account)', errorCode: awsErrorCode(error) };
+    return failedRead('GetPublicAccessBlock (account)', error);
   }
 }
 
@@ -127,7 +156,7 @@ export async function readBucketFlags(
   return readFact('GetPublicAccessBlock', bucketName, async () => {
     try {
       const out = await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucketName }));
-      return toFlags(out.PublicAccessBlockConfiguration ?? {});
+      return toFlags(required(out.PublicAccessBlockConfiguration, 'PublicAccessBlockConfiguration'));
     } catch (error) {
       if (hasAwsErrorCode(error, 'NoSuchPublicAccessBlockConfiguration')) return null;
       throw error;
@@ -138,7 +167,9 @@ export async function readBucketFlags(
 async function readAcl(s3: S3Client, bucketName: string): Promise<Fact<AclGrant[]>> {
   return readFact('GetBucketAcl', bucketName, async () => {
     const out = await s3.send(new GetBucketAclCommand({ Bucket: bucketName }));
-    return (out.Grants ?? []).map((grant) => ({
+    // An empty ACL parses to [], so a missing list is a reply that did not answer (an ACL always
+    // holds at least the owner's grant).
+    return required(out.Grants, 'Grants').map((grant) => ({
       ...(grant.Grantee?.Type ? { granteeType: grant.Grantee.Type } : {}),
       ...(grant.Grantee?.URI ? { uri: grant.Grantee.URI } : {}),
       ...(grant.Grantee?.ID ? { id: grant.Grantee.ID } : {}),
@@ -155,7 +186,8 @@ async function readPolicyStatus(
   return readFact('GetBucketPolicyStatus', bucketName, async () => {
     try {
       const out = await s3.send(new GetBucketPolicyStatusCommand({ Bucket: bucketName }));
-      return { isPublic: out.PolicyStatus?.IsPublic === true };
+      // Only an explicit IsPublic is AWS's verdict; without it the policy document decides.
+      return { isPublic: required(out.PolicyStatus?.IsPublic, 'PolicyStatus.IsPublic') };
     } catch (error) {
       if (hasAwsErrorCode(error, 'NoSuchBucketPolicy')) return null;
       throw error;
@@ -167,7 +199,7 @@ async function readPolicy(s3: S3Client, bucketName: string): Promise<Fact<string
   return readFact('GetBucketPolicy', bucketName, async () => {
     try {
       const out = await s3.send(new GetBucketPolicyCommand({ Bucket: bucketName }));
-      return out.Policy ?? null;
+      return required(out.Policy, 'Policy');
     } catch (error) {
       if (hasAwsErrorCode(error, 'NoSuchBucketPolicy')) return null;
       throw error;
@@ -175,11 +207,16 @@ async function readPolicy(s3: S3Client, bucketName: string): Promise<Fact<string
   });
 }
 
-/** Whether static website hosting is configured (a failed read counts as unknown = false, named by the caller). */
+/**
+ * Whether static website hosting is configured. Only NoSuchWebsiteConfiguration means "no website";
+ * any other failure, or a reply with neither an index document nor a redirect (one of which every
+ * website configuration has), is a failed read the caller must report as unknown.
+ */
 export async function readWebsiteEnabled(s3: S3Client, bucketName: string): Promise<Fact<boolean>> {
   return readFact('GetBucketWebsite', bucketName, async () => {
     try {
-      await s3.send(new GetBucketWebsiteCommand({ Bucket: bucketName }));
+      const out = await s3.send(new GetBucketWebsiteCommand({ Bucket: bucketName }));
+      required(out.IndexDocument ?? out.RedirectAllRequestsTo, 'IndexDocument or RedirectAllRequestsTo');
       return true;
     } catch (error) {
       if (hasAwsErrorCode(error, 'NoSuchWebsiteConfiguration')) return false;

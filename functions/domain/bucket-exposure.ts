@@ -31,8 +31,32 @@ export function eachFlag<T>(value: (flag: BlockPublicAccessFlag) => T): Record<B
   >;
 }
 
-/** A fact the verdict may need: read OK, or the read failed (the failed AWS call and error code are named). */
-export type Fact<T> = { ok: true; value: T } | { ok: false; call: string; errorCode: string };
+/**
+ * A fact the verdict may need: read OK, or the read failed (the failed AWS call and error code are named).
+ * A reply that lacks the field the call exists for is a failed read too (`errorCode` `IncompleteReply`,
+ * `missing` names the field): an emulator that does not implement a call may answer 200 with another
+ * document, which the SDK parses into an empty object.
+ */
+export type Fact<T> = { ok: true; value: T } | FailedRead;
+
+/** A read that gave no answer: refused, failed, or answered without the field it exists for. */
+export interface FailedRead {
+  ok: false;
+  call: string;
+  errorCode: string;
+  /** Set when the call answered but without this field (e.g. `PolicyStatus.IsPublic`). */
+  missing?: string;
+}
+
+/** The error code of a reply that lacks the field its call exists for. */
+export const INCOMPLETE_REPLY = 'IncompleteReply';
+
+/** One phrase naming a failed read, e.g. `GetBucketAcl failed with AccessDenied`. */
+export function describeFailedRead(fact: Omit<FailedRead, 'ok'>): string {
+  return fact.missing === undefined
+    ? `${fact.call} failed with ${fact.errorCode}`
+    : `${fact.call} answered without ${fact.missing}`;
+}
 
 /** One grant of a bucket ACL, as `GetBucketAcl` returns it (flattened). */
 export interface AclGrant {
@@ -136,9 +160,7 @@ interface FlagReading {
   unknownBecause: string[];
 }
 
-function failure(fact: { call: string; errorCode: string }): string {
-  return `${fact.call} failed with ${fact.errorCode}`;
-}
+const failure = describeFailedRead;
 
 function readFlag(facts: BucketFacts, flag: FlagName): FlagReading {
   const account = flagAt(facts.accountFlags, flag);
@@ -165,6 +187,19 @@ function readFlag(facts: BucketFacts, flag: FlagName): FlagReading {
   return { inEffect: or(account, bucket), levels, unknownBecause };
 }
 
+/*
+ * Does GetBucketAcl show the stored ACL while IgnorePublicAcls is on, or only what S3 enforces? If it
+ * showed the enforced ACL, a latent public grant could not be seen under that flag and "no latent ACL
+ * grant" would claim a check that never happened. AWS's current references say the stored ACL stays and
+ * is what GetBucketAcl returns: IgnorePublicAcls "doesn't affect the persistence of any existing ACLs"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PublicAccessBlockConfiguration.html), and the
+ * GetBucketAcl reference (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAcl.html) names
+ * one case where the reply is not the stored grant list, Object Ownership "bucket owner enforced" (ACLs
+ * disabled; it answers bucket-owner-full-control), and that setting cannot be applied while the bucket
+ * ACL grants anyone else. So grants read under IgnorePublicAcls are reported as latent. This rests on the
+ * documentation only (no AWS account was at hand to confirm it), and the answer never states that a
+ * bucket has no latent grant: it lists those it saw.
+ */
 function aclTerm(facts: BucketFacts): Exposure {
   const acl = facts.acl;
   if (acl === undefined) return { exposed: 'unknown', reasons: [], unknownBecause: ['the ACL was not read'] };

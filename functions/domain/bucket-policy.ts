@@ -20,6 +20,15 @@ type JsonObject = Record<string, unknown>;
 /**
  * Condition keys whose fixed value limits a statement to a known set of callers.
  * Lower-case because condition keys are case-insensitive.
+ *
+ * The list follows the S3 user guide, "Blocking public access to your Amazon S3 storage" →
+ * "The meaning of public"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status):
+ * aws:SourceIp (a CIDR no broader than /8 IPv4 or /32 IPv6), aws:SourceArn, aws:SourceVpc,
+ * aws:SourceVpce, aws:SourceOwner, aws:SourceAccount, s3:x-amz-server-side-encryption-aws-kms-key-id,
+ * aws:userid outside the pattern "AROLEID:*", s3:DataAccessPointArn and s3:DataAccessPointAccount;
+ * plus aws:PrincipalOrgID and aws:PrincipalAccount, which name a fixed set of principals
+ * (semantics.md, rev. 2). aws:userid "AROLEID:*" is caught as a wildcard like every other.
  */
 const LIMITING_CONDITION_KEYS: ReadonlySet<string> = new Set([
   'aws:sourcevpc',
@@ -32,9 +41,20 @@ const LIMITING_CONDITION_KEYS: ReadonlySet<string> = new Set([
   'aws:sourceip',
   'aws:userid',
   's3:x-amz-server-side-encryption-aws-kms-key-id',
+  's3:dataaccesspointaccount',
+  's3:dataaccesspointarn',
 ]);
 
 const SOURCE_IP_KEY = 'aws:sourceip';
+const DATA_ACCESS_POINT_ARN_KEY = 's3:dataaccesspointarn';
+
+/**
+ * An access point ARN whose partition, Region and account id are written out: the guide counts it fixed
+ * even when the access point name is a wildcard (`arn:aws:s3:us-west-2:123456789012:accesspoint/*`),
+ * because only that account can create access points there. A wildcard before the name (in the account
+ * or the Region) could match another account's access points, so it is not fixed.
+ */
+const ACCESS_POINT_ARN_WITH_FIXED_ACCOUNT = /^arn:[a-z-]+:s3:[a-z0-9-]+:\d{12}:accesspoint\/./;
 
 /** Operators that only match listed values; their negations (StringNotEquals...) admit everyone else. */
 const EQUALITY_OPERATORS: ReadonlySet<string> = new Set([
@@ -201,7 +221,11 @@ function conditionProblem(operator: string, key: string, values: unknown): strin
     // Account ids are sometimes written as JSON numbers.
     const text = typeof value === 'number' ? String(value) : value;
     if (typeof text !== 'string') return `${JSON.stringify(value)} is not a string`;
-    if (hasWildcardOrVariable(text)) return `${JSON.stringify(text)} has a wildcard or policy variable`;
+    const fixedAccessPoint =
+      key === DATA_ACCESS_POINT_ARN_KEY && ACCESS_POINT_ARN_WITH_FIXED_ACCOUNT.test(text);
+    if (hasWildcardOrVariable(text) && !fixedAccessPoint) {
+      return `${JSON.stringify(text)} has a wildcard or policy variable`;
+    }
     if (text === '') return 'an empty value';
     if (isSourceIp && !isNarrowCidr(text)) {
       return `${JSON.stringify(text)} is not an IPv4 range of /${MIN_IPV4_PREFIX} or narrower or an IPv6 range of /${MIN_IPV6_PREFIX} or narrower`;

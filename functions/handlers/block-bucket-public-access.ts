@@ -6,6 +6,7 @@ import {
   readAccountFlags,
   readBucketFlags,
   readWebsiteEnabled,
+  resolveBucketRegion,
   writeBucketFlags,
 } from '../aws/s3-buckets';
 import { planBlockPublicAccess } from '../domain/block-public-access-plan';
@@ -40,7 +41,12 @@ export function createBlockBucketPublicAccessHandler(
           `Bucket ${bucketName} is not in this account's bucket list; check the name (list public buckets with GET /s3/public-buckets).`,
         );
       }
-      const region = bucket.region ?? deps.homeRegion;
+      // The same resolution as the scan: ListBuckets' BucketRegion, else GetBucketLocation (never the home Region).
+      const resolved = await resolveBucketRegion(deps.clients.s3(deps.homeRegion), bucket);
+      if (!resolved.ok) {
+        throw upstreamError(`s3:${resolved.call}`, { name: resolved.errorCode });
+      }
+      const region = resolved.value;
       attempt.foundRegion(region);
       const s3 = deps.clients.s3(region);
       const accountId = await deps.resolveAccountId(context);

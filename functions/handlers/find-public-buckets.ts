@@ -24,9 +24,9 @@ export function createFindPublicBucketsHandler(
 
     const publicAll = scan.scanned.filter((b) => b.verdict.verdict === 'public');
     const unknownAll = scan.scanned.filter((b) => b.verdict.verdict === 'unknown');
-    const latentAll = scan.scanned.filter(
-      (b) => b.verdict.verdict !== 'public' && b.verdict.latentReasons.length > 0,
-    );
+    // A public bucket can also hold a neutralised grant (a public ACL under IgnorePublicAcls on a
+    // bucket public by its policy): that grant is latent too, and returns if the flag is turned off.
+    const latentAll = scan.scanned.filter((b) => b.verdict.latentReasons.length > 0);
     const truncated = publicAll.length > limit || unknownAll.length > limit || latentAll.length > limit;
 
     const publicBuckets = publicAll.slice(0, limit).map((b) => ({
@@ -34,6 +34,7 @@ export function createFindPublicBucketsHandler(
       region: b.region ?? 'unknown',
       reasons: b.verdict.verdict === 'public' ? b.verdict.reasons : [],
       website: b.website,
+      ...(b.websiteNote === undefined ? {} : { websiteNote: b.websiteNote }),
     }));
     const unknownBuckets = unknownAll.slice(0, limit).map((b) => ({
       bucketName: b.bucketName,

@@ -30,6 +30,7 @@ export function writeAuditRecord(caller: Caller, requestId: string, record: Audi
         ...(caller.username ? { username: caller.username } : {}),
         ...(caller.sub ? { sub: caller.sub } : {}),
         ...(caller.clientId ? { clientId: caller.clientId } : {}),
+        ...(caller.iamArn ? { iamArn: caller.iamArn } : {}),
       },
     },
   });

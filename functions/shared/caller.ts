@@ -1,10 +1,10 @@
-/** Who is calling, from the claims API Gateway's Cognito authorizer puts on the event. */
+/** Who is calling, from the claims API Gateway's Cognito authorizer puts on the event, or its IAM identity. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Caller } from './invocation';
 
 /**
- * The caller of an event: the best human identifier (username, else client id, else sub, else the
- * authorizer's principal) plus each claim that was present; `anonymous` when there is none.
+ * The caller of an event: the best human identifier (username, else client id, else sub, else the IAM
+ * principal of a signed call, else the authorizer's principal) plus each claim that was present; `anonymous` when there is none.
  */
 export function callerFromEvent(event: APIGatewayProxyEvent | undefined): Caller {
   const authorizer = event?.requestContext?.authorizer as Record<string, unknown> | null | undefined;
@@ -13,11 +13,14 @@ export function callerFromEvent(event: APIGatewayProxyEvent | undefined): Caller
   const username = text(claims['cognito:username']) ?? text(claims.username);
   const clientId = text(claims.client_id);
   const sub = text(claims.sub);
-  const principal = username ?? clientId ?? sub ?? text(authorizer?.principalId) ?? 'anonymous';
+  // The automation API authorizes with IAM: API Gateway then names the signing principal, not a token.
+  const iamArn = text(event?.requestContext?.identity?.userArn);
+  const principal = username ?? clientId ?? sub ?? iamArn ?? text(authorizer?.principalId) ?? 'anonymous';
   return {
     principal,
     ...(username ? { username } : {}),
     ...(sub ? { sub } : {}),
     ...(clientId ? { clientId } : {}),
+    ...(iamArn ? { iamArn } : {}),
   };
 }

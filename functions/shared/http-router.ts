@@ -69,7 +69,12 @@ export function createOperationRouter(
   options: {
     /** Cognito resource server identifier whose scopes each call must carry; the stack sets OAUTH_SCOPE_PREFIX. */
     scopePrefix?: string | undefined;
-  } = { scopePrefix: process.env.OAUTH_SCOPE_PREFIX || undefined },
+    /** Id of the IAM-authorised automation API, whose signed calls carry no token; the stack sets AUTOMATION_API_ID. */
+    iamApiId?: string | undefined;
+  } = {
+    scopePrefix: process.env.OAUTH_SCOPE_PREFIX || undefined,
+    iamApiId: process.env.AUTOMATION_API_ID || undefined,
+  },
 ): OperationRouter {
   const router = new Router({ logger });
   const served = bindings.map((binding) => binding.operation);
@@ -82,7 +87,7 @@ export function createOperationRouter(
         const event = reqCtx.event as APIGatewayProxyEvent;
         const lambdaContext = reqCtx.context as Context | undefined;
         const requestId = event.requestContext?.requestId ?? lambdaContext?.awsRequestId ?? 'unknown';
-        requireOperationScope(event, operation, options.scopePrefix, requestId);
+        requireOperationScope(event, operation, options.scopePrefix, requestId, options.iamApiId);
         const query = parseWith(operation.request.query, queryObject(reqCtx.req.url), 'query string');
         const params = parseWith(operation.request.params, { ...reqCtx.params }, 'path');
         const rawBody =

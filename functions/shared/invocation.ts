@@ -1,10 +1,12 @@
 /** What a handler knows about the call beyond its validated input. */
 export interface Caller {
-  /** Best human identifier: username, else client id, else sub; `local` on the local server. */
+  /** Best human identifier: username, else client id, else sub, else IAM principal; `local` on the local server. */
   principal: string;
   username?: string;
   sub?: string;
   clientId?: string;
+  /** The IAM principal of a SigV4-signed call (the automation API). */
+  iamArn?: string;
 }
 
 export interface InvocationContext {

@@ -31,14 +31,26 @@ export function scopesFromEvent(event: APIGatewayProxyEvent | undefined): {
 /**
  * Refuses the call unless the claims are an access token's with `<scopePrefix>/<operation scope>`.
  * @param scopePrefix - the Cognito resource server identifier; undefined where there is no sign-in (local server, auth=none).
+ * @param iamApiId - the id of the IAM-authorised automation API (automation=iam), whose calls IAM has authorised.
  */
 export function requireOperationScope(
   event: APIGatewayProxyEvent | undefined,
   operation: OperationDefinition,
   scopePrefix: string | undefined,
   requestId: string,
+  iamApiId?: string,
 ): void {
   if (scopePrefix === undefined) return;
+  // The automation API authorizes with IAM (SigV4): its managed policies grant GET or POST methods, so the call
+  // carries a signing principal instead of token claims. Accepted only from that API (the stack names its id).
+  if (
+    iamApiId !== undefined &&
+    event?.requestContext?.apiId === iamApiId &&
+    typeof event.requestContext.identity?.userArn === 'string' &&
+    event.requestContext.identity.userArn !== ''
+  ) {
+    return;
+  }
   const { tokenUse, scopes } = scopesFromEvent(event);
   const needed = `${scopePrefix}/${operation.scope}`;
   let message: string | undefined;

@@ -14,12 +14,25 @@ import type { ParameterObject } from 'openapi3-ts/oas30';
 import { buildOpenApiDocument, listOperations } from '../../openapi/build-document';
 import type { ErrorCode } from '../../openapi/error-codes';
 import type { AnyOperation, OperationScope } from '../../openapi/operations';
+import { RESOURCE_SERVER_ID } from './auth';
 import { pascalCase } from './construct-ids';
 
 export const STAGE_NAME = 'prod';
 
 /** Steady-state requests per second and burst for the whole stage (each call may scan every Region). */
 export const STAGE_THROTTLING = { rateLimit: 10, burstLimit: 20 } as const;
+
+/**
+ * Per method, by the operation's cost. A scan reads every bucket or every instance of every enabled Region
+ * (thousands of AWS calls, up to 28 s of a full vCPU) and shares the account's S3 and EC2 API rates with
+ * everything else, so a caller gets one every 5 s; a change is a handful of calls. The bursts match the functions'
+ * reserved concurrency (`RESERVED_CONCURRENCY` in exposure-function.ts), so a burst is served, not throttled by
+ * Lambda.
+ */
+export const METHOD_THROTTLING: Record<OperationScope, { rateLimit: number; burstLimit: number }> = {
+  read: { rateLimit: 0.2, burstLimit: 5 },
+  remediate: { rateLimit: 0.5, burstLimit: 3 },
+};
 
 export interface GatewayErrorResponse {
   readonly type: apigateway.ResponseType;
@@ -47,8 +60,12 @@ export const GATEWAY_ERROR_RESPONSES: readonly GatewayErrorResponse[] = [
     type: apigateway.ResponseType.UNAUTHORIZED,
     statusCode: '401',
     code: 'Unauthorized',
+    // A Cognito authorizer answers 401 (UNAUTHORIZED), not 403, both without a valid token and for a valid token
+    // without the method's scope, and the response cannot tell them apart: the message names both causes.
     message: literal(
-      'Not signed in: send an OAuth 2.0 access token from the API’s Cognito user pool in the Authorization header.',
+      'Not signed in, or the access token lacks the scope this operation needs: send an OAuth 2.0 access token ' +
+        `from the API’s Cognito user pool in the Authorization header, with scope ${RESOURCE_SERVER_ID}/read ` +
+        `for reads (GET) or ${RESOURCE_SERVER_ID}/remediate for changes (POST).`,
     ),
   },
   {
@@ -153,13 +170,27 @@ export interface ExposureApiProps {
   readonly operations: readonly AnyOperation[];
   /** The function that serves an operation. */
   readonly functionFor: (operation: AnyOperation) => lambda.IFunction;
-  /** Cognito authentication; undefined only for the explicit `auth=none` demo mode. */
+  /** Cognito authentication; undefined (with `iam` unset) only for the explicit `auth=none` demo mode. */
   readonly auth?: ExposureApiAuth;
+  /**
+   * Every method needs a SigV4-signed request whose IAM principal may `execute-api:Invoke` it (the automation
+   * API): no token to leak, and the permission exists only where an administrator grants it.
+   */
+  readonly iam?: boolean;
+  /** Default `aiops-exposure-api`. */
+  readonly restApiName?: string;
+  /**
+   * The account's API Gateway CloudWatch role, when another API of this stack already sets it: this API then
+   * waits for it instead of creating a second one.
+   */
+  readonly accountCloudWatchSetting?: Construct;
 }
 
 export class ExposureApi extends Construct {
   readonly restApi: apigateway.RestApi;
   readonly accessLogGroup: logs.LogGroup;
+  /** `API-Gateway-Execution-Logs_{api id}/{stage}`: API Gateway writes there; the stack owns it. */
+  readonly executionLogGroup: logs.LogGroup;
   /** The stage URL without a trailing slash (the OpenAPI `servers` URL). */
   readonly url: string;
   readonly authorizer?: apigateway.CognitoUserPoolsAuthorizer;
@@ -173,13 +204,14 @@ export class ExposureApi extends Construct {
     });
 
     this.restApi = new apigateway.RestApi(this, 'RestApi', {
-      restApiName: 'aiops-exposure-api',
+      restApiName: props.restApiName ?? 'aiops-exposure-api',
       description: 'Finds and fixes public S3 buckets and EC2 ports open to the internet.',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       // REST access logs need the account's API Gateway CloudWatch role. It is one setting per account and
       // Region that other APIs rely on too, so it stays when this stack is destroyed.
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      ...(props.accountCloudWatchSetting === undefined
+        ? { cloudWatchRole: true, cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN }
+        : { cloudWatchRole: false }),
       deployOptions: {
         stageName: STAGE_NAME,
         throttlingRateLimit: STAGE_THROTTLING.rateLimit,
@@ -189,8 +221,11 @@ export class ExposureApi extends Construct {
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         metricsEnabled: true,
+        methodOptions: methodThrottling(props.operations),
       },
     });
+    if (props.accountCloudWatchSetting)
+      this.restApi.deploymentStage.node.addDependency(props.accountCloudWatchSetting);
     const cloudWatchRole = this.restApi.node.tryFindChild('CloudWatchRole');
     if (cloudWatchRole) {
       Validations.of(cloudWatchRole).acknowledge({
@@ -200,13 +235,25 @@ export class ExposureApi extends Construct {
           'API); AWS maintains its managed policy as the log-writing permissions API Gateway needs.',
       });
     }
+    // API Gateway writes execution logs (loggingLevel) to a group it names after the API and stage, creating it
+    // on first use, so `cdk destroy` would leave it behind forever. Owning it gives it a retention and removes it
+    // with the stack; the stage waits for it, or API Gateway could create it first and the deploy would fail.
+    this.executionLogGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${STAGE_NAME}`,
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.restApi.deploymentStage.node.addDependency(this.executionLogGroup);
+
     // The URL is the ApiUrl output, without the trailing slash of RestApi's own "Endpoint" output.
     this.restApi.node.tryRemoveChild('Endpoint');
     Validations.of(this.restApi.deploymentStage).acknowledge({
       id: 'AwsSolutions-APIG3',
-      reason:
-        'No AWS WAF web ACL: every method requires a Cognito access token with a scope, the stage is throttled, ' +
-        'and callers are a few chat assistants and operators, not the open internet.',
+      reason: props.iam
+        ? 'No AWS WAF web ACL: every method requires a SigV4 request from an IAM principal granted ' +
+          'execute-api:Invoke on it, the stage is throttled, and callers are operators’ scripts.'
+        : 'No AWS WAF web ACL: every method requires a Cognito access token with a scope, the stage is throttled, ' +
+          'and callers are a few chat assistants and operators, not the open internet.',
     });
 
     // The stage reference (not the literal name) makes whatever uses the URL wait for the stage.
@@ -230,7 +277,14 @@ export class ExposureApi extends Construct {
     });
     const parameters = requestParametersByOperation();
 
-    if (props.auth) {
+    if (props.iam) {
+      Validations.of(this.restApi).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason:
+          'The automation API authorizes with IAM (SigV4) on purpose: a Cognito client secret is readable by ' +
+          'anyone with cognito-idp:DescribeUserPoolClient, an IAM permission made for this API is not.',
+      });
+    } else if (props.auth) {
       this.authorizer = new apigateway.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
         authorizerName: 'cognito',
         cognitoUserPools: [props.auth.userPool],
@@ -262,17 +316,40 @@ export class ExposureApi extends Construct {
           operationName: operation.operationId,
           requestParameters: parameters.get(operation.operationId) ?? {},
           requestValidator: validator,
-          ...(props.auth && this.authorizer
-            ? {
-                authorizationType: apigateway.AuthorizationType.COGNITO,
-                authorizer: this.authorizer,
-                authorizationScopes: [props.auth.scopeNames[operation.scope]],
-              }
-            : { authorizationType: apigateway.AuthorizationType.NONE }),
+          ...(props.iam
+            ? { authorizationType: apigateway.AuthorizationType.IAM }
+            : props.auth && this.authorizer
+              ? {
+                  authorizationType: apigateway.AuthorizationType.COGNITO,
+                  authorizer: this.authorizer,
+                  authorizationScopes: [props.auth.scopeNames[operation.scope]],
+                }
+              : { authorizationType: apigateway.AuthorizationType.NONE }),
         },
       );
     }
   }
+}
+
+/**
+ * Per-method stage settings. A method setting replaces the stage-wide one for that method, logging and metrics
+ * included, so each repeats them.
+ */
+function methodThrottling(
+  operations: readonly AnyOperation[],
+): Record<string, apigateway.MethodDeploymentOptions> {
+  return Object.fromEntries(
+    operations.map((operation) => [
+      `${operation.path}/${operation.method.toUpperCase()}`,
+      {
+        throttlingRateLimit: METHOD_THROTTLING[operation.scope].rateLimit,
+        throttlingBurstLimit: METHOD_THROTTLING[operation.scope].burstLimit,
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+      },
+    ]),
+  );
 }
 
 /** `method.request.querystring.port: true` etc., from the parameters the document declares for each operation. */
@@ -309,6 +386,7 @@ function accessLogFormat(): apigateway.AccessLogFormat {
       integrationLatencyMs: F.contextIntegrationLatency(),
       sub: F.contextAuthorizerClaims('sub'),
       clientId: F.contextAuthorizerClaims('client_id'),
+      iamCaller: F.contextIdentityUserArn(),
       username: F.contextAuthorizerClaims('username'),
       scope: F.contextAuthorizerClaims('scope'),
       errorType: F.contextErrorResponseType(),

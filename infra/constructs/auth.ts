@@ -1,7 +1,7 @@
 /**
  * OAuth for the API: a Cognito user pool without self sign-up, a domain for
  * the OAuth endpoints, a resource server whose `read` and `remediate` scopes
- * the API's methods require, a client-credentials client for automation, and
+ * the API's methods require, optionally a client-credentials client for automation, and
  * (once the callback URLs are known) an authorization-code client for the
  * Q Business plugin and Amazon Quick. Optionally federated with IAM Identity
  * Center over SAML, so chat users sign in to the plugin with the identity
@@ -23,13 +23,21 @@ const SCOPE_DESCRIPTIONS: Record<OperationScope, string> = {
   remediate: 'Block S3 bucket public access and close EC2 ports (changes AWS resources)',
 };
 
+/** No SDK sign-in flow: only the client-credentials grant (CDK adds ALLOW_REFRESH_TOKEN_AUTH to any list). */
+export const AUTOMATION_AUTH_FLOWS: cognito.AuthFlow = { userSrp: false };
+
+/**
+ * People sign in through the Cognito sign-in pages (or Identity Center, federated) and the plugin refreshes its
+ * token: SRP (the password never crosses the wire) and refresh tokens. Not plain-password, admin-password or
+ * custom (Lambda) sign-in, which Cognito's default or a broader list would allow to anyone holding the client id.
+ */
+export const INTERACTIVE_AUTH_FLOWS: cognito.AuthFlow = { userSrp: true };
+
 export interface ExposureAuthProps {
   /** Cognito domain prefix for the OAuth endpoints (`<prefix>.auth.<region>.amazoncognito.com`). */
   readonly domainPrefix: string;
   /** DESTROY (default) or RETAIN: users survive `cdk destroy` only when asked for. */
   readonly userPoolRemovalPolicy: RemovalPolicy;
-  /** Whether the automation (client-credentials) client may also use `remediate`. */
-  readonly automationCanRemediate: boolean;
   /** IAM Identity Center SAML metadata URL: when set, users sign in through Identity Center. */
   readonly samlMetadataUrl?: string;
 }
@@ -42,7 +50,8 @@ export class ExposureAuth extends Construct {
   readonly scopes: Record<OperationScope, cognito.OAuthScope>;
   /** Full scope names (`aiops-exposure-api/read`), for the API methods and the OpenAPI document. */
   readonly scopeNames: Record<OperationScope, string>;
-  readonly automationClient: cognito.UserPoolClient;
+  /** The client-credentials client, only with automation=client. */
+  automationClient?: cognito.UserPoolClient;
   /** `https://<prefix>.auth.<region>.amazoncognito.com`. */
   readonly domainUrl: string;
   readonly authorizeUrl: string;
@@ -122,19 +131,30 @@ export class ExposureAuth extends Construct {
         idpSignout: false,
       });
     }
+  }
 
+  /**
+   * The client-credentials client for scripts (automation=client, opt-in): its secret is readable by anyone
+   * allowed cognito-idp:DescribeUserPoolClient (AmazonCognitoReadOnly has it), so that read access becomes API
+   * access; automation=iam avoids the secret altogether.
+   */
+  addAutomationClient(canRemediate: boolean): cognito.UserPoolClient {
     this.automationClient = this.userPool.addClient('AutomationClient', {
       userPoolClientName: 'automation',
       generateSecret: true,
+      // Stated rather than Cognito's default (SRP, custom auth, refresh): client credentials sign in no user, so
+      // no user sign-in flow is allowed. CDK always adds refresh tokens, which this grant never issues.
+      authFlows: AUTOMATION_AUTH_FLOWS,
       oAuth: {
         flows: { clientCredentials: true },
-        scopes: props.automationCanRemediate ? [this.scopes.read, this.scopes.remediate] : [this.scopes.read],
+        scopes: canRemediate ? [this.scopes.read, this.scopes.remediate] : [this.scopes.read],
       },
       // Client credentials involve no user, so no identity provider either.
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       accessTokenValidity: Duration.hours(1),
       preventUserExistenceErrors: true,
     });
+    return this.automationClient;
   }
 
   /** Where an IdP posts SAML responses (for the Identity Center application's ACS URL). */
@@ -155,6 +175,7 @@ export class ExposureAuth extends Construct {
     const client = this.userPool.addClient(id, {
       userPoolClientName: 'interactive',
       generateSecret: true,
+      authFlows: INTERACTIVE_AUTH_FLOWS,
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [

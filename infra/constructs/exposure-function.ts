@@ -41,6 +41,13 @@ export const DEFAULT_MEMORY_MB = 1024;
  */
 export const SCAN_MEMORY_MB = 1769;
 
+/**
+ * Concurrent executions reserved for (and capped at) each function, by what it serves: a token holder looping
+ * scans can hold at most this many vCPUs, and the other functions keep theirs. The API's per-method bursts
+ * (`METHOD_THROTTLING` in api.ts) match.
+ */
+export const RESERVED_CONCURRENCY = { read: 5, remediate: 3 } as const;
+
 export interface ExposureFunctionProps {
   /** Short name: the entry is `functions/<functionName>.ts`. */
   readonly functionName: string;
@@ -57,6 +64,8 @@ export interface ExposureFunctionProps {
    * map at every cold start (docs/performance.md has the cost). The map ships either way.
    */
   readonly sourceMapStackTraces?: boolean;
+  /** Reserved (and maximum) concurrent executions; undefined leaves the function on the account's pool. */
+  readonly reservedConcurrentExecutions?: number;
   /** Extra environment (SCAN_CONCURRENCY, TIME_RESERVE_MS, ...). */
   readonly environment?: Record<string, string>;
 }
@@ -95,6 +104,9 @@ export class ExposureFunction extends NodejsFunction {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       timeout: FUNCTION_TIMEOUT,
       role: executionRole,
       logGroup,

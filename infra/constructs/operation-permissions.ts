@@ -20,6 +20,16 @@ interface ResourceScope {
   readonly resources: (context: GrantContext) => string[];
   /** The cdk-nag `AwsSolutions-IAM5` finding the resource raises (as cdk-nag renders it) and why it is needed. */
   readonly wildcard?: { readonly finding: string; readonly reason: string };
+  /** The scope's actions change resources: they get the guard's Deny statements. */
+  readonly writes?: boolean;
+}
+
+/** Limits on what the write actions may touch, beyond what the Allow statements name. */
+export interface WriteGuard {
+  /** Resources carrying this tag key (any value) are never changed by the API. */
+  readonly protectedTagKey: string;
+  /** When set, writes outside these Regions are denied. */
+  readonly allowedRegions?: readonly string[];
 }
 
 const SCOPES: readonly ResourceScope[] = [
@@ -40,14 +50,26 @@ const SCOPES: readonly ResourceScope[] = [
     },
   },
   {
-    sid: 'BucketLevelS3',
-    matches: (action) => /^s3:(Get|Put)Bucket[A-Za-z]+$/.test(action),
+    sid: 'BucketLevelS3Reads',
+    matches: (action) => /^s3:GetBucket[A-Za-z]+$/.test(action),
     resources: () => [`arn:${Aws.PARTITION}:s3:::*`],
     wildcard: {
       finding: 'Resource::arn:<AWS::Partition>:s3:::*',
       reason:
         'The operation checks or fixes any bucket of the account, named by the caller or found by ListBuckets, so ' +
         'bucket names are unknown at deploy time; the ARN pattern matches buckets only, never objects.',
+    },
+  },
+  {
+    sid: 'BucketLevelS3Writes',
+    matches: (action) => /^s3:PutBucket[A-Za-z]+$/.test(action),
+    resources: () => [`arn:${Aws.PARTITION}:s3:::*`],
+    writes: true,
+    wildcard: {
+      finding: 'Resource::arn:<AWS::Partition>:s3:::*',
+      reason:
+        'The bucket to protect is named by the caller at run time, so bucket names are unknown at deploy time; ' +
+        'the ARN pattern matches buckets only, never objects, and buckets tagged as protected are denied.',
     },
   },
   {
@@ -65,6 +87,7 @@ const SCOPES: readonly ResourceScope[] = [
     sid: 'SecurityGroupIngressWrites',
     matches: (action) => /^ec2:(Authorize|Revoke)SecurityGroupIngress$/.test(action),
     resources: () => [`arn:${Aws.PARTITION}:ec2:*:${Aws.ACCOUNT_ID}:security-group/*`],
+    writes: true,
     wildcard: {
       finding: 'Resource::arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:security-group/*',
       reason:
@@ -93,6 +116,7 @@ export function grantOperationActions(
   role: iam.Role,
   actions: readonly string[],
   context: GrantContext,
+  guard: WriteGuard,
 ): void {
   const byScope = new Map<ResourceScope, string[]>();
   for (const action of new Set(actions)) {
@@ -114,7 +138,39 @@ export function grantOperationActions(
       scope.wildcard.reason,
     ]);
   }
+  const writes = [...byScope]
+    .filter(([scope]) => scope.writes)
+    .flatMap(([, scoped]) => scoped)
+    .sort();
+  if (writes.length > 0) addWriteGuard(role, writes, guard);
   for (const [finding, why] of reasons) {
     Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason: why.join(' ') });
+  }
+}
+
+/**
+ * Explicit Denies that win over the Allows above. IAM evaluates `aws:ResourceTag` on security groups always, and
+ * on S3 general purpose buckets only once ABAC is enabled on the bucket (docs/deploy.md, "Write roles").
+ */
+function addWriteGuard(role: iam.Role, writes: readonly string[], guard: WriteGuard): void {
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyWritesToProtectedResources',
+      effect: iam.Effect.DENY,
+      actions: [...writes],
+      resources: ['*'],
+      conditions: { Null: { [`aws:ResourceTag/${guard.protectedTagKey}`]: 'false' } },
+    }),
+  );
+  if (guard.allowedRegions && guard.allowedRegions.length > 0) {
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyWritesOutsideAllowedRegions',
+        effect: iam.Effect.DENY,
+        actions: [...writes],
+        resources: ['*'],
+        conditions: { StringNotEquals: { 'aws:RequestedRegion': [...guard.allowedRegions] } },
+      }),
+    );
   }
 }

@@ -1,15 +1,16 @@
 /**
- * Amazon Q Business: an application tied to IAM Identity Center (users are
- * auto-subscribed to Pro, which custom plugins need), its web experience, and
+ * Amazon Q Business: an application tied to IAM Identity Center (people get
+ * Pro, which custom plugins need, from `npm run grant`), its web experience, and
  * the custom plugin that calls the API with the user's own OAuth token. Each
  * role trusts only its Q Business service principal, for this account and
  * this application.
  */
-import { Aws, Fn, Validations } from 'aws-cdk-lib';
+import { Aws, CfnRule, Fn, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as qbusiness from 'aws-cdk-lib/aws-qbusiness';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { QBUSINESS_REGIONS, qBusinessRegionMessage } from './regions';
 
 /** Display names without spaces (the console and some APIs reject them). */
 export const APPLICATION_DISPLAY_NAME = 'AiopsExposureAssistant';
@@ -30,6 +31,8 @@ class ContextServicePrincipal extends iam.ServicePrincipal {
   }
 }
 
+export { QBUSINESS_REGIONS, QBUSINESS_REGIONS_WITHOUT_ACTIONS, qBusinessRegionMessage } from './regions';
+
 export interface QBusinessAssistantProps {
   readonly identityCenterInstanceArn: string;
 }
@@ -37,8 +40,11 @@ export interface QBusinessAssistantProps {
 export interface PluginProps {
   /** The OpenAPI document (JSON string, may hold CloudFormation tokens). */
   readonly apiSchemaPayload: string;
-  /** OAuth: a secret with client_id, client_secret and redirect_uri, and the Cognito endpoints. Absent = no auth. */
-  readonly oauth?: {
+  /**
+   * OAuth: a secret with client_id, client_secret and redirect_uri, and the Cognito endpoints. Always present:
+   * the stack settings refuse Q Business in front of an open (auth=none) API.
+   */
+  readonly oauth: {
     readonly secret: secretsmanager.ISecret;
     readonly authorizationUrl: string;
     readonly tokenUrl: string;
@@ -59,6 +65,16 @@ export class QBusinessAssistant extends Construct {
 
   constructor(scope: Construct, id: string, props: QBusinessAssistantProps) {
     super(scope, id);
+
+    // The stack is environment-agnostic: this rule refuses the deploy before any resource is created.
+    new CfnRule(this, 'RegionRule', {
+      assertions: [
+        {
+          assert: Fn.conditionContains([...QBUSINESS_REGIONS], Aws.REGION),
+          assertDescription: qBusinessRegionMessage('this Region'),
+        },
+      ],
+    });
 
     // The application's own role (CloudWatch metrics and logs). Its trust cannot name the application: the
     // application needs the role's ARN first, and the reverse reference would be a cycle. It is limited to
@@ -129,8 +145,9 @@ export class QBusinessAssistant extends Construct {
       identityType: 'AWS_IAM_IDC',
       identityCenterInstanceArn: props.identityCenterInstanceArn,
       roleArn: this.applicationRole.roleArn,
-      // Custom plugins need Q Business Pro; users who open the web experience get Pro, not Lite.
-      autoSubscriptionConfiguration: { autoSubscribe: 'ENABLED', defaultSubscriptionType: 'Q_BUSINESS' },
+      // No autoSubscriptionConfiguration: AWS documents it for applications using IAM identity federation, not
+      // Identity Center ones like this. People get their Q Business Pro subscription (custom plugins need Pro)
+      // and, when required, their Identity Center assignment from `npm run grant`.
       attachmentsConfiguration: { attachmentsControlMode: 'DISABLED' },
       qAppsConfiguration: { qAppsControlMode: 'DISABLED' },
     });
@@ -176,23 +193,13 @@ export class QBusinessAssistant extends Construct {
         resources: ['*'],
       }),
     );
-    this.webExperienceRole.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'QBusinessAutoSubscriptionPermission',
-        actions: ['user-subscriptions:CreateClaim'],
-        resources: ['*'],
-        conditions: {
-          Bool: { 'user-subscriptions:CreateForSelf': 'true' },
-          StringEquals: { 'aws:CalledViaLast': 'qbusiness.amazonaws.com' },
-        },
-      }),
-    );
+    // The role AWS documents also allows user-subscriptions:CreateClaim for auto-subscription, which an Identity
+    // Center application does not use (subscriptions come from npm run grant): left out.
     Validations.of(this.webExperienceRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'qbusiness:ListPluginTypeMetadata / ListPluginTypeActions (plugin catalogue) and ' +
-        'user-subscriptions:CreateClaim (auto-subscription, only for the caller via Q Business) have no resource ' +
-        'type; this is the web experience role AWS documents.',
+        'qbusiness:ListPluginTypeMetadata and ListPluginTypeActions (the plugin catalogue) have no resource ' +
+        'type; they are in the web experience role AWS documents and only read metadata.',
     });
 
     this.webExperience = new qbusiness.CfnWebExperience(this, 'WebExperience', {
@@ -216,36 +223,31 @@ export class QBusinessAssistant extends Construct {
 
   /** The custom plugin: the deploy-time OpenAPI document inline, and the users' OAuth tokens when secured. */
   addPlugin(props: PluginProps): qbusiness.CfnPlugin {
-    let authConfiguration: qbusiness.CfnPlugin.PluginAuthConfigurationProperty;
-    if (props.oauth) {
-      const applicationArn = this.application.attrApplicationArn;
-      this.pluginRole = new iam.Role(this, 'PluginRole', {
-        description: 'Lets the AIOps exposure Q Business plugin read its OAuth client secret.',
-        assumedBy: new iam.ServicePrincipal('qbusiness.amazonaws.com', {
-          conditions: {
-            StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-            ArnEquals: { 'aws:SourceArn': applicationArn },
-          },
-        }),
-      });
-      this.pluginRole.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'ReadPluginOAuthSecret',
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: [props.oauth.secret.secretArn],
-        }),
-      );
-      authConfiguration = {
-        oAuth2ClientCredentialConfiguration: {
-          roleArn: this.pluginRole.roleArn,
-          secretArn: props.oauth.secret.secretArn,
-          authorizationUrl: props.oauth.authorizationUrl,
-          tokenUrl: props.oauth.tokenUrl,
+    const applicationArn = this.application.attrApplicationArn;
+    this.pluginRole = new iam.Role(this, 'PluginRole', {
+      description: 'Lets the AIOps exposure Q Business plugin read its OAuth client secret.',
+      assumedBy: new iam.ServicePrincipal('qbusiness.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnEquals: { 'aws:SourceArn': applicationArn },
         },
-      };
-    } else {
-      authConfiguration = { noAuthConfiguration: {} };
-    }
+      }),
+    });
+    this.pluginRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadPluginOAuthSecret',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [props.oauth.secret.secretArn],
+      }),
+    );
+    const authConfiguration: qbusiness.CfnPlugin.PluginAuthConfigurationProperty = {
+      oAuth2ClientCredentialConfiguration: {
+        roleArn: this.pluginRole.roleArn,
+        secretArn: props.oauth.secret.secretArn,
+        authorizationUrl: props.oauth.authorizationUrl,
+        tokenUrl: props.oauth.tokenUrl,
+      },
+    };
 
     this.plugin = new qbusiness.CfnPlugin(this, 'Plugin', {
       applicationId: this.application.attrApplicationId,
@@ -259,7 +261,7 @@ export class QBusinessAssistant extends Construct {
         apiSchema: { payload: props.apiSchemaPayload },
       },
     });
-    if (this.pluginRole) this.plugin.node.addDependency(this.pluginRole);
+    this.plugin.node.addDependency(this.pluginRole);
 
     // The web experience lists the plugin's actions for the signed-in user. A separate policy, not the role's
     // default one: the web experience waits for its role, and the plugin (after it) must not be in that wait.

@@ -6,6 +6,9 @@ import type { Node } from 'constructs';
 
 export type AuthMode = 'oauth' | 'none';
 
+export type AutomationMode = 'none' | 'iam' | 'client';
+const AUTOMATION_MODES: readonly AutomationMode[] = ['none', 'iam', 'client'];
+
 export interface StackConfig {
   /** `oauth` (default): Cognito tokens with scopes. `none`: an open API, for demos only. */
   readonly auth: AuthMode;
@@ -13,14 +16,26 @@ export interface StackConfig {
   readonly identityCenterInstanceArn?: string;
   /** Keep the Cognito user pool (and its users) when the stack is destroyed. */
   readonly retainUserPool: boolean;
-  /** Let the automation (client-credentials) client use the `remediate` scope too. */
+  /**
+   * How scripts reach the API without a person: `none` (default), `iam` (a second API whose methods need an IAM
+   * permission made for it, granted by attaching the stack's managed policies) or `client` (a Cognito
+   * client-credentials client, whose secret anyone with cognito-idp:DescribeUserPoolClient can read).
+   */
+  readonly automation: AutomationMode;
+  /** Let automation call the POST (remediate) operations too. */
   readonly automationRemediate: boolean;
   /** Amazon Quick's OAuth redirect URL, added to the interactive client's callback URLs. */
   readonly quickRedirectUrl?: string;
   /** IAM Identity Center SAML application metadata URL: federates the Cognito user pool. */
   readonly samlMetadataUrl?: string;
-  /** Cognito domain prefix; default `<stack name>-<account id>`, lower case. */
+  /** Cognito domain prefix; default `<stack name>-<8 hex digits of the stack id>`, lower case. */
   readonly cognitoDomainPrefix?: string;
+  /** Reserve (and cap) each function's concurrency; off only for accounts whose Lambda limit is too low. */
+  readonly reservedConcurrency: boolean;
+  /** Tag key that marks resources the API must never change (explicit IAM Deny on the write roles). */
+  readonly protectedTagKey: string;
+  /** When set, the write roles may change resources in these Regions only. */
+  readonly allowedRegions?: readonly string[];
   /** Map logged stack traces to the TypeScript sources (Node's --enable-source-maps); slows every cold start. */
   readonly sourceMapStackTraces: boolean;
   /** Keep the change journal table and the functions' audit log groups on `cdk destroy` (default: keep). */
@@ -40,17 +55,62 @@ export const CONTEXT_KEYS = {
   auth: 'auth',
   identityCenterInstanceArn: 'identityCenterInstanceArn',
   retainUserPool: 'retainUserPool',
+  automation: 'automation',
   automationRemediate: 'automationRemediate',
   quickRedirectUrl: 'quickRedirectUrl',
   samlMetadataUrl: 'samlMetadataUrl',
   cognitoDomainPrefix: 'cognitoDomainPrefix',
   sourceMapStackTraces: 'sourceMapStackTraces',
+  protectedTagKey: 'protectedTagKey',
+  reservedConcurrency: 'reservedConcurrency',
+  allowedRegions: 'allowedRegions',
   auditRecordsRemovalPolicy: 'auditRecordsRemovalPolicy',
   auditLogRetentionDays: 'auditLogRetentionDays',
 } as const;
 
+export const DEFAULT_PROTECTED_TAG_KEY = 'aiops-protected';
+const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
 const IDENTITY_CENTER_ARN = /^arn:aws[a-z-]*:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const DOMAIN_PREFIX_MAX = 63;
+/** Cognito refuses prefixes that contain these. */
+const RESERVED_IN_DOMAIN_PREFIX = ['aws', 'amazon', 'cognito'] as const;
+
+/** Length of the stack-specific suffix of the default domain prefix (see `defaultDomainPrefixStem`). */
+export const DOMAIN_SUFFIX_LENGTH = 8;
+
+/** What Cognito would refuse in a domain prefix, as the end of a sentence; undefined when it is valid. */
+export function domainPrefixProblem(prefix: string): string | undefined {
+  if (prefix.length > DOMAIN_PREFIX_MAX)
+    return `must be at most ${DOMAIN_PREFIX_MAX} characters (it has ${prefix.length})`;
+  if (!DOMAIN_PREFIX.test(prefix))
+    return 'must be lower-case letters, digits and hyphens, starting and ending with a letter or digit';
+  const reserved = RESERVED_IN_DOMAIN_PREFIX.find((word) => prefix.includes(word));
+  if (reserved) return `must not contain "${reserved}" (Cognito reserves "aws", "amazon" and "cognito")`;
+  return undefined;
+}
+
+/**
+ * The part of the default Cognito domain prefix known at synth: the lower-case stack name, cut so that
+ * `<stem>-<8 hex digits>` fits in 63 characters. The whole default is checked as an explicit prefix would be,
+ * with a placeholder for the deploy-time suffix (hex digits cannot form a reserved word).
+ */
+export function defaultDomainPrefixStem(stackName: string): string {
+  const stem = stackName
+    .toLowerCase()
+    .slice(0, DOMAIN_PREFIX_MAX - 1 - DOMAIN_SUFFIX_LENGTH)
+    .replace(/-+$/, '');
+  const problem = domainPrefixProblem(`${stem}-${'0'.repeat(DOMAIN_SUFFIX_LENGTH)}`);
+  if (problem) {
+    throw new Error(
+      `The default Cognito domain prefix "${stem}-<${DOMAIN_SUFFIX_LENGTH} hex digits>", made from stack name ` +
+        `"${stackName}", ${problem}. Set -c cognitoDomainPrefix=<prefix> or choose another -c stackName.`,
+    );
+  }
+  return stem;
+}
 
 function optionalString(node: Node, key: string): string | undefined {
   const value: unknown = node.tryGetContext(key);
@@ -95,13 +155,30 @@ export function readStackConfig(node: Node): StackConfig {
     );
   }
   const cognitoDomainPrefix = optionalString(node, CONTEXT_KEYS.cognitoDomainPrefix);
-  if (
-    cognitoDomainPrefix !== undefined &&
-    (!DOMAIN_PREFIX.test(cognitoDomainPrefix) || /aws|amazon|cognito/.test(cognitoDomainPrefix))
-  ) {
+  if (cognitoDomainPrefix !== undefined) {
+    const problem = domainPrefixProblem(cognitoDomainPrefix);
+    if (problem) throw new Error(`Context cognitoDomainPrefix ${problem}, got "${cognitoDomainPrefix}".`);
+  }
+  const protectedTagKey = optionalString(node, CONTEXT_KEYS.protectedTagKey) ?? DEFAULT_PROTECTED_TAG_KEY;
+  if (!TAG_KEY.test(protectedTagKey) || protectedTagKey.toLowerCase().startsWith('aws:')) {
     throw new Error(
-      `Context cognitoDomainPrefix must be lower-case letters, digits and hyphens, without "aws", "amazon" ` +
-        `or "cognito", got "${cognitoDomainPrefix}".`,
+      `Context protectedTagKey must be a tag key (1-128 letters, digits, spaces and _ . : / = + - @, not starting ` +
+        `with "aws:"), got "${protectedTagKey}".`,
+    );
+  }
+  const regionsText = optionalString(node, CONTEXT_KEYS.allowedRegions);
+  const allowedRegions = regionsText?.split(',').map((region) => region.trim());
+  const badRegion = allowedRegions?.find((region) => !REGION.test(region));
+  if (badRegion !== undefined) {
+    throw new Error(
+      `Context allowedRegions must be Region codes separated by commas (us-east-1,eu-west-1), got "${badRegion}".`,
+    );
+  }
+  const automation = optionalString(node, CONTEXT_KEYS.automation) ?? 'none';
+  if (!(AUTOMATION_MODES as readonly string[]).includes(automation)) {
+    throw new Error(
+      `Context automation must be "none" (default), "iam" (an IAM-authorised API for scripts) or "client" ` +
+        `(a Cognito client-credentials client), got "${automation}".`,
     );
   }
   const removal = optionalString(node, CONTEXT_KEYS.auditRecordsRemovalPolicy) ?? 'retain';
@@ -119,6 +196,12 @@ export function readStackConfig(node: Node): StackConfig {
   }
   const config: StackConfig = {
     auth,
+    automation: automation as AutomationMode,
+    protectedTagKey,
+    reservedConcurrency:
+      node.tryGetContext(CONTEXT_KEYS.reservedConcurrency) === undefined ||
+      flag(node, CONTEXT_KEYS.reservedConcurrency),
+    ...(allowedRegions ? { allowedRegions } : {}),
     retainAuditRecords: removal === 'retain',
     auditLogRetentionDays,
     retainUserPool: flag(node, CONTEXT_KEYS.retainUserPool),
@@ -135,16 +218,29 @@ export function readStackConfig(node: Node): StackConfig {
     ),
     ...optionalEntry('cognitoDomainPrefix', cognitoDomainPrefix),
   };
+  if (auth === 'none' && identityCenterInstanceArn !== undefined) {
+    throw new Error(
+      'Context auth=none cannot be combined with identityCenterInstanceArn: the Q Business plugin would call an ' +
+        'API that anyone on the internet can call to change S3 and security group settings. Deploy Q Business ' +
+        'with auth=oauth (the default), or drop identityCenterInstanceArn for a short auth=none demo.',
+    );
+  }
   if (auth === 'none') {
     for (const key of ['quickRedirectUrl', 'samlMetadataUrl', 'cognitoDomainPrefix'] as const) {
       if (config[key] !== undefined)
         throw new Error(`Context ${key} needs auth=oauth: with auth=none there is no user pool.`);
     }
-    if (config.retainUserPool || config.automationRemediate) {
+    if (config.retainUserPool || config.automation === 'client') {
       throw new Error(
-        'Contexts retainUserPool and automationRemediate need auth=oauth: with auth=none there is no user pool.',
+        'Contexts retainUserPool and automation=client need auth=oauth: with auth=none there is no user pool.',
       );
     }
+  }
+  if (config.automationRemediate && config.automation === 'none') {
+    throw new Error(
+      'Context automationRemediate needs an automation path: add -c automation=iam (recommended) or ' +
+        '-c automation=client.',
+    );
   }
   return config;
 }

@@ -1,8 +1,11 @@
 /**
  * `npm run grant -- --user NAME | --group NAME [--stack NAME] [--region REGION]`:
  * gives an IAM Identity Center user or group access to the Q Business
- * application (a Q Business Pro subscription, which plugins need), replacing
- * the console clicks. For a user it also creates the matching Cognito user
+ * application, replacing the console clicks: the Identity Center application
+ * assignment (when the application requires assignments) and a Q Business
+ * Pro subscription, which plugins need. Auto-subscription does not do this
+ * for Identity Center applications: AWS documents it for IAM identity
+ * federation applications only. For a user it also creates the matching Cognito user
  * (same email) that signs in to the plugin, unless the user pool is
  * federated with Identity Center, where the same identity already works.
  */
@@ -19,8 +22,13 @@ import {
   GetUserIdCommand,
   IdentitystoreClient,
 } from '@aws-sdk/client-identitystore';
-import { CreateSubscriptionCommand, QBusinessClient } from '@aws-sdk/client-qbusiness';
-import { paginateListInstances, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { CreateSubscriptionCommand, GetApplicationCommand, QBusinessClient } from '@aws-sdk/client-qbusiness';
+import {
+  CreateApplicationAssignmentCommand,
+  GetApplicationAssignmentConfigurationCommand,
+  paginateListInstances,
+  SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
 import { DEFAULT_STACK_NAME, STACK_OUTPUTS } from '../../openapi/stack-outputs';
 import { awsErrorName, OperatorError, readStackOutputs, requireOutput, runMain } from './deployed-stack';
 
@@ -43,6 +51,8 @@ export interface GrantDeps {
 export interface GrantResult {
   readonly principalId: string;
   readonly identityStoreId: string;
+  /** The Identity Center application assignment: needed only when the application requires assignments. */
+  readonly assignment: 'created' | 'existing' | 'not-required';
   readonly subscription: 'created' | 'existing';
   readonly cognitoUser: 'created' | 'existing' | 'federated' | 'not-applicable';
 }
@@ -106,6 +116,51 @@ async function subscribe(
   } catch (error) {
     if (awsErrorName(error) !== 'ConflictException') throw error;
     deps.log(`${principal.kind} ${principal.name} already has a subscription to the application.`);
+    return 'existing';
+  }
+}
+
+/**
+ * Q Business creates an Identity Center application for its application. When that application requires
+ * assignments, a user or group without one cannot open the web experience even with a subscription, so grant
+ * assigns them too. "Already assigned" (ConflictException) is success.
+ */
+async function assign(
+  deps: GrantDeps,
+  applicationId: string,
+  principal: Principal,
+  id: string,
+): Promise<GrantResult['assignment']> {
+  const application = await deps.qbusiness.send(new GetApplicationCommand({ applicationId }));
+  const applicationArn = application.identityCenterApplicationArn;
+  if (!applicationArn) {
+    throw new OperatorError(
+      `Q Business application ${applicationId} has no IAM Identity Center application yet (status ` +
+        `${application.status ?? 'unknown'}); wait until it is ACTIVE (npm run verify) and run grant again.`,
+    );
+  }
+  const configuration = await deps.ssoAdmin.send(
+    new GetApplicationAssignmentConfigurationCommand({ ApplicationArn: applicationArn }),
+  );
+  if (configuration.AssignmentRequired !== true) {
+    deps.log('The Identity Center application does not require assignments: none created.');
+    return 'not-required';
+  }
+  try {
+    await deps.ssoAdmin.send(
+      new CreateApplicationAssignmentCommand({
+        ApplicationArn: applicationArn,
+        PrincipalId: id,
+        PrincipalType: principal.kind === 'user' ? 'USER' : 'GROUP',
+      }),
+    );
+    deps.log(
+      `Assigned ${principal.kind} ${principal.name} to the Identity Center application ${applicationArn}.`,
+    );
+    return 'created';
+  } catch (error) {
+    if (awsErrorName(error) !== 'ConflictException') throw error;
+    deps.log(`${principal.kind} ${principal.name} is already assigned to the Identity Center application.`);
     return 'existing';
   }
 }
@@ -175,6 +230,7 @@ export async function grantAccess(deps: GrantDeps, principal: Principal): Promis
 
   const identityStoreId = await identityStoreOf(deps.ssoAdmin, instanceArn);
   const id = await principalId(deps, identityStoreId, principal);
+  const assignment = await assign(deps, applicationId, principal, id);
   const subscription = await subscribe(deps, applicationId, principal, id);
   let cognitoUser: GrantResult['cognitoUser'] = 'not-applicable';
   if (principal.kind === 'user') {
@@ -190,7 +246,7 @@ export async function grantAccess(deps: GrantDeps, principal: Principal): Promis
       'Groups get no Cognito users: federate the user pool with Identity Center, or run grant --user for each member.',
     );
   }
-  return { principalId: id, identityStoreId, subscription, cognitoUser };
+  return { principalId: id, identityStoreId, assignment, subscription, cognitoUser };
 }
 
 /** `--user NAME` or `--group NAME`, exactly one. */

@@ -2,12 +2,18 @@
  * `npm run verify [-- --stack NAME] [--region REGION]`: checks a deployed
  * stack end to end and prints a pass/fail report (exit 1 on any failure):
  * the Q Business application and web experience are ACTIVE and the plugin
- * is enabled, built and pointed at this API; the API refuses a call without
- * a token; the automation client gets a token; and each read (GET)
- * operation of the registry answers 200 through the deployed API.
+ * is enabled, built and pointed at this API; the Region has Q Business and
+ * people are assigned to its Identity Center application when it requires
+ * it; method throttles, reserved concurrency and alarms are deployed; the
+ * API refuses a call without a token; and, with an automation client, that
+ * client gets a token and each read (GET) operation answers 200.
  */
 import { parseArgs } from 'node:util';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStackResourcesCommand,
+  GetTemplateCommand,
+} from '@aws-sdk/client-cloudformation';
 import {
   CognitoIdentityProviderClient,
   DescribeUserPoolClientCommand,
@@ -18,10 +24,16 @@ import {
   GetWebExperienceCommand,
   QBusinessClient,
 } from '@aws-sdk/client-qbusiness';
+import {
+  GetApplicationAssignmentConfigurationCommand,
+  ListApplicationAssignmentsCommand,
+  SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
 import type { ParameterObject } from 'openapi3-ts/oas30';
 import { buildOpenApiDocument, listOperations, normaliseServerUrl } from '../../openapi/build-document';
 import { operations } from '../../openapi/operations';
 import { DEFAULT_STACK_NAME, STACK_OUTPUTS } from '../../openapi/stack-outputs';
+import { QBUSINESS_REGIONS } from '../constructs/regions';
 import { OperatorError, readStackOutputs, requireOutput, runMain, type StackOutputs } from './deployed-stack';
 
 /** API Gateway's own limit is 29 s; allow for the network on top. */
@@ -39,6 +51,7 @@ export interface VerifyDeps {
   readonly stackName: string;
   readonly cloudFormation: CloudFormationClient;
   readonly qbusiness: QBusinessClient;
+  readonly ssoAdmin: SSOAdminClient;
   readonly cognito: CognitoIdentityProviderClient;
   readonly fetch: typeof fetch;
 }
@@ -117,6 +130,113 @@ async function checkQBusiness(deps: VerifyDeps, outputs: StackOutputs): Promise<
       return problems.length === 0
         ? pass(name, `${plugin.displayName ?? pluginId}: ENABLED, READY`)
         : fail(name, problems.join('; '));
+    }),
+  ];
+}
+
+/** The Region is one with Q Business, and people can reach the application (assignments, when required). */
+async function checkQBusinessAccess(deps: VerifyDeps, outputs: StackOutputs): Promise<CheckResult[]> {
+  const applicationId = outputs[STACK_OUTPUTS.applicationId];
+  if (!applicationId) return [];
+  const regionName = 'the Region has Amazon Q Business';
+  const assignmentName = 'people are assigned to the Identity Center application (when it requires it)';
+  return [
+    await check(regionName, async () => {
+      const region = await deps.cloudFormation.config.region();
+      return (QBUSINESS_REGIONS as readonly string[]).includes(region)
+        ? pass(regionName, region)
+        : fail(regionName, `${region} is not one of ${QBUSINESS_REGIONS.join(', ')}`);
+    }),
+    await check(assignmentName, async () => {
+      const application = await deps.qbusiness.send(new GetApplicationCommand({ applicationId }));
+      const applicationArn = application.identityCenterApplicationArn;
+      if (!applicationArn) return fail(assignmentName, `${applicationId} has no Identity Center application`);
+      const configuration = await deps.ssoAdmin.send(
+        new GetApplicationAssignmentConfigurationCommand({ ApplicationArn: applicationArn }),
+      );
+      if (configuration.AssignmentRequired !== true)
+        return pass(assignmentName, 'assignments are not required');
+      const assigned = await deps.ssoAdmin.send(
+        new ListApplicationAssignmentsCommand({ ApplicationArn: applicationArn, MaxResults: 1 }),
+      );
+      return (assigned.ApplicationAssignments ?? []).length > 0
+        ? pass(assignmentName, 'at least one user or group is assigned')
+        : fail(
+            assignmentName,
+            'nobody is assigned, so nobody can open the web experience: npm run grant -- --user NAME',
+          );
+    }),
+  ];
+}
+
+interface TemplateResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+}
+
+/**
+ * The limits as CloudFormation deployed them (its processed template and resources; console edits since are not
+ * seen): every API method throttled on its own, every function with reserved concurrency, the alarms created.
+ */
+async function checkLimits(deps: VerifyDeps, outputs: StackOutputs): Promise<CheckResult[]> {
+  const throttleName = 'every API method has its own throttle';
+  const concurrencyName = 'every function has reserved concurrency';
+  const alarmName = 'the CloudWatch alarms exist';
+  let template: Promise<Record<string, TemplateResource>> | undefined;
+  const resources = () => {
+    template ??= deps.cloudFormation
+      .send(new GetTemplateCommand({ StackName: deps.stackName, TemplateStage: 'Processed' }))
+      .then(
+        (answer) =>
+          (JSON.parse(answer.TemplateBody ?? '{}') as { Resources?: Record<string, TemplateResource> })
+            .Resources ?? {},
+      );
+    return template;
+  };
+  const ofType = async (type: string) =>
+    Object.entries(await resources()).filter(([, resource]) => resource.Type === type);
+  return [
+    await check(throttleName, async () => {
+      const settings = (await ofType('AWS::ApiGateway::Stage')).flatMap(
+        ([, stage]) => (stage.Properties?.MethodSettings ?? []) as Array<Record<string, unknown>>,
+      );
+      const methods = await ofType('AWS::ApiGateway::Method');
+      const throttled = settings.filter(
+        (s) => s.HttpMethod !== '*' && typeof s.ThrottlingRateLimit === 'number',
+      );
+      return methods.length > 0 && throttled.length >= methods.length
+        ? pass(throttleName, `${throttled.length} method throttles for ${methods.length} methods`)
+        : fail(throttleName, `${throttled.length} method throttles for ${methods.length} methods`);
+    }),
+    await check(concurrencyName, async () => {
+      const missing = (await ofType('AWS::Lambda::Function'))
+        .filter(([, fn]) => typeof fn.Properties?.ReservedConcurrentExecutions !== 'number')
+        .map(([id]) => id);
+      return missing.length === 0
+        ? pass(concurrencyName, 'each function is capped')
+        : fail(
+            concurrencyName,
+            `none on ${missing.join(', ')} (deployed with -c reservedConcurrency=false?)`,
+          );
+    }),
+    await check(alarmName, async () => {
+      const expected = (outputs[STACK_OUTPUTS.alarmNames] ?? '').split(',').filter((name) => name !== '');
+      if (expected.length === 0)
+        return fail(alarmName, 'the stack has no AlarmNames output: deploy the current version');
+      const described = await deps.cloudFormation.send(
+        new DescribeStackResourcesCommand({ StackName: deps.stackName }),
+      );
+      const created = new Set(
+        (described.StackResources ?? [])
+          .filter(
+            (r) => r.ResourceType === 'AWS::CloudWatch::Alarm' && /_COMPLETE$/.test(r.ResourceStatus ?? ''),
+          )
+          .map((r) => r.PhysicalResourceId),
+      );
+      const absent = expected.filter((name) => !created.has(name));
+      return absent.length === 0
+        ? pass(alarmName, expected.join(', '))
+        : fail(alarmName, `not created: ${absent.join(', ')}`);
     }),
   ];
 }
@@ -223,6 +343,15 @@ async function checkApi(deps: VerifyDeps, outputs: StackOutputs): Promise<CheckR
         }),
       );
     }
+    if (!outputs[STACK_OUTPUTS.automationClientId]) {
+      const detail =
+        'no Cognito automation client (deploy with -c automation=client to check reads with a token here; ' +
+        'with automation=iam, sign requests to the AutomationApiUrl output)';
+      return [
+        ...results,
+        ...reads.map((o) => ({ name: `GET ${o.operationId}`, status: 'skip' as const, detail })),
+      ];
+    }
     const tokenCheck = await check('automation client gets an OAuth token (client credentials)', async () => {
       token = await automationToken(deps, outputs);
       return pass(
@@ -258,7 +387,12 @@ async function checkApi(deps: VerifyDeps, outputs: StackOutputs): Promise<CheckR
 /** Every check, in report order. Only a missing stack throws; each failed check is a line of the report. */
 export async function verifyDeployment(deps: VerifyDeps): Promise<CheckResult[]> {
   const outputs = await readStackOutputs(deps.cloudFormation, deps.stackName);
-  return [...(await checkQBusiness(deps, outputs)), ...(await checkApi(deps, outputs))];
+  return [
+    ...(await checkQBusiness(deps, outputs)),
+    ...(await checkQBusinessAccess(deps, outputs)),
+    ...(await checkLimits(deps, outputs)),
+    ...(await checkApi(deps, outputs)),
+  ];
 }
 
 export function formatReport(stackName: string, results: readonly CheckResult[]): string {
@@ -282,6 +416,7 @@ async function main(): Promise<number> {
     stackName,
     cloudFormation: new CloudFormationClient(config),
     qbusiness: new QBusinessClient(config),
+    ssoAdmin: new SSOAdminClient(config),
     cognito: new CognitoIdentityProviderClient(config),
     fetch: globalThis.fetch,
   });

@@ -4,6 +4,7 @@ import {
   GetBucketLocationCommand,
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
+  GetBucketWebsiteCommand,
   GetPublicAccessBlockCommand,
   ListBucketsCommand,
   S3Client,
@@ -21,9 +22,11 @@ import {
   readAccountFlags,
   readBucketFacts,
   readBucketFlags,
+  readWebsiteEnabled,
   resolveBucketRegion,
 } from '../../functions/aws/s3-buckets';
 import type { S3Clients } from '../../functions/aws/s3-clients';
+import { evaluateBucketExposure } from '../../functions/domain/bucket-exposure';
 import { awsError } from '../support/aws-error';
 
 const s3Mock = mockClient(S3Client);
@@ -202,5 +205,111 @@ describe('readBucketFacts', () => {
       ],
     });
     expect(facts.policyStatus).toEqual({ ok: true, value: null });
+  });
+});
+
+describe('a reply without its answer is a failed read, never "not public"', () => {
+  it('a policy status reply without PolicyStatus.IsPublic (moto) makes the policy document decide, naming the statement', async () => {
+    // Arrange: moto answers GetBucketPolicyStatus with a ListBucketResult, which the SDK parses into {}
+    s3Mock.on(GetPublicAccessBlockCommand).rejects(awsError('NoSuchPublicAccessBlockConfiguration'));
+    s3Mock.on(GetBucketAclCommand).resolves({ Grants: [] });
+    s3Mock.on(GetBucketPolicyStatusCommand).resolves({});
+    s3Mock.on(GetBucketPolicyCommand).resolves({
+      Policy: JSON.stringify({
+        Statement: [{ Sid: 'Open', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' }],
+      }),
+    });
+
+    // Act
+    const facts = await readBucketFacts(client(), 'b', NO_ACCOUNT_FLAGS);
+    const verdict = evaluateBucketExposure(facts);
+
+    // Assert
+    expect(facts.policyStatus).toEqual({
+      ok: false,
+      call: 'GetBucketPolicyStatus',
+      errorCode: 'IncompleteReply',
+      missing: 'PolicyStatus.IsPublic',
+    });
+    expect(verdict.verdict).toBe('public');
+    expect(verdict.verdict === 'public' && verdict.reasons).toEqual([
+      expect.stringMatching(
+        /^Bucket policy Sid "Open" allows .*GetBucketPolicyStatus answered without PolicyStatus\.IsPublic/,
+      ),
+    ]);
+  });
+
+  it.each([
+    ['GetBucketAcl without Grants', GetBucketAclCommand, {}, 'acl', 'GetBucketAcl', 'Grants'],
+    ['GetBucketPolicy without Policy', GetBucketPolicyCommand, {}, 'policy', 'GetBucketPolicy', 'Policy'],
+    [
+      'GetPublicAccessBlock without its configuration',
+      GetPublicAccessBlockCommand,
+      {},
+      'bucketFlags',
+      'GetPublicAccessBlock',
+      'PublicAccessBlockConfiguration',
+    ],
+  ] as const)('%s is a failed read', async (_case, command, reply, fact, call, missing) => {
+    // Arrange: every read answers "public" unless the one under test is empty
+    s3Mock.on(GetPublicAccessBlockCommand).rejects(awsError('NoSuchPublicAccessBlockConfiguration'));
+    s3Mock.on(GetBucketAclCommand).resolves({
+      Grants: [
+        {
+          Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' },
+          Permission: 'READ',
+        },
+      ],
+    });
+    s3Mock.on(GetBucketPolicyStatusCommand).rejects(awsError('NotImplemented', 501));
+    s3Mock.on(GetBucketPolicyCommand).rejects(awsError('NoSuchBucketPolicy', 404));
+    // biome-ignore lint/suspicious/noExplicitAny: the command under test varies per row
+    s3Mock.on(command as any).resolves(reply);
+
+    // Act
+    const facts = await readBucketFacts(client(), 'b', NO_ACCOUNT_FLAGS);
+
+    // Assert
+    expect(facts[fact]).toEqual({ ok: false, call, errorCode: 'IncompleteReply', missing });
+  });
+
+  it.each([
+    ['a website configuration', { IndexDocument: { Suffix: 'index.html' } }, { ok: true, value: true }],
+    [
+      'a redirect-only website',
+      { RedirectAllRequestsTo: { HostName: 'example.com' } },
+      { ok: true, value: true },
+    ],
+    [
+      'a reply with neither',
+      {},
+      {
+        ok: false,
+        call: 'GetBucketWebsite',
+        errorCode: 'IncompleteReply',
+        missing: 'IndexDocument or RedirectAllRequestsTo',
+      },
+    ],
+  ])('GetBucketWebsite answering %s', async (_case, reply, fact) => {
+    s3Mock.on(GetBucketWebsiteCommand).resolves(reply);
+    await expect(readWebsiteEnabled(client(), 'b')).resolves.toEqual(fact);
+  });
+
+  it.each([
+    ['NoSuchWebsiteConfiguration', { ok: true, value: false }],
+    ['AccessDenied', { ok: false, call: 'GetBucketWebsite', errorCode: 'AccessDenied' }],
+  ])('GetBucketWebsite failing with %s', async (code, fact) => {
+    s3Mock.on(GetBucketWebsiteCommand).rejects(awsError(code));
+    await expect(readWebsiteEnabled(client(), 'b')).resolves.toEqual(fact);
+  });
+
+  it('account flags without their configuration are a failed read, not "no flags"', async () => {
+    controlMock.on(GetAccountPublicAccessBlockCommand).resolves({});
+    await expect(readAccountFlags(clients, '111122223333', 'us-east-1')).resolves.toEqual({
+      ok: false,
+      call: 'GetPublicAccessBlock (account)',
+      errorCode: 'IncompleteReply',
+      missing: 'PublicAccessBlockConfiguration',
+    });
   });
 });

@@ -191,6 +191,49 @@ describe('evaluateBucketPolicy: conditions on Principal "*"', () => {
       ['an array of fixed values', anyoneIf('StringEquals', 'aws:SourceVpc', ['vpc-1', 'vpc-2']), false],
       ['ForAnyValue:StringEquals', anyoneIf('ForAnyValue:StringEquals', 'aws:SourceVpc', 'vpc-1'), false],
 
+      // s3:DataAccessPointArn is fixed by its account id, even with a wildcard access point name.
+      [
+        'StringEquals s3:DataAccessPointAccount',
+        anyoneIf('StringEquals', 's3:DataAccessPointAccount', ACCOUNT),
+        false,
+      ],
+      [
+        'ArnEquals s3:DataAccessPointArn',
+        anyoneIf('ArnEquals', 's3:DataAccessPointArn', `arn:aws:s3:us-west-2:${ACCOUNT}:accesspoint/reader`),
+        false,
+      ],
+      [
+        'StringLike s3:DataAccessPointArn with a wildcard access point name and a fixed account',
+        anyoneIf('StringLike', 's3:DataAccessPointArn', `arn:aws:s3:us-west-2:${ACCOUNT}:accesspoint/*`),
+        false,
+      ],
+      [
+        'ArnLike s3:DataAccessPointArn with a wildcard in the name only',
+        anyoneIf('ArnLike', 's3:DataAccessPointArn', `arn:aws:s3:us-west-2:${ACCOUNT}:accesspoint/team-*`),
+        false,
+      ],
+      [
+        'StringLike s3:DataAccessPointArn with a wildcard account',
+        anyoneIf('StringLike', 's3:DataAccessPointArn', 'arn:aws:s3:us-west-2:*:accesspoint/*'),
+        true,
+      ],
+      [
+        'StringLike s3:DataAccessPointArn with a wildcard Region',
+        anyoneIf('StringLike', 's3:DataAccessPointArn', `arn:aws:s3:*:${ACCOUNT}:accesspoint/*`),
+        true,
+      ],
+      ['StringLike s3:DataAccessPointArn "*"', anyoneIf('StringLike', 's3:DataAccessPointArn', '*'), true],
+      [
+        'StringLike s3:DataAccessPointAccount with a wildcard',
+        anyoneIf('StringLike', 's3:DataAccessPointAccount', '1111*'),
+        true,
+      ],
+      [
+        'StringNotEquals s3:DataAccessPointAccount',
+        anyoneIf('StringNotEquals', 's3:DataAccessPointAccount', ACCOUNT),
+        true,
+      ],
+
       // Wildcards and policy variables are not fixed values.
       ['StringLike aws:SourceVpc "vpc-*"', anyoneIf('StringLike', 'aws:SourceVpc', 'vpc-*'), true],
       ['StringEquals aws:SourceVpc "vpc-*"', anyoneIf('StringEquals', 'aws:SourceVpc', 'vpc-*'), true],
@@ -385,6 +428,20 @@ describe('evaluateBucketPolicy: statements', () => {
       'Statement may be a single object',
       JSON.stringify({ Version: '2012-10-17', Statement: { Sid: 'Solo', ...allow('*') } }),
       ['Sid "Solo" allows Principal "*" without a fixed-value condition'],
+    ],
+    [
+      'a statement limited to one account’s access points is not named beside the public one',
+      policy(
+        {
+          Sid: 'DelegateToAccessPoints',
+          ...allow('*', {
+            StringLike: { 's3:DataAccessPointArn': `arn:aws:s3:us-west-2:${ACCOUNT}:accesspoint/*` },
+          }),
+        },
+        { Sid: 'ViaOwnAccount', ...allow('*', { StringEquals: { 's3:DataAccessPointAccount': ACCOUNT } }) },
+        { Sid: 'PublicRead', ...allow('*') },
+      ),
+      ['Sid "PublicRead" allows Principal "*" without a fixed-value condition'],
     ],
     ['an empty Statement list is not public', policy(), []],
     ['only Deny statements are not public', policy({ Effect: 'Deny', Principal: '*', Action: 's3:*' }), []],

@@ -155,6 +155,32 @@ describe('block-bucket-public-access Lambda entry', () => {
     expect(s3Mock).not.toHaveReceivedCommand(PutPublicAccessBlockCommand);
   });
 
+  it('audits the IAM principal of a call through the IAM-authorised automation API', async () => {
+    // Arrange: API Gateway puts the SigV4 signer in requestContext.identity; there are no token claims.
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const { handler } = loadEntry('block-bucket-public-access');
+    const signed = apiGatewayEvent('POST', '/s3/buckets/data/block-public-access', {
+      body: '{"dryRun":true}',
+      requestContext: {
+        requestId: 'req-iam',
+        identity: { userArn: 'arn:aws:sts::444455556666:assumed-role/ops-runner/session-1' },
+      },
+    });
+
+    // Act
+    await handler(signed, context);
+
+    // Assert
+    const audit = info.mock.calls.find(([message]) => message === 'audit')?.[1] as {
+      audit: { who: unknown };
+    };
+    expect(audit.audit.who).toEqual({
+      principal: 'arn:aws:sts::444455556666:assumed-role/ops-runner/session-1',
+      iamArn: 'arn:aws:sts::444455556666:assumed-role/ops-runner/session-1',
+    });
+    info.mockRestore();
+  });
+
   it('audits a dry run too, and writes nothing', async () => {
     const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
     const { handler } = loadEntry('block-bucket-public-access');

@@ -182,6 +182,108 @@ describe('bucket verdicts across account and bucket flags', () => {
     }
   });
 
+  it('judges the policy document, naming the statement, when the policy status reply lacks IsPublic (moto)', async () => {
+    // Arrange
+    const api = await startTestApi(
+      scenario({
+        s3: {
+          buckets: [
+            { name: 'moto-public', region: 'us-east-1', policy: PUBLIC_POLICY, policyStatus: 'omitted' },
+            { name: 'moto-private', region: 'us-east-1', policyStatus: 'omitted' },
+          ],
+        },
+      }),
+    );
+    try {
+      // Act
+      const reply = await api.call('GET', '/s3/public-buckets');
+
+      // Assert
+      expect(reply.body.publicBuckets).toEqual([
+        expect.objectContaining({
+          bucketName: 'moto-public',
+          reasons: [expect.stringMatching(/Sid "Everyone".*answered without PolicyStatus\.IsPublic/)],
+        }),
+      ]);
+      expect(reply.body.unknownBuckets).toEqual([]);
+      expect(reply.body.publicCount).toBe(1);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('reports a neutralised ACL grant as latent on a bucket that is public by its policy', async () => {
+    // Arrange
+    const api = await startTestApi(
+      scenario({
+        s3: {
+          buckets: [
+            {
+              name: 'both',
+              region: 'us-east-1',
+              policy: PUBLIC_POLICY,
+              acl: [{ uri: ALL_USERS, permission: 'READ' }],
+              publicAccessBlock: { ...ALL_OFF, IgnorePublicAcls: true },
+            },
+          ],
+        },
+      }),
+    );
+    try {
+      // Act
+      const reply = await api.call('GET', '/s3/public-buckets');
+
+      // Assert
+      expect(reply.body.publicBuckets).toEqual([
+        expect.objectContaining({ bucketName: 'both', reasons: [expect.stringContaining('Sid "Everyone"')] }),
+      ]);
+      expect(reply.body.latentBuckets).toEqual([
+        {
+          bucketName: 'both',
+          reasons: ['ACL grants READ to AllUsers (everyone), ignored by IgnorePublicAcls (bucket level)'],
+        },
+      ]);
+      expect(reply.body.summary).toContain('1 bucket has public grants that Block Public Access neutralises');
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('says website hosting is unknown, naming the call, when GetBucketWebsite fails: never "no website"', async () => {
+    // Arrange
+    const api = await startTestApi(
+      scenario({
+        s3: {
+          buckets: [
+            {
+              name: 'site',
+              region: 'us-east-1',
+              policy: PUBLIC_POLICY,
+              website: true,
+              denied: ['GetBucketWebsite'],
+            },
+          ],
+        },
+      }),
+    );
+    try {
+      // Act
+      const reply = await api.call('GET', '/s3/public-buckets');
+
+      // Assert
+      expect(reply.body.publicBuckets).toEqual([
+        expect.objectContaining({
+          bucketName: 'site',
+          website: null,
+          websiteNote: 'GetBucketWebsite failed with AccessDenied, so website hosting is unknown',
+        }),
+      ]);
+      expect(reply.body.summary).toContain('site (us-east-1, website hosting unknown)');
+    } finally {
+      await api.close();
+    }
+  });
+
   it('skips every per-bucket read when the account flags neutralise ACLs and policies, and says so', async () => {
     // Arrange
     const buckets = ['a1', 'a2', 'a3'].map((name) => ({ name, region: 'eu-west-1', policy: PUBLIC_POLICY }));
@@ -396,6 +498,31 @@ describe('POST /s3/buckets/{bucketName}/block-public-access', () => {
     expect(api.sandbox.writeCalls()).toHaveLength(0);
   });
 
+  it.each<[string, string, RegExp]>([
+    ['two adjacent periods', 'my..bucket', /two adjacent periods/],
+    ['an IP address', '192.168.5.4', /formatted as an IP address/],
+    ['the xn-- prefix', 'xn--bucket', /cannot start with "xn--"/],
+    ['the sthree- prefix', 'sthree-configurator-a', /cannot start with "sthree-"/],
+    ['the amzn-s3-demo- prefix', 'amzn-s3-demo-bucket', /cannot start with "amzn-s3-demo-"/],
+    ['the -s3alias suffix', 'reports-s3alias', /cannot end with "-s3alias"/],
+    ['the --ol-s3 suffix', 'reports--ol-s3', /cannot end with "--ol-s3"/],
+    ['the .mrap suffix', 'reports.mrap', /cannot end with "\.mrap"/],
+    ['the --x-s3 suffix', 'reports--x-s3', /cannot end with "--x-s3"/],
+    ['the --table-s3 suffix', 'reports--table-s3', /cannot end with "--table-s3"/],
+  ])(
+    'answers a bucket name with %s (it cannot exist) with a 400 saying why, not a 404',
+    async (_what, name, message) => {
+      // Act
+      const reply = await api.call('POST', `/s3/buckets/${name}/block-public-access`, { dryRun: true });
+
+      // Assert
+      expect(reply.status).toBe(400);
+      expect(reply.body.error.code).toBe('ValidationError');
+      expect(reply.body.error.message).toMatch(message);
+      expect(api.sandbox.countCalls()).toBe(0);
+    },
+  );
+
   it('answers an unknown route with 404 and a wrong method with 405, in the API’s error shape', async () => {
     // Act
     const missing = await api.call('GET', '/nowhere');
@@ -407,6 +534,51 @@ describe('POST /s3/buckets/{bucketName}/block-public-access', () => {
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.body.error.code).toBe('MethodNotAllowed');
     expect(wrongMethod.headers.get('allow')).toBe('POST');
+  });
+
+  it('names the failed account-level read in its warning', async () => {
+    // Arrange
+    const denied = await startTestApi(
+      scenario({ s3: { accountReadDenied: true, buckets: [{ name: 'plain-bucket', region: 'us-east-1' }] } }),
+    );
+    try {
+      // Act
+      const reply = await denied.call('POST', '/s3/buckets/plain-bucket/block-public-access', {
+        dryRun: true,
+      });
+
+      // Assert
+      expect(reply.body.warnings).toContain(
+        'Could not read the account-level Block Public Access flags (GetPublicAccessBlock (account) failed with AccessDenied).',
+      );
+    } finally {
+      await denied.close();
+    }
+  });
+
+  it('finds the bucket’s Region with GetBucketLocation when ListBuckets leaves BucketRegion out (moto), as the scan does', async () => {
+    // Arrange: home Region us-east-1, bucket in eu-west-1, a list without Regions
+    const moto = await startTestApi(
+      scenario({
+        s3: {
+          omitBucketRegion: true,
+          buckets: [{ name: 'far-away', region: 'eu-west-1', acl: [{ uri: ALL_USERS, permission: 'READ' }] }],
+        },
+      }),
+    );
+    try {
+      // Act
+      const reply = await moto.call('POST', '/s3/buckets/far-away/block-public-access', {});
+
+      // Assert
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatchObject({ region: 'eu-west-1', changed: true, publicAfter: false });
+      expect(reply.body.undo[0]).toContain('--region eu-west-1');
+      expect(moto.sandbox.writeCalls().map((c) => c.region)).toEqual(['eu-west-1']);
+      expect(moto.sandbox.countCalls('GetBucketLocation')).toBe(1);
+    } finally {
+      await moto.close();
+    }
   });
 
   it('answers 502 naming the AWS call when AWS refuses the write, with nothing applied', async () => {

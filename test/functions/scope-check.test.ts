@@ -12,7 +12,7 @@ import { apiGatewayEvent } from '../support/api-gateway-event';
 const PREFIX = 'aiops-exposure-api';
 const context = { awsRequestId: 'aws-1', getRemainingTimeInMillis: () => 20_000 } as unknown as Context;
 
-function setup() {
+function setup(iamApiId?: string) {
   const calls: string[] = [];
   const router = createOperationRouter(
     [
@@ -42,7 +42,7 @@ function setup() {
         throw new Error('not reached in these tests');
       }),
     ],
-    { scopePrefix: PREFIX },
+    { scopePrefix: PREFIX, ...(iamApiId ? { iamApiId } : {}) },
   );
   return { router, calls };
 }
@@ -120,5 +120,26 @@ describe('the functions’ own scope check', () => {
     expect(result.statusCode).toBe(403);
     expect(calls).toEqual([]);
     expect(info.mock.calls.filter(([message]) => message === 'audit')).toHaveLength(0);
+  });
+
+  it('lets a signed call through the IAM-authorised automation API in, and no other API’s unsigned one', async () => {
+    // IAM already decided (the managed policies grant GET or POST methods): the event names the signer, not claims.
+    const signed = (apiId: string) =>
+      apiGatewayEvent('POST', '/s3/buckets/data/block-public-access', {
+        body: '{}',
+        requestContext: {
+          requestId: 'req-iam',
+          apiId,
+          identity: { userArn: 'arn:aws:sts::444455556666:assumed-role/ops-runner/s1' },
+        },
+      });
+    const { router, calls } = setup('autoapi123');
+
+    const fromAutomationApi = await resolveEvent(router, signed('autoapi123'), context);
+    const fromOtherApi = await resolveEvent(router, signed('userapi456'), context);
+
+    expect(fromAutomationApi.statusCode).toBe(200);
+    expect(fromOtherApi.statusCode).toBe(403);
+    expect(calls).toEqual(['block']);
   });
 });

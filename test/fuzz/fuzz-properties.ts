@@ -119,6 +119,14 @@ export function sendRaw(baseUrl: string, req: FuzzRequest, timeoutMs = 15_000): 
 const MAX_BODY_BYTES = 64 * 1024;
 /** api.md: a bucket name or instance id "that cannot exist" is a 400 (S3's legacy rules: 3-255 chars). */
 const POSSIBLE_BUCKET = /^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/;
+/**
+ * Names the S3 naming rules (user guide, "General purpose bucket naming rules") forbid whatever the era:
+ * adjacent periods, an IP address, reserved prefixes and suffixes (semantics.md rev. 2: a 400).
+ */
+const IMPOSSIBLE_BUCKET =
+  /\.\.|^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$|^(?:xn--|sthree-|amzn-s3-demo-)|(?:-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/i;
+const isPossibleBucket = (name: string): boolean =>
+  POSSIBLE_BUCKET.test(name) && !IMPOSSIBLE_BUCKET.test(name);
 const POSSIBLE_INSTANCE = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const POSSIBLE_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 
@@ -178,7 +186,7 @@ export function writeIntent(req: FuzzRequest): WriteIntent | undefined {
   if (s3?.[1] !== undefined) {
     const bucketName = decodeSegment(s3[1]);
     const body = bodyObject(req.body, false);
-    if (bucketName === undefined || !POSSIBLE_BUCKET.test(bucketName) || body === undefined) return undefined;
+    if (bucketName === undefined || !isPossibleBucket(bucketName) || body === undefined) return undefined;
     if (!onlyKeys(body, ['dryRun'])) return undefined;
     if (body.dryRun !== undefined && typeof body.dryRun !== 'boolean') return undefined;
     return body.dryRun === true ? undefined : { kind: 's3', bucketName };
@@ -964,7 +972,10 @@ export function validReadArb(names: FuzzNames): fc.Arbitrary<FuzzRequest> {
 export function validWriteArb(names: FuzzNames): fc.Arbitrary<FuzzRequest> {
   const bucket = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...names.buckets) },
-    { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9][a-z0-9.-]{1,40}[a-z0-9]$/) },
+    {
+      weight: 1,
+      arbitrary: fc.stringMatching(/^[a-z0-9][a-z0-9.-]{1,40}[a-z0-9]$/).filter(isPossibleBucket),
+    },
   );
   const s3Body = fc.oneof(
     fc.constant(undefined),

@@ -15,15 +15,17 @@ const IDENTITY_CENTER = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
 const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
   ['the API alone (default)', {}],
   [
-    'Q Business with Amazon Quick, Identity Center federation and a remediating automation client',
+    'Q Business with Amazon Quick, Identity Center federation and a remediating IAM automation API',
     {
       identityCenterInstanceArn: IDENTITY_CENTER,
       quickRedirectUrl: 'https://us-east-1.quicksight.aws.amazon.com/sn/oauthcallback',
       samlMetadataUrl: 'https://portal.sso.eu-west-1.amazonaws.com/saml/metadata/abc',
+      automation: 'iam',
       automationRemediate: true,
     },
   ],
-  ['the auth=none demo with Q Business', { auth: 'none', identityCenterInstanceArn: IDENTITY_CENTER }],
+  ['a remediating Cognito automation client', { automation: 'client', automationRemediate: true }],
+  ['the auth=none demo', { auth: 'none' }],
 ];
 
 /** The feature flags of cdk.json (as `cdk synth` uses them), without bundling. */

@@ -1,7 +1,9 @@
 /**
  * `npm run grant` against mocked AWS clients: finds the principal in the
- * Identity Center identity store, subscribes it to Q Business Pro, and for a
- * user creates the matching Cognito user unless the pool is federated.
+ * Identity Center identity store, assigns it to the application's Identity
+ * Center application when that requires assignments, subscribes it to Q
+ * Business Pro, and for a user creates the matching Cognito user unless the
+ * pool is federated.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
@@ -17,8 +19,19 @@ import {
   IdentitystoreClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-identitystore';
-import { ConflictException, CreateSubscriptionCommand, QBusinessClient } from '@aws-sdk/client-qbusiness';
-import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import {
+  ConflictException,
+  CreateSubscriptionCommand,
+  GetApplicationCommand,
+  QBusinessClient,
+} from '@aws-sdk/client-qbusiness';
+import {
+  ConflictException as AssignmentConflictException,
+  CreateApplicationAssignmentCommand,
+  GetApplicationAssignmentConfigurationCommand,
+  ListInstancesCommand,
+  SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { OperatorError } from '../../infra/ops/deployed-stack';
@@ -26,6 +39,7 @@ import { type GrantDeps, grantAccess, parsePrincipal } from '../../infra/ops/gra
 import { stackWith } from '../support/deployed-stack';
 
 const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
+const IDC_APPLICATION_ARN = 'arn:aws:sso::111122223333:application/ssoins-1234567890abcdef/apl-1';
 const OUTPUTS: Record<string, string> = {
   ApiUrl: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod',
   UserPoolId: 'eu-west-1_AbCdEf',
@@ -80,6 +94,13 @@ beforeEach(() => {
   qbusiness
     .on(CreateSubscriptionCommand)
     .resolves({ subscriptionArn: 'arn:aws:qbusiness:eu-west-1:1:sub/1' });
+  qbusiness.on(GetApplicationCommand).resolves({
+    applicationId: 'app-1',
+    status: 'ACTIVE',
+    identityCenterApplicationArn: IDC_APPLICATION_ARN,
+  });
+  ssoAdmin.on(GetApplicationAssignmentConfigurationCommand).resolves({ AssignmentRequired: true });
+  ssoAdmin.on(CreateApplicationAssignmentCommand).resolves({});
   cognito.on(ListIdentityProvidersCommand).resolves({ Providers: [] });
   cognito.on(AdminCreateUserCommand).resolves({});
 });
@@ -93,8 +114,17 @@ describe('grantAccess', () => {
     expect(result).toEqual({
       principalId: 'user-1',
       identityStoreId: 'd-1234567890',
+      assignment: 'created',
       subscription: 'created',
       cognitoUser: 'created',
+    });
+    expect(ssoAdmin).toHaveReceivedCommandWith(GetApplicationAssignmentConfigurationCommand, {
+      ApplicationArn: IDC_APPLICATION_ARN,
+    });
+    expect(ssoAdmin).toHaveReceivedNthSpecificCommandWith(1, CreateApplicationAssignmentCommand, {
+      ApplicationArn: IDC_APPLICATION_ARN,
+      PrincipalId: 'user-1',
+      PrincipalType: 'USER',
     });
     expect(identityStore).toHaveReceivedNthSpecificCommandWith(1, GetUserIdCommand, {
       IdentityStoreId: 'd-1234567890',
@@ -135,6 +165,10 @@ describe('grantAccess', () => {
     expect(qbusiness).toHaveReceivedCommandWith(CreateSubscriptionCommand, {
       principal: { group: 'group-1' },
     });
+    expect(ssoAdmin).toHaveReceivedCommandWith(CreateApplicationAssignmentCommand, {
+      PrincipalId: 'group-1',
+      PrincipalType: 'GROUP',
+    });
     expect(cognito.calls()).toHaveLength(0);
     expect(d.lines.join('\n')).toContain('grant --user for each member');
   });
@@ -169,6 +203,55 @@ describe('grantAccess', () => {
 
     // Assert
     expect(result).toMatchObject({ subscription: 'existing', cognitoUser: 'existing' });
+  });
+
+  it('treats "already assigned" as success', async () => {
+    // Arrange
+    ssoAdmin
+      .on(CreateApplicationAssignmentCommand)
+      .rejects(new AssignmentConflictException({ message: 'already assigned', $metadata: {} }));
+
+    // Act
+    const result = await grantAccess(deps(), { kind: 'user', name: 'alice' });
+
+    // Assert
+    expect(result.assignment).toBe('existing');
+    expect(result.subscription).toBe('created');
+  });
+
+  it('creates no assignment when the Identity Center application does not require one', async () => {
+    // Arrange
+    ssoAdmin.on(GetApplicationAssignmentConfigurationCommand).resolves({ AssignmentRequired: false });
+    const d = deps();
+
+    // Act
+    const result = await grantAccess(d, { kind: 'group', name: 'SecOps' });
+
+    // Assert
+    expect(result.assignment).toBe('not-required');
+    expect(ssoAdmin).not.toHaveReceivedCommand(CreateApplicationAssignmentCommand);
+    expect(d.lines.join('\n')).toContain('does not require assignments');
+  });
+
+  it('stops with a next step when the application has no Identity Center application yet', async () => {
+    // Arrange
+    qbusiness.on(GetApplicationCommand).resolves({ applicationId: 'app-1', status: 'CREATING' });
+
+    // Act
+    const run = grantAccess(deps(), { kind: 'user', name: 'alice' });
+
+    // Assert
+    await expect(run).rejects.toThrow(OperatorError);
+    await expect(run).rejects.toThrow('has no IAM Identity Center application yet (status CREATING)');
+    expect(qbusiness).not.toHaveReceivedCommand(CreateSubscriptionCommand);
+  });
+
+  it('passes on an assignment failure other than "already assigned"', async () => {
+    ssoAdmin
+      .on(CreateApplicationAssignmentCommand)
+      .rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
+    await expect(grantAccess(deps(), { kind: 'user', name: 'alice' })).rejects.toThrow('not allowed');
+    expect(qbusiness).not.toHaveReceivedCommand(CreateSubscriptionCommand);
   });
 
   it('says when the user is not in the identity store', async () => {

@@ -2,7 +2,12 @@
  * `npm run verify` against mocked AWS clients and a fake fetch: the report
  * passes a healthy deployment and names what is wrong otherwise.
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStackResourcesCommand,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+} from '@aws-sdk/client-cloudformation';
 import {
   CognitoIdentityProviderClient,
   DescribeUserPoolClientCommand,
@@ -13,6 +18,11 @@ import {
   GetWebExperienceCommand,
   QBusinessClient,
 } from '@aws-sdk/client-qbusiness';
+import {
+  GetApplicationAssignmentConfigurationCommand,
+  ListApplicationAssignmentsCommand,
+  SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { OperatorError } from '../../infra/ops/deployed-stack';
@@ -35,14 +45,69 @@ const OUTPUTS: Record<string, string> = {
   QBusinessApplicationId: 'app-1',
   QBusinessWebExperienceId: 'web-1',
   QBusinessPluginId: 'plugin-1',
+  AlarmNames: 'AiopsExposureApi-function-errors-or-throttles,AiopsExposureApi-api-5xx',
 };
+const IDC_APPLICATION_ARN = 'arn:aws:sso::111122223333:application/ssoins-1234567890abcdef/apl-1';
+
+/** The processed template as CloudFormation returns it: two throttled methods, two capped functions. */
+function deployedTemplate(reserved: boolean): string {
+  const fn = (name: string) => ({
+    Type: 'AWS::Lambda::Function',
+    Properties: { FunctionName: name, ...(reserved ? { ReservedConcurrentExecutions: 5 } : {}) },
+  });
+  return JSON.stringify({
+    Resources: {
+      ScanFn: fn('scan'),
+      CloseFn: fn('close'),
+      GetMethod: { Type: 'AWS::ApiGateway::Method', Properties: { HttpMethod: 'GET' } },
+      PostMethod: { Type: 'AWS::ApiGateway::Method', Properties: { HttpMethod: 'POST' } },
+      Stage: {
+        Type: 'AWS::ApiGateway::Stage',
+        Properties: {
+          MethodSettings: [
+            { HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 10 },
+            { HttpMethod: 'GET', ResourcePath: '/~1s3~1public-buckets', ThrottlingRateLimit: 0.2 },
+            {
+              HttpMethod: 'POST',
+              ResourcePath: '/~1ec2~1instances~1{instanceId}~1close-port',
+              ThrottlingRateLimit: 0.5,
+            },
+          ],
+        },
+      },
+    },
+  });
+}
+
+function alarmsCreated(names: string[]): void {
+  cloudFormation.on(DescribeStackResourcesCommand).resolves({
+    StackResources: names.map((name) => ({
+      LogicalResourceId: name,
+      PhysicalResourceId: name,
+      ResourceType: 'AWS::CloudWatch::Alarm',
+      ResourceStatus: 'CREATE_COMPLETE',
+      Timestamp: new Date(0),
+    })),
+  });
+}
 
 const cloudFormation = mockClient(CloudFormationClient);
 const qbusiness = mockClient(QBusinessClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
+const ssoAdmin = mockClient(SSOAdminClient);
 
 function healthyQBusiness(): void {
-  qbusiness.on(GetApplicationCommand).resolves({ status: 'ACTIVE', displayName: 'AiopsExposureAssistant' });
+  qbusiness.on(GetApplicationCommand).resolves({
+    status: 'ACTIVE',
+    displayName: 'AiopsExposureAssistant',
+    identityCenterApplicationArn: IDC_APPLICATION_ARN,
+  });
+  ssoAdmin.on(GetApplicationAssignmentConfigurationCommand).resolves({ AssignmentRequired: true });
+  ssoAdmin.on(ListApplicationAssignmentsCommand).resolves({
+    ApplicationAssignments: [
+      { ApplicationArn: IDC_APPLICATION_ARN, PrincipalId: 'group-1', PrincipalType: 'GROUP' },
+    ],
+  });
   qbusiness.on(GetWebExperienceCommand).resolves({
     status: 'ACTIVE',
     defaultEndpoint: 'https://abcd.chat.qbusiness.eu-west-1.on.aws/',
@@ -93,6 +158,7 @@ function deps(fetchFn: typeof fetch): VerifyDeps {
     stackName: 'AiopsExposureApi',
     cloudFormation: new CloudFormationClient(config),
     qbusiness: new QBusinessClient(config),
+    ssoAdmin: new SSOAdminClient(config),
     cognito: new CognitoIdentityProviderClient(config),
     fetch: fetchFn,
   };
@@ -102,7 +168,10 @@ beforeEach(() => {
   cloudFormation.reset();
   qbusiness.reset();
   cognito.reset();
+  ssoAdmin.reset();
   cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: { ClientSecret: 'shh' } });
+  cloudFormation.on(GetTemplateCommand).resolves({ TemplateBody: deployedTemplate(true) });
+  alarmsCreated(['AiopsExposureApi-function-errors-or-throttles', 'AiopsExposureApi-api-5xx']);
 });
 
 describe('verifyDeployment', () => {
@@ -121,6 +190,11 @@ describe('verifyDeployment', () => {
       'Q Business application is ACTIVE',
       'Q Business web experience is ACTIVE',
       'Q Business plugin is enabled, built and calls this API',
+      'the Region has Amazon Q Business',
+      'people are assigned to the Identity Center application (when it requires it)',
+      'every API method has its own throttle',
+      'every function has reserved concurrency',
+      'the CloudWatch alarms exist',
       'API refuses a call without a token',
       'automation client gets an OAuth token (client credentials)',
       ...READS.map((o) => `GET ${o.path} (${o.operationId}) answers 200`),
@@ -140,6 +214,69 @@ describe('verifyDeployment', () => {
       expect.arrayContaining(READS.map((o) => expect.stringContaining(`${API_URL}${o.path}`))),
     );
     expect(formatReport('AiopsExposureApi', results)).toMatch(/all \d+ checks passed/);
+  });
+
+  it('fails in a Region without Q Business, without assignments, without limits or alarms, and says what to do', async () => {
+    // Arrange
+    stackWith(cloudFormation, OUTPUTS);
+    healthyQBusiness();
+    ssoAdmin.on(ListApplicationAssignmentsCommand).resolves({ ApplicationAssignments: [] });
+    cloudFormation.on(GetTemplateCommand).resolves({ TemplateBody: deployedTemplate(false) });
+    alarmsCreated(['AiopsExposureApi-api-5xx']);
+    const d = {
+      ...deps(fakeFetch().fetch),
+      cloudFormation: new CloudFormationClient({ region: 'eu-central-1' }),
+    };
+
+    // Act
+    const results = await verifyDeployment(d);
+
+    // Assert
+    const failed = Object.fromEntries(
+      results.filter((r) => r.status === 'fail').map((r) => [r.name, r.detail]),
+    );
+    expect(failed).toEqual({
+      'the Region has Amazon Q Business':
+        'eu-central-1 is not one of us-east-1, us-west-2, eu-west-1, ap-southeast-2',
+      'people are assigned to the Identity Center application (when it requires it)':
+        'nobody is assigned, so nobody can open the web experience: npm run grant -- --user NAME',
+      'every function has reserved concurrency':
+        'none on ScanFn, CloseFn (deployed with -c reservedConcurrency=false?)',
+      'the CloudWatch alarms exist': 'not created: AiopsExposureApi-function-errors-or-throttles',
+    });
+    expect(ssoAdmin).toHaveReceivedCommandWith(GetApplicationAssignmentConfigurationCommand, {
+      ApplicationArn: IDC_APPLICATION_ARN,
+    });
+  });
+
+  it('passes the assignment check when the Identity Center application requires none', async () => {
+    stackWith(cloudFormation, OUTPUTS);
+    healthyQBusiness();
+    ssoAdmin.on(GetApplicationAssignmentConfigurationCommand).resolves({ AssignmentRequired: false });
+    const results = await verifyDeployment(deps(fakeFetch().fetch));
+    expect(results.find((r) => r.name.startsWith('people are assigned'))).toMatchObject({
+      status: 'pass',
+      detail: 'assignments are not required',
+    });
+    expect(ssoAdmin).not.toHaveReceivedCommand(ListApplicationAssignmentsCommand);
+  });
+
+  it('skips the token and read checks when there is no Cognito automation client', async () => {
+    // Arrange: the default deployment has no automation client.
+    const { AutomationClientId: _omitted, ...withoutClient } = OUTPUTS;
+    stackWith(cloudFormation, withoutClient);
+    healthyQBusiness();
+
+    // Act
+    const results = await verifyDeployment(deps(fakeFetch().fetch));
+
+    // Assert
+    expect(results.filter((r) => r.status === 'fail')).toEqual([]);
+    expect(results.find((r) => r.name === 'API refuses a call without a token')?.status).toBe('pass');
+    const reads = results.filter((r) => r.name.startsWith('GET '));
+    expect(reads.map((r) => r.status)).toEqual(READS.map(() => 'skip'));
+    expect(reads[0]?.detail).toContain('-c automation=client');
+    expect(cognito.calls()).toHaveLength(0);
   });
 
   it('fails the plugin check when it is not built or points at another API', async () => {
@@ -167,11 +304,13 @@ describe('verifyDeployment', () => {
     expect(failures.map((r) => r.name)).toEqual([
       'Q Business application is ACTIVE',
       'Q Business plugin is enabled, built and calls this API',
+      'people are assigned to the Identity Center application (when it requires it)',
     ]);
     expect(failures[0]?.detail).toBe('app-1 is FAILED: role not trusted');
     expect(failures[1]?.detail).toContain('build status is CREATE_FAILED (want READY)');
     expect(failures[1]?.detail).toContain('https://old.example.com/prod');
-    expect(formatReport('AiopsExposureApi', results)).toContain(`2 of ${results.length} checks FAILED`);
+    expect(failures[2]?.detail).toBe('app-1 has no Identity Center application');
+    expect(formatReport('AiopsExposureApi', results)).toContain(`3 of ${results.length} checks FAILED`);
   });
 
   it('reports an operation that answers an error, with its code and message', async () => {
@@ -223,7 +362,7 @@ describe('verifyDeployment', () => {
 
   it('skips Q Business and authentication for an API-only auth=none stack', async () => {
     // Arrange
-    stackWith(cloudFormation, { ApiUrl: API_URL });
+    stackWith(cloudFormation, { ApiUrl: API_URL, AlarmNames: OUTPUTS.AlarmNames ?? '' });
     const { fetch, calls } = fakeFetch({ api: () => ({ status: 200, body: { summary: 'ok' } }) });
 
     // Act

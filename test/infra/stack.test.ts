@@ -10,11 +10,22 @@ import { createApp } from '../../infra/app';
 import {
   GATEWAY_ERROR_RESPONSES,
   gatewayResponseTemplate,
+  METHOD_THROTTLING,
   STAGE_THROTTLING,
 } from '../../infra/constructs/api';
 import { RESOURCE_SERVER_ID } from '../../infra/constructs/auth';
-import { DEFAULT_MEMORY_MB, SCAN_MEMORY_MB } from '../../infra/constructs/exposure-function';
-import { AUTH_NONE_WARNING_ID, type ExposureStack } from '../../infra/stack';
+import {
+  DEFAULT_MEMORY_MB,
+  RESERVED_CONCURRENCY,
+  SCAN_MEMORY_MB,
+} from '../../infra/constructs/exposure-function';
+import { QBUSINESS_REGIONS } from '../../infra/constructs/q-business';
+import {
+  AUTH_NONE_WARNING_ID,
+  type ExposureStack,
+  QBUSINESS_ACTIONS_WARNING_ID,
+  QBUSINESS_LOSS_WARNING_ID,
+} from '../../infra/stack';
 import { buildOpenApiDocument } from '../../openapi/build-document';
 import { optionsFromStackOutputs } from '../../openapi/generate';
 import { operations } from '../../openapi/operations';
@@ -98,6 +109,23 @@ function evaluate(value: unknown, refs: Record<string, string>, attrs: Record<st
     default:
       return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, evaluate(v, refs, attrs)]));
   }
+}
+
+/** The Deny statements of each function's role, by function name. */
+function denyStatementsByFunction(stack: ExposureStack, template: Template): Map<string, Json[]> {
+  const policies = resources(template, 'AWS::IAM::Policy');
+  const byFunction = new Map<string, Json[]>();
+  for (const [name, fn] of stack.functions) {
+    const roleId = stack.getLogicalId(fn.executionRole.node.defaultChild as never);
+    byFunction.set(
+      name,
+      policies
+        .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+        .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Json[] }).Statement)
+        .filter((statement) => statement.Effect === 'Deny'),
+    );
+  }
+  return byFunction;
 }
 
 describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Quick redirect)', () => {
@@ -210,7 +238,8 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
       // Act
       const statements = policies
         .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
-        .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Json[] }).Statement);
+        .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Json[] }).Statement)
+        .filter((statement) => statement.Effect === 'Allow'); // the write guard's Denies are tested below
       const actionsOf = (statement: Json) => [statement.Action].flat() as string[];
       const logStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
       const operationActions = statements.flatMap(actionsOf).filter((a) => !a.startsWith('logs:'));
@@ -234,6 +263,28 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
           if (action.startsWith('dynamodb:')) expect(resource).toContain('ChangeJournalTable');
         }
       }
+    }
+  });
+
+  it('denies every write on resources tagged as protected, and leaves the read roles without Denies', () => {
+    const denies = denyStatementsByFunction(stack, template);
+    for (const operation of operations) {
+      const writes = operation.iamActions.filter((a) => /^(s3:Put|ec2:Authorize|ec2:Revoke)/.test(a)).sort();
+      const statements = denies.get(operation.functionName) ?? [];
+      if (writes.length === 0) {
+        expect(statements).toEqual([]);
+        continue;
+      }
+      // No Region limit unless allowedRegions is set.
+      expect(statements).toEqual([
+        {
+          Sid: 'DenyWritesToProtectedResources',
+          Effect: 'Deny',
+          Action: writes.length === 1 ? writes[0] : writes,
+          Resource: '*',
+          Condition: { Null: { 'aws:ResourceTag/aiops-protected': 'false' } },
+        },
+      ]);
     }
   });
 
@@ -306,9 +357,35 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     expect(SCAN_MEMORY_MB).toBeGreaterThanOrEqual(1769);
   });
 
-  it('keeps the functions’ log groups (audit records) a year and on destroy, and the stage’s a retention', () => {
+  it('owns the API Gateway execution log group, created before the stage so API Gateway never creates it', () => {
+    // Arrange
+    const [restApiId] = only(template, 'AWS::ApiGateway::RestApi');
+    const [stageLogicalId, stage] = only(template, 'AWS::ApiGateway::Stage') as [
+      string,
+      Resource & { DependsOn?: string[] },
+    ];
+    const execution = resources(template, 'AWS::Logs::LogGroup').find(([, group]) =>
+      JSON.stringify(group.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'),
+    );
+    if (!execution) throw new Error('no execution log group');
+
+    // Act
+    const name = evaluate(
+      execution[1].Properties.LogGroupName,
+      { [restApiId]: 'a1b2c3d4e5', [stageLogicalId]: 'prod' },
+      {},
+    );
+
+    // Assert
+    expect(name).toBe('API-Gateway-Execution-Logs_a1b2c3d4e5/prod');
+    expect(execution[1]).toMatchObject({ DeletionPolicy: 'Delete', Properties: { RetentionInDays: 30 } });
+    expect(stage.DependsOn).toContain(execution[0]);
+  });
+
+  it('keeps the functions’ log groups (audit records) a year and on destroy, and sets a retention on each', () => {
     const logGroups = resources(template, 'AWS::Logs::LogGroup');
-    expect(logGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size + 1);
+    // One per function, the access logs and the execution logs.
+    expect(logGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size + 2);
     for (const fn of stack.functions.values()) {
       const logGroup =
         template.toJSON().Resources[stack.getLogicalId(fn.functionLogGroup.node.defaultChild as never)];
@@ -341,7 +418,7 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'prod',
       AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('clientId') },
-      MethodSettings: [
+      MethodSettings: Match.arrayWith([
         Match.objectLike({
           HttpMethod: '*',
           ResourcePath: '/*',
@@ -350,7 +427,7 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
           ThrottlingRateLimit: STAGE_THROTTLING.rateLimit,
           ThrottlingBurstLimit: STAGE_THROTTLING.burstLimit,
         }),
-      ],
+      ]),
     });
     template.hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain' });
     template.hasResource('AWS::IAM::Role', {
@@ -361,6 +438,64 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
         }),
       }),
     });
+  });
+
+  it('throttles each method by its cost, with logging kept on, and reserves each function’s concurrency', () => {
+    // Arrange
+    const [, stage] = only(template, 'AWS::ApiGateway::Stage');
+    const settings = stage.Properties.MethodSettings as Json[];
+    const functions = Object.fromEntries(resources(template, 'AWS::Lambda::Function'));
+
+    for (const operation of operations) {
+      // Assert: API Gateway names a method "/" + its path with each "/" escaped as "~1".
+      expect(settings).toContainEqual({
+        HttpMethod: operation.method.toUpperCase(),
+        ResourcePath: `/${operation.path.replaceAll('/', '~1')}`,
+        ThrottlingRateLimit: METHOD_THROTTLING[operation.scope].rateLimit,
+        ThrottlingBurstLimit: METHOD_THROTTLING[operation.scope].burstLimit,
+        LoggingLevel: 'ERROR',
+        DataTraceEnabled: false,
+        MetricsEnabled: true,
+      });
+      const fn = stack.functions.get(operation.functionName);
+      if (!fn) throw new Error(`no function ${operation.functionName}`);
+      const reserved =
+        functions[stack.getLogicalId(fn.node.defaultChild as never)]?.Properties.ReservedConcurrentExecutions;
+      expect(reserved).toBe(RESERVED_CONCURRENCY[operation.scope]);
+      // A burst never asks for more executions than the function has.
+      expect(METHOD_THROTTLING[operation.scope].burstLimit).toBeLessThanOrEqual(Number(reserved));
+    }
+    expect(METHOD_THROTTLING.read.rateLimit).toBeLessThan(METHOD_THROTTLING.remediate.rateLimit);
+  });
+
+  it('alarms on any function error or throttle and on API 5xx, and outputs the alarm names', () => {
+    const alarms = resources(template, 'AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(3);
+    // One alarm per kind: CloudWatch lets an alarm's math expression use at most 10 metrics.
+    for (const kind of ['Errors', 'Throttles']) {
+      const math = alarms
+        .map(([, a]) => a.Properties.Metrics as Json[] | undefined)
+        .find((metrics) =>
+          metrics?.some((m) => m.MetricStat && (m.MetricStat as { Metric: Json }).Metric.MetricName === kind),
+        );
+      if (!math) throw new Error(`no alarm on function ${kind}`);
+      const metricNames = math.flatMap((m) =>
+        m.MetricStat ? [(m.MetricStat as { Metric: Json }).Metric.MetricName] : [],
+      );
+      expect(metricNames).toEqual(Array(stack.functions.size).fill(kind));
+      expect(metricNames.length).toBeLessThanOrEqual(10);
+      expect(String(math.find((m) => m.Expression)?.Expression).split(' + ')).toHaveLength(
+        stack.functions.size,
+      );
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: '5XXError',
+      Namespace: 'AWS/ApiGateway',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    template.hasOutput(STACK_OUTPUTS.alarmNames, Match.anyValue());
   });
 
   it.each(GATEWAY_ERROR_RESPONSES.map((r) => [r.type.responseType, r] as const))(
@@ -391,6 +526,10 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
   it('maps the statuses api.md names to its error codes', () => {
     const byType = Object.fromEntries(GATEWAY_ERROR_RESPONSES.map((r) => [r.type.responseType, r]));
     expect(byType.UNAUTHORIZED).toMatchObject({ statusCode: '401', code: 'Unauthorized' });
+    // Cognito authorizers refuse a token without the method's scope with this same 401: the message says so.
+    expect(byType.UNAUTHORIZED?.message).toContain('lacks the scope');
+    expect(byType.UNAUTHORIZED?.message).toContain(SCOPES.read);
+    expect(byType.UNAUTHORIZED?.message).toContain(SCOPES.remediate);
     expect(byType.ACCESS_DENIED).toMatchObject({ statusCode: '403', code: 'Forbidden' });
     expect(byType.MISSING_AUTHENTICATION_TOKEN).toMatchObject({ statusCode: '404', code: 'NotFound' });
     expect(byType.REQUEST_TOO_LARGE).toMatchObject({ statusCode: '413', code: 'ValidationError' });
@@ -426,10 +565,12 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     expect(values[STACK_OUTPUTS.apiUrl]).toBe(apiUrl);
     expect(options).toEqual({ serverUrl: apiUrl, oauth: expectedOAuth });
     for (const key of Object.values(STACK_OUTPUTS)) {
+      // SAML outputs come with federation; automation ones with -c automation=... (tested below).
       if (key === STACK_OUTPUTS.samlAcsUrl || key === STACK_OUTPUTS.samlAudience) continue;
+      if (key.startsWith('Automation') || key === STACK_OUTPUTS.alarmNames) continue;
       expect(Object.keys(outputs)).toContain(key);
     }
-    expect(values[STACK_OUTPUTS.automationClientSecretCommand]).toMatch(
+    expect(values[STACK_OUTPUTS.interactiveClientSecretCommand]).toMatch(
       /^aws cognito-idp describe-user-pool-client --region eu-west-1 --user-pool-id .+ --client-id .+ --query UserPoolClient.ClientSecret --output text$/,
     );
     expect(values[STACK_OUTPUTS.webExperienceUrl]).toBe('https://abcd1234.chat.qbusiness.eu-west-1.on.aws/');
@@ -475,21 +616,45 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     });
   });
 
-  it('gives the automation client the read scope only, by client credentials', () => {
-    const automation = resources(template, 'AWS::Cognito::UserPoolClient').find(
-      ([, c]) => c.Properties.ClientName === 'automation',
+  it('states each Cognito client’s sign-in flows instead of taking Cognito’s default set', () => {
+    // Arrange: the automation client exists only on request.
+    const { template: withClient } = synth({
+      identityCenterInstanceArn: IDENTITY_CENTER,
+      automation: 'client',
+    });
+
+    // Act
+    const clients = Object.fromEntries(
+      resources(withClient, 'AWS::Cognito::UserPoolClient').map(([, c]) => [
+        c.Properties.ClientName,
+        c.Properties.ExplicitAuthFlows,
+      ]),
     );
-    expect(evaluate(automation?.[1].Properties.AllowedOAuthScopes, refs, attrs)).toEqual([SCOPES.read]);
-    expect(automation?.[1].Properties.AllowedOAuthFlows).toEqual(['client_credentials']);
+
+    // Assert: client credentials sign in no user; people use SRP through the sign-in pages, and refresh tokens.
+    expect(clients).toEqual({
+      automation: ['ALLOW_REFRESH_TOKEN_AUTH'],
+      interactive: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    });
   });
 
-  it('creates the Q Business application with Identity Center and Pro auto-subscription, names without spaces', () => {
+  it('has no automation client and no automation API unless asked for', () => {
+    const names = resources(template, 'AWS::Cognito::UserPoolClient').map(([, c]) => c.Properties.ClientName);
+    expect(names).toEqual(['interactive']);
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+  });
+
+  it('creates the Q Business application with Identity Center, names without spaces, no auto-subscription', () => {
     template.hasResourceProperties('AWS::QBusiness::Application', {
       IdentityType: 'AWS_IAM_IDC',
       IdentityCenterInstanceArn: IDENTITY_CENTER,
-      AutoSubscriptionConfiguration: { AutoSubscribe: 'ENABLED', DefaultSubscriptionType: 'Q_BUSINESS' },
       DisplayName: Match.stringLikeRegexp('^\\S+$'),
     });
+    // AWS documents auto-subscription for IAM identity federation applications only; grant subscribes people.
+    const [, application] = only(template, 'AWS::QBusiness::Application');
+    expect(application.Properties).not.toHaveProperty('AutoSubscriptionConfiguration');
+    expect(JSON.stringify(template.toJSON())).not.toContain('user-subscriptions:CreateClaim');
   });
 
   it('trusts only the Q Business service principals, for this account and this application', () => {
@@ -605,8 +770,146 @@ describe('context switches', () => {
     );
     expect(info).toHaveLength(1);
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
-    // No callback URL known yet, so no authorization-code client; automation still works.
-    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    // No callback URL known yet, so no authorization-code client, and no automation client unless asked for.
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+  });
+
+  it('derives the Cognito domain prefix from the stack name and its stack id, never the account id', () => {
+    // Arrange
+    const stackId =
+      'arn:aws:cloudformation:eu-west-1:111122223333:stack/AiopsExposureApi/1a2b3c4d-5e6f-11ef-9a8b-0a1b2c3d4e5f';
+    const domainOf = (template: Template) => {
+      const [, domain] = only(template, 'AWS::Cognito::UserPoolDomain');
+      return evaluate(domain.Properties.Domain, { 'AWS::StackId': stackId }, {});
+    };
+
+    // Act
+    const { template } = synth();
+    const { template: long } = synth({ stackName: `Exposure${'x'.repeat(60)}-` });
+
+    // Assert
+    expect(domainOf(template)).toBe('aiopsexposureapi-1a2b3c4d');
+    expect(JSON.stringify(only(template, 'AWS::Cognito::UserPoolDomain'))).not.toContain('AWS::AccountId');
+    const longPrefix = String(domainOf(long));
+    expect(longPrefix).toHaveLength(63);
+    expect(longPrefix).toMatch(/^exposurex+-1a2b3c4d$/);
+  });
+
+  it.each([
+    [
+      'AwsExposure',
+      /"awsexposure-<8 hex digits>", made from stack name "AwsExposure", must not contain "aws"/,
+    ],
+    ['CognitoDemo', /must not contain "cognito"/],
+    ['amazon-ops', /must not contain "amazon"/],
+  ])('refuses a stack name (%s) whose default domain prefix Cognito would refuse', (stackName, message) => {
+    expect(() => synth({ stackName })).toThrow(message);
+    expect(() => synth({ stackName })).toThrow(
+      /Set -c cognitoDomainPrefix=<prefix> or choose another -c stackName/,
+    );
+    // An explicit prefix that passes the same checks makes the name usable.
+    const { template } = synth({ stackName, cognitoDomainPrefix: 'exposure-demo' });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'exposure-demo' });
+  });
+
+  it('refuses, at deploy, a Region without Amazon Q Business when identityCenterInstanceArn is set', () => {
+    // Act
+    const rules = synth({ identityCenterInstanceArn: IDENTITY_CENTER }).template.toJSON().Rules as Record<
+      string,
+      { Assertions: Array<{ Assert: unknown; AssertDescription: string }> }
+    >;
+    const apiAlone = synth().template.toJSON();
+
+    // Assert: CloudFormation checks the Region before it creates anything (the stack is environment-agnostic).
+    const assertions = Object.values(rules)
+      .flatMap((rule) => rule.Assertions)
+      .filter((assertion) => JSON.stringify(assertion.Assert).includes('AWS::Region'));
+    expect(assertions).toEqual([
+      {
+        Assert: { 'Fn::Contains': [[...QBUSINESS_REGIONS], { Ref: 'AWS::Region' }] },
+        AssertDescription: expect.stringContaining('Amazon Q Business does not exist in this Region'),
+      },
+    ]);
+    expect(QBUSINESS_REGIONS).toEqual(['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2']);
+    expect(JSON.stringify(apiAlone.Rules ?? {})).not.toContain('AWS::Region');
+  });
+
+  it('refuses, at synth, a known deploy Region without Amazon Q Business, and warns where plugins are missing', () => {
+    // Arrange
+    const context = { ...BASE_CONTEXT, identityCenterInstanceArn: IDENTITY_CENTER };
+
+    // Act + Assert
+    expect(() => createApp({ context }, 'eu-central-1')).toThrow(
+      'Amazon Q Business does not exist in eu-central-1: deploy a stack with identityCenterInstanceArn in one of us-east-1, us-west-2, eu-west-1, ap-southeast-2',
+    );
+    expect(() => createApp({ context: BASE_CONTEXT }, 'eu-central-1')).not.toThrow();
+    const warningsIn = (region: string) =>
+      Annotations.fromStack(createApp({ context }, region).stack).findWarning('*', Match.anyValue());
+    expect(JSON.stringify(warningsIn('eu-west-1'))).toContain(QBUSINESS_ACTIONS_WARNING_ID);
+    expect(warningsIn('us-east-1')).toEqual([]);
+  });
+
+  it('warns loudly at synth when a deploy would delete or replace the deployed Q Business application', () => {
+    // Arrange: outputs of the stack as deployed with Q Business.
+    const deployed = {
+      ApiUrl: 'https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod',
+      IdentityCenterInstanceArn: IDENTITY_CENTER,
+    };
+    const other = 'arn:aws:sso:::instance/ssoins-fedcba0987654321';
+    const warningsOf = (context: Record<string, unknown>, outputs?: Record<string, string>) =>
+      Annotations.fromStack(createApp({ context: { ...BASE_CONTEXT, ...context } }, undefined, outputs).stack)
+        .findWarning('*', Match.anyValue())
+        .map((w) => String(w.entry.data));
+
+    // Act
+    const forgotten = warningsOf({}, deployed);
+    const replaced = warningsOf({ identityCenterInstanceArn: other }, deployed);
+    const kept = warningsOf({ identityCenterInstanceArn: IDENTITY_CENTER }, deployed);
+    const neverHadIt = warningsOf({}, { ApiUrl: deployed.ApiUrl });
+
+    // Assert
+    expect(forgotten).toEqual([
+      expect.stringContaining('DEPLOYING THIS DELETES THE AMAZON Q BUSINESS APPLICATION'),
+    ]);
+    expect(forgotten[0]).toContain(
+      `"identityCenterInstanceArn": "${IDENTITY_CENTER}" under "context" in cdk.json`,
+    );
+    expect(forgotten[0]).toContain(QBUSINESS_LOSS_WARNING_ID);
+    expect(replaced).toEqual([expect.stringContaining('REPLACES THE AMAZON Q BUSINESS APPLICATION')]);
+    expect(kept).toEqual([]);
+    expect(neverHadIt).toEqual([]);
+  });
+
+  it('takes the protected tag key and the Regions writes may touch from context', () => {
+    // Act
+    const { stack, template } = synth({
+      protectedTagKey: 'do-not-touch',
+      allowedRegions: 'eu-west-1, eu-central-1',
+    });
+
+    // Assert
+    const closePort = denyStatementsByFunction(stack, template).get('close-open-port') ?? [];
+    expect(closePort).toEqual([
+      expect.objectContaining({ Condition: { Null: { 'aws:ResourceTag/do-not-touch': 'false' } } }),
+      {
+        Sid: 'DenyWritesOutsideAllowedRegions',
+        Effect: 'Deny',
+        Action: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'],
+        Resource: '*',
+        Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'eu-central-1'] } },
+      },
+    ]);
+    expect(() => synth({ protectedTagKey: 'aws:protected' })).toThrow(/protectedTagKey must be a tag key/);
+    expect(() => synth({ allowedRegions: 'eu-west-1,Ireland' })).toThrow(
+      'Context allowedRegions must be Region codes separated by commas (us-east-1,eu-west-1), got "Ireland".',
+    );
+  });
+
+  it('leaves concurrency unreserved with reservedConcurrency=false, for accounts with a low Lambda limit', () => {
+    const { template } = synth({ reservedConcurrency: 'false' });
+    for (const [, fn] of resources(template, 'AWS::Lambda::Function')) {
+      expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    }
   });
 
   it('removes the journal and the audit log groups on destroy with auditRecordsRemovalPolicy=destroy, and takes the retention from context', () => {
@@ -632,15 +935,67 @@ describe('context switches', () => {
     });
   });
 
-  it('lets the automation client remediate only when automationRemediate is set', () => {
-    const { template } = synth({ automationRemediate: true });
-    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-      ClientName: 'automation',
-      AllowedOAuthScopes: [
-        { 'Fn::Join': ['', [{ Ref: Match.anyValue() }, '/read']] },
-        { 'Fn::Join': ['', [{ Ref: Match.anyValue() }, '/remediate']] },
-      ],
-    });
+  it('gives the opt-in automation client (automation=client) the read scope, and remediate only when asked', () => {
+    const scopesOf = (template: Template) => {
+      const automation = resources(template, 'AWS::Cognito::UserPoolClient').find(
+        ([, c]) => c.Properties.ClientName === 'automation',
+      );
+      expect(automation?.[1].Properties.AllowedOAuthFlows).toEqual(['client_credentials']);
+      return JSON.stringify(automation?.[1].Properties.AllowedOAuthScopes);
+    };
+    const readOnly = scopesOf(synth({ automation: 'client' }).template);
+    const remediating = scopesOf(synth({ automation: 'client', automationRemediate: true }).template);
+    expect(readOnly).toContain('/read');
+    expect(readOnly).not.toContain('/remediate');
+    expect(remediating).toContain('/remediate');
+  });
+
+  it('serves automation=iam from a second API whose every method needs an IAM permission made for it', () => {
+    // Act
+    const { stack, template } = synth({ automation: 'iam' });
+    const { template: remediating } = synth({ automation: 'iam', automationRemediate: true });
+
+    // Assert: the same routes, IAM-authorised, on their own API; no Cognito client exists for scripts.
+    const api = stack.automationApi;
+    if (!api) throw new Error('no automation API');
+    const apiId = stack.getLogicalId(api.restApi.node.defaultChild as never);
+    const methods = resources(template, 'AWS::ApiGateway::Method').filter(
+      ([, m]) => JSON.stringify(m.Properties.RestApiId) === JSON.stringify({ Ref: apiId }),
+    );
+    expect(methods.map(([, m]) => m.Properties.OperationName).sort()).toEqual(
+      operations.map((o) => o.operationId).sort(),
+    );
+    for (const [, method] of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+    // One account-wide CloudWatch role setting, shared by both APIs.
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+
+    // The read policy invokes only the GET routes of that API and stage; remediate is a second, opt-in policy.
+    const invokes = (t: Template) =>
+      resources(t, 'AWS::IAM::ManagedPolicy').map(([, p]) => {
+        const [statement] = (p.Properties.PolicyDocument as { Statement: Json[] }).Statement;
+        const resource = evaluate(
+          statement?.Resource,
+          {
+            'AWS::Partition': 'aws',
+            'AWS::Region': 'eu-west-1',
+            'AWS::AccountId': '111122223333',
+            [apiId]: 'auto123456',
+          },
+          {},
+        );
+        return `${String(statement?.Action)} ${String(resource)}`;
+      });
+    expect(invokes(template)).toEqual([
+      'execute-api:Invoke arn:aws:execute-api:eu-west-1:111122223333:auto123456/prod/GET/*',
+    ]);
+    expect(invokes(remediating).sort()).toEqual([
+      'execute-api:Invoke arn:aws:execute-api:eu-west-1:111122223333:auto123456/prod/GET/*',
+      'execute-api:Invoke arn:aws:execute-api:eu-west-1:111122223333:auto123456/prod/POST/*',
+    ]);
+    template.hasOutput(STACK_OUTPUTS.automationApiUrl, Match.anyValue());
+    template.hasOutput(STACK_OUTPUTS.automationReadPolicyArn, Match.anyValue());
+    expect(template.toJSON().Outputs).not.toHaveProperty(STACK_OUTPUTS.automationRemediatePolicyArn);
   });
 
   it('adds the Amazon Quick redirect URL as the only callback when there is no Q Business', () => {
@@ -678,7 +1033,7 @@ describe('context switches', () => {
     const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
 
     // Act
-    const { stack, template } = synth({ auth: 'none', identityCenterInstanceArn: IDENTITY_CENTER });
+    const { stack, template } = synth({ auth: 'none' });
 
     // Assert
     for (const [, method] of resources(template, 'AWS::ApiGateway::Method')) {
@@ -686,9 +1041,6 @@ describe('context switches', () => {
     }
     template.resourceCountIs('AWS::Cognito::UserPool', 0);
     template.resourceCountIs('AWS::ApiGateway::Authorizer', 0);
-    template.hasResourceProperties('AWS::QBusiness::Plugin', {
-      AuthConfiguration: { NoAuthConfiguration: {} },
-    });
     const warnings = Annotations.fromStack(stack).findWarning(
       '*',
       Match.stringLikeRegexp('NO authentication'),
@@ -707,8 +1059,20 @@ describe('context switches', () => {
     [{ retainUserPool: 'yes' }, /retainUserPool must be true or false/],
     [{ auditRecordsRemovalPolicy: 'keep' }, /auditRecordsRemovalPolicy must be "retain"/],
     [{ auditLogRetentionDays: '100' }, /auditLogRetentionDays must be a retention CloudWatch Logs accepts/],
+    [{ automation: 'token' }, /automation must be "none" \(default\), "iam"/],
+    [{ automationRemediate: true }, /automationRemediate needs an automation path: add -c automation=iam/],
+    [{ auth: 'none', automation: 'client' }, /automation=client need auth=oauth/],
     [{ auth: 'none', samlMetadataUrl: 'https://example.com/m' }, /needs auth=oauth/],
-    [{ cognitoDomainPrefix: 'my-cognito-login' }, /cognitoDomainPrefix/],
+    [
+      { auth: 'none', identityCenterInstanceArn: IDENTITY_CENTER },
+      /auth=none cannot be combined with identityCenterInstanceArn/,
+    ],
+    [{ cognitoDomainPrefix: 'my-cognito-login' }, /cognitoDomainPrefix must not contain "cognito"/],
+    [{ cognitoDomainPrefix: 'Exposure' }, /cognitoDomainPrefix must be lower-case letters/],
+    [
+      { cognitoDomainPrefix: `e${'x'.repeat(63)}` },
+      /cognitoDomainPrefix must be at most 63 characters \(it has 64\)/,
+    ],
   ])('rejects context %j with a message that says what to set', (context, message) => {
     expect(() => createApp({ context: { ...BASE_CONTEXT, ...context } })).toThrow(message);
   });

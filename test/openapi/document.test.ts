@@ -165,6 +165,13 @@ describe.each([
       const label = `${field.operationId} ${field.where} ${field.name}`;
       if (field.method === 'post') {
         expect([label, typeof field.schema['x-amzn-form-display-name']]).toEqual([label, 'string']);
+        // Q Business reads the label of a parameter on the parameter object itself.
+        if (field.param) {
+          expect([label, field.param['x-amzn-form-display-name']]).toEqual([
+            label,
+            field.schema['x-amzn-form-display-name'],
+          ]);
+        }
       }
       if (field.name === 'protocol') expect(field.schema.enum).toEqual(['tcp', 'udp']);
     }

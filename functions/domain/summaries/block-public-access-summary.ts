@@ -1,5 +1,10 @@
 /** The `summary` and `warnings` of `removePublicAccessFromS3Bucket`. */
-import { BLOCK_PUBLIC_ACCESS_FLAGS, type Fact, type PublicAccessBlockFlags } from '../bucket-exposure';
+import {
+  BLOCK_PUBLIC_ACCESS_FLAGS,
+  describeFailedRead,
+  type Fact,
+  type PublicAccessBlockFlags,
+} from '../bucket-exposure';
 
 /** What the sentences need from one block-public-access call. */
 export interface BlockPublicAccessSummaryInput {
@@ -45,12 +50,12 @@ export function blockPublicAccessWarnings(call: {
       `Bucket ${bucketName} hosts a static website: once public access is blocked, its website endpoint answers 403 Access Denied to visitors. Serve it through CloudFront with origin access control instead.`,
     );
   } else if (!website.ok && call.changed) {
-    warnings.push(
-      `Could not check whether ${bucketName} hosts a website (${website.call} failed with ${website.errorCode}).`,
-    );
+    warnings.push(`Could not check whether ${bucketName} hosts a website (${describeFailedRead(website)}).`);
   }
   if (!accountFlags.ok) {
-    warnings.push(`Could not read the account-level Block Public Access flags (${accountFlags.errorCode}).`);
+    warnings.push(
+      `Could not read the account-level Block Public Access flags (${describeFailedRead(accountFlags)}).`,
+    );
   } else if (!BLOCK_PUBLIC_ACCESS_FLAGS.every((flag) => accountFlags.value?.[flag] === true)) {
     warnings.push(
       'Account-level Block Public Access is not fully on, so other buckets can still be made public; consider `aws s3control put-public-access-block` for the whole account.',

@@ -14,7 +14,7 @@ export interface BucketScanSummaryInput {
   scannedBuckets: number;
   /** Buckets not reached before the time limit. */
   notAttempted: number;
-  publicBuckets: ReadonlyArray<{ bucketName: string; region: string | undefined; website: boolean }>;
+  publicBuckets: ReadonlyArray<{ bucketName: string; region: string | undefined; website: boolean | null }>;
   unknownCount: number;
   latentCount: number;
   vanishedCount: number;
@@ -50,7 +50,10 @@ export function summariseBucketScan(scan: BucketScanSummaryInput): string {
   } else {
     const names = scan.publicBuckets
       .slice(0, NAMED_IN_SUMMARY)
-      .map((b) => `${b.bucketName} (${b.region ?? 'unknown Region'}${b.website ? ', hosts a website' : ''})`);
+      .map(
+        (b) =>
+          `${b.bucketName} (${b.region ?? 'unknown Region'}${b.website === true ? ', hosts a website' : b.website === null ? ', website hosting unknown' : ''})`,
+      );
     const more = publicCount > NAMED_IN_SUMMARY ? ` and ${publicCount - NAMED_IN_SUMMARY} more` : '';
     sentences.push(
       `${plural(publicCount, 'bucket is', 'buckets are')} publicly accessible: ${names.join(', ')}${more}.`,
@@ -63,7 +66,7 @@ export function summariseBucketScan(scan: BucketScanSummaryInput): string {
   }
   if (scan.latentCount > 0) {
     sentences.push(
-      `${plural(scan.latentCount, 'bucket has', 'buckets have')} public grants that Block Public Access neutralises today; they become public again if it is turned off.`,
+      `${plural(scan.latentCount, 'bucket has', 'buckets have')} public grants that Block Public Access neutralises today; they take effect again if it is turned off.`,
     );
   }
   if (scan.accountNeutralisesAll) {

@@ -54,6 +54,7 @@ export function handleS3(scenario: Scenario, region: string, command: string, in
       };
     case 'GetBucketPolicyStatus': {
       if (bucket.policyStatus === 'unsupported') throw sandboxError('NotImplemented');
+      if (bucket.policyStatus === 'omitted') return {};
       if (bucket.policy === null) throw sandboxError('NoSuchBucketPolicy');
       const isPublic =
         bucket.policyStatus === 'computed'
@@ -91,7 +92,8 @@ function listBuckets(scenario: Scenario, input: Input): Output {
   const prefix = typeof input.Prefix === 'string' ? input.Prefix : '';
   const max = typeof input.MaxBuckets === 'number' ? input.MaxBuckets : 10_000;
   const start = typeof input.ContinuationToken === 'string' ? input.ContinuationToken : '';
-  const anyParameter = Object.values(input).some((value) => value !== undefined);
+  const anyParameter =
+    !scenario.s3.omitBucketRegion && Object.values(input).some((value) => value !== undefined);
   const matching = scenario.s3.buckets
     .filter((bucket) => bucket.name.startsWith(prefix) && bucket.name > start)
     .sort((a, b) => (a.name < b.name ? -1 : 1));

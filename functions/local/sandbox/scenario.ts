@@ -25,8 +25,14 @@ const bucket = z.strictObject({
   acl: z.array(grant).default([]),
   /** The bucket policy document (an object, stored as JSON text). */
   policy: z.record(z.string(), z.unknown()).nullable().default(null),
-  /** What GetBucketPolicyStatus answers: computed from the policy by default, or forced, or not implemented. */
-  policyStatus: z.union([z.boolean(), z.literal('computed'), z.literal('unsupported')]).default('computed'),
+  /**
+   * What GetBucketPolicyStatus answers: computed from the policy by default, or forced, or not implemented
+   * (`unsupported`: NotImplemented), or `omitted`: a 200 reply without PolicyStatus, as moto gives (it
+   * answers with a ListBucketResult, which the SDK parses into an empty object).
+   */
+  policyStatus: z
+    .union([z.boolean(), z.literal('computed'), z.literal('unsupported'), z.literal('omitted')])
+    .default('computed'),
   website: z.boolean().default(false),
   /** S3 commands that answer AccessDenied for this bucket (e.g. "GetBucketAcl"). */
   denied: z.array(z.string()).default([]),
@@ -116,9 +122,16 @@ export const scenarioSchema = z.strictObject({
       accountPublicAccessBlock: flags.nullable().default(null),
       /** True: the account-level read answers AccessDenied. */
       accountReadDenied: z.boolean().default(false),
+      /** True: ListBuckets never includes BucketRegion, as moto answers (callers then ask GetBucketLocation). */
+      omitBucketRegion: z.boolean().default(false),
       buckets: z.array(bucket).default([]),
     })
-    .default({ accountPublicAccessBlock: null, accountReadDenied: false, buckets: [] }),
+    .default({
+      accountPublicAccessBlock: null,
+      accountReadDenied: false,
+      omitBucketRegion: false,
+      buckets: [],
+    }),
   ec2: z.record(z.string(), ec2Region).default({}),
   faults: z.array(fault).default([]),
   /** Delay added to every AWS call, in milliseconds (benchmarks). */

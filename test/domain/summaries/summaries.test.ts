@@ -257,7 +257,7 @@ describe('summariseBlockPublicAccess', () => {
       },
       [
         '(GetBucketWebsite failed with AccessDenied)',
-        'Could not read the account-level Block Public Access flags (AccessDenied).',
+        'Could not read the account-level Block Public Access flags (GetPublicAccessBlock (account) failed with AccessDenied).',
       ],
     ],
     [
