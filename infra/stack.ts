@@ -31,6 +31,7 @@ import { clientSecretCommand, ExposureAuth, RESOURCE_SERVER_ID } from './constru
 import { ChangeJournalTable } from './constructs/change-journal-table';
 import { pascalCase } from './constructs/construct-ids';
 import { ExposureFunction, RESERVED_CONCURRENCY, SCAN_MEMORY_MB } from './constructs/exposure-function';
+import { McpEndpoint } from './constructs/mcp';
 import { deployTimeDocumentPayload } from './constructs/openapi-payload';
 import { grantOperationActions } from './constructs/operation-permissions';
 import {
@@ -94,6 +95,7 @@ export class ExposureStack extends Stack {
   readonly functions = new Map<string, ExposureFunction>();
   readonly api: ExposureApi;
   readonly journal: ChangeJournalTable;
+  readonly mcp: McpEndpoint;
   readonly auth?: ExposureAuth;
   readonly assistant?: QBusinessAssistant;
   readonly interactiveClient?: cognito.UserPoolClient;
@@ -144,6 +146,22 @@ export class ExposureStack extends Stack {
       config.identityCenterInstanceArn,
     );
     if (loss) Annotations.of(this).addWarningV2(QBUSINESS_LOSS_WARNING_ID, loss);
+
+    this.mcp = new McpEndpoint(this, 'Mcp', {
+      api: this.api,
+      journal: this.journal.table,
+      logRetention: this.config.auditLogRetentionDays as logs.RetentionDays,
+      logRemovalPolicy: this.config.retainAuditRecords ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      sourceMapStackTraces: this.config.sourceMapStackTraces,
+      writeGuard: {
+        protectedTagKey: this.config.protectedTagKey,
+        ...(this.config.allowedRegions ? { allowedRegions: this.config.allowedRegions } : {}),
+      },
+      ...(this.config.reservedConcurrency
+        ? { reservedConcurrentExecutions: Math.max(...Object.values(RESERVED_CONCURRENCY)) }
+        : {}),
+      ...(this.auth ? { auth: this.auth } : {}),
+    });
 
     if (config.identityCenterInstanceArn) {
       this.checkQBusinessRegion(Token.isUnresolved(this.region) ? props.deployRegion : this.region);
@@ -411,7 +429,17 @@ export class ExposureStack extends Stack {
       this.journal.table.tableName,
       'DynamoDB table of the change journal (npm start -- --aws --journal-table NAME).',
     );
-    for (const [name, fn] of this.functions) {
+    output(
+      STACK_OUTPUTS.mcpUrl,
+      this.mcp.url,
+      'MCP endpoint (Streamable HTTP) for Amazon Quick and other MCP clients.',
+    );
+    output(
+      STACK_OUTPUTS.mcpProtectedResourceMetadataUrl,
+      this.mcp.protectedResourceMetadataUrl,
+      'OAuth protected-resource metadata (RFC 9728) of the MCP endpoint.',
+    );
+    for (const [name, fn] of [...this.functions, ['mcp', this.mcp.function] as const]) {
       output(
         `${LOG_GROUP_OUTPUT_PREFIX}${pascalCase(name)}`,
         fn.functionLogGroup.logGroupName,

@@ -31,6 +31,9 @@ export const STACK_OUTPUTS = {
   pluginId: 'QBusinessPluginId',
   pluginSecretArn: 'PluginOAuthSecretArn',
   changeJournalTableName: 'ChangeJournalTableName',
+  // For people setting up an MCP client (docs/mcp.md).
+  mcpUrl: 'McpUrl',
+  mcpProtectedResourceMetadataUrl: 'McpProtectedResourceMetadataUrl',
 } as const;
 
 /** Outputs naming each function's log group: this prefix and the function's name in PascalCase (LogGroupCloseOpenPort). */

@@ -14,6 +14,7 @@ import { createOperationRouter, resolveEvent } from '../shared/http-router';
 import { MAX_BODY_BYTES } from '../shared/request-input';
 import type { LocalBackend } from './local-backend';
 import { localBindings } from './local-bindings';
+import { createLocalMcpHandler, MCP_PATH } from './local-mcp';
 
 export interface LocalServerOptions {
   backend: LocalBackend;
@@ -173,6 +174,7 @@ export function createLocalListener(options: LocalServerOptions) {
   const router = createOperationRouter(localBindings(options.backend), { scopePrefix: undefined });
   const deadlineMs = options.deadlineMs ?? REQUEST_DEADLINE_MS;
   const documents = new Map<string, string>();
+  const mcp = createLocalMcpHandler(options.backend, deadlineMs);
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
@@ -207,6 +209,12 @@ export function createLocalListener(options: LocalServerOptions) {
         documents.set(base, document);
       }
       send(res, 200, json, document);
+      return;
+    }
+    if ((req.url ?? '').split('?')[0] === MCP_PATH) {
+      // MCP Streamable HTTP: the same operations as tools (local-mcp.ts).
+      const reply = await mcp(req, body);
+      send(res, reply.status, { ...reply.headers, 'x-request-id': requestId }, reply.body);
       return;
     }
     let event: APIGatewayProxyEvent;

@@ -5,7 +5,7 @@
  * its own Node process so its peak memory is its own.
  *
  *   npm run bench -- [--latency 40] [--concurrency 64] [--repeat 3] [--load-runs 21] [--node PATH]
- *                    [--instructions] [--quick]
+ *                    [--instructions] [--quick] [--mcp-only]
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { callsInFlight } from '../../functions/aws/client-config';
 import { DEFAULT_CONCURRENCY } from '../../functions/shared/defaults';
 import { BUNDLE_MAIN_FIELDS } from '../../infra/constructs/exposure-function';
 import { operations } from '../../openapi/operations';
+import { runMcpBench } from './bench-mcp';
 import type { WorkerResult, WorkerTask } from './bench-worker';
 
 const ROOT = resolve(__dirname, '../..');
@@ -34,6 +35,8 @@ const { values } = parseArgs({
     // Also count the instructions of each load under valgrind (callgrind): the same count on a busy machine,
     // where times swing by a third. About 2 minutes more.
     instructions: { type: 'boolean', default: false },
+    // Only the MCP tables (cold start next to the REST function, tool call next to the REST call).
+    'mcp-only': { type: 'boolean', default: false },
   },
 });
 const latencyMs = Number(values.latency);
@@ -227,9 +230,39 @@ function instructionCells(own: number | undefined, floor: number | undefined): s
   return [`${(own / 1e6).toFixed(0)} M / ${(floor / 1e6).toFixed(0)} M`, `${(own / floor).toFixed(2)}x`];
 }
 
+function table(data: string[][]): string {
+  const widths = (data[0] ?? []).map((_, i) => Math.max(...data.map((row) => (row[i] ?? '').length)));
+  return data
+    .map((row, r) => {
+      const line = `| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+      return r === 0 ? `${line}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|` : line;
+    })
+    .join('\n');
+}
+
+/** The MCP tables (test/bench/bench-mcp.ts). */
+async function printMcpBench(): Promise<void> {
+  const { cold, warm } = await runMcpBench({
+    node: nodeBinary,
+    outDir: OUT,
+    coldRounds: loadRuns,
+    warmCalls: values.quick ? 20 : 60,
+    env: ENV,
+  });
+  process.stdout.write(
+    `\nMCP cold start (a fresh process requires the bundle, then answers the request if any; median of ${loadRuns} rounds)\n\n${table(cold)}\n` +
+      `\nMCP tool call vs the same REST call on the local server (sandbox; median of the paired calls)\n\n${table(warm)}\n`,
+  );
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const nodeVersion = execFileSync(nodeBinary, ['--version'], { encoding: 'utf8' }).trim();
+  if (values['mcp-only']) {
+    process.stdout.write(`Benchmark: MCP only, node ${nodeVersion}\n`);
+    await printMcpBench();
+    return;
+  }
   bundle(resolve(__dirname, 'bench-worker.ts'), resolve(OUT, 'bench-worker.js'), false);
   const started = Date.now();
   const small = values.quick ? 200 : 1000;
@@ -365,15 +398,6 @@ async function main(): Promise<void> {
     ]);
   }
 
-  const table = (data: string[][]) => {
-    const widths = (data[0] ?? []).map((_, i) => Math.max(...data.map((row) => (row[i] ?? '').length)));
-    return data
-      .map((row, r) => {
-        const line = `| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-        return r === 0 ? `${line}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|` : line;
-      })
-      .join('\n');
-  };
   process.stdout.write(
     `\nScans (${latencyMs} ms per AWS call; median of ${repeat} runs, each in a new process, the 10,000-bucket scan once)\n` +
       '"first scan": the first request a new Lambda container serves; "warm": the same scan again in that container.\n\n' +
@@ -382,6 +406,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nCold start (require + client construction, median of ${loadRuns} rounds, each loading every bundle once in a fresh process)\n\n${table(coldRows)}\n`,
   );
+  await printMcpBench();
   process.stdout.write(`\nBench finished in ${seconds(Date.now() - started)}.\n`);
 }
 

@@ -46,6 +46,9 @@ beforeAll(async () => {
       join(assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`),
     );
   }
+  const mcpCode = resources[stack.getLogicalId(stack.mcp.function.node.defaultChild as never)]?.Properties
+    .Code as { S3Key: string };
+  bundles.set('mcp', join(assembly.directory, `asset.${mcpCode.S3Key.replace(/\.zip$/, '')}`));
 });
 
 afterAll(() => stub.close());
@@ -92,7 +95,8 @@ function event(method: string, path: string, query: Record<string, string> | nul
 }
 
 it('bundles every function with esbuild into a minified handler with a source map', () => {
-  expect(bundles.size).toBe(new Set(operations.map((o) => o.functionName)).size);
+  // One per registry entry file, and the MCP function.
+  expect(bundles.size).toBe(new Set(operations.map((o) => o.functionName)).size + 1);
   for (const directory of bundles.values()) {
     const bundle = join(directory, 'index.js');
     expect(existsSync(join(directory, 'index.js.map'))).toBe(true);
@@ -160,3 +164,26 @@ it.each(operations.map((o) => [o.functionName, o] as const))(
     expect(stub.recorded.length).toBe(calls);
   },
 );
+
+it('the mcp bundle answers an MCP tool call over real HTTP with the same body as the REST function', async () => {
+  // Arrange
+  const message = {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'tools/call',
+    params: { name: 'findS3BucketsWithPublicAccess', arguments: {} },
+  };
+  const mcpEvent = apiGatewayEvent('POST', '/mcp', { body: JSON.stringify(message) });
+  mcpEvent.headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+
+  // Act: the S3 clients and handlers load on this first call (functions/mcp.ts), inside the bundle.
+  const reply = await invokeBundle('mcp', mcpEvent);
+  const rest = await invokeBundle('find-public-buckets', event('GET', '/s3/public-buckets'));
+
+  // Assert
+  expect(reply.statusCode).toBe(200);
+  const { result } = JSON.parse(reply.body) as { result: { isError?: boolean; structuredContent: unknown } };
+  expect(result.isError).toBeFalsy();
+  expect(result.structuredContent).toEqual(JSON.parse(rest.body));
+  expect(result.structuredContent).toMatchObject({ publicCount: 1 });
+});

@@ -19,6 +19,7 @@ import {
   RESERVED_CONCURRENCY,
   SCAN_MEMORY_MB,
 } from '../../infra/constructs/exposure-function';
+import { MCP_ENDPOINT_PATH, PROTECTED_RESOURCE_METADATA_PATH } from '../../infra/constructs/mcp';
 import { QBUSINESS_REGIONS } from '../../infra/constructs/q-business';
 import {
   AUTH_NONE_WARNING_ID,
@@ -180,20 +181,32 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
       path: pathOf(method.Properties.ResourceId),
     }));
 
-    // Assert
+    // Assert: the registry's routes, then the MCP endpoint and its metadata (mcp.ts), and nothing else.
     expect(routes).toEqual(
       expect.arrayContaining(
         operations.map((o) => ({ operationId: o.operationId, method: o.method, path: o.path })),
       ),
     );
-    expect(routes).toHaveLength(operations.length);
+    expect(routes.filter((route) => !operations.some((o) => o.operationId === route.operationId))).toEqual(
+      expect.arrayContaining([
+        { operationId: 'mcp', method: 'post', path: MCP_ENDPOINT_PATH },
+        {
+          operationId: 'getOAuthProtectedResourceMetadata',
+          method: 'get',
+          path: PROTECTED_RESOURCE_METADATA_PATH,
+        },
+      ]),
+    );
+    expect(routes).toHaveLength(operations.length + 2);
   });
 
   it('requires the Cognito authorizer on every method: GET needs the read scope, POST the remediate scope', () => {
     const [authorizerId, authorizer] = only(template, 'AWS::ApiGateway::Authorizer');
     expect(authorizer.Properties.Type).toBe('COGNITO_USER_POOLS');
-    const methods = resources(template, 'AWS::ApiGateway::Method');
-    expect(methods.length).toBeGreaterThan(0);
+    const methods = resources(template, 'AWS::ApiGateway::Method').filter(([, method]) =>
+      operations.some((o) => o.operationId === method.Properties.OperationName),
+    );
+    expect(methods).toHaveLength(operations.length);
     for (const [, method] of methods) {
       expect(method.Properties).toMatchObject({
         AuthorizationType: 'COGNITO_USER_POOLS',
@@ -207,6 +220,83 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
         AuthorizationScopes: [SCOPES[operation.scope]],
       });
     }
+  });
+
+  it('opens POST /mcp to a token with either scope, and the protected-resource metadata to anyone', () => {
+    // Arrange
+    const [authorizerId] = only(template, 'AWS::ApiGateway::Authorizer');
+    const byName = Object.fromEntries(
+      resources(template, 'AWS::ApiGateway::Method').map(([, m]) => [m.Properties.OperationName, m]),
+    );
+
+    // Assert: each tool is then held to its own operation's scope by the function (test/mcp).
+    expect(byName.mcp?.Properties).toMatchObject({
+      HttpMethod: 'POST',
+      AuthorizationType: 'COGNITO_USER_POOLS',
+      AuthorizerId: { Ref: authorizerId },
+      AuthorizationScopes: [SCOPES.read, SCOPES.remediate],
+    });
+    expect(byName.getOAuthProtectedResourceMetadata?.Properties).toMatchObject({
+      HttpMethod: 'GET',
+      AuthorizationType: 'NONE',
+    });
+  });
+
+  it('gives the MCP function every operation’s IAM actions and the user pool as the issuer to announce', () => {
+    // Arrange
+    const functionId = stack.getLogicalId(stack.mcp.function.node.defaultChild as never);
+    const roleId = stack.getLogicalId(stack.mcp.function.executionRole.node.defaultChild as never);
+    const [poolId] = only(template, 'AWS::Cognito::UserPool');
+    const fn = Object.fromEntries(resources(template, 'AWS::Lambda::Function'))[functionId];
+    if (!fn) throw new Error('no MCP function');
+
+    // Act
+    const actions = resources(template, 'AWS::IAM::Policy')
+      .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Json[] }).Statement)
+      .flatMap((statement) => [statement.Action].flat() as string[])
+      .filter((action) => !action.startsWith('logs:'));
+    const variables = evaluate(
+      (fn.Properties.Environment as { Variables: Json }).Variables,
+      { ...refs, [poolId]: 'eu-west-1_AbCdEf123' },
+      attrs,
+    );
+
+    // Assert
+    expect([...new Set(actions)].sort()).toEqual(
+      [...new Set(operations.flatMap((o) => o.iamActions))].sort(),
+    );
+    expect(fn.Properties.MemorySize).toBe(SCAN_MEMORY_MB);
+    expect(variables).toMatchObject({
+      OAUTH_SCOPE_READ: SCOPES.read,
+      OAUTH_SCOPE_REMEDIATE: SCOPES.remediate,
+      OAUTH_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123',
+    });
+  });
+
+  it('names the protected-resource metadata in WWW-Authenticate on API Gateway’s 401s', () => {
+    for (const type of ['UNAUTHORIZED', 'EXPIRED_TOKEN']) {
+      // Arrange
+      const found = resources(template, 'AWS::ApiGateway::GatewayResponse').find(
+        ([, r]) => r.Properties.ResponseType === type,
+      );
+
+      // Act
+      const parameters = evaluate(found?.[1].Properties.ResponseParameters, refs, attrs);
+
+      // Assert
+      expect(parameters).toEqual({
+        'gatewayresponse.header.WWW-Authenticate': `'Bearer resource_metadata="${apiUrl}${PROTECTED_RESOURCE_METADATA_PATH}"'`,
+      });
+    }
+  });
+
+  it('outputs the MCP endpoint URL and its metadata URL', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(evaluate(outputs[STACK_OUTPUTS.mcpUrl]?.Value, refs, attrs)).toBe(`${apiUrl}${MCP_ENDPOINT_PATH}`);
+    expect(evaluate(outputs[STACK_OUTPUTS.mcpProtectedResourceMetadataUrl]?.Value, refs, attrs)).toBe(
+      `${apiUrl}${PROTECTED_RESOURCE_METADATA_PATH}`,
+    );
   });
 
   it('declares the registry parameters on each method and validates them', () => {
@@ -324,8 +414,9 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
       // Source-mapped stack traces cost every cold start; they are opt-in.
       expect(fn.Properties.Environment).not.toHaveProperty('Variables.NODE_OPTIONS');
     }
+    // One per registry entry file, plus the MCP function.
     expect(resources(template, 'AWS::Lambda::Function')).toHaveLength(
-      new Set(operations.map((o) => o.functionName)).size,
+      new Set(operations.map((o) => o.functionName)).size + 1,
     );
   });
 
@@ -384,8 +475,8 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
 
   it('keeps the functions’ log groups (audit records) a year and on destroy, and sets a retention on each', () => {
     const logGroups = resources(template, 'AWS::Logs::LogGroup');
-    // One per function, the access logs and the execution logs.
-    expect(logGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size + 2);
+    // One per function (the registry's and the MCP one), the access logs and the execution logs.
+    expect(logGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size + 3);
     for (const fn of stack.functions.values()) {
       const logGroup =
         template.toJSON().Resources[stack.getLogicalId(fn.functionLogGroup.node.defaultChild as never)];
@@ -922,7 +1013,7 @@ describe('context switches', () => {
     const functionLogGroups = resources(destroyed, 'AWS::Logs::LogGroup').filter(
       ([, group]) => group.Properties.RetentionInDays === 60,
     );
-    expect(functionLogGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size);
+    expect(functionLogGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size + 1);
     for (const [, group] of functionLogGroups) expect(group.DeletionPolicy).toBe('Delete');
   });
 

@@ -35,27 +35,68 @@ function bundledInputs(source: Pick<BuildOptions, 'entryPoints' | 'stdin'>): str
   return Object.keys(result.metafile.inputs);
 }
 
-it('finds one entry per Lambda function of the registry', () => {
+/** The MCP function (infra/constructs/mcp.ts): every operation's tools, outside the one-function-per-entry rule. */
+const MCP_ENTRY = 'functions/mcp.ts';
+
+it('finds one entry per Lambda function of the registry, and the MCP function', () => {
   // Arrange
   const functionEntries = [
     ...new Set(operations.map((operation) => `functions/${operation.functionName}.ts`)),
+    MCP_ENTRY,
   ];
 
   // Assert
   expect(entries).toEqual(functionEntries.sort());
 });
 
-it.each(entries)('%s bundles zod/mini only: no classic zod, no zod-to-openapi or its adapter', (entry) => {
-  // Act
-  const inputs = bundledInputs({ entryPoints: [entry] });
+const restEntries = entries.filter((entry) => entry !== MCP_ENTRY);
 
-  // Assert
-  expect(inputs.filter((input) => CLASSIC_ZOD.test(input))).toEqual([]);
-  expect(inputs.filter((input) => ZOD_TO_OPENAPI.test(input))).toEqual([]);
-  expect(inputs).not.toContain(ADAPTER);
-  // The schemas are there, through zod/mini: the entry was really bundled.
-  expect(inputs).toContain('openapi/schemas.ts');
-  expect(inputs.some((input) => ZOD_MINI.test(input))).toBe(true);
+it.each(restEntries)(
+  '%s bundles zod/mini only: no classic zod, no zod-to-openapi or its adapter',
+  (entry) => {
+    // Act
+    const inputs = bundledInputs({ entryPoints: [entry] });
+
+    // Assert
+    expect(inputs.filter((input) => CLASSIC_ZOD.test(input))).toEqual([]);
+    expect(inputs.filter((input) => ZOD_TO_OPENAPI.test(input))).toEqual([]);
+    expect(inputs).not.toContain(ADAPTER);
+    // The schemas are there, through zod/mini: the entry was really bundled.
+    expect(inputs).toContain('openapi/schemas.ts');
+    expect(inputs.some((input) => ZOD_MINI.test(input))).toBe(true);
+  },
+);
+
+it(`${MCP_ENTRY} bundles classic zod only through the MCP SDK, and no zod-to-openapi or its adapter`, () => {
+  // Act
+  const { inputs } = buildSync({
+    entryPoints: [MCP_ENTRY],
+    absWorkingDir: ROOT,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  }).metafile;
+  const importersOfClassic = Object.entries(inputs)
+    .filter(([path]) => !/(^|\/)node_modules\/zod\//.test(path))
+    .filter(([, input]) =>
+      input.imports.some((imported) =>
+        /(^|\/)node_modules\/zod\/v4\/(classic\/|index\.js)/.test(imported.path),
+      ),
+    )
+    .map(([path]) => path);
+
+  // Assert: the SDK's protocol types are classic zod schemas; our own modules still use zod/mini.
+  expect(importersOfClassic.length).toBeGreaterThan(0);
+  expect(
+    importersOfClassic.filter((path) => !path.includes('node_modules/@modelcontextprotocol/sdk/')),
+  ).toEqual([]);
+  expect(Object.keys(inputs).filter((input) => ZOD_TO_OPENAPI.test(input))).toEqual([]);
+  expect(Object.keys(inputs)).not.toContain(ADAPTER);
+  expect(Object.keys(inputs)).toContain('openapi/schemas.ts');
 });
 
 describe('the check can fail', () => {
