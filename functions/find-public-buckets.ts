@@ -1,10 +1,17 @@
-/** Lambda entry: GET /s3/public-buckets (findS3BucketsWithPublicAccess). */
-import { findS3BucketsWithPublicAccess } from '../openapi/operations';
+/**
+ * Lambda entry of the S3 reads: GET /s3/public-buckets (findS3BucketsWithPublicAccess) and the preview
+ * GET /s3/buckets/{bucketName}/block-public-access/preview, which runs here, without write permissions.
+ */
+import { findS3BucketsWithPublicAccess, previewRemovePublicAccessFromS3Bucket } from '../openapi/operations';
+import { createBlockPublicAccessPreviewHandler } from './handlers/block-bucket-public-access';
 import { createFindPublicBucketsHandler } from './handlers/find-public-buckets';
 import { lambdaS3Deps } from './handlers/lambda-s3-deps';
 import { bindOperation } from './shared/http-router';
 import { createLambdaHandler } from './shared/lambda-handler';
 
+const deps = lambdaS3Deps();
+
 export const handler = createLambdaHandler([
-  bindOperation(findS3BucketsWithPublicAccess, createFindPublicBucketsHandler(lambdaS3Deps())),
+  bindOperation(findS3BucketsWithPublicAccess, createFindPublicBucketsHandler(deps)),
+  bindOperation(previewRemovePublicAccessFromS3Bucket, createBlockPublicAccessPreviewHandler(deps)),
 ]);

@@ -18,6 +18,8 @@ import {
   listChanges,
   type OperationDefinition,
   type OperationScope,
+  previewCloseUnwantedPortForEc2Instance,
+  previewRemovePublicAccessFromS3Bucket,
   previewUndoOfChange,
   removePublicAccessFromS3Bucket,
 } from '../openapi/operations';
@@ -56,24 +58,30 @@ const s3Handlers = onFirstUse(() => {
   const { lambdaS3Deps } = require('./handlers/lambda-s3-deps') as typeof import('./handlers/lambda-s3-deps');
   const { createFindPublicBucketsHandler } =
     require('./handlers/find-public-buckets') as typeof import('./handlers/find-public-buckets');
-  const { createBlockBucketPublicAccessHandler } =
+  const { createBlockBucketPublicAccessHandler, createBlockPublicAccessPreviewHandler } =
     require('./handlers/block-bucket-public-access') as typeof import('./handlers/block-bucket-public-access');
   const deps = lambdaS3Deps();
   return {
     find: createFindPublicBucketsHandler(deps),
+    preview: createBlockPublicAccessPreviewHandler(deps),
     block: createBlockBucketPublicAccessHandler(deps, journal()),
   };
 });
 
 const ec2Handlers = onFirstUse(() => {
-  const { lambdaEc2Deps } =
-    require('./handlers/lambda-ec2-deps') as typeof import('./handlers/lambda-ec2-deps');
+  const { lambdaClosePortDeps } =
+    require('./handlers/lambda-close-port-deps') as typeof import('./handlers/lambda-close-port-deps');
   const { createFindOpenPortsHandler } =
     require('./handlers/find-open-ports') as typeof import('./handlers/find-open-ports');
-  const { createCloseOpenPortHandler } =
+  const { createCloseOpenPortHandler, createClosePortPreviewHandler } =
     require('./handlers/close-open-port') as typeof import('./handlers/close-open-port');
-  const deps = lambdaEc2Deps();
-  return { find: createFindOpenPortsHandler(deps), close: createCloseOpenPortHandler(deps, journal()) };
+  // With the Service Quotas client: preview and close plan against the account's rule quota.
+  const deps = lambdaClosePortDeps();
+  return {
+    find: createFindOpenPortsHandler(deps),
+    preview: createClosePortPreviewHandler(deps),
+    close: createCloseOpenPortHandler(deps, journal()),
+  };
 });
 
 /** A binding whose handler is loaded the first time the operation is called. */
@@ -86,8 +94,10 @@ function lazyBinding<O extends OperationDefinition>(
 
 const bindings: OperationBinding[] = [
   lazyBinding(findS3BucketsWithPublicAccess, () => s3Handlers().find),
+  lazyBinding(previewRemovePublicAccessFromS3Bucket, () => s3Handlers().preview),
   lazyBinding(removePublicAccessFromS3Bucket, () => s3Handlers().block),
   lazyBinding(findEc2InstancesWithOpenPort, () => ec2Handlers().find),
+  lazyBinding(previewCloseUnwantedPortForEc2Instance, () => ec2Handlers().preview),
   lazyBinding(closeUnwantedPortForEc2Instance, () => ec2Handlers().close),
   lazyBinding(listChanges, () => journalHandlers().list),
   lazyBinding(previewUndoOfChange, () => journalHandlers().preview),

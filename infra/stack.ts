@@ -105,6 +105,8 @@ export class ExposureStack extends Stack {
   readonly alarms: cloudwatch.Alarm[] = [];
   /** The Q Business plugin's OAuth client (client_id, client_secret, redirect_uri). */
   pluginSecret?: secretsmanager.Secret;
+  /** The key that signs previews' planIds and checks them on apply. */
+  readonly planKey: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: ExposureStackProps = {}) {
     super(scope, id, {
@@ -129,6 +131,19 @@ export class ExposureStack extends Stack {
     }
 
     this.journal = new ChangeJournalTable(this, 'ChangeJournal', { retain: config.retainAuditRecords });
+    this.planKey = new secretsmanager.Secret(this, 'PlanKey', {
+      description:
+        'AIOps exposure API: HMAC key that signs the planId of each preview, so a write applies exactly what was previewed.',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.planKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'An HMAC key for planIds that live ten minutes: replacing it (update the secret, or redeploy) only makes ' +
+        'previews in flight ask to be previewed again, so a rotation Lambda would add a moving part for nothing.',
+    });
+
     for (const operation of operations) this.functionFor(operation);
 
     this.api = new ExposureApi(this, 'Api', {
@@ -152,6 +167,7 @@ export class ExposureStack extends Stack {
       journal: this.journal.table,
       logRetention: this.config.auditLogRetentionDays as logs.RetentionDays,
       logRemovalPolicy: this.config.retainAuditRecords ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      planKey: this.planKey,
       sourceMapStackTraces: this.config.sourceMapStackTraces,
       writeGuard: {
         protectedTagKey: this.config.protectedTagKey,
@@ -357,7 +373,20 @@ export class ExposureStack extends Stack {
             reservedConcurrentExecutions: Math.max(...served.map((o) => RESERVED_CONCURRENCY[o.scope])),
           }
         : {}),
+      ...(served.some((o) => o.usesPlanKey)
+        ? { environment: { PLAN_KEY_SECRET_ARN: this.planKey.secretArn } }
+        : {}),
     });
+    if (served.some((o) => o.usesPlanKey)) {
+      // Only the value, of this one secret: not DescribeSecret, not the other secrets of the stack.
+      fn.executionRole.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadPlanKey',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [this.planKey.secretArn],
+        }),
+      );
+    }
     grantOperationActions(
       fn.executionRole,
       served.flatMap((o) => o.iamActions),

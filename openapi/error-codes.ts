@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   MethodNotAllowed: 405,
   /** An undo would overwrite a later change, or there is nothing to undo; nothing was changed. */
   Conflict: 409,
+  /** A previewed change no longer applies (target changed, plan expired, forged or for another change): nothing was written. */
+  PlanRejected: 409,
   /** Throttled by the API (API Gateway answers it). */
   TooManyRequests: 429,
   /** Unexpected failure; never carries internals. */

@@ -39,6 +39,8 @@ export interface OperationDefinition<
    * a test checks them against the AWS calls the handler makes on the sandbox.
    */
   iamActions: readonly string[];
+  /** Signs (a preview) or checks (a write) planIds: its function reads the stack's plan key. */
+  usesPlanKey?: true;
   request: { query: Q; params: P; body: B };
   response: R;
   /** Error statuses documented for this operation besides the shared ones. */
@@ -122,10 +124,13 @@ export const removePublicAccessFromS3Bucket = defineOperation({
     'BlockPublicPolicy, RestrictPublicBuckets); it does not edit the bucket policy or ACL.',
     'It returns the flags before and after, whether the bucket is still public, warnings (a static website',
     'on the bucket stops working) and the exact AWS CLI commands that undo the change.',
-    'Set dryRun to true to preview without changing anything. Calling it again changes nothing.',
+    'With an assistant: first call previewRemovePublicAccessFromS3Bucket, show the user its summary, and call this',
+    'with its planId only after the user agrees; the call then applies exactly that preview or nothing.',
+    'Without planId (scripts), set dryRun to true to see the change without making it. Calling it again changes nothing.',
   ].join(' '),
   scope: 'remediate',
   functionName: 'block-bucket-public-access',
+  usesPlanKey: true,
   iamActions: [
     's3:ListAllMyBuckets',
     's3:GetAccountPublicAccessBlock',
@@ -138,6 +143,35 @@ export const removePublicAccessFromS3Bucket = defineOperation({
   schemas: () => {
     const { params, body, response } = blockPublicAccessSchemas();
     return { request: { query: undefined, params, body }, response };
+  },
+  errorStatuses: [400, 404, 409, 502],
+});
+
+export const previewRemovePublicAccessFromS3Bucket = defineOperation({
+  operationId: 'previewRemovePublicAccessFromS3Bucket',
+  method: 'get',
+  path: '/s3/buckets/{bucketName}/block-public-access/preview',
+  summary: 'Preview blocking public access to one S3 bucket (changes nothing)',
+  description: [
+    'Use this when the user asks to make a bucket private, e.g. "Block public access on prod-assets", before',
+    'removePublicAccessFromS3Bucket.',
+    'It changes nothing: it returns exactly what removePublicAccessFromS3Bucket would do (the flags before and after,',
+    'whether the bucket stays public, a static website that would stop answering, the undo commands) and a planId.',
+    'Show the user the summary; only if they agree, call removePublicAccessFromS3Bucket with this planId.',
+  ].join(' '),
+  scope: 'read',
+  // Served by the read function: the preview runs without any permission to write.
+  functionName: 'find-public-buckets',
+  usesPlanKey: true,
+  iamActions: [
+    's3:ListAllMyBuckets',
+    's3:GetAccountPublicAccessBlock',
+    's3:GetBucketPublicAccessBlock',
+    's3:GetBucketWebsite',
+  ],
+  schemas: () => {
+    const { params, previewResponse } = blockPublicAccessSchemas();
+    return { request: { query: undefined, params, body: undefined }, response: previewResponse };
   },
   errorStatuses: [400, 404, 502],
 });
@@ -181,24 +215,63 @@ export const closeUnwantedPortForEc2Instance = defineOperation({
     'ports (or all traffic) it first adds rules for the other ports from the same source, so nothing else closes.',
     'Rules from other sources stay. It returns every rule revoked and added, other instances that share a changed',
     'security group, whether the port is still open, and the AWS CLI commands that undo the change.',
-    'Set dryRun to true to preview without changing anything. Calling it again changes nothing.',
+    'With an assistant: first call previewCloseUnwantedPortForEc2Instance, show the user its summary, and call this',
+    'with its planId only after the user agrees; the call then applies exactly that preview or nothing.',
+    'Without planId (scripts), set dryRun to true to see the change without making it. Calling it again changes nothing.',
   ].join(' '),
   scope: 'remediate',
   functionName: 'close-open-port',
+  usesPlanKey: true,
   iamActions: [
     'ec2:DescribeRegions',
     'ec2:DescribeInstances',
     'ec2:DescribeSecurityGroupRules',
     'ec2:GetManagedPrefixListEntries',
+    'ec2:DescribeManagedPrefixLists',
     'ec2:DescribeNetworkInterfaces',
     'ec2:AuthorizeSecurityGroupIngress',
     'ec2:RevokeSecurityGroupIngress',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
+    'servicequotas:GetServiceQuota',
   ],
   schemas: () => {
     const { params, body, response } = closePortSchemas();
     return { request: { query: undefined, params, body }, response };
+  },
+  errorStatuses: [400, 404, 409, 502],
+});
+
+export const previewCloseUnwantedPortForEc2Instance = defineOperation({
+  operationId: 'previewCloseUnwantedPortForEc2Instance',
+  method: 'get',
+  path: '/ec2/instances/{instanceId}/close-port/preview',
+  summary: 'Preview closing one port to the internet on one EC2 instance (changes nothing)',
+  description: [
+    'Use this when the user asks to close a port on an instance, e.g. "Close port 22 on i-0123456789abcdef0", before',
+    'closeUnwantedPortForEc2Instance.',
+    'It changes nothing: it returns exactly what closeUnwantedPortForEc2Instance would do (every rule revoked and',
+    'added, other instances that share a changed security group, protocols lost, whether the port stays open, the',
+    'undo commands) and a planId. Show the user the summary; only if they agree, call closeUnwantedPortForEc2Instance',
+    'with the same port and protocol and this planId.',
+  ].join(' '),
+  scope: 'read',
+  // Served by the read function: the preview runs without any permission to write.
+  functionName: 'find-open-ports',
+  usesPlanKey: true,
+  iamActions: [
+    'ec2:DescribeRegions',
+    'ec2:DescribeInstances',
+    'ec2:DescribeSecurityGroupRules',
+    'ec2:GetManagedPrefixListEntries',
+    // The preview plans against the same quota as the write: list sizes and the account's rule quota.
+    'ec2:DescribeManagedPrefixLists',
+    'ec2:DescribeNetworkInterfaces',
+    'servicequotas:GetServiceQuota',
+  ],
+  schemas: () => {
+    const { params, previewQuery, previewResponse } = closePortSchemas();
+    return { request: { query: previewQuery, params, body: undefined }, response: previewResponse };
   },
   errorStatuses: [400, 404, 502],
 });
@@ -237,10 +310,12 @@ export const previewUndoOfChange = defineOperation({
     'change with listChanges, then call this with its changeId. It reads the bucket or security groups now and',
     'returns exactly what the undo would restore, or why it cannot (undoable false with the reason: the target',
     'was changed again since, so an undo would overwrite someone else’s later change; or it was already undone).',
-    'Read-only: it changes nothing. To apply it, call applyUndoOfChange with the same changeId.',
+    'Read-only: it changes nothing. It returns a planId when the undo can be applied: show the user the summary;',
+    'only if they agree, call applyUndoOfChange with the same changeId and this planId.',
   ].join(' '),
   scope: 'read',
   functionName: 'change-history',
+  usesPlanKey: true,
   iamActions: ['dynamodb:GetItem', 's3:GetBucketPublicAccessBlock', 'ec2:DescribeSecurityGroupRules'],
   schemas: () => {
     const { params, preview } = undoChangeSchemas();
@@ -256,14 +331,18 @@ export const applyUndoOfChange = defineOperation({
   summary: 'Undo one recorded change',
   description: [
     'Use this when the user asks to put back what a recorded change changed, e.g. "Undo change',
-    'c-20261130T033600123Z-1a2b3c4d" (preview it first with previewUndoOfChange). It restores the exact previous',
+    'c-20261130T033600123Z-1a2b3c4d". It restores the exact previous',
     'Block Public Access flags, or re-adds the revoked security group rules and removes the ones the change',
     'added. It refuses, changing nothing, when the target was changed again since (it never overwrites a later',
     'change) or the change was already undone. It returns the rules restored and removed and its own changeId:',
-    'the undo is itself a recorded change, which can be undone in turn. Set dryRun to true to preview it.',
+    'the undo is itself a recorded change, which can be undone in turn.',
+    'With an assistant: first call previewUndoOfChange, show the user its summary, and call this with its planId',
+    'only after the user agrees; the call then applies exactly that undo or nothing (the target changed since).',
+    'Without planId (scripts), set dryRun to true to see the undo without making it.',
   ].join(' '),
   scope: 'remediate',
   functionName: 'undo-change',
+  usesPlanKey: true,
   iamActions: [
     'dynamodb:GetItem',
     'dynamodb:PutItem',
@@ -284,8 +363,10 @@ export const applyUndoOfChange = defineOperation({
 /** Every operation, in the order the document lists them. */
 export const operations = [
   findS3BucketsWithPublicAccess,
+  previewRemovePublicAccessFromS3Bucket,
   removePublicAccessFromS3Bucket,
   findEc2InstancesWithOpenPort,
+  previewCloseUnwantedPortForEc2Instance,
   closeUnwantedPortForEc2Instance,
   listChanges,
   previewUndoOfChange,

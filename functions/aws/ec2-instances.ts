@@ -8,6 +8,8 @@
 import {
   DescribeInstancesCommand,
   type DescribeInstancesCommandOutput,
+  DescribeManagedPrefixListsCommand,
+  type DescribeManagedPrefixListsCommandOutput,
   DescribeNetworkInterfacesCommand,
   type DescribeNetworkInterfacesCommandOutput,
   DescribeRegionsCommand,
@@ -20,7 +22,9 @@ import {
   type Instance,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
+import type { PrefixListFacts } from '../domain/port-closure-plan';
 import type { IngressRule, InterfaceGroups } from '../domain/port-exposure';
+import { UpstreamError } from '../shared/errors';
 import { upstreamError } from './aws-errors';
 import { mapWithConcurrency } from './concurrency';
 
@@ -223,27 +227,71 @@ export async function describeIngressRules(
   return rulesByGroup;
 }
 
-/** The CIDRs of each managed prefix list (current version), one paged `GetManagedPrefixListEntries` per list. */
+/** The CIDRs of one managed prefix list (current version), in paged `GetManagedPrefixListEntries` calls. */
+async function readOnePrefixList(ec2: EC2Client, prefixListId: string): Promise<string[]> {
+  const pages = await readAllPages<GetManagedPrefixListEntriesCommandOutput>(
+    'ec2:GetManagedPrefixListEntries',
+    (token) =>
+      ec2.send(
+        new GetManagedPrefixListEntriesCommand({
+          PrefixListId: prefixListId,
+          MaxResults: PREFIX_LIST_PAGE_SIZE,
+          ...(token ? { NextToken: token } : {}),
+        }),
+      ),
+  );
+  return pages.flatMap((page) => (page.Entries ?? []).flatMap((entry) => (entry.Cidr ? [entry.Cidr] : [])));
+}
+
+/** The CIDRs of each managed prefix list (current version); the first list that cannot be read fails the whole read. */
 export async function readPrefixListEntries(
   ec2: EC2Client,
   prefixListIds: readonly string[],
 ): Promise<Map<string, string[]>> {
   const unique = [...new Set(prefixListIds)].sort();
-  const entries = await mapWithConcurrency(unique, CALLS_PER_REGION, async (prefixListId) => {
-    const pages = await readAllPages<GetManagedPrefixListEntriesCommandOutput>(
-      'ec2:GetManagedPrefixListEntries',
-      (token) =>
-        ec2.send(
-          new GetManagedPrefixListEntriesCommand({
-            PrefixListId: prefixListId,
-            MaxResults: PREFIX_LIST_PAGE_SIZE,
-            ...(token ? { NextToken: token } : {}),
-          }),
-        ),
-    );
-    return pages.flatMap((page) => (page.Entries ?? []).flatMap((entry) => (entry.Cidr ? [entry.Cidr] : [])));
-  });
+  const entries = await mapWithConcurrency(unique, CALLS_PER_REGION, (prefixListId) =>
+    readOnePrefixList(ec2, prefixListId),
+  );
   return new Map(unique.map((prefixListId, index) => [prefixListId, entries[index] ?? []]));
+}
+
+/** Prefix list entries as far as they could be read: a list that fails is named with its error, the others stand. */
+export interface PrefixListReads {
+  cidrs: Map<string, string[]>;
+  /** Prefix list id -> the failure, as an UpstreamError naming the call and the AWS error code. */
+  failures: Map<string, UpstreamError>;
+}
+
+/**
+ * Reads each prefix list on its own, so one list the role cannot read (another
+ * account's, or a denied call) makes unknown only what depends on that list.
+ */
+export async function readPrefixListsEach(
+  ec2: EC2Client,
+  prefixListIds: readonly string[],
+): Promise<PrefixListReads> {
+  const unique = [...new Set(prefixListIds)].sort();
+  type Outcome = { cidrs: string[] } | { error: UpstreamError };
+  const outcomes = await mapWithConcurrency(
+    unique,
+    CALLS_PER_REGION,
+    async (prefixListId): Promise<Outcome> => {
+      try {
+        return { cidrs: await readOnePrefixList(ec2, prefixListId) };
+      } catch (error) {
+        if (error instanceof UpstreamError) return { error };
+        throw error;
+      }
+    },
+  );
+  const reads: PrefixListReads = { cidrs: new Map(), failures: new Map() };
+  unique.forEach((prefixListId, index) => {
+    const outcome = outcomes[index];
+    if (outcome === undefined) return;
+    if ('error' in outcome) reads.failures.set(prefixListId, outcome.error);
+    else reads.cidrs.set(prefixListId, outcome.cidrs);
+  });
+  return reads;
 }
 
 /**
@@ -278,4 +326,46 @@ export async function describeGroupUsers(ec2: EC2Client, groupIds: readonly stri
     }
   }
   return [...users.values()].sort((a, b) => (a.networkInterfaceId < b.networkInterfaceId ? -1 : 1));
+}
+
+/** DescribeManagedPrefixLists pages hold at most 100 lists. */
+const PREFIX_LISTS_PAGE_SIZE = 100;
+
+/**
+ * Family, MaxEntries and owner of each prefix list (what the rule quota counts),
+ * in paged `DescribeManagedPrefixLists` calls. A list missing from the answer
+ * is left out: the plan then treats its weight as unknown.
+ *
+ * @throws UpstreamError naming ec2:DescribeManagedPrefixLists
+ */
+export async function describePrefixListFacts(
+  ec2: EC2Client,
+  prefixListIds: readonly string[],
+): Promise<Map<string, PrefixListFacts>> {
+  const unique = [...new Set(prefixListIds)].sort();
+  const facts = new Map<string, PrefixListFacts>();
+  if (unique.length === 0) return facts;
+  const pages = await readAllPages<DescribeManagedPrefixListsCommandOutput>(
+    'ec2:DescribeManagedPrefixLists',
+    (token) =>
+      ec2.send(
+        new DescribeManagedPrefixListsCommand({
+          Filters: [{ Name: 'prefix-list-id', Values: unique }],
+          MaxResults: PREFIX_LISTS_PAGE_SIZE,
+          ...(token ? { NextToken: token } : {}),
+        }),
+      ),
+  );
+  for (const page of pages) {
+    for (const list of page.PrefixLists ?? []) {
+      const family = list.AddressFamily === 'IPv4' ? 4 : list.AddressFamily === 'IPv6' ? 6 : undefined;
+      if (!list.PrefixListId || family === undefined || typeof list.MaxEntries !== 'number') continue;
+      facts.set(list.PrefixListId, {
+        family,
+        maxEntries: list.MaxEntries,
+        awsManaged: list.OwnerId === 'AWS',
+      });
+    }
+  }
+  return facts;
 }

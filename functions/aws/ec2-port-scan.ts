@@ -7,11 +7,13 @@
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import {
-  findPortExposures,
   type IngressRule,
+  judgePortExposure,
   type PortExposure,
   type PortProtocol,
+  type PortVerdict,
   ruleAdmitsPort,
+  type UnknownExposure,
 } from '../domain/port-exposure';
 import { UpstreamError } from '../shared/errors';
 import { mapWithConcurrency } from './concurrency';
@@ -19,13 +21,15 @@ import {
   describeIngressRules,
   describeInstances,
   type Ec2InstanceFacts,
-  readPrefixListEntries,
+  readPrefixListsEach,
 } from './ec2-instances';
 
 /** The rules and prefix lists needed to judge a port on the interfaces that use some groups. */
 export interface GroupRuleFacts {
   rulesByGroup: Map<string, IngressRule[]>;
   prefixListCidrs: Map<string, string[]>;
+  /** Prefix list id -> why it could not be read (the call and the AWS error code). */
+  unreadablePrefixLists: Map<string, string>;
 }
 
 export interface PortQuery {
@@ -51,8 +55,14 @@ export async function readGroupRuleFacts(
       }
     }
   }
-  const prefixListCidrs = await readPrefixListEntries(ec2, [...prefixListIds]);
-  return { rulesByGroup, prefixListCidrs };
+  const { cidrs, failures } = await readPrefixListsEach(ec2, [...prefixListIds]);
+  const unreadablePrefixLists = new Map(
+    [...failures].map(([prefixListId, error]) => [
+      prefixListId,
+      `${error.awsCall.replace(/^ec2:/, '')} failed with ${error.awsErrorCode} for ${prefixListId}`,
+    ]),
+  );
+  return { rulesByGroup, prefixListCidrs: cidrs, unreadablePrefixLists };
 }
 
 /** Every group id used by any interface of the instances. */
@@ -60,15 +70,21 @@ export function groupIdsOf(instances: readonly Ec2InstanceFacts[]): string[] {
   return [...new Set(instances.flatMap((i) => i.interfaces.flatMap((eni) => eni.groupIds)))].sort();
 }
 
-/** The exposures of one instance on the facts read. */
-export function exposuresOf(instance: Ec2InstanceFacts, facts: GroupRuleFacts, query: PortQuery) {
-  return findPortExposures({
+/** The verdict on one instance from the facts read: exposures, and what an unreadable prefix list leaves unknown. */
+export function verdictOf(instance: Ec2InstanceFacts, facts: GroupRuleFacts, query: PortQuery): PortVerdict {
+  return judgePortExposure({
     interfaces: instance.interfaces,
     rulesByGroup: facts.rulesByGroup,
     prefixListCidrs: facts.prefixListCidrs,
+    unreadablePrefixLists: facts.unreadablePrefixLists,
     port: query.port,
     protocol: query.protocol,
   });
+}
+
+/** The exposures of one instance on the facts read. */
+export function exposuresOf(instance: Ec2InstanceFacts, facts: GroupRuleFacts, query: PortQuery) {
+  return verdictOf(instance, facts, query).exposures;
 }
 
 export interface ExposedInstance extends Ec2InstanceFacts {
@@ -81,11 +97,21 @@ export interface UnknownRegion {
   reason: string;
 }
 
+/** An instance whose verdict depends on a prefix list that could not be read. */
+export interface UnknownInstance extends Ec2InstanceFacts {
+  region: string;
+  /** The rules whose lists could not be read. */
+  rules: UnknownExposure[];
+  reason: string;
+}
+
 export interface OpenPortScanResult {
   /** Regions read completely, in the order asked. */
   scannedRegions: string[];
   /** Exposed instances, by Region (in the order asked) then instance id. */
   instances: ExposedInstance[];
+  /** Instances that may be exposed through a prefix list that could not be read; never assume them safe. */
+  unknownInstances: UnknownInstance[];
   /** Regions where a read failed: never assume them safe. */
   unknownRegions: UnknownRegion[];
   /** Regions never tried because the time budget ran out. */
@@ -99,7 +125,9 @@ export interface OpenPortScanOptions extends PortQuery {
   shouldStop: () => boolean;
 }
 
-type RegionOutcome = { kind: 'scanned'; instances: ExposedInstance[] } | { kind: 'unknown'; reason: string };
+type RegionOutcome =
+  | { kind: 'scanned'; instances: ExposedInstance[]; unknownInstances: UnknownInstance[] }
+  | { kind: 'unknown'; reason: string };
 
 /** Why a Region could not be read, in a sentence naming the AWS call and error code. */
 export function regionFailureReason(error: UpstreamError): string {
@@ -107,14 +135,30 @@ export function regionFailureReason(error: UpstreamError): string {
   return `${call} failed with ${error.awsErrorCode}, so instances in this Region could not be checked`;
 }
 
-async function scanRegion(ec2: EC2Client, region: string, query: PortQuery): Promise<ExposedInstance[]> {
+async function scanRegion(
+  ec2: EC2Client,
+  region: string,
+  query: PortQuery,
+): Promise<{ instances: ExposedInstance[]; unknownInstances: UnknownInstance[] }> {
   const instances = await describeInstances(ec2);
-  if (instances.length === 0) return [];
+  if (instances.length === 0) return { instances: [], unknownInstances: [] };
   const facts = await readGroupRuleFacts(ec2, groupIdsOf(instances), query);
-  return instances
-    .map((instance) => ({ ...instance, region, exposures: exposuresOf(instance, facts, query) }))
-    .filter((instance) => instance.exposures.length > 0)
-    .sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1));
+  const exposed: ExposedInstance[] = [];
+  const unknown: UnknownInstance[] = [];
+  for (const instance of [...instances].sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1))) {
+    const verdict = verdictOf(instance, facts, query);
+    if (verdict.exposures.length > 0) exposed.push({ ...instance, region, exposures: verdict.exposures });
+    else if (verdict.unknown.length > 0) {
+      const lists = [...new Set(verdict.unknown.map((rule) => rule.prefixListId))];
+      unknown.push({
+        ...instance,
+        region,
+        rules: verdict.unknown,
+        reason: lists.map((id) => facts.unreadablePrefixLists.get(id) ?? id).join('; '),
+      });
+    }
+  }
+  return { instances: exposed, unknownInstances: unknown };
 }
 
 /** Scans the Regions for instances with the port open to the internet. */
@@ -128,7 +172,7 @@ export async function scanRegionsForOpenPort(
     options.concurrency,
     async (region): Promise<RegionOutcome> => {
       try {
-        return { kind: 'scanned', instances: await scanRegion(ec2(region), region, query) };
+        return { kind: 'scanned', ...(await scanRegion(ec2(region), region, query)) };
       } catch (error) {
         // Adapters throw every AWS failure as an UpstreamError; anything else is a bug and must surface.
         if (!(error instanceof UpstreamError)) throw error;
@@ -140,6 +184,7 @@ export async function scanRegionsForOpenPort(
   const result: OpenPortScanResult = {
     scannedRegions: [],
     instances: [],
+    unknownInstances: [],
     unknownRegions: [],
     notAttempted: [],
   };
@@ -150,6 +195,7 @@ export async function scanRegionsForOpenPort(
     else {
       result.scannedRegions.push(region);
       result.instances.push(...outcome.instances);
+      result.unknownInstances.push(...outcome.unknownInstances);
     }
   });
   return result;

@@ -96,10 +96,14 @@ async function authorizeGroup(
   }
 }
 
+/** Revoke attempts per group; each retry follows a re-read, so more would only chase a group changing under us. */
+const REVOKE_ATTEMPTS = 3;
+
 /**
- * Revokes rules of one group by id. When any id is gone the whole call fails, with
- * `InvalidSecurityGroupRuleId.NotFound` on AWS and `InvalidPermission.NotFound` on moto:
- * re-read the group and retry without the missing ids (someone else already removed them).
+ * Revokes rules of one group by id. A revoke racing someone else's removal is
+ * not an error: a NotFound code (the whole call failed) or a successful reply
+ * listing `UnknownIpPermissions` (some were not there) both lead to re-reading
+ * the group; rules no longer in it count as revoked, the rest are revoked again.
  */
 async function revokeGroup(
   ec2: EC2Client,
@@ -109,34 +113,52 @@ async function revokeGroup(
   const [first] = rules;
   if (first === undefined) return;
   let pending = [...rules];
-  for (let attempt = 0; pending.length > 0; attempt++) {
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    let failure: unknown;
+    const revokedNow = new Set<string>();
     try {
-      await ec2.send(
+      const out = await ec2.send(
         new RevokeSecurityGroupIngressCommand({
           GroupId: first.groupId,
           SecurityGroupRuleIds: pending.map((rule) => rule.securityGroupRuleId),
         }),
       );
-      applied.revokedRules.push(...pending);
-      return;
+      if ((out.UnknownIpPermissions ?? []).length === 0) {
+        applied.revokedRules.push(...pending);
+        return;
+      }
+      for (const rule of out.RevokedSecurityGroupRules ?? []) {
+        if (rule.SecurityGroupRuleId) revokedNow.add(rule.SecurityGroupRuleId);
+      }
     } catch (error) {
-      if (!hasAwsErrorCode(error, ...RULE_GONE_CODES) || attempt >= 2) {
+      if (!hasAwsErrorCode(error, ...RULE_GONE_CODES) || attempt >= REVOKE_ATTEMPTS) {
         throw upstreamError('ec2:RevokeSecurityGroupIngress', error);
       }
-      const present = new Set(
-        ((await describeIngressRules(ec2, [first.groupId])).get(first.groupId) ?? []).map(
-          (rule) => rule.securityGroupRuleId,
-        ),
+      failure = error;
+    }
+    const present = new Set(
+      ((await describeIngressRules(ec2, [first.groupId])).get(first.groupId) ?? []).map(
+        (rule) => rule.securityGroupRuleId,
+      ),
+    );
+    const gone = pending.filter((rule) => !present.has(rule.securityGroupRuleId));
+    if (failure !== undefined && gone.length === 0)
+      throw upstreamError('ec2:RevokeSecurityGroupIngress', failure);
+    applied.revokedRules.push(...gone);
+    for (const rule of gone) {
+      if (revokedNow.has(rule.securityGroupRuleId)) continue;
+      applied.notices.push(
+        `Rule ${rule.securityGroupRuleId} in ${rule.groupId} had already been removed by someone else; it is counted as revoked.`,
       );
-      const gone = pending.filter((rule) => !present.has(rule.securityGroupRuleId));
-      if (gone.length === 0) throw upstreamError('ec2:RevokeSecurityGroupIngress', error);
-      applied.revokedRules.push(...gone);
-      for (const rule of gone) {
-        applied.notices.push(
-          `Rule ${rule.securityGroupRuleId} in ${rule.groupId} had already been removed by someone else; it is counted as revoked.`,
-        );
-      }
-      pending = pending.filter((rule) => present.has(rule.securityGroupRuleId));
+    }
+    pending = pending.filter((rule) => present.has(rule.securityGroupRuleId));
+    if (pending.length > 0 && attempt >= REVOKE_ATTEMPTS) {
+      throw new UpstreamError(
+        'ec2:RevokeSecurityGroupIngress',
+        'UnknownIpPermissions',
+        `AWS ec2:RevokeSecurityGroupIngress answered that it did not know rules ${pending.map((rule) => rule.securityGroupRuleId).join(', ')}, yet they are still in ${first.groupId}. Try again.`,
+        { awsCall: 'ec2:RevokeSecurityGroupIngress', awsErrorCode: 'UnknownIpPermissions' },
+      );
     }
   }
 }
@@ -149,12 +171,20 @@ async function revokeGroup(
 export async function applyPortClosure(
   ec2: EC2Client,
   region: string,
-  plan: Pick<PortClosurePlan, 'authorize' | 'revoke'>,
+  plan: Pick<PortClosurePlan, 'authorize' | 'revoke'> & Partial<Pick<PortClosurePlan, 'revokeFirstGroupIds'>>,
 ): Promise<AppliedClosure> {
   const applied: AppliedClosure = { addedRules: [], revokedRules: [], notices: [] };
+  const revokeFirst = new Set(plan.revokeFirstGroupIds ?? []);
+  const additions = [...byGroup(plan.authorize)];
   try {
-    for (const rules of byGroup(plan.authorize).values()) await authorizeGroup(ec2, rules, applied);
+    // Replacements go in first wherever they fit next to what they replace, so those ports never close.
+    for (const [groupId, rules] of additions) {
+      if (!revokeFirst.has(groupId)) await authorizeGroup(ec2, rules, applied);
+    }
     for (const rules of byGroup(plan.revoke).values()) await revokeGroup(ec2, rules, applied);
+    for (const [groupId, rules] of additions) {
+      if (revokeFirst.has(groupId)) await authorizeGroup(ec2, rules, applied);
+    }
   } catch (error) {
     throw halfWayError(error, region, plan, applied);
   }

@@ -14,6 +14,7 @@ import {
   groupIdsOf,
   type PortQuery,
   readGroupRuleFacts,
+  verdictOf,
 } from './ec2-port-scan';
 import type { LocatedInstance } from './instance-location';
 import { applyPortClosure } from './port-closure';
@@ -48,6 +49,11 @@ export async function closePortAndVerify(
     verifiedAfterWrite: false,
     warnings: [...plan.warnings],
   };
+  for (const rule of verdictOf(instance, predicted, write.query).unknown) {
+    outcome.warnings.push(
+      `Rule ${rule.securityGroupRuleId} in ${rule.securityGroupId} admits port ${write.query.port}/${write.query.protocol} from prefix list ${rule.prefixListId}, which could not be read (${facts.unreadablePrefixLists.get(rule.prefixListId) ?? 'read failed'}): it was left alone, and it may still open the port to the internet.`,
+    );
+  }
   if (!write.changed || write.dryRun) return outcome;
   const applied = await applyPortClosure(ec2, region, plan);
   outcome.revoked = applied.revokedRules;

@@ -4,6 +4,7 @@
  * authority when it answers; this reading names the public statement(s) and decides
  * alone only when that status cannot be read.
  */
+import { quoteUntrusted } from './untrusted-text';
 
 /** The result of reading a bucket policy document. */
 export interface PolicyEvaluation {
@@ -125,7 +126,8 @@ function parsePolicyStatements(policyJson: string): { statements: JsonObject[] }
 
 function statementLabel(statement: JsonObject, index: number): string {
   const sid = statement.Sid;
-  return typeof sid === 'string' && sid !== '' ? `Sid ${JSON.stringify(sid)}` : `statement #${index + 1}`;
+  // A Sid is written by whoever edits the policy: quoted and cleaned, it reads as data, never as our words.
+  return typeof sid === 'string' && sid !== '' ? `Sid ${quoteUntrusted(sid)}` : `statement #${index + 1}`;
 }
 
 /** Undefined when the statement is not public; otherwise the sentence that names it and says why. */

@@ -210,30 +210,170 @@ export function rangeContains(outer: IpRange, inner: IpRange): boolean {
   return outer.family === inner.family && outer.first <= inner.first && inner.last <= outer.last;
 }
 
+function parseAllCidrs(texts: readonly string[]): IpRange[] {
+  return texts.flatMap((cidr) => {
+    const range = parseCidr(cidr);
+    return range === undefined ? [] : [range];
+  });
+}
+
 /**
- * Address space that is not reachable from the internet: RFC 1918, shared
- * address space (RFC 6598), loopback, link-local, IPv6 unique-local and link-local.
+ * IPv4 special-purpose blocks that are not globally reachable (IANA "IPv4
+ * Special-Purpose Address Registry", entries with Globally Reachable = False,
+ * plus multicast 224/4 from the multicast registry): `this network`, RFC 1918,
+ * shared address space, loopback, link-local, IETF protocol assignments, the
+ * three documentation nets, benchmarking, multicast and reserved (which holds
+ * the limited broadcast address).
  */
-const NON_INTERNET_RANGES: readonly IpRange[] = [
+export const IPV4_SPECIAL_PURPOSE: readonly string[] = [
+  '0.0.0.0/8',
   '10.0.0.0/8',
   '100.64.0.0/10',
   '127.0.0.0/8',
   '169.254.0.0/16',
   '172.16.0.0/12',
+  '192.0.0.0/24',
+  '192.0.2.0/24',
   '192.168.0.0/16',
-  '::1/128',
-  'fc00::/7',
-  'fe80::/10',
-].flatMap((cidr) => {
-  const range = parseCidr(cidr);
-  return range === undefined ? [] : [range];
-});
+  '198.18.0.0/15',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '224.0.0.0/4',
+  '240.0.0.0/4',
+];
 
 /**
- * Whether a range lies wholly inside private (non-internet) address space.
+ * IPv6: only global unicast `2000::/3` can come from the internet (loopback,
+ * IPv4-mapped, unique-local, link-local and multicast all lie outside it), minus
+ * the IANA "IPv6 Special-Purpose Address Registry" blocks inside it that are not
+ * globally reachable: the IETF protocol assignments block 2001::/23 as a whole
+ * (its few reachable sub-blocks are anycast service addresses, never clients),
+ * and the documentation blocks 2001:db8::/32 and 3fff::/20.
+ */
+export const IPV6_GLOBAL_UNICAST = '2000::/3';
+export const IPV6_SPECIAL_PURPOSE: readonly string[] = ['2001::/23', '2001:db8::/32', '3fff::/20'];
+
+/** An inclusive interval of addresses of one family. */
+export type AddressInterval = readonly [bigint, bigint];
+
+function compareIntervals(a: AddressInterval, b: AddressInterval): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+/**
+ * Sorted, disjoint, non-adjacent intervals covering exactly the union of the input.
+ *
+ * @param intervals - any intervals, in any order
+ */
+export function mergeIntervals(intervals: readonly AddressInterval[]): AddressInterval[] {
+  const sorted = [...intervals].sort(compareIntervals);
+  const merged: [bigint, bigint][] = [];
+  for (const [first, last] of sorted) {
+    const top = merged[merged.length - 1];
+    if (top !== undefined && first <= top[1] + 1n) {
+      if (last > top[1]) top[1] = last;
+    } else merged.push([first, last]);
+  }
+  return merged;
+}
+
+/** `from` minus `minus`, both sorted and disjoint (as mergeIntervals returns them). */
+function subtractIntervals(
+  from: readonly AddressInterval[],
+  minus: readonly AddressInterval[],
+): AddressInterval[] {
+  const result: AddressInterval[] = [];
+  for (const [first, last] of from) {
+    let next = first;
+    for (const [cutFirst, cutLast] of minus) {
+      if (cutLast < next || cutFirst > last) continue;
+      if (cutFirst > next) result.push([next, cutFirst - 1n]);
+      next = cutLast + 1n;
+      if (next > last) break;
+    }
+    if (next <= last) result.push([next, last]);
+  }
+  return result;
+}
+
+function intervalsOf(ranges: readonly IpRange[]): AddressInterval[] {
+  return ranges.map((range) => [range.first, range.last]);
+}
+
+/** Per family, the addresses that can be a client on the internet, as sorted disjoint intervals. */
+const PUBLIC_SPACE: Readonly<Record<IpFamily, readonly AddressInterval[]>> = {
+  4: subtractIntervals(
+    [[0n, lastAddressOf(4)]],
+    mergeIntervals(intervalsOf(parseAllCidrs(IPV4_SPECIAL_PURPOSE))),
+  ),
+  6: subtractIntervals(
+    intervalsOf(parseAllCidrs([IPV6_GLOBAL_UNICAST])),
+    mergeIntervals(intervalsOf(parseAllCidrs(IPV6_SPECIAL_PURPOSE))),
+  ),
+};
+
+/** Per family, everything else: the intervals a source loses when measured for the internet. */
+const NON_PUBLIC_SPACE: Readonly<Record<IpFamily, readonly AddressInterval[]>> = {
+  4: subtractIntervals([[0n, lastAddressOf(4)]], PUBLIC_SPACE[4]),
+  6: subtractIntervals([[0n, lastAddressOf(6)]], PUBLIC_SPACE[6]),
+};
+
+/**
+ * Public addresses beyond which a set of sources is "the internet": one /8 of
+ * IPv4 (2^24) or one /32 of IPv6 (2^96), the breadth AWS itself calls public
+ * for `aws:SourceIp` in S3 bucket policies. Exceeding it is open; equal is not.
+ */
+export const PUBLIC_SPACE_LIMIT: Readonly<Record<IpFamily, bigint>> = { 4: 1n << 24n, 6: 1n << 96n };
+
+/**
+ * The public part of a set of ranges in one family: their union with the
+ * special-purpose (never-internet) space removed, as sorted disjoint intervals.
+ *
+ * @param ranges - any ranges; those of the other family are ignored
+ * @param family - the family measured
+ */
+export function publicIntervals(ranges: readonly IpRange[], family: IpFamily): AddressInterval[] {
+  const union = mergeIntervals(intervalsOf(ranges.filter((range) => range.family === family)));
+  return subtractIntervals(union, NON_PUBLIC_SPACE[family]);
+}
+
+/**
+ * How many addresses some sorted disjoint intervals hold.
+ *
+ * @param intervals - as publicIntervals or mergeIntervals return them
+ */
+export function addressCount(intervals: readonly AddressInterval[]): bigint {
+  let count = 0n;
+  for (const [first, last] of intervals) count += last - first + 1n;
+  return count;
+}
+
+/**
+ * How many public (internet) addresses the union of some ranges admits in one family.
+ *
+ * @param ranges - any ranges, overlapping or not
+ * @param family - the family measured
+ */
+export function publicAddressCount(ranges: readonly IpRange[], family: IpFamily): bigint {
+  return addressCount(publicIntervals(ranges, family));
+}
+
+/**
+ * Whether a range holds no public address at all (private, loopback,
+ * documentation, multicast... or IPv6 outside global unicast).
  *
  * @param range - the block tested
  */
 export function isPrivateRange(range: IpRange): boolean {
-  return NON_INTERNET_RANGES.some((privateRange) => rangeContains(privateRange, range));
+  return publicAddressCount([range], range.family) === 0n;
+}
+
+/**
+ * Whether a range is narrow: it admits at most one /8 of public IPv4 or one /32
+ * of public IPv6, so on its own it is not the internet.
+ *
+ * @param range - the block tested
+ */
+export function isNarrowRange(range: IpRange): boolean {
+  return publicAddressCount([range], range.family) <= PUBLIC_SPACE_LIMIT[range.family];
 }

@@ -5,7 +5,7 @@
  * to the internet?" in shared/semantics.md: revoke exactly the exposing rules,
  * re-authorize what they allowed besides P, and check the group quota first.
  */
-import { IP_FAMILIES, type IpFamily, parseCidr } from './ip-ranges';
+import { IP_FAMILIES, type IpFamily, isNarrowRange, parseCidr } from './ip-ranges';
 import {
   compareText,
   describeRuleSource,
@@ -18,33 +18,115 @@ import {
 } from './port-exposure';
 import { type NewIngressRule, ruleIdentity } from './security-group-rules';
 
-/** A group that would hold more inbound rules than allowed after the change. */
+/** The address families as the quota names them. */
+export type QuotaFamily = 'IPv4' | 'IPv6';
+
+/** A group and family that would hold more inbound rules than allowed after the change. */
 export interface QuotaProblem {
   groupId: string;
+  family: QuotaFamily;
+  /** Rules as AWS counts them (a customer-managed prefix list counts as its MaxEntries). */
   currentRules: number;
   rulesAfter: number;
   limit: number;
+}
+
+/** What the quota needs to know about a managed prefix list (`DescribeManagedPrefixLists`). */
+export interface PrefixListFacts {
+  /** The list's address family. */
+  family: IpFamily;
+  maxEntries: number;
+  /** AWS-managed lists (owner "AWS") count as one rule of each family, whatever their size. */
+  awsManaged: boolean;
+}
+
+/**
+ * A revoked rule whose prefix list also holds private or narrow entries: they
+ * lose the port with it, because a rule referencing a list goes as a whole.
+ */
+export interface PrefixListLoss {
+  securityGroupRuleId: string;
+  groupId: string;
+  prefixListId: string;
+  /** Entries with no more than one /8 (IPv4) or /32 (IPv6) of public space, private ones included. */
+  entries: string[];
 }
 
 /** The writes that close the port, in the order they must happen. */
 export interface PortClosurePlan {
   /** Rules to revoke by `securityGroupRuleId`, each once. */
   revoke: IngressRule[];
-  /** Rules to authorize BEFORE the revokes, so the other ports never close, even briefly. */
+  /** Rules to authorize, before the revokes (except in `revokeFirstGroupIds`), so the other ports never close. */
   authorize: NewIngressRule[];
-  /** Sentences about what closing loses beyond the port (protocols dropped with a '-1' rule). */
+  /** Sentences about what closing loses beyond the port (protocols dropped with a '-1' rule, prefix list entries). */
   warnings: string[];
+  /** Revoked prefix-list rules whose private or narrow entries lose the port too. */
+  prefixListLosses: PrefixListLoss[];
   /** Non-empty means the plan does not fit: the caller must write nothing. */
   quotaProblems: QuotaProblem[];
   /** Groups touched by a revoke or an authorize, sorted. */
   changedGroupIds: string[];
+  /**
+   * Groups whose replacements do not fit next to the rules they replace: their
+   * revokes go first and the replacements after (the end state fits). Sorted.
+   */
+  revokeFirstGroupIds: string[];
 }
 
 /** Input of {@link planPortClosure}. */
 export type PortClosureInput = PortExposureInput & {
-  /** Inbound rules per security group; AWS's default quota is 60. */
+  /** Inbound rules per security group and address family; AWS's default quota is 60. */
   rulesPerGroupLimit?: number;
+  /**
+   * Family, MaxEntries and owner of the prefix lists the groups reference. A
+   * list missing here has an unknown weight: its group is never planned
+   * revoke-first (an add that does not fit then fails before anything is revoked).
+   */
+  prefixListFacts?: ReadonlyMap<string, PrefixListFacts>;
 };
+
+/** Per family, how many rules a rule counts as; undefined when a prefix list's weight is unknown. */
+type RuleWeight = Record<IpFamily, number>;
+
+/**
+ * How the "Inbound or outbound rules per security group" quota counts a rule
+ * (Amazon VPC quotas): IPv4 and IPv6 rules separately; a security group
+ * reference or an AWS-managed prefix list counts as one rule of each family; a
+ * customer-managed prefix list counts as its MaxEntries, in its own family.
+ */
+function ruleWeight(
+  rule: NewIngressRule,
+  prefixListFacts: ReadonlyMap<string, PrefixListFacts>,
+): RuleWeight | undefined {
+  if (rule.cidrIpv4 !== undefined) return { 4: 1, 6: 0 };
+  if (rule.cidrIpv6 !== undefined) return { 4: 0, 6: 1 };
+  if (rule.prefixListId !== undefined) {
+    const facts = prefixListFacts.get(rule.prefixListId);
+    if (facts === undefined) return undefined;
+    if (facts.awsManaged) return { 4: 1, 6: 1 };
+    return facts.family === 4 ? { 4: facts.maxEntries, 6: 0 } : { 4: 0, 6: facts.maxEntries };
+  }
+  return { 4: 1, 6: 1 };
+}
+
+/** Sum of the weights of some rules; undefined if any weight is unknown. */
+function totalWeight(
+  rules: readonly NewIngressRule[],
+  prefixListFacts: ReadonlyMap<string, PrefixListFacts>,
+): RuleWeight | undefined {
+  const total: RuleWeight = { 4: 0, 6: 0 };
+  for (const rule of rules) {
+    const weight = ruleWeight(rule, prefixListFacts);
+    if (weight === undefined) return undefined;
+    total[4] += weight[4];
+    total[6] += weight[6];
+  }
+  return total;
+}
+
+function quotaFamily(family: IpFamily): QuotaFamily {
+  return family === 4 ? 'IPv4' : 'IPv6';
+}
 
 /** AWS default for "Inbound rules per security group". */
 export const DEFAULT_RULES_PER_GROUP_LIMIT = 60;
@@ -57,6 +139,47 @@ function sourceOf(rule: IngressRule): Pick<NewIngressRule, 'cidrIpv4' | 'cidrIpv
   if (rule.cidrIpv6 !== undefined) return { cidrIpv6: rule.cidrIpv6 };
   if (rule.prefixListId !== undefined) return { prefixListId: rule.prefixListId };
   return {};
+}
+
+/** The source part of {@link ruleIdentity}: what "the same source" means when judging coverage. */
+function sourceKeyOf(rule: NewIngressRule): string {
+  return ruleIdentity({ ...rule, ipProtocol: '', fromPort: 0, toPort: 0 });
+}
+
+/**
+ * What the rules left in place admit, per group and source: by protocol, the
+ * port intervals; a '-1' rule admits every protocol. Only tcp/udp have port
+ * ranges; another protocol counts as admitted whole only by a rule for all its
+ * types (fromPort -1), so an icmp rule for one type never hides an icmp replacement.
+ */
+class Coverage {
+  private readonly intervals = new Map<string, [number, number][]>();
+
+  add(rule: NewIngressRule): void {
+    const protocol = normaliseIpProtocol(rule.ipProtocol);
+    const ranged = protocol === 'tcp' || protocol === 'udp';
+    if (!ranged && protocol !== '-1' && rule.fromPort !== ALL_PORTS) return;
+    const key = `${sourceKeyOf(rule)}|${protocol}`;
+    const interval: [number, number] = ranged ? [rule.fromPort, rule.toPort] : [0, MAX_PORT];
+    this.intervals.set(key, [...(this.intervals.get(key) ?? []), interval]);
+  }
+
+  /** Whether the rules added so far already admit everything `rule` would. */
+  covers(rule: NewIngressRule): boolean {
+    const source = sourceKeyOf(rule);
+    if ((this.intervals.get(`${source}|-1`) ?? []).length > 0) return true;
+    const protocol = normaliseIpProtocol(rule.ipProtocol);
+    const ranged = protocol === 'tcp' || protocol === 'udp';
+    const [from, to] = ranged ? [rule.fromPort, rule.toPort] : [0, MAX_PORT];
+    const sorted = [...(this.intervals.get(`${source}|${protocol}`) ?? [])].sort((a, b) => a[0] - b[0]);
+    let next = from;
+    for (const [first, last] of sorted) {
+      if (first > next) break;
+      if (last >= next) next = last + 1;
+      if (next > to) return true;
+    }
+    return false;
+  }
 }
 
 /** `from..to` without `port`, as up to two ranges, skipping empty ones. */
@@ -136,6 +259,22 @@ function replacementsFor(
   return { rules, warning };
 }
 
+/** The entries of a revoked rule's prefix list that are not what made the port open, and lose it anyway. */
+function prefixListLossOf(rule: IngressRule, input: PortClosureInput): PrefixListLoss | undefined {
+  if (rule.prefixListId === undefined) return undefined;
+  const entries = (input.prefixListCidrs.get(rule.prefixListId) ?? []).filter((text) => {
+    const range = parseCidr(text);
+    return range !== undefined && isNarrowRange(range);
+  });
+  if (entries.length === 0) return undefined;
+  return {
+    securityGroupRuleId: rule.securityGroupRuleId,
+    groupId: rule.groupId,
+    prefixListId: rule.prefixListId,
+    entries,
+  };
+}
+
 function compareNewRules(a: NewIngressRule, b: NewIngressRule): number {
   return (
     compareText(a.groupId, b.groupId) ||
@@ -164,43 +303,102 @@ export function planPortClosure(input: PortClosureInput): PortClosurePlan {
   const revokedIds = new Set(revoke.map((rule) => rule.securityGroupRuleId));
 
   const inPlace = new Set<string>();
+  const coverage = new Coverage();
   for (const rules of input.rulesByGroup.values()) {
     for (const rule of rules) {
       if (rule.isEgress !== true && !revokedIds.has(rule.securityGroupRuleId)) {
         inPlace.add(ruleIdentity(rule));
+        coverage.add(rule);
       }
     }
   }
 
-  const authorize: NewIngressRule[] = [];
+  const candidates: NewIngressRule[] = [];
   const warnings: string[] = [];
+  const prefixListLosses: PrefixListLoss[] = [];
   for (const rule of revoke) {
     const { rules, warning } = replacementsFor(rule, input);
-    for (const replacement of rules) {
-      const key = ruleIdentity(replacement);
-      if (inPlace.has(key)) continue;
-      inPlace.add(key);
-      authorize.push(replacement);
-    }
+    candidates.push(...rules);
     if (warning !== undefined) warnings.push(warning);
+    const loss = prefixListLossOf(rule, input);
+    if (loss !== undefined) {
+      prefixListLosses.push(loss);
+      warnings.push(
+        `Rule ${loss.securityGroupRuleId} in ${loss.groupId} references prefix list ${loss.prefixListId}, and a rule goes as a whole: ` +
+          `revoking it also closes ${input.protocol} port ${input.port} to the list's private or narrow entries ${loss.entries.join(', ')}. ` +
+          'Add a rule for those that still need the port.',
+      );
+    }
+  }
+  // Widest first, so a narrow replacement inside a wider one (two revoked rules, same source) is the one left out.
+  candidates.sort((a, b) => b.toPort - b.fromPort - (a.toPort - a.fromPort) || compareNewRules(a, b));
+  const authorize: NewIngressRule[] = [];
+  for (const replacement of candidates) {
+    const key = ruleIdentity(replacement);
+    // Already admitted by a rule that stays (same group, source and protocol): adding it is redundant.
+    if (inPlace.has(key) || coverage.covers(replacement)) continue;
+    inPlace.add(key);
+    coverage.add(replacement);
+    authorize.push(replacement);
   }
   authorize.sort(compareNewRules);
 
   const changedGroupIds = [...new Set([...revoke, ...authorize].map((rule) => rule.groupId))].sort((a, b) =>
     compareText(a, b),
   );
-  const quotaProblems = changedGroupIds.flatMap((groupId) => {
-    const currentRules = (input.rulesByGroup.get(groupId) ?? []).filter(
-      (rule) => rule.isEgress !== true,
-    ).length;
-    const rulesAfter =
-      currentRules -
-      revoke.filter((rule) => rule.groupId === groupId).length +
-      authorize.filter((rule) => rule.groupId === groupId).length;
-    return rulesAfter > limit ? [{ groupId, currentRules, rulesAfter, limit }] : [];
-  });
+  const prefixListFacts = input.prefixListFacts ?? new Map<string, PrefixListFacts>();
+  const quotaProblems: QuotaProblem[] = [];
+  const revokeFirstGroupIds: string[] = [];
+  for (const groupId of changedGroupIds) {
+    const inGroup = <T extends NewIngressRule>(rules: readonly T[]) =>
+      rules.filter((r) => r.groupId === groupId);
+    const current = totalWeight(
+      inGroup(input.rulesByGroup.get(groupId) ?? []).filter((rule) => rule.isEgress !== true),
+      prefixListFacts,
+    );
+    const revoked = totalWeight(inGroup(revoke), prefixListFacts);
+    const added = totalWeight(inGroup(authorize), prefixListFacts);
+    if (current === undefined || revoked === undefined || added === undefined) {
+      if (inGroup(authorize).length > 0) {
+        warnings.push(
+          `The rule count of ${groupId} could not be checked (the size of a prefix list it references is unknown): the rules are added before the revokes, so if the group is full AWS refuses the addition and nothing in it is revoked.`,
+        );
+      }
+      continue;
+    }
+    let revokeFirst = false;
+    for (const family of IP_FAMILIES) {
+      const rulesAfter = current[family] - revoked[family] + added[family];
+      if (rulesAfter > limit && added[family] > 0) {
+        quotaProblems.push({
+          groupId,
+          family: quotaFamily(family),
+          currentRules: current[family],
+          rulesAfter,
+          limit,
+        });
+      } else if (current[family] + added[family] > limit && added[family] > 0) {
+        revokeFirst = true;
+      }
+    }
+    if (revokeFirst && !quotaProblems.some((problem) => problem.groupId === groupId)) {
+      revokeFirstGroupIds.push(groupId);
+      warnings.push(
+        `${groupId} has no room for the replacement rules next to the rules they replace, so the rules are revoked first and the replacements added right after: ` +
+          `between the two calls the other ports of the revoked rules are closed too, and if the second call fails they stay closed (the undo list restores them).`,
+      );
+    }
+  }
 
-  return { revoke, authorize, warnings, quotaProblems, changedGroupIds };
+  return {
+    revoke,
+    authorize,
+    warnings,
+    prefixListLosses,
+    quotaProblems,
+    changedGroupIds,
+    revokeFirstGroupIds,
+  };
 }
 
 /**

@@ -39,6 +39,20 @@ export function toIpPermission(rule: NewIngressRule): IpPermissionShape {
   };
 }
 
+// Characters a reader cannot see (or that turn text around) in a description: JSON.stringify escapes
+// only C0 controls, so these are escaped here too. The CLI reads the escape back as the same character,
+// so the undo still restores the description's exact bytes while the answer shows nothing hidden.
+const INVISIBLE_IN_JSON = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}\p{Zl}\p{Zp}]/gu;
+
+/** JSON text with every invisible or direction-changing character written as a `\uXXXX` escape. */
+export function visibleJson(value: unknown): string {
+  return JSON.stringify(value).replace(INVISIBLE_IN_JSON, (char) =>
+    [...Array(char.length).keys()]
+      .map((i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`)
+      .join(''),
+  );
+}
+
 /** Quotes text for a POSIX shell. */
 function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
@@ -60,12 +74,12 @@ export function undoCommands(
 ): string[] {
   const authorize = revokedRules.map(
     (rule) =>
-      `aws ec2 authorize-security-group-ingress --region ${region} --group-id ${rule.groupId} --ip-permissions ${shellQuote(JSON.stringify([toIpPermission(rule)]))}`,
+      `aws ec2 authorize-security-group-ingress --region ${region} --group-id ${rule.groupId} --ip-permissions ${shellQuote(visibleJson([toIpPermission(rule)]))}`,
   );
   const revoke = addedRules.map((rule) =>
     rule.securityGroupRuleId
       ? `aws ec2 revoke-security-group-ingress --region ${region} --group-id ${rule.groupId} --security-group-rule-ids ${rule.securityGroupRuleId}`
-      : `aws ec2 revoke-security-group-ingress --region ${region} --group-id ${rule.groupId} --ip-permissions ${shellQuote(JSON.stringify([toIpPermission(rule)]))}`,
+      : `aws ec2 revoke-security-group-ingress --region ${region} --group-id ${rule.groupId} --ip-permissions ${shellQuote(visibleJson([toIpPermission(rule)]))}`,
   );
   return [...authorize, ...revoke];
 }

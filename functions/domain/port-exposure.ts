@@ -6,12 +6,15 @@
  * `planPortClosure` revokes, so finding and closing can never disagree.
  */
 import {
-  coversWholeFamily,
+  type AddressInterval,
+  addressCount,
   IP_FAMILIES,
   type IpFamily,
   type IpRange,
-  isPrivateRange,
+  mergeIntervals,
+  PUBLIC_SPACE_LIMIT,
   parseCidr,
+  publicIntervals,
 } from './ip-ranges';
 
 /** The transport protocols a port belongs to. */
@@ -49,6 +52,8 @@ export interface PortExposureInput {
   rulesByGroup: ReadonlyMap<string, readonly IngressRule[]>;
   /** Managed prefix list id -> the CIDRs of its entries. */
   prefixListCidrs: ReadonlyMap<string, readonly string[]>;
+  /** Prefix lists whose entries could not be read: only verdicts that depend on them become unknown. */
+  unreadablePrefixLists?: { has(prefixListId: string): boolean };
   port: number;
   protocol: PortProtocol;
 }
@@ -66,11 +71,23 @@ export interface PortExposure {
 }
 
 /**
- * Sources broader than this prefix length are public in AWS's own sense (the
- * S3 "meaning of public" for `aws:SourceIp`), so they go first when a union
- * of sources covers the internet.
+ * A rule that admits the port but whose verdict cannot be known: its source is
+ * a prefix list that could not be read, and the interface is not already open
+ * through the rules that could be judged.
  */
-export const PUBLIC_PREFIX_LIMIT: Readonly<Record<IpFamily, number>> = { 4: 8, 6: 32 };
+export interface UnknownExposure {
+  networkInterfaceId: string;
+  securityGroupId: string;
+  securityGroupRuleId: string;
+  prefixListId: string;
+}
+
+/** What can be said about one instance: the exposures found, and what could not be judged. */
+export interface PortVerdict {
+  exposures: PortExposure[];
+  /** Non-empty only for interfaces with no established exposure. */
+  unknown: UnknownExposure[];
+}
 
 /** The highest port number. */
 export const MAX_PORT = 65535;
@@ -126,11 +143,11 @@ export function assertPortQuery(port: number, protocol: string): void {
   }
 }
 
-/** A rule that admits the port, with the internet-capable address ranges of its source. */
+/** A rule that admits the port, with the public address space of its source per family. */
 interface SourcedRule {
   readonly rule: IngressRule;
-  readonly ranges: readonly IpRange[];
-  readonly families: Partial<Record<IpFamily, { breadth: number; isPrivate: boolean }>>;
+  readonly publicSpace: Readonly<Record<IpFamily, readonly AddressInterval[]>>;
+  readonly publicCount: Readonly<Record<IpFamily, bigint>>;
 }
 
 /** Parses CIDR texts, dropping what does not parse (it cannot be shown to be public). */
@@ -166,28 +183,9 @@ function sourceRanges(
   return [...ranges, ...entries];
 }
 
-/** Per family: a source's breadth (its broadest entry's prefix length) and whether it is all private. */
-function profileOf(ranges: readonly IpRange[]): SourcedRule['families'] {
-  const families: SourcedRule['families'] = {};
-  for (const family of IP_FAMILIES) {
-    const inFamily = ranges.filter((range) => range.family === family);
-    if (inFamily.length === 0) continue;
-    families[family] = {
-      breadth: Math.min(...inFamily.map((range) => range.prefixLength)),
-      isPrivate: inFamily.every(isPrivateRange),
-    };
-  }
-  return families;
-}
-
-/** Breadth of a source in one family (undefined if it has no address there). */
-function breadthIn(sourced: SourcedRule, family: IpFamily): number | undefined {
-  return sourced.families[family]?.breadth;
-}
-
-/** A source is private in a family when every entry it has there is private address space. */
-function isPrivateIn(sourced: SourcedRule, family: IpFamily): boolean {
-  return sourced.families[family]?.isPrivate ?? true;
+function sourced(rule: IngressRule, ranges: readonly IpRange[]): SourcedRule {
+  const space = { 4: publicIntervals(ranges, 4), 6: publicIntervals(ranges, 6) };
+  return { rule, publicSpace: space, publicCount: { 4: addressCount(space[4]), 6: addressCount(space[6]) } };
 }
 
 /**
@@ -204,79 +202,75 @@ function compareRules(a: IngressRule, b: IngressRule): number {
   return compareText(a.groupId, b.groupId) || compareText(a.securityGroupRuleId, b.securityGroupRuleId);
 }
 
-/**
- * Among sources that still cover a family, the one to revoke next: the
- * broadest, public before private (private ranges should stay), then by ids
- * so the answer never depends on input order.
- */
-function revokeOrder(family: IpFamily): (a: SourcedRule, b: SourcedRule) => number {
-  return (a, b) =>
-    (breadthIn(a, family) ?? Number.MAX_SAFE_INTEGER) - (breadthIn(b, family) ?? Number.MAX_SAFE_INTEGER) ||
-    Number(isPrivateIn(a, family)) - Number(isPrivateIn(b, family)) ||
-    compareRules(a.rule, b.rule);
-}
-
-function rangesIn(sourced: readonly SourcedRule[], family: IpFamily): IpRange[] {
-  return sourced.flatMap((s) => s.ranges.filter((range) => range.family === family));
+/** Public addresses the union of some sources admits in one family. */
+function unionCount(sources: readonly SourcedRule[], family: IpFamily): bigint {
+  return addressCount(mergeIntervals(sources.flatMap((s) => s.publicSpace[family])));
 }
 
 /**
  * Chooses the rules of one interface that make the port reachable from the
- * internet. In a family whose sources (together) cover every address: revoke
- * every public source broader than /8 (IPv4) or /32 (IPv6), then, while the
- * rest still covers the family, the next broadest. What is left cannot cover
- * the family, and any subset of it cannot either, which is what makes closing
- * idempotent even when groups are shared between interfaces.
+ * internet: in each family where the union of the sources admits more public
+ * space than one /8 (IPv4) or one /32 (IPv6), the rules with the broadest
+ * public space go first (ties by ids, so input order never matters) until what
+ * is left admits no more than that. Rules without public space (private
+ * ranges, group references) are never chosen. What is left is under the limit,
+ * and so is any subset of it, which makes closing idempotent even when groups
+ * are shared between interfaces.
  */
 function selectExposingRules(admitting: readonly SourcedRule[]): SourcedRule[] {
   const chosen = new Set<SourcedRule>();
   for (const family of IP_FAMILIES) {
-    if (!coversWholeFamily(rangesIn(admitting, family), family)) continue;
-    for (const sourced of admitting) {
-      const breadth = breadthIn(sourced, family);
-      if (breadth !== undefined && breadth < PUBLIC_PREFIX_LIMIT[family] && !isPrivateIn(sourced, family)) {
-        chosen.add(sourced);
-      }
-    }
-  }
-  for (const family of IP_FAMILIES) {
-    for (;;) {
-      const remaining = admitting.filter((s) => !chosen.has(s) && breadthIn(s, family) !== undefined);
-      if (!coversWholeFamily(rangesIn(remaining, family), family)) break;
-      const [next] = remaining.sort(revokeOrder(family));
-      // A covering set is never empty; the guard only satisfies the type checker.
-      if (next === undefined) break;
-      chosen.add(next);
+    const remaining = admitting
+      .filter((s) => !chosen.has(s) && s.publicCount[family] > 0n)
+      .sort(
+        (a, b) =>
+          (a.publicCount[family] > b.publicCount[family]
+            ? -1
+            : a.publicCount[family] < b.publicCount[family]
+              ? 1
+              : 0) || compareRules(a.rule, b.rule),
+      );
+    while (remaining.length > 0 && unionCount(remaining, family) > PUBLIC_SPACE_LIMIT[family]) {
+      const next = remaining.shift();
+      if (next !== undefined) chosen.add(next);
     }
   }
   return admitting.filter((s) => chosen.has(s));
 }
 
+interface InterfaceVerdict {
+  networkInterfaceId: string;
+  rules: IngressRule[];
+  unknown: IngressRule[];
+}
+
 /** The exposing rules of every interface, interfaces and rules in a stable order. */
-function exposingRulesByInterface(
-  input: PortExposureInput,
-): { networkInterfaceId: string; rules: IngressRule[] }[] {
+function exposingRulesByInterface(input: PortExposureInput): InterfaceVerdict[] {
   assertPortQuery(input.port, input.protocol);
   const interfaces = [...input.interfaces].sort((a, b) =>
     compareText(a.networkInterfaceId, b.networkInterfaceId),
   );
+  const unreadable = input.unreadablePrefixLists ?? new Set<string>();
   const parsedLists = new Map<string, IpRange[]>();
   return interfaces.map(({ networkInterfaceId, groupIds }) => {
     const seen = new Set<string>();
     const admitting: SourcedRule[] = [];
+    const unknown: IngressRule[] = [];
     for (const groupId of new Set(groupIds)) {
       for (const rule of input.rulesByGroup.get(groupId) ?? []) {
         if (seen.has(rule.securityGroupRuleId)) continue;
         seen.add(rule.securityGroupRuleId);
         if (!ruleAdmitsPort(rule, input.port, input.protocol)) continue;
+        if (rule.prefixListId !== undefined && unreadable.has(rule.prefixListId)) unknown.push(rule);
         const ranges = sourceRanges(rule, input.prefixListCidrs, parsedLists);
-        if (ranges.length > 0) admitting.push({ rule, ranges, families: profileOf(ranges) });
+        if (ranges.length > 0) admitting.push(sourced(rule, ranges));
       }
     }
     const rules = selectExposingRules(admitting)
       .map((s) => s.rule)
       .sort(compareRules);
-    return { networkInterfaceId, rules };
+    // An exposure established by the rules that could be read stands whatever the unreadable lists hold.
+    return { networkInterfaceId, rules, unknown: rules.length > 0 ? [] : unknown.sort(compareRules) };
   });
 }
 
@@ -321,27 +315,52 @@ export function describeRuleSource(
 
 /**
  * Every (network interface, rule) through which `port`/`protocol` is open to
- * the internet on an instance. Empty means the port is not open to the internet.
+ * the internet on an instance, and the rules that could not be judged.
  *
- * A source is the internet when it is 0.0.0.0/0 or ::/0, or when it belongs to
- * a set of sources (every admitting rule of every group on the same interface,
- * prefix lists expanded) whose union covers all of IPv4 or all of IPv6. In the
- * union case only the sources that closing would revoke are reported.
+ * An interface is open when the public addresses admitted for the port (the
+ * union of the sources of every admitting rule of every group on it, prefix
+ * lists expanded, special-purpose ranges removed) exceed one /8 of IPv4 or one
+ * /32 of IPv6. The rules reported are the ones that contribute and that
+ * closing revokes: broadest public space first, until the rest is under the limit.
+ *
+ * @param input - interfaces, rules, prefix lists, port and protocol
+ * @returns exposures (empty: not open) and unknowns, sorted by interface, group and rule id
+ * @throws RangeError when the port is not 0..65535 or the protocol not tcp/udp
+ */
+export function judgePortExposure(input: PortExposureInput): PortVerdict {
+  const verdicts = exposingRulesByInterface(input);
+  return {
+    exposures: verdicts.flatMap(({ networkInterfaceId, rules }) =>
+      rules.map((rule) => ({
+        networkInterfaceId,
+        securityGroupId: rule.groupId,
+        securityGroupRuleId: rule.securityGroupRuleId,
+        ipProtocol: rule.ipProtocol,
+        fromPort: rule.fromPort,
+        toPort: rule.toPort,
+        source: describeRuleSource(rule, input.prefixListCidrs),
+      })),
+    ),
+    unknown: verdicts.flatMap(({ networkInterfaceId, unknown }) =>
+      unknown.map((rule) => ({
+        networkInterfaceId,
+        securityGroupId: rule.groupId,
+        securityGroupRuleId: rule.securityGroupRuleId,
+        prefixListId: rule.prefixListId ?? '',
+      })),
+    ),
+  };
+}
+
+/**
+ * Every (network interface, rule) through which `port`/`protocol` is open to
+ * the internet on an instance (see {@link judgePortExposure}). Empty means the
+ * port is not open to the internet, as far as the prefix lists read can show.
  *
  * @param input - interfaces, rules, prefix lists, port and protocol
  * @returns exposures sorted by interface, group and rule id
  * @throws RangeError when the port is not 0..65535 or the protocol not tcp/udp
  */
 export function findPortExposures(input: PortExposureInput): PortExposure[] {
-  return exposingRulesByInterface(input).flatMap(({ networkInterfaceId, rules }) =>
-    rules.map((rule) => ({
-      networkInterfaceId,
-      securityGroupId: rule.groupId,
-      securityGroupRuleId: rule.securityGroupRuleId,
-      ipProtocol: rule.ipProtocol,
-      fromPort: rule.fromPort,
-      toPort: rule.toPort,
-      source: describeRuleSource(rule, input.prefixListCidrs),
-    })),
-  );
+  return judgePortExposure(input).exposures;
 }

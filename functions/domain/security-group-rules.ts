@@ -5,6 +5,7 @@
  */
 import { parseCidr } from './ip-ranges';
 import { type IngressRule, normaliseIpProtocol } from './port-exposure';
+import { cleanUntrustedText } from './untrusted-text';
 
 /** A rule to authorize, shaped after EC2 `IpPermission` flattened to one source: an ingress rule before it has an id. */
 export type NewIngressRule = Omit<IngressRule, 'securityGroupRuleId' | 'isEgress'>;
@@ -61,6 +62,7 @@ export function toRuleChange(rule: AddedRule): RuleChange {
     fromPort: rule.fromPort,
     toPort: rule.toPort,
     source: ruleSource(rule),
-    description: rule.description ?? null,
+    // The write keeps the description's bytes (same rule); the answer carries it cleaned, as data.
+    description: rule.description === undefined ? null : cleanUntrustedText(rule.description),
   };
 }

@@ -9,6 +9,12 @@
 /** The longest untrusted string an answer carries, in code points (a Name tag may hold 256). */
 export const UNTRUSTED_TEXT_MAX = 80;
 
+/**
+ * The cap for bucket names: a name is an identity (a legacy one may be 255 characters), so it is never
+ * cut; S3 allows only letters, digits, dots, hyphens and underscores in it, so cleaning changes nothing.
+ */
+export const BUCKET_NAME_MAX = 255;
+
 // Cc: control characters; Cf: format characters (bidi overrides and isolates, zero-width space and
 // joiners, the word joiner, soft hyphen, BOM, and the tag characters U+E0000-E007F that can carry
 // hidden ASCII); Co/Cs/Cn: private use, lone surrogates and unassigned code points, which render as

@@ -1,29 +1,39 @@
-/** `removePublicAccessFromS3Bucket`: read, plan, write (unless dry run or nothing to do), audit. */
-import type { removePublicAccessFromS3Bucket } from '../../openapi/operations';
+/** `removePublicAccessFromS3Bucket` and its preview: prepare, check a previewed planId, write (unless dry run or nothing to do), audit. */
+
+import type { S3Client } from '@aws-sdk/client-s3';
+import type {
+  previewRemovePublicAccessFromS3Bucket,
+  removePublicAccessFromS3Bucket,
+} from '../../openapi/operations';
 import { upstreamError } from '../aws/aws-errors';
-import {
-  findOwnBucket,
-  readAccountFlags,
-  readBucketFlags,
-  readWebsiteEnabled,
-  resolveBucketRegion,
-  writeBucketFlags,
-} from '../aws/s3-buckets';
-import { planBlockPublicAccess } from '../domain/block-public-access-plan';
-import { evaluateBucketExposure } from '../domain/bucket-exposure';
-import { bucketUndoPlan, type JsonValue } from '../domain/change-record';
-import {
-  blockPublicAccessWarnings,
-  summariseBlockPublicAccess,
-} from '../domain/summaries/block-public-access-summary';
+import { writeBucketFlags } from '../aws/s3-buckets';
+import type { PublicAccessBlockFlags } from '../domain/bucket-exposure';
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
-import { NotFoundError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
+import { issuePlan, requirePlan } from '../shared/plan-signing';
+import { answerOf, prepareBlock } from './block-public-access-preparation';
 import type { JournalDeps } from './change-deps';
-import { runJournaledChange } from './journaled-change';
+import { journaledBucketBlock } from './journaled-bucket-block';
 import type { S3OperationDeps } from './s3-deps';
 
 const OPERATION = 'removePublicAccessFromS3Bucket';
+
+/**
+ * `previewRemovePublicAccessFromS3Bucket`: the write's answer, predicted, with a planId that binds it.
+ * Served by the read function, so it runs without permission to write.
+ */
+export function createBlockPublicAccessPreviewHandler(
+  deps: S3OperationDeps,
+): OperationHandler<typeof previewRemovePublicAccessFromS3Bucket> {
+  return async ({ params }, context) => {
+    const prepared = await prepareBlock(deps, params.bucketName, context);
+    return {
+      ...answerOf(params.bucketName, prepared, true),
+      changeId: null,
+      ...(await issuePlan(deps.plans, prepared.binding)),
+    };
+  };
+}
 
 export function createBlockBucketPublicAccessHandler(
   deps: S3OperationDeps,
@@ -35,100 +45,21 @@ export function createBlockBucketPublicAccessHandler(
     const subject = { operation: OPERATION, target: bucketName, dryRun };
 
     return auditedWrite(context, subject, async (attempt) => {
-      const bucket = await findOwnBucket(deps.clients.s3(deps.homeRegion), bucketName);
-      if (!bucket) {
-        throw new NotFoundError(
-          `Bucket ${bucketName} is not in this account's bucket list; check the name (list public buckets with GET /s3/public-buckets).`,
-        );
-      }
-      // The same resolution as the scan: ListBuckets' BucketRegion, else GetBucketLocation (never the home Region).
-      const resolved = await resolveBucketRegion(deps.clients.s3(deps.homeRegion), bucket);
-      if (!resolved.ok) {
-        throw upstreamError(`s3:${resolved.call}`, { name: resolved.errorCode });
-      }
-      const region = resolved.value;
-      attempt.foundRegion(region);
-      const s3 = deps.clients.s3(region);
-      const accountId = await deps.resolveAccountId(context);
-      const [bucketFlags, accountFlags, website] = await Promise.all([
-        readBucketFlags(s3, bucketName),
-        readAccountFlags(deps.clients, accountId, deps.homeRegion),
-        readWebsiteEnabled(s3, bucketName),
-      ]);
-      if (!bucketFlags.ok) {
-        throw upstreamError(`s3:${bucketFlags.call}`, { name: bucketFlags.errorCode });
-      }
-      const before = bucketFlags.value;
-      const plan = planBlockPublicAccess(bucketName, region, before);
-      const publicAfter =
-        evaluateBucketExposure({ bucketName, accountFlags, bucketFlags: { ok: true, value: plan.after } })
-          .verdict === 'public';
+      const prepared = await prepareBlock(deps, bucketName, context, (region) => attempt.foundRegion(region));
+      // With a planId, the fresh read must be the one previewed, or nothing is written.
+      if (body.planId !== undefined) await requirePlan(deps.plans, body.planId, prepared.binding);
+      const { region, s3, before, plan } = prepared;
 
-      const warnings = blockPublicAccessWarnings({
-        bucketName,
-        changed: plan.changed,
-        website,
-        accountFlags,
-      });
-
-      let changeId: string | null = null;
-      if (plan.changed && !dryRun) {
-        // The AWS write runs between its journal intent and completion (no intent recorded: no write).
-        const outcome = await runJournaledChange(
-          journal.journal,
-          journal.now,
-          context,
-          {
-            operation: OPERATION,
-            target: { account: accountId, region, kind: 's3-bucket', id: bucketName },
-            before: before as unknown as JsonValue,
-            planned: plan.after as unknown as JsonValue,
-          },
-          async () => {
-            try {
-              await writeBucketFlags(s3, bucketName, plan.after);
-            } catch (error) {
-              throw upstreamError('s3:PutPublicAccessBlock', error, {
-                applied: [],
-                notApplied: ['PutPublicAccessBlock'],
-              });
-            }
-            return {
-              result: undefined,
-              completion: {
-                after: plan.after as unknown as JsonValue,
-                revokedRules: [],
-                addedRules: [],
-                undoPlan: bucketUndoPlan(bucketName, region, before),
-                undoCommands: plan.undo,
-              },
-            };
-          },
-        );
-        changeId = outcome.changeId;
-        if (outcome.journalWarning) warnings.push(outcome.journalWarning);
-      }
-
-      const summary = `${summariseBlockPublicAccess({
-        bucketName,
-        region,
-        dryRun,
-        changed: plan.changed,
-        before,
-        publicAfter,
-      })}${changeId ? ` Recorded as change ${changeId} (GET /changes/${changeId}/undo previews its undo).` : ''}`;
-
+      const changeId =
+        plan.changed && !dryRun
+          ? await journaledBucketBlock(journal, context, prepared, bucketName, () =>
+              writeBlock(s3, bucketName, plan.after),
+            )
+          : null;
+      const answer = answerOf(bucketName, prepared, dryRun);
       const result = {
-        summary,
-        bucketName,
-        region,
-        dryRun,
-        changed: plan.changed,
-        before,
-        after: plan.after,
-        publicAfter,
-        warnings,
-        undo: plan.undo,
+        ...answer,
+        summary: `${answer.summary}${changeId ? ` Recorded as change ${changeId} (GET /changes/${changeId}/undo previews its undo).` : ''}`,
         changeId,
       };
       const record: WriteRecord = {
@@ -141,4 +72,16 @@ export function createBlockBucketPublicAccessHandler(
       return { result, record };
     });
   };
+}
+
+/** The one AWS write; a failure reports that nothing was applied. */
+async function writeBlock(s3: S3Client, bucketName: string, flags: PublicAccessBlockFlags): Promise<void> {
+  try {
+    await writeBucketFlags(s3, bucketName, flags);
+  } catch (error) {
+    throw upstreamError('s3:PutPublicAccessBlock', error, {
+      applied: [],
+      notApplied: ['PutPublicAccessBlock'],
+    });
+  }
 }

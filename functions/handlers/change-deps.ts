@@ -2,6 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ChangeJournal } from '../aws/change-journal';
 import type { InvocationContext } from '../shared/invocation';
+import type { PlanSigning } from '../shared/plan-signing';
 
 /** What the journal-writing operations need: the journal and a clock (tests and the sandbox pass their own). */
 export interface JournalDeps {
@@ -15,4 +16,6 @@ export interface JournalDeps {
 export interface UndoDeps extends JournalDeps {
   s3: (region: string) => S3Client;
   ec2: (region: string) => EC2Client;
+  /** Signs the undo preview's planId and checks it on apply. */
+  plans: PlanSigning;
 }

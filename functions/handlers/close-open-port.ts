@@ -1,32 +1,42 @@
 /**
- * `closeUnwantedPortForEc2Instance`: find the instance, read its groups'
- * rules, plan with the domain, check the quota, write (unless dry run or
- * nothing to do), verify, audit.
+ * `closeUnwantedPortForEc2Instance` and its preview: prepare (locate, read, plan against the quota),
+ * check a previewed planId, write (unless dry run or nothing to do), verify, audit.
  */
-import type { closeUnwantedPortForEc2Instance } from '../../openapi/operations';
-import { describeGroupUsers } from '../aws/ec2-instances';
-import { groupIdsOf, type PortQuery, readGroupRuleFacts } from '../aws/ec2-port-scan';
-import { locateInstance } from '../aws/instance-location';
+import type {
+  closeUnwantedPortForEc2Instance,
+  previewCloseUnwantedPortForEc2Instance,
+} from '../../openapi/operations';
+import type { PortQuery } from '../aws/ec2-port-scan';
 import { closePortAndVerify } from '../aws/verified-port-closure';
-import { type JsonValue, portClosureUndoPlan } from '../domain/change-record';
-import { planPortClosure } from '../domain/port-closure-plan';
-import { undoCommands } from '../domain/port-closure-undo';
-import { toRuleChange } from '../domain/security-group-rules';
-import { findAlsoAffected } from '../domain/shared-group-impact';
-import {
-  instanceLabel,
-  quotaRefusal,
-  stillOpenWarning,
-  summarisePortClosure,
-} from '../domain/summaries/port-closure-summary';
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
-import { ValidationError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
+import { issuePlan, requirePlan } from '../shared/plan-signing';
 import type { JournalDeps } from './change-deps';
 import type { Ec2OperationDeps } from './ec2-deps';
-import { runJournaledChange } from './journaled-change';
+import { journaledPortClosure } from './journaled-port-closure';
+import { answerOf, prepareClosure } from './port-closure-preparation';
 
 const OPERATION = 'closeUnwantedPortForEc2Instance';
+
+/**
+ * `previewCloseUnwantedPortForEc2Instance`: the write's answer, predicted, with a planId that binds it.
+ * Served by the read function, so it runs without permission to write.
+ */
+export function createClosePortPreviewHandler(
+  deps: Ec2OperationDeps,
+): OperationHandler<typeof previewCloseUnwantedPortForEc2Instance> {
+  return async ({ params, query: input }) => {
+    const query: PortQuery = { port: input.port, protocol: input.protocol ?? 'tcp' };
+    const prepared = await prepareClosure(deps, params.instanceId, query, input.region);
+    const { ec2, located, facts, plan, changed } = prepared;
+    const outcome = await closePortAndVerify(ec2, located, facts, plan, { query, dryRun: true, changed });
+    return {
+      ...answerOf(prepared, query, true, outcome),
+      changeId: null,
+      ...(await issuePlan(deps.plans, prepared.binding)),
+    };
+  };
+}
 
 export function createCloseOpenPortHandler(
   deps: Ec2OperationDeps,
@@ -44,119 +54,30 @@ export function createCloseOpenPortHandler(
     };
 
     return auditedWrite(context, subject, async (attempt) => {
-      const located = await locateInstance(deps.ec2, deps.homeRegion, {
-        instanceId,
-        region: body.region,
-        concurrency: deps.concurrency,
-      });
-      const { region, instance } = located;
-      attempt.foundRegion(region);
-      const ec2 = deps.ec2(region);
-      const facts = await readGroupRuleFacts(ec2, groupIdsOf([instance]), query);
-      const plan = planPortClosure({ ...facts, interfaces: instance.interfaces, ...query });
-      if (plan.quotaProblems.length > 0) {
-        throw new ValidationError(quotaRefusal(query, instanceId, plan.quotaProblems), {
-          quotaProblems: plan.quotaProblems,
-        });
-      }
-
-      const changed = plan.revoke.length > 0 || plan.authorize.length > 0;
-      const alsoAffected = findAlsoAffected({
-        instanceId,
-        ownInterfaceIds: new Set(instance.interfaces.map((eni) => eni.networkInterfaceId)),
-        changedGroupIds: plan.changedGroupIds,
-        users: changed ? await describeGroupUsers(ec2, plan.changedGroupIds) : [],
-      });
+      const prepared = await prepareClosure(deps, instanceId, query, body.region, (region) =>
+        attempt.foundRegion(region),
+      );
+      // With a planId, the fresh read must be the one previewed, or nothing is written.
+      if (body.planId !== undefined) await requirePlan(deps.plans, body.planId, prepared.binding);
+      const { ec2, located, facts, plan, changed } = prepared;
       const closeAndVerify = () => closePortAndVerify(ec2, located, facts, plan, { query, dryRun, changed });
-      let changeId: string | null = null;
-      let closure: Awaited<ReturnType<typeof closeAndVerify>>;
-      if (changed && !dryRun) {
-        // The AWS writes run between their journal intent and completion (no intent recorded: no write).
-        const journaled = await runJournaledChange(
-          journal.journal,
-          journal.now,
-          context,
-          {
-            operation: OPERATION,
-            target: {
-              account: await journal.resolveAccountId(context),
-              region,
-              kind: 'ec2-instance',
-              id: instanceId,
-              securityGroupIds: plan.changedGroupIds,
-            },
-            before: plan.revoke.map(toRuleChange) as unknown as JsonValue,
-            planned: {
-              port: query.port,
-              protocol: query.protocol,
-              revoke: plan.revoke.map(toRuleChange),
-              authorize: plan.authorize.map(toRuleChange),
-            } as unknown as JsonValue,
-          },
-          async () => {
-            const outcome = await closeAndVerify();
-            return {
-              result: outcome,
-              completion: {
-                after: outcome.added.map(toRuleChange) as unknown as JsonValue,
-                revokedRules: outcome.revoked.map(toRuleChange),
-                addedRules: outcome.added.map(toRuleChange),
-                undoPlan: portClosureUndoPlan(region, outcome.revoked, outcome.added),
-                undoCommands: undoCommands(region, outcome.revoked, outcome.added),
-              },
-            };
-          },
-        );
-        changeId = journaled.changeId;
-        closure = journaled.result;
-        if (journaled.journalWarning) closure.warnings.push(journaled.journalWarning);
-      } else {
-        closure = await closeAndVerify();
-      }
-      const { revoked, added, remaining, verifiedAfterWrite, warnings } = closure;
-      const stillOpen = remaining.length > 0;
-      if (stillOpen) warnings.push(stillOpenWarning(remaining, query, verifiedAfterWrite));
-
-      const undo = changed ? undoCommands(region, revoked, added) : [];
-      const revokedRules = revoked.map(toRuleChange);
-      const addedRules = added.map(toRuleChange);
-
-      const summaryText = summarisePortClosure({
-        query,
-        instanceLabel: instanceLabel(instance, region),
-        dryRun,
-        changed,
-        revoked,
-        added,
-        changedGroupCount: plan.changedGroupIds.length,
-        alsoAffected,
-        protocolsLost: plan.warnings.length > 0,
-        stillOpen,
-      });
-      const summary = `${summaryText}${changeId ? ` Recorded as change ${changeId} (GET /changes/${changeId}/undo previews its undo).` : ''}`;
-
+      // A real change runs between its journal intent and completion (no intent recorded: no write).
+      const { outcome, changeId } =
+        changed && !dryRun
+          ? await journaledPortClosure(journal, context, prepared, query, closeAndVerify)
+          : { outcome: await closeAndVerify(), changeId: null };
+      const answer = answerOf(prepared, query, dryRun, outcome);
       const result = {
-        summary,
-        instanceId,
-        region,
-        port: query.port,
-        protocol: query.protocol,
-        dryRun,
-        changed,
-        revokedRules,
-        addedRules,
-        alsoAffected,
-        stillOpen,
-        warnings,
-        undo,
+        ...answer,
+        summary: `${answer.summary}${changeId ? ` Recorded as change ${changeId} (GET /changes/${changeId}/undo previews its undo).` : ''}`,
         changeId,
       };
       const record: WriteRecord = {
-        region,
+        region: located.region,
         outcome: !changed ? 'unchanged' : dryRun ? 'would-change' : 'changed',
-        revokedRules,
-        addedRules,
-        undo,
+        revokedRules: result.revokedRules,
+        addedRules: result.addedRules,
+        undo: result.undo,
       };
       return { result, record };
     });

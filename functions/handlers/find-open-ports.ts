@@ -3,6 +3,7 @@ import type { findEc2InstancesWithOpenPort } from '../../openapi/operations';
 import { scanRegionsForOpenPort } from '../aws/ec2-port-scan';
 import { regionsToScan } from '../aws/instance-location';
 import { summarisePortScan } from '../domain/summaries/port-scan-summary';
+import { cleanUntrustedText } from '../domain/untrusted-text';
 import type { OperationHandler } from '../shared/http-router';
 import type { Ec2OperationDeps } from './ec2-deps';
 
@@ -35,6 +36,7 @@ export function createFindOpenPortsHandler(
       notAttempted: scan.notAttempted,
       instances: scan.instances,
       unknownRegions: scan.unknownRegions,
+      unknownInstances: scan.unknownInstances,
       truncated,
       limit,
     });
@@ -49,12 +51,20 @@ export function createFindOpenPortsHandler(
       truncated,
       instances: scan.instances.slice(0, limit).map((instance) => ({
         instanceId: instance.instanceId,
-        name: instance.name,
+        name: instance.name ? cleanUntrustedText(instance.name) : null,
         region: instance.region,
         state: instance.state,
         publicIp: instance.publicIp,
         ipv6Addresses: instance.ipv6Addresses,
         exposures: instance.exposures,
+      })),
+      unknownInstances: scan.unknownInstances.map((instance) => ({
+        instanceId: instance.instanceId,
+        name: instance.name,
+        region: instance.region,
+        state: instance.state,
+        reason: instance.reason,
+        rules: instance.rules,
       })),
       unknownRegions: scan.unknownRegions,
     };

@@ -2,6 +2,7 @@
 import type { findS3BucketsWithPublicAccess } from '../../openapi/operations';
 import { scanBuckets } from '../aws/bucket-scan';
 import { summariseBucketScan } from '../domain/summaries/bucket-scan-summary';
+import { BUCKET_NAME_MAX, cleanUntrustedText } from '../domain/untrusted-text';
 import type { OperationHandler } from '../shared/http-router';
 import type { S3OperationDeps } from './s3-deps';
 
@@ -30,19 +31,20 @@ export function createFindPublicBucketsHandler(
     const truncated = publicAll.length > limit || unknownAll.length > limit || latentAll.length > limit;
 
     const publicBuckets = publicAll.slice(0, limit).map((b) => ({
-      bucketName: b.bucketName,
+      bucketName: cleanUntrustedText(b.bucketName, BUCKET_NAME_MAX),
       region: b.region ?? 'unknown',
       reasons: b.verdict.verdict === 'public' ? b.verdict.reasons : [],
       website: b.website,
       ...(b.websiteNote === undefined ? {} : { websiteNote: b.websiteNote }),
     }));
     const unknownBuckets = unknownAll.slice(0, limit).map((b) => ({
-      bucketName: b.bucketName,
+      bucketName: cleanUntrustedText(b.bucketName, BUCKET_NAME_MAX),
       reason: b.verdict.verdict === 'unknown' ? b.verdict.reason : '',
     }));
-    const latentBuckets = latentAll
-      .slice(0, limit)
-      .map((b) => ({ bucketName: b.bucketName, reasons: b.verdict.latentReasons }));
+    const latentBuckets = latentAll.slice(0, limit).map((b) => ({
+      bucketName: cleanUntrustedText(b.bucketName, BUCKET_NAME_MAX),
+      reasons: b.verdict.latentReasons,
+    }));
 
     const scannedBuckets = scan.scanned.length + scan.vanished.length;
     const summary = summariseBucketScan({

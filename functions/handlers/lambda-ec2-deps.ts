@@ -7,6 +7,7 @@ import { createEc2Clients } from '../aws/ec2-clients';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
 import { readIntEnv, requireEnv } from '../shared/env';
 import type { Ec2OperationDeps } from './ec2-deps';
+import { lambdaPlanSigning } from './lambda-plan-signing';
 
 export function lambdaEc2Deps(): Ec2OperationDeps {
   const concurrency = readIntEnv('SCAN_CONCURRENCY', DEFAULT_CONCURRENCY);
@@ -18,5 +19,6 @@ export function lambdaEc2Deps(): Ec2OperationDeps {
     homeRegion,
     concurrency,
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
+    plans: lambdaPlanSigning(),
   };
 }

@@ -8,6 +8,7 @@ import { createS3Clients } from '../aws/s3-clients';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
 import { readIntEnv, requireEnv } from '../shared/env';
 import { accountIdFromArn } from '../shared/invocation';
+import { lambdaPlanSigning } from './lambda-plan-signing';
 import type { S3OperationDeps } from './s3-deps';
 
 export function lambdaS3Deps(): S3OperationDeps {
@@ -21,6 +22,7 @@ export function lambdaS3Deps(): S3OperationDeps {
     homeRegion,
     concurrency,
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
+    plans: lambdaPlanSigning(),
     resolveAccountId: async (context) => {
       const accountId = accountIdFromArn(context.invokedFunctionArn);
       if (!accountId) throw new Error('The Lambda context carries no account id in invokedFunctionArn.');

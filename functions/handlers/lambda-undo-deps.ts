@@ -3,6 +3,7 @@ import { defaultClientSettings } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
 import { createS3Clients } from '../aws/s3-clients';
 import type { JournalDeps, UndoDeps } from './change-deps';
+import { lambdaPlanSigning } from './lambda-plan-signing';
 
 export function lambdaUndoDeps(journal: JournalDeps): UndoDeps {
   // An undo touches one bucket or a few groups: no scan width needed.
@@ -12,5 +13,6 @@ export function lambdaUndoDeps(journal: JournalDeps): UndoDeps {
     ...journal,
     s3,
     ec2: createEc2Clients(settings),
+    plans: lambdaPlanSigning(),
   };
 }

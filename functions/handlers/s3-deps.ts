@@ -1,5 +1,6 @@
 import type { S3Clients } from '../aws/s3-clients';
 import type { InvocationContext } from '../shared/invocation';
+import type { PlanSigning } from '../shared/plan-signing';
 
 /** What the S3 operations need from the outside world; Lambda and the local server each build one. */
 export interface S3OperationDeps {
@@ -10,4 +11,6 @@ export interface S3OperationDeps {
   resolveAccountId: (context: InvocationContext) => Promise<string>;
   /** Milliseconds kept in reserve before the platform's deadline to shape and send the answer. */
   timeReserveMs: number;
+  /** Signs previews' planIds and checks them on apply. */
+  plans: PlanSigning;
 }

@@ -19,12 +19,14 @@ import {
   portClosureUndoPlan,
   type UndoStep,
 } from '../domain/change-record';
+import { undoBinding } from '../domain/plan-bindings';
 import { undoCommands } from '../domain/port-closure-undo';
 import type { IngressRule } from '../domain/port-exposure';
 import type { NewIngressRule } from '../domain/security-group-rules';
 import { toRuleChange } from '../domain/security-group-rules';
 import { ApiError, NotFoundError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
+import { issuePlan, requirePlan } from '../shared/plan-signing';
 import type { UndoDeps } from './change-deps';
 import { runJournaledChange } from './journaled-change';
 
@@ -112,12 +114,18 @@ function describeTarget(record: ChangeRecord): string {
 export function createPreviewUndoHandler(deps: UndoDeps): OperationHandler<typeof previewUndoOfChange> {
   return async ({ params }) => {
     const record = await readChange(deps, params.changeId);
-    const verdict = judgeUndo(record, await readCurrentState(deps, record));
+    const current = await readCurrentState(deps, record);
+    const verdict = judgeUndo(record, current);
     const steps = verdict.undoable ? verdict.steps : [];
+    // Only an undo that can be applied gets a planId: the apply checks the target is still as read here.
+    const plan = verdict.undoable
+      ? await issuePlan(deps.plans, undoBinding(record.changeId, current))
+      : { planId: null, expiresAt: null };
     return {
       summary: verdict.undoable
-        ? `Undoing change ${record.changeId} would put ${describeTarget(record)} back as it was before: ${commandsFor(steps).length} step${steps.length === 1 ? '' : 's'} (see undo). Nothing was changed; confirm to apply it.`
+        ? `Preview: undoing change ${record.changeId} would put ${describeTarget(record)} back as it was before: ${commandsFor(steps).length} step${steps.length === 1 ? '' : 's'} (see undo). Nothing was changed; once the user agrees, apply it with this planId.`
         : `Change ${record.changeId} cannot be undone: ${verdict.reason}`,
+      ...plan,
       undoOf: record.changeId,
       target: record.target,
       undoable: verdict.undoable,
@@ -132,6 +140,9 @@ export function createApplyUndoHandler(deps: UndoDeps): OperationHandler<typeof 
   return async ({ params, body }, context) => {
     const record = await readChange(deps, params.changeId);
     const current = await readCurrentState(deps, record);
+    // With a planId, the target must still be as the preview read it, or nothing is written.
+    if (body.planId !== undefined)
+      await requirePlan(deps.plans, body.planId, undoBinding(record.changeId, current));
     const verdict = judgeUndo(record, current);
     if (!verdict.undoable) {
       throw new UndoConflictError(`Nothing was changed: ${verdict.reason}`, { conflicts: verdict.conflicts });

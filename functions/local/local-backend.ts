@@ -14,10 +14,13 @@ import {
 } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
 import { createS3Clients } from '../aws/s3-clients';
+import { createServiceQuotasClients, readRulesPerGroupQuota } from '../aws/service-quotas';
 import type { JournalDeps, UndoDeps } from '../handlers/change-deps';
 import type { Ec2OperationDeps } from '../handlers/ec2-deps';
 import type { S3OperationDeps } from '../handlers/s3-deps';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
+import { inMemoryPlanSigning, type PlanSigning } from '../shared/plan-signing';
+import { newPlanKey } from '../shared/plan-token';
 import { SandboxAccount } from './sandbox/sandbox-account';
 import type { Scenario } from './sandbox/scenario';
 
@@ -42,6 +45,8 @@ export interface LocalBackendOptions {
   journalTable?: string;
   /** Milliseconds kept before the local deadline to answer. */
   timeReserveMs?: number;
+  /** Signs and checks planIds; default: a key made for this backend, and the real clock. */
+  plans?: PlanSigning;
 }
 
 /** A backend bound to a simulated account. Its clients carry fake credentials and never open a socket. */
@@ -104,25 +109,31 @@ function buildBackend(
     now: () => new Date(),
     resolveAccountId,
   };
+  const serviceQuotas = createServiceQuotasClients(settings);
+  // A key per process: a planId from a previous run (or another server) is refused as not issued here.
+  const plans = options.plans ?? inMemoryPlanSigning(newPlanKey());
   return {
     kind,
     settings,
     homeRegion,
     sandbox,
     journal,
-    undo: { ...journal, s3: s3Clients.s3, ec2: ec2Clients },
+    undo: { ...journal, s3: s3Clients.s3, ec2: ec2Clients, plans },
     s3: {
       clients: s3Clients,
       homeRegion,
       concurrency: settings.concurrency,
       timeReserveMs: options.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS,
       resolveAccountId,
+      plans,
     },
     ec2: {
       ec2: ec2Clients,
       homeRegion,
       concurrency: settings.concurrency,
       timeReserveMs: options.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS,
+      rulesPerGroupQuota: (region) => readRulesPerGroupQuota(serviceQuotas(region)),
+      plans,
     },
   };
 }

@@ -7,11 +7,16 @@ import {
   listChanges,
   type OperationDefinition,
   type operations,
+  previewCloseUnwantedPortForEc2Instance,
+  previewRemovePublicAccessFromS3Bucket,
   previewUndoOfChange,
   removePublicAccessFromS3Bucket,
 } from '../../openapi/operations';
-import { createBlockBucketPublicAccessHandler } from '../handlers/block-bucket-public-access';
-import { createCloseOpenPortHandler } from '../handlers/close-open-port';
+import {
+  createBlockBucketPublicAccessHandler,
+  createBlockPublicAccessPreviewHandler,
+} from '../handlers/block-bucket-public-access';
+import { createCloseOpenPortHandler, createClosePortPreviewHandler } from '../handlers/close-open-port';
 import { createFindOpenPortsHandler } from '../handlers/find-open-ports';
 import { createFindPublicBucketsHandler } from '../handlers/find-public-buckets';
 import { createListChangesHandler } from '../handlers/list-changes';
@@ -27,11 +32,13 @@ type BindingPerOperation<Ops extends readonly OperationDefinition[]> = {
 export function localBindings(backend: LocalBackend): OperationBinding[] {
   const bindings: BindingPerOperation<typeof operations> = [
     bindOperation(findS3BucketsWithPublicAccess, createFindPublicBucketsHandler(backend.s3)),
+    bindOperation(previewRemovePublicAccessFromS3Bucket, createBlockPublicAccessPreviewHandler(backend.s3)),
     bindOperation(
       removePublicAccessFromS3Bucket,
       createBlockBucketPublicAccessHandler(backend.s3, backend.journal),
     ),
     bindOperation(findEc2InstancesWithOpenPort, createFindOpenPortsHandler(backend.ec2)),
+    bindOperation(previewCloseUnwantedPortForEc2Instance, createClosePortPreviewHandler(backend.ec2)),
     bindOperation(closeUnwantedPortForEc2Instance, createCloseOpenPortHandler(backend.ec2, backend.journal)),
     bindOperation(listChanges, createListChangesHandler(backend.journal)),
     bindOperation(previewUndoOfChange, createPreviewUndoHandler(backend.undo)),

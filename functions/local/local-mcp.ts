@@ -11,6 +11,19 @@ import { localBindings } from './local-bindings';
 
 export const MCP_PATH = '/mcp';
 
+/** Each local tool call: a fresh request id, the local caller, and the same deadline a Lambda would have. */
+export function localInvocation(deadlineMs: number) {
+  return () => {
+    const deadline = Date.now() + deadlineMs;
+    return {
+      requestId: randomUUID(),
+      caller: { principal: 'local' },
+      remainingMs: () => Math.max(0, deadline - Date.now()),
+      invokedFunctionArn: undefined,
+    };
+  };
+}
+
 export interface LocalMcpReply {
   status: number;
   headers: Record<string, string>;
@@ -34,15 +47,7 @@ export function createLocalMcpHandler(backend: LocalBackend, deadlineMs: number)
     const response = await handleMcpHttpRequest(request, {
       bindings,
       grantedScopes: new Set(['read', 'remediate']),
-      invocation: () => {
-        const deadline = Date.now() + deadlineMs;
-        return {
-          requestId: randomUUID(),
-          caller: { principal: 'local' },
-          remainingMs: () => Math.max(0, deadline - Date.now()),
-          invokedFunctionArn: undefined,
-        };
-      },
+      invocation: localInvocation(deadlineMs),
     });
     return {
       status: response.status,

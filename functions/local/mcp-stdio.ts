@@ -1,12 +1,3 @@
-/**
- * `npm run mcp`: the operations as MCP tools over stdio, for desktop assistants and IDEs, against the
- * sandbox account (default) or a real one (`--aws`). The same tools, validation and handlers as the
- * deployed MCP endpoint; the local user holds every scope, as with `npm start`.
- *
- * stdout carries only MCP messages: everything else that would print there (the audit and error logs)
- * goes to stderr, which MCP clients show as the server's log.
- */
-import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +5,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { createMcpServer } from '../shared/mcp-server';
 import { awsBackend, type LocalBackend, sandboxBackend } from './local-backend';
 import { localBindings } from './local-bindings';
+import { localInvocation } from './local-mcp';
 import { loadScenarioFile } from './sandbox/scenario';
 
 const DEFAULT_SCENARIO = resolve(__dirname, 'scenarios/default.json');
@@ -75,15 +67,7 @@ async function main(): Promise<void> {
   const server = createMcpServer({
     bindings: localBindings(backend),
     grantedScopes: new Set(['read', 'remediate']),
-    invocation: () => {
-      const deadline = Date.now() + deadlineMs;
-      return {
-        requestId: randomUUID(),
-        caller: { principal: 'local' },
-        remainingMs: () => Math.max(0, deadline - Date.now()),
-        invokedFunctionArn: undefined,
-      };
-    },
+    invocation: localInvocation(deadlineMs),
   });
   const transport = new StdioServerTransport(process.stdin, protocolOut);
   transport.onclose = () => process.exit(0);

@@ -8,7 +8,9 @@
 import { Aws, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { type AnyOperation, operations } from '../../openapi/operations';
 import { type ExposureApi, STAGE_NAME } from './api';
@@ -36,6 +38,8 @@ export interface McpEndpointProps {
   readonly logRemovalPolicy?: RemovalPolicy;
   /** The operations served as tools (default: every registry operation). */
   readonly operations?: readonly AnyOperation[];
+  /** The key previews sign planIds with (read only when a served operation uses it). */
+  readonly planKey?: secretsmanager.ISecret;
 }
 
 export class McpEndpoint extends Construct {
@@ -53,7 +57,8 @@ export class McpEndpoint extends Construct {
 
     this.function = new ExposureFunction(this, 'Function', {
       functionName: 'mcp',
-      description: `AIOps exposure API: MCP tools (POST ${MCP_ENDPOINT_PATH}) for ${served.map((o) => o.operationId).join(', ')}`,
+      // The tool names would outgrow Lambda's 256-character description as operations are added.
+      description: `AIOps exposure API: MCP tools (POST ${MCP_ENDPOINT_PATH}), one per operation of the API (${served.length} tools).`,
       // Its tools include the account-wide scans.
       memorySize: SCAN_MEMORY_MB,
       ...(props.sourceMapStackTraces ? { sourceMapStackTraces: true } : {}),
@@ -72,8 +77,21 @@ export class McpEndpoint extends Construct {
               OAUTH_ISSUER: `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${auth.userPool.userPoolId}`,
             }
           : {}),
+        ...(props.planKey && served.some((o) => o.usesPlanKey)
+          ? { PLAN_KEY_SECRET_ARN: props.planKey.secretArn }
+          : {}),
       },
     });
+    if (props.planKey && served.some((o) => o.usesPlanKey)) {
+      // Previews and applies as tools sign and check planIds like their REST functions: the value of this one secret.
+      this.function.executionRole.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadPlanKey',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [props.planKey.secretArn],
+        }),
+      );
+    }
     // It runs every operation, so it holds the union of their actions; each tool still needs its own scope.
     grantOperationActions(
       this.function.executionRole,

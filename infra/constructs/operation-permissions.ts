@@ -84,6 +84,17 @@ const SCOPES: readonly ResourceScope[] = [
     },
   },
   {
+    sid: 'RulesPerGroupQuota',
+    matches: (action) => action === 'servicequotas:GetServiceQuota',
+    resources: () => [`arn:${Aws.PARTITION}:servicequotas:*:${Aws.ACCOUNT_ID}:vpc/L-0EA8095F`],
+    wildcard: {
+      finding: 'Resource::arn:<AWS::Partition>:servicequotas:*:<AWS::AccountId>:vpc/L-0EA8095F',
+      reason:
+        'Closing a port reads the "Inbound or outbound rules per security group" quota (vpc/L-0EA8095F) of the ' +
+        'Region the instance is in, which can be any enabled Region; the ARN names that one quota only.',
+    },
+  },
+  {
     sid: 'SecurityGroupIngressWrites',
     matches: (action) => /^ec2:(Authorize|Revoke)SecurityGroupIngress$/.test(action),
     resources: () => [`arn:${Aws.PARTITION}:ec2:*:${Aws.ACCOUNT_ID}:security-group/*`],

@@ -184,6 +184,53 @@ describe('applyPortClosure', () => {
     ).toEqual([['sgr-wide', 'sgr-other'], ['sgr-other']]);
   });
 
+  it('treats a successful reply listing UnknownIpPermissions as "some were already gone": re-reads and finishes', async () => {
+    // Arrange: AWS revoked sgr-other; sgr-wide was gone already
+    const other: IngressRule = {
+      ...wide,
+      securityGroupRuleId: 'sgr-other',
+      cidrIpv4: undefined,
+      cidrIpv6: '::/0',
+    };
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).resolvesOnce({
+      Return: true,
+      UnknownIpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+      ],
+      RevokedSecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-other', GroupId: 'sg-a' }],
+    });
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
+
+    // Act
+    const applied = await applyPortClosure(ec2, 'us-east-1', { authorize: [], revoke: [wide, other] });
+
+    // Assert
+    expect(applied.revokedRules.map((r) => r.securityGroupRuleId).sort()).toEqual(['sgr-other', 'sgr-wide']);
+    expect(applied.notices).toEqual([expect.stringContaining('sgr-wide in sg-a had already been removed')]);
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeSecurityGroupRulesCommand, 1);
+  });
+
+  it('revokes again what a reply listing UnknownIpPermissions left in place', async () => {
+    // Arrange
+    ec2Mock
+      .on(RevokeSecurityGroupIngressCommand)
+      .resolvesOnce({ Return: true, UnknownIpPermissions: [{ IpProtocol: 'tcp' }] })
+      .resolvesOnce({ Return: true });
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [
+        { SecurityGroupRuleId: 'sgr-wide', GroupId: 'sg-a', IpProtocol: 'tcp', CidrIpv4: '0.0.0.0/0' },
+      ],
+    });
+
+    // Act
+    const applied = await applyPortClosure(ec2, 'us-east-1', { authorize: [], revoke: [wide] });
+
+    // Assert
+    expect(applied.revokedRules.map((r) => r.securityGroupRuleId)).toEqual(['sgr-wide']);
+    expect(applied.notices).toEqual([]);
+    expect(ec2Mock).toHaveReceivedCommandTimes(RevokeSecurityGroupIngressCommand, 2);
+  });
+
   it('throws an UpstreamError with applied, notApplied and undo when the revoke fails after the authorize', async () => {
     // Arrange
     ec2Mock

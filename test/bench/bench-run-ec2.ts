@@ -10,6 +10,8 @@ import { createFindOpenPortsHandler } from '../../functions/handlers/find-open-p
 import { SandboxAccount } from '../../functions/local/sandbox/sandbox-account';
 import { parseScenario } from '../../functions/local/sandbox/scenario';
 import { DEFAULT_TIME_RESERVE_MS } from '../../functions/shared/defaults';
+import { inMemoryPlanSigning } from '../../functions/shared/plan-signing';
+import { newPlanKey } from '../../functions/shared/plan-token';
 import { BENCH_REGIONS, instanceScenario } from './bench-scenarios';
 import type { PreparedRun, WorkerTask } from './bench-worker';
 import { BENCH_CONTEXT } from './bench-worker';
@@ -45,6 +47,8 @@ export async function prepare(task: WorkerTask): Promise<PreparedRun> {
     homeRegion: 'us-east-1',
     concurrency: task.concurrency,
     timeReserveMs: DEFAULT_TIME_RESERVE_MS,
+    // The scans sign nothing; a key keeps the deps complete.
+    plans: inMemoryPlanSigning(newPlanKey()),
   });
   await ec2('us-east-1').send(new DescribeRegionsCommand({}));
   return {

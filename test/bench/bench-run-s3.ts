@@ -11,6 +11,8 @@ import { createFindPublicBucketsHandler } from '../../functions/handlers/find-pu
 import { SandboxAccount } from '../../functions/local/sandbox/sandbox-account';
 import { parseScenario } from '../../functions/local/sandbox/scenario';
 import { DEFAULT_TIME_RESERVE_MS } from '../../functions/shared/defaults';
+import { inMemoryPlanSigning } from '../../functions/shared/plan-signing';
+import { newPlanKey } from '../../functions/shared/plan-token';
 import { bucketScenario } from './bench-scenarios';
 import type { PreparedRun, WorkerTask } from './bench-worker';
 import { BENCH_CONTEXT } from './bench-worker';
@@ -42,6 +44,8 @@ export async function prepare(task: WorkerTask): Promise<PreparedRun> {
     homeRegion: 'us-east-1',
     concurrency: task.concurrency,
     timeReserveMs: DEFAULT_TIME_RESERVE_MS,
+    // The scans sign nothing; a key keeps the deps complete.
+    plans: inMemoryPlanSigning(newPlanKey()),
     resolveAccountId: async () => sandbox.scenario.accountId,
   });
   // Warm, as a Lambda container would be: SDK modules loaded, the client built.

@@ -1,12 +1,13 @@
 import {
-  coversWholeFamily,
   formatIpv6Address,
   type IpRange,
+  isNarrowRange,
   isPrivateRange,
   lastAddressOf,
   parseCidr,
   parseIpv4Address,
   parseIpv6Address,
+  publicAddressCount,
   rangeContains,
 } from '../../functions/domain/ip-ranges';
 
@@ -145,48 +146,81 @@ describe('parseCidr', () => {
   );
 });
 
-describe('coversWholeFamily', () => {
+describe('publicAddressCount', () => {
+  const SLASH_8 = 1n << 24n;
+  const SLASH_32_V6 = 1n << 96n;
   it.each([
-    ['0.0.0.0/0 alone', ['0.0.0.0/0'], 4, true],
-    ['two /1 halves', ['128.0.0.0/1', '0.0.0.0/1'], 4, true],
-    ['one /1 half', ['0.0.0.0/1'], 4, false],
-    ['overlapping pieces', ['0.0.0.0/1', '64.0.0.0/2', '100.0.0.0/6', '128.0.0.0/1'], 4, true],
+    ['0.0.0.0/0 is every public IPv4 address', ['0.0.0.0/0'], 4, (1n << 32n) - 592708608n],
+    ['one public /8', ['11.0.0.0/8'], 4, SLASH_8],
+    ['0.0.0.0/7 is one public /8: 0/8 is "this network"', ['0.0.0.0/7'], 4, SLASH_8],
+    ['overlapping rules count once', ['11.0.0.0/8', '11.0.0.0/9', '11.128.0.0/16'], 4, SLASH_8],
     [
-      'a hole of one address',
-      ['0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/3', '224.0.0.0/4', '240.0.0.0/5'],
+      'RFC 1918, CGNAT, loopback, link-local',
+      ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16'],
       4,
-      false,
+      0n,
     ],
-    ['all 256 /8 blocks', ALL_SLASH_8, 4, true],
-    ['255 /8 blocks', ALL_SLASH_8.slice(1), 4, false],
-    ['IPv6 ranges do not cover IPv4', ['::/0'], 4, false],
-    ['::/0 covers IPv6', ['::/0'], 6, true],
-    ['two IPv6 halves', ['::/1', '8000::/1'], 6, true],
-    ['IPv6 overlapping pieces', ['::/1', '8000::/2', 'c000::/2', 'ffff::/16'], 6, true],
-    ['IPv6 half plus a private range', ['::/1', 'fc00::/7'], 6, false],
-    ['nothing', [], 6, false],
+    [
+      'documentation, benchmarking, multicast, reserved',
+      ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '198.18.0.0/15', '224.0.0.0/3'],
+      4,
+      0n,
+    ],
+    ['a /8 with a special block inside loses it', ['100.0.0.0/8'], 4, SLASH_8 - (1n << 22n)],
+    ['IPv6 ranges count nothing in IPv4', ['::/0'], 4, 0n],
+    [
+      '::/0 is 2000::/3 less its special blocks',
+      ['::/0'],
+      6,
+      (1n << 125n) - (1n << 105n) - (1n << 108n) - (1n << 96n),
+    ],
+    ['2000::/3 is the same', ['2000::/3'], 6, (1n << 125n) - (1n << 105n) - (1n << 108n) - (1n << 96n)],
+    [
+      'unique-local, link-local, loopback, multicast',
+      ['fc00::/7', 'fe80::/10', '::1/128', 'ff00::/8'],
+      6,
+      0n,
+    ],
+    ['2001:db8::/31 is one public /32 (db8 is documentation)', ['2001:db8::/31'], 6, SLASH_32_V6],
+    ['nothing', [], 6, 0n],
   ] as const)('%s', (_name, cidrs, family, expected) => {
     // Arrange
     const ranges = cidrs.map(cidr);
 
     // Act
-    const covered = coversWholeFamily(ranges, family);
+    const count = publicAddressCount(ranges, family);
 
     // Assert
-    expect(covered).toBe(expected);
+    expect(count).toBe(expected);
   });
 
-  it('stays fast on many ranges', () => {
+  it('counts all 256 /8 blocks as every public IPv4 address', () => {
     // Arrange
-    const ranges = Array.from({ length: 65536 }, (_, i) => cidr(`${i >> 8}.${i & 255}.0.0/16`)).reverse();
+    const ranges = ALL_SLASH_8.map(cidr);
 
     // Act
-    const started = Date.now();
-    const covered = coversWholeFamily(ranges, 4);
+    const count = publicAddressCount(ranges, 4);
 
     // Assert
-    expect(covered).toBe(true);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(count).toBe(publicAddressCount([cidr('0.0.0.0/0')], 4));
+  });
+});
+
+describe('isNarrowRange', () => {
+  it.each([
+    ['11.0.0.0/8', true],
+    ['8.0.0.0/7', false],
+    ['0.0.0.0/7', true],
+    ['10.0.0.0/7', true],
+    ['2400::/32', true],
+    ['2400::/31', false],
+    ['fc00::/7', true],
+  ])('%s is narrow: %p', (text, expected) => {
+    // Act
+    const narrow = isNarrowRange(cidr(text));
+
+    // Assert
+    expect(narrow).toBe(expected);
   });
 });
 
@@ -212,9 +246,13 @@ describe('rangeContains and isPrivateRange', () => {
     ['fd12:3456::/48', true],
     ['fe80::/10', true],
     ['172.0.0.0/8', false],
-    ['203.0.113.5/32', false],
+    ['203.0.113.5/32', true],
+    ['8.8.8.8/32', false],
     ['0.0.0.0/0', false],
-    ['2001:db8::/32', false],
+    ['2001:db8::/32', true],
+    ['2400:cb00::/32', false],
+    ['::/1', false],
+    ['8000::/1', true],
   ])('%s is private: %p', (text, expected) => {
     // Act
     const isPrivate = isPrivateRange(cidr(text));

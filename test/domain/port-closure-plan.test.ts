@@ -1,3 +1,4 @@
+import { parseCidr, publicAddressCount } from '../../functions/domain/ip-ranges';
 import {
   type PortClosureInput,
   type PortClosurePlan,
@@ -148,11 +149,63 @@ describe('planPortClosure: keeping the other ports', () => {
           rule('r2', 'sg-a', 'tcp', 0, 100, '0.0.0.0/0'),
         ],
       },
+      // 20-21 and 23-30 would sit inside 0-21 and 23-100: redundant, not added
+      ['sg-a tcp 0-21 0.0.0.0/0', 'sg-a tcp 23-100 0.0.0.0/0'],
+    ],
+    [
+      'a complement already admitted by rules that stay (same source and protocol) is not added',
+      {
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 20, 30, '0.0.0.0/0'),
+          rule('r2', 'sg-a', 'tcp', 0, 21, '0.0.0.0/0'),
+          rule('r3', 'sg-a', 'tcp', 23, 1000, '0.0.0.0/0'),
+        ],
+      },
+      [],
+    ],
+    [
+      'a complement only partly admitted by a rule that stays is added whole',
+      {
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 0, 100, '0.0.0.0/0'),
+          rule('r2', 'sg-a', 'tcp', 50, 100, '0.0.0.0/0'),
+        ],
+      },
+      ['sg-a tcp 0-21 0.0.0.0/0', 'sg-a tcp 23-100 0.0.0.0/0'],
+    ],
+    [
+      'the same range from another source is no reason to leave a complement out',
+      {
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 20, 30, '0.0.0.0/0'),
+          rule('r2', 'sg-a', 'tcp', 0, 100, '10.0.0.0/8'),
+        ],
+      },
+      ['sg-a tcp 20-21 0.0.0.0/0', 'sg-a tcp 23-30 0.0.0.0/0'],
+    ],
+    [
+      'an icmp rule for all types that stays makes the icmp replacement of a -1 rule redundant',
+      {
+        rules: [
+          rule('r1', 'sg-a', '-1', -1, -1, '0.0.0.0/0'),
+          rule('r2', 'sg-a', 'icmp', -1, -1, '0.0.0.0/0'),
+        ],
+      },
+      ['sg-a tcp 0-21 0.0.0.0/0', 'sg-a tcp 23-65535 0.0.0.0/0', 'sg-a udp 0-65535 0.0.0.0/0'],
+    ],
+    [
+      'an icmp rule for one type does not',
+      {
+        rules: [
+          rule('r1', 'sg-a', '-1', -1, -1, '0.0.0.0/0'),
+          rule('r2', 'sg-a', 'icmp', 8, -1, '0.0.0.0/0'),
+        ],
+      },
       [
+        'sg-a icmp -1--1 0.0.0.0/0',
         'sg-a tcp 0-21 0.0.0.0/0',
-        'sg-a tcp 20-21 0.0.0.0/0',
-        'sg-a tcp 23-30 0.0.0.0/0',
-        'sg-a tcp 23-100 0.0.0.0/0',
+        'sg-a tcp 23-65535 0.0.0.0/0',
+        'sg-a udp 0-65535 0.0.0.0/0',
       ],
     ],
   ])('%s', (_name, scenario, expected) => {
@@ -272,14 +325,99 @@ describe('planPortClosure: what is revoked', () => {
   });
 });
 
+describe('planPortClosure: closing closes (rev. 2)', () => {
+  it('revokes /8 rules broadest first until at most one public /8 is left, not one rule of 256', () => {
+    // Arrange: 256 rules of one /8 each, in one group
+    const rules = Array.from({ length: 256 }, (_, i) =>
+      rule(`r${String(i).padStart(3, '0')}`, 'sg-a', 'tcp', 22, 22, `${i}.0.0.0/8`),
+    );
+    const input = portInput({ rules, rulesPerGroupLimit: 1000 });
+
+    // Act
+    const plan = planPortClosure(input);
+    const after = applyPlan(input, plan);
+
+    // Assert
+    const left = (after.rulesByGroup.get('sg-a') ?? []).map((r) => parseCidr(r.cidrIpv4 ?? ''));
+    const leftPublic = publicAddressCount(
+      left.filter((r) => r !== undefined),
+      4,
+    );
+    expect(plan.revoke.length).toBeGreaterThan(200);
+    expect(leftPublic).toBeGreaterThan(0n);
+    expect(leftPublic).toBeLessThanOrEqual(1n << 24n);
+    expect(findPortExposures(after)).toEqual([]);
+  });
+
+  it('revokes 2000::/3 and keeps a partner /48', () => {
+    // Arrange
+    const input = portInput({
+      rules: [
+        rule('r1', 'sg-a', 'tcp', 22, 22, '2000::/3'),
+        rule('r2', 'sg-a', 'tcp', 22, 22, '2400:cb00:1::/48'),
+      ],
+    });
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.revoke.map((r) => r.securityGroupRuleId)).toEqual(['r1']);
+  });
+});
+
+describe('planPortClosure: prefix list entries that lose the port with their rule', () => {
+  it('names the private and narrow entries of a revoked list, not the broad ones', () => {
+    // Arrange
+    const input = portInput({
+      rules: [rule('r1', 'sg-a', 'tcp', 22, 22, 'pl-mixed')],
+      prefixLists: { 'pl-mixed': ['0.0.0.0/1', '128.0.0.0/1', '10.0.0.0/8', '11.0.0.0/8', '2400::/32'] },
+    });
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.prefixListLosses).toEqual([
+      {
+        securityGroupRuleId: 'r1',
+        groupId: 'sg-a',
+        prefixListId: 'pl-mixed',
+        entries: ['10.0.0.0/8', '11.0.0.0/8', '2400::/32'],
+      },
+    ]);
+    expect(plan.warnings).toEqual([expect.stringContaining('10.0.0.0/8, 11.0.0.0/8, 2400::/32')]);
+  });
+
+  it('says nothing for a list of broad entries only, nor for a list rule that stays', () => {
+    // Arrange
+    const input = portInput({
+      rules: [rule('r1', 'sg-a', 'tcp', 22, 22, 'pl-broad'), rule('r2', 'sg-a', 'tcp', 22, 22, 'pl-private')],
+      prefixLists: { 'pl-broad': ['0.0.0.0/0'], 'pl-private': ['10.0.0.0/8'] },
+    });
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.revoke.map((r) => r.securityGroupRuleId)).toEqual(['r1']);
+    expect(plan.prefixListLosses).toEqual([]);
+    expect(plan.warnings).toEqual([]);
+  });
+});
+
 describe('planPortClosure: quota', () => {
   it.each<
-    [string, PortScenario, { groupId: string; currentRules: number; rulesAfter: number; limit: number }[]]
+    [
+      string,
+      PortScenario,
+      { groupId: string; family: string; currentRules: number; rulesAfter: number; limit: number }[],
+    ]
   >([
     [
       'a -1 split that no longer fits',
       { rules: [rule('r1', 'sg-a', '-1', -1, -1, '0.0.0.0/0'), ...MANY_FILLERS(58)] },
-      [{ groupId: 'sg-a', currentRules: 59, rulesAfter: 62, limit: 60 }],
+      [{ groupId: 'sg-a', family: 'IPv4', currentRules: 59, rulesAfter: 62, limit: 60 }],
     ],
     [
       'a split that exactly fits',
@@ -289,7 +427,7 @@ describe('planPortClosure: quota', () => {
     [
       'a lower limit given by the caller',
       { rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0')], rulesPerGroupLimit: 1 },
-      [{ groupId: 'sg-a', currentRules: 1, rulesAfter: 2, limit: 1 }],
+      [{ groupId: 'sg-a', family: 'IPv4', currentRules: 1, rulesAfter: 2, limit: 1 }],
     ],
     [
       'revokes make room',
@@ -311,6 +449,83 @@ describe('planPortClosure: quota', () => {
 
     // Assert
     expect(plan.quotaProblems).toEqual(expected);
+  });
+});
+
+describe('planPortClosure: quota as AWS counts it (rev. 2)', () => {
+  const v4Fillers = (count: number) =>
+    Array.from({ length: count }, (_, i) => rule(`f4-${i}`, 'sg-a', 'tcp', 1000 + i, 1000 + i, '10.0.0.0/8'));
+  const v6Fillers = (count: number) =>
+    Array.from({ length: count }, (_, i) => rule(`f6-${i}`, 'sg-a', 'tcp', 1000 + i, 1000 + i, 'fd00::/8'));
+
+  it('counts IPv4 and IPv6 rules separately: 59 IPv6 rules leave room for IPv4 replacements', () => {
+    // Arrange
+    const input = portInput({ rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0'), ...v6Fillers(59)] });
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.quotaProblems).toEqual([]);
+    expect(plan.revokeFirstGroupIds).toEqual([]);
+  });
+
+  it('revokes first, with a warning, when the additions fit only once the old rule is gone', () => {
+    // Arrange: 59 fillers + 1 wide = 60 IPv4 rules; limit 61: add-first needs 62, the end state 61
+    const input = portInput({
+      rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0'), ...v4Fillers(59)],
+      rulesPerGroupLimit: 61,
+    });
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.quotaProblems).toEqual([]);
+    expect(plan.revokeFirstGroupIds).toEqual(['sg-a']);
+    expect(plan.warnings).toEqual([expect.stringContaining('sg-a has no room for the replacement rules')]);
+  });
+
+  it('writes nothing when even the end state does not fit, naming the group and the family', () => {
+    // Arrange
+    const input = portInput({ rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '::/0'), ...v6Fillers(59)] });
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.quotaProblems).toEqual([
+      { groupId: 'sg-a', family: 'IPv6', currentRules: 60, rulesAfter: 61, limit: 60 },
+    ]);
+    expect(plan.revokeFirstGroupIds).toEqual([]);
+  });
+
+  it('counts a customer-managed prefix list as its MaxEntries, an AWS-managed one and a group reference as one per family', () => {
+    // Arrange: a 20-entry list + 39 fillers + the wide rule = 60 IPv4 rules
+    const rules = [
+      rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0'),
+      rule('r-pl', 'sg-a', 'tcp', 443, 443, 'pl-corp'),
+      rule('r-aws', 'sg-a', 'tcp', 443, 443, 'pl-aws'),
+      rule('r-sg', 'sg-a', 'tcp', 443, 443, 'sg-peer'),
+      ...v4Fillers(37),
+    ];
+    const prefixListFacts = new Map([
+      ['pl-corp', { family: 4 as const, maxEntries: 20, awsManaged: false }],
+      ['pl-aws', { family: 4 as const, maxEntries: 500, awsManaged: true }],
+    ]);
+
+    // Act
+    const plan = planPortClosure({ ...portInput({ rules }), prefixListFacts });
+    const unknownWeights = planPortClosure(portInput({ rules }));
+
+    // Assert: 1 + 20 + 1 + 1 + 37 = 60 now, 61 at the end: no room
+    expect(plan.quotaProblems).toEqual([
+      { groupId: 'sg-a', family: 'IPv4', currentRules: 60, rulesAfter: 61, limit: 60 },
+    ]);
+    // Without the lists' sizes the count is unknown: additions first (AWS refuses them before any revoke), said once
+    expect(unknownWeights.quotaProblems).toEqual([]);
+    expect(unknownWeights.revokeFirstGroupIds).toEqual([]);
+    expect(unknownWeights.warnings).toEqual([expect.stringContaining('could not be checked')]);
   });
 });
 
@@ -357,8 +572,10 @@ describe('planPortClosure: idempotence', () => {
       revoke: [],
       authorize: [],
       warnings: [],
+      prefixListLosses: [],
       quotaProblems: [],
       changedGroupIds: [],
+      revokeFirstGroupIds: [],
     });
   });
 });

@@ -1,4 +1,10 @@
-import { findPortExposures, type PortProtocol, ruleAdmitsPort } from '../../functions/domain/port-exposure';
+import { type IpRange, parseCidr, publicAddressCount } from '../../functions/domain/ip-ranges';
+import {
+  findPortExposures,
+  judgePortExposure,
+  type PortProtocol,
+  ruleAdmitsPort,
+} from '../../functions/domain/port-exposure';
 import { type PortScenario, portInput, rule } from '../support/security-groups';
 
 /** Exposures as `interface:rule` pairs, the shape every table below asserts on. */
@@ -10,6 +16,38 @@ function exposedPairs(scenario: PortScenario): string[] {
 
 const ONE_ENI = { 'eni-1': ['sg-a'] };
 const ALL_SLASH_8 = Array.from({ length: 256 }, (_, i) => `${i}.0.0.0/8`);
+
+function cidrOf(text: string | undefined): IpRange {
+  const range = parseCidr(text ?? '');
+  if (range === undefined) throw new Error(`bad test CIDR ${text}`);
+  return range;
+}
+
+/** The fewest IPv4 CIDR blocks covering first..last except the holes (test-side, written independently). */
+function cidrsBetween(first: number, last: number, holes: readonly string[]): string[] {
+  const cut = holes.map(cidrOf).map((r) => [Number(r.first), Number(r.last)] as const);
+  const blocks: string[] = [];
+  let next = first;
+  while (next <= last) {
+    const hole = cut.find(([a, b]) => a <= next && next <= b);
+    if (hole) {
+      next = hole[1] + 1;
+      continue;
+    }
+    let size = 1;
+    while (
+      next % (size * 2) === 0 &&
+      next + size * 2 - 1 <= last &&
+      !cut.some(([a, b]) => a <= next + size * 2 - 1 && b >= next)
+    )
+      size *= 2;
+    blocks.push(
+      `${[24, 16, 8, 0].map((s) => Math.floor(next / 2 ** s) % 256).join('.')}/${32 - Math.log2(size)}`,
+    );
+    next += size;
+  }
+  return blocks;
+}
 
 describe('ruleAdmitsPort', () => {
   it.each([
@@ -153,8 +191,8 @@ describe('findPortExposures', () => {
       {
         interfaces: { 'eni-1': ['sg-a'], 'eni-2': ['sg-b'] },
         rules: [
-          rule('r1', 'sg-a', 'tcp', 22, 22, '0.0.0.0/1'),
-          rule('r2', 'sg-b', 'tcp', 22, 22, '128.0.0.0/1'),
+          rule('r1', 'sg-a', 'tcp', 22, 22, '11.0.0.0/8'),
+          rule('r2', 'sg-b', 'tcp', 22, 22, '12.0.0.0/8'),
         ],
       },
       [],
@@ -164,8 +202,8 @@ describe('findPortExposures', () => {
       {
         interfaces: ONE_ENI,
         rules: [
-          rule('r1', 'sg-a', 'tcp', 22, 22, '0.0.0.0/1'),
-          rule('r2', 'sg-a', 'tcp', 80, 80, '128.0.0.0/1'),
+          rule('r1', 'sg-a', 'tcp', 22, 22, '11.0.0.0/8'),
+          rule('r2', 'sg-a', 'tcp', 80, 80, '12.0.0.0/8'),
         ],
       },
       [],
@@ -185,9 +223,12 @@ describe('findPortExposures', () => {
       'IPv6 union',
       {
         interfaces: ONE_ENI,
-        rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '::/1'), rule('r2', 'sg-a', 'tcp', 22, 22, '8000::/1')],
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 22, 22, '2400:1::/32'),
+          rule('r2', 'sg-a', 'tcp', 22, 22, '2400:2::/32'),
+        ],
       },
-      ['eni-1:r1', 'eni-1:r2'],
+      ['eni-1:r1'],
     ],
     [
       'a prefix list whose entries cover IPv4',
@@ -203,7 +244,7 @@ describe('findPortExposures', () => {
       {
         interfaces: ONE_ENI,
         rules: [rule('r1', 'sg-a', 'tcp', 22, 22, 'pl-half')],
-        prefixLists: { 'pl-half': ['0.0.0.0/1', '192.168.0.0/16'] },
+        prefixLists: { 'pl-half': ['11.0.0.0/8', '192.168.0.0/16'] },
       },
       [],
     ],
@@ -280,7 +321,7 @@ describe('findPortExposures', () => {
           rule('r3', 'sg-a', 'tcp', 22, 22, 'fc00::/7'),
         ],
       },
-      ['eni-1:r1', 'eni-1:r2'],
+      ['eni-1:r1'],
     ],
     [
       'a group reference and a corporate CIDR next to 0.0.0.0/0 stay',
@@ -303,6 +344,60 @@ describe('findPortExposures', () => {
       ['eni-1:r1', 'eni-2:r1'],
     ],
     [
+      '2000::/3 (all global unicast IPv6) is open',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '2000::/3')] },
+      ['eni-1:r1'],
+    ],
+    [
+      'half of IPv4 is open',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '0.0.0.0/1')] },
+      ['eni-1:r1'],
+    ],
+    [
+      'two public /8 blocks are open',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '8.0.0.0/7')] },
+      ['eni-1:r1'],
+    ],
+    [
+      'one public /8 is not open',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '11.0.0.0/8')] },
+      [],
+    ],
+    [
+      '0.0.0.0/7 is one public /8 (0/8 is special): not open',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '0.0.0.0/7')] },
+      [],
+    ],
+    [
+      'a /24 is not open',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '8.8.8.0/24')] },
+      [],
+    ],
+    [
+      'every private range together is not open',
+      {
+        interfaces: ONE_ENI,
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 22, 22, '10.0.0.0/8'),
+          rule('r2', 'sg-a', 'tcp', 22, 22, '172.16.0.0/12'),
+          rule('r3', 'sg-a', 'tcp', 22, 22, '192.168.0.0/16'),
+          rule('r4', 'sg-a', 'tcp', 22, 22, '100.64.0.0/10'),
+          rule('r5', 'sg-a', 'tcp', 22, 22, 'fc00::/7'),
+        ],
+      },
+      [],
+    ],
+    [
+      '2001:db8::/31 is one public /32: not open',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '2001:db8::/31')] },
+      [],
+    ],
+    [
+      '2400::/31 is two public /32: open',
+      { interfaces: ONE_ENI, rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '2400::/31')] },
+      ['eni-1:r1'],
+    ],
+    [
       'egress rules are ignored',
       { interfaces: ONE_ENI, rules: [{ ...rule('r1', 'sg-a', '-1', -1, -1, '0.0.0.0/0'), isEgress: true }] },
       [],
@@ -313,6 +408,95 @@ describe('findPortExposures', () => {
 
     // Assert
     expect(pairs).toEqual(expected);
+  });
+
+  it('finds every public IPv4 address except RFC 1918, written as CIDR rules, open', () => {
+    // Arrange
+    const cidrs = cidrsBetween(0, 2 ** 32 - 1, ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']);
+    const rules = cidrs.map((cidr, i) => rule(`r${String(i).padStart(2, '0')}`, 'sg-a', 'tcp', 22, 22, cidr));
+
+    // Act
+    const reported = findPortExposures(portInput({ interfaces: ONE_ENI, rules }));
+
+    // Assert: reported are the rules to revoke, broadest first, until what is left is at most one /8
+    const revokedIds = new Set(reported.map((e) => e.securityGroupRuleId));
+    const left = rules.filter((r) => !revokedIds.has(r.securityGroupRuleId)).map((r) => cidrOf(r.cidrIpv4));
+    expect(reported.length).toBeGreaterThan(0);
+    expect(publicAddressCount(left, 4)).toBeLessThanOrEqual(1n << 24n);
+    expect(
+      rules
+        .filter((r) => r.cidrIpv4 === '0.0.0.0/5' || r.cidrIpv4 === '128.0.0.0/3')
+        .map((r) => revokedIds.has(r.securityGroupRuleId)),
+    ).toEqual([true, true]);
+  });
+
+  it('finds 256 rules of one /8 each open, and reports all but the last public /8', () => {
+    // Arrange
+    const rules = ALL_SLASH_8.map((cidr, i) =>
+      rule(`r${String(i).padStart(3, '0')}`, 'sg-a', 'tcp', 22, 22, cidr),
+    );
+
+    // Act
+    const reported = findPortExposures(portInput({ interfaces: ONE_ENI, rules }));
+
+    // Assert
+    const revokedIds = new Set(reported.map((e) => e.securityGroupRuleId));
+    const left = rules.filter((r) => !revokedIds.has(r.securityGroupRuleId)).map((r) => cidrOf(r.cidrIpv4));
+    expect(publicAddressCount(left, 4)).toBeLessThanOrEqual(1n << 24n);
+    expect(publicAddressCount(left, 4)).toBeGreaterThan(0n);
+    expect(left.map((r) => r.cidr)).toEqual(
+      expect.arrayContaining(['10.0.0.0/8', '127.0.0.0/8', '224.0.0.0/8']),
+    );
+  });
+});
+
+describe('judgePortExposure with an unreadable prefix list', () => {
+  it('keeps an exposure established by 0.0.0.0/0 and marks nothing unknown', () => {
+    // Arrange
+    const input = {
+      ...portInput({
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 22, 22, '0.0.0.0/0'),
+          rule('r2', 'sg-a', 'tcp', 22, 22, 'pl-denied'),
+        ],
+      }),
+      unreadablePrefixLists: new Set(['pl-denied']),
+    };
+
+    // Act
+    const verdict = judgePortExposure(input);
+
+    // Assert
+    expect(verdict.exposures.map((e) => e.securityGroupRuleId)).toEqual(['r1']);
+    expect(verdict.unknown).toEqual([]);
+  });
+
+  it('marks unknown only the interface whose verdict depends on the list', () => {
+    // Arrange
+    const input = {
+      ...portInput({
+        interfaces: { 'eni-1': ['sg-a'], 'eni-2': ['sg-b'] },
+        rules: [
+          rule('r1', 'sg-a', 'tcp', 22, 22, 'pl-denied'),
+          rule('r2', 'sg-b', 'tcp', 22, 22, '11.0.0.0/8'),
+        ],
+      }),
+      unreadablePrefixLists: new Set(['pl-denied']),
+    };
+
+    // Act
+    const verdict = judgePortExposure(input);
+
+    // Assert
+    expect(verdict.exposures).toEqual([]);
+    expect(verdict.unknown).toEqual([
+      {
+        networkInterfaceId: 'eni-1',
+        securityGroupId: 'sg-a',
+        securityGroupRuleId: 'r1',
+        prefixListId: 'pl-denied',
+      },
+    ]);
   });
 
   it('reports the rule, its group, protocol, range and a readable source', () => {

@@ -183,6 +183,51 @@ describe('undo', () => {
     expect(apply.body.error.message).toMatch(/is gone/);
   });
 
+  it('applies a previewed undo by its planId, and refuses that planId once the target changed since the preview', async () => {
+    // Arrange: two blocks, each previewed for undo
+    const first = await api.call('POST', '/s3/buckets/acme-public-acl/block-public-access', {});
+    const preview = await api.call('GET', `/changes/${first.body.changeId}/undo`);
+    // Act: apply with the planId
+    const applied = await api.call('POST', `/changes/${first.body.changeId}/undo`, {
+      planId: preview.body.planId,
+    });
+    // Assert
+    expect(preview.body).toMatchObject({ undoable: true, planId: expect.any(String) });
+    expect(Date.parse(preview.body.expiresAt)).toBeGreaterThan(Date.now());
+    expect(applied.status).toBe(200);
+    expect(await bucketFlags('acme-public-acl')).toBeNull();
+
+    // Arrange: a new change, previewed, then the bucket is edited by hand
+    const second = await api.call('POST', '/s3/buckets/acme-public-acl/block-public-access', {});
+    const stalePreview = await api.call('GET', `/changes/${second.body.changeId}/undo`);
+    const otherPreview = await api.call('GET', `/changes/${first.body.changeId}/undo`);
+    const writes = api.sandbox.writeCalls().length;
+    // Act: a planId of another change
+    const wrongChange = await api.call('POST', `/changes/${second.body.changeId}/undo`, {
+      planId: otherPreview.body.planId ?? 'x',
+    });
+    await api.sandbox.answer('s3', 'us-east-1', 'PutPublicAccessBlock', {
+      Bucket: 'acme-public-acl',
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: false,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    const stale = await api.call('POST', `/changes/${second.body.changeId}/undo`, {
+      planId: stalePreview.body.planId,
+    });
+    // Assert: both refused with the plan's reason and nothing written by the API
+    expect(otherPreview.body).toMatchObject({ undoable: false, planId: null, expiresAt: null });
+    expect(wrongChange.status).toBe(409);
+    expect(wrongChange.body.error.code).toBe('PlanRejected');
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('PlanRejected');
+    expect(stale.body.error.message).toMatch(/preview/i);
+    expect(api.sandbox.writeCalls()).toHaveLength(writes + 1); // only the hand edit
+  });
+
   it('answers 404 with where to find change ids for an unknown change', async () => {
     const reply = await api.call('GET', '/changes/c-20261130T033600123Z-00000000/undo');
     expect(reply.status).toBe(404);

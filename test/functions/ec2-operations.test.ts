@@ -53,7 +53,11 @@ interface RegionSpec {
     publicIp?: string;
   }[];
   prefixLists?: Record<string, string[]>;
+  /** MaxEntries of every prefix list (the sandbox's default otherwise). */
+  prefixListMaxEntries?: number;
   otherInterfaces?: { networkInterfaceId: string; groupIds: string[] }[];
+  /** The account's rule quota in the Region (Service Quotas). */
+  rulesPerGroupQuota?: number;
 }
 
 function ec2Region(spec: RegionSpec) {
@@ -76,8 +80,10 @@ function ec2Region(spec: RegionSpec) {
     prefixLists: Object.entries(spec.prefixLists ?? {}).map(([prefixListId, cidrs]) => ({
       prefixListId,
       cidrs,
+      ...(spec.prefixListMaxEntries !== undefined ? { maxEntries: spec.prefixListMaxEntries } : {}),
     })),
     otherInterfaces: spec.otherInterfaces ?? [],
+    ...(spec.rulesPerGroupQuota !== undefined ? { rulesPerGroupQuota: spec.rulesPerGroupQuota } : {}),
   };
 }
 
@@ -200,21 +206,36 @@ const ruleCases: RuleCase[] = [
     exposed: ['0.0.0.0/1', '128.0.0.0/1'],
   },
   {
-    name: '2. two halves on two different interfaces are no union',
+    name: '2. two public /8 blocks on two different interfaces are no union',
     spec: {
-      groups: { 'sg-a': ['tcp 22 0.0.0.0/1'], 'sg-b': ['tcp 22 128.0.0.0/1'] },
+      groups: { 'sg-a': ['tcp 22 11.0.0.0/8'], 'sg-b': ['tcp 22 12.0.0.0/8'] },
       instances: [{ interfaces: { 'eni-01': ['sg-a'], 'eni-02': ['sg-b'] } }],
     },
     exposed: [],
   },
   {
-    name: '2. halves of IPv6 together',
-    spec: { groups: { 'sg-a': ['tcp 22 ::/1', 'tcp 22 8000::/1'] } },
-    exposed: ['8000::/1', '::/1'],
+    name: '2. an IPv6 /32 and a /33 together: the broader goes, the /33 may stay',
+    spec: { groups: { 'sg-a': ['tcp 22 2400:1::/32', 'tcp 22 2400:2::/33'] } },
+    exposed: ['2400:1::/32'],
   },
   {
-    name: '2. the halves only admit the port in different ranges: no union',
-    spec: { groups: { 'sg-a': ['tcp 22 0.0.0.0/1', 'tcp 23 128.0.0.0/1'] } },
+    name: '2. (rev. 2) all global unicast IPv6',
+    spec: { groups: { 'sg-a': ['tcp 22 2000::/3'] } },
+    exposed: ['2000::/3'],
+  },
+  {
+    name: '2. (rev. 2) half of IPv4 alone',
+    spec: { groups: { 'sg-a': ['tcp 22 0.0.0.0/1'] } },
+    exposed: ['0.0.0.0/1'],
+  },
+  {
+    name: '2. (rev. 2) one partner /8 is not the internet',
+    spec: { groups: { 'sg-a': ['tcp 22 11.0.0.0/8'] } },
+    exposed: [],
+  },
+  {
+    name: '2. two /8 blocks only admit the port in different ranges: no union',
+    spec: { groups: { 'sg-a': ['tcp 22 11.0.0.0/8', 'tcp 23 12.0.0.0/8'] } },
     exposed: [],
   },
   {
@@ -456,7 +477,8 @@ describe('GET /ec2/instances-with-open-port on the default scenario', () => {
 });
 
 describe('find: Regions and work per Region', () => {
-  it.each([['DescribeInstances'], ['DescribeSecurityGroupRules'], ['GetManagedPrefixListEntries']])(
+  // A prefix list read that fails makes only what depends on it unknown (see the rev. 2 tests below).
+  it.each([['DescribeInstances'], ['DescribeSecurityGroupRules']])(
     'lists a Region whose %s is denied in unknownRegions, and still answers for the others',
     async (command) => {
       // Arrange
@@ -990,7 +1012,7 @@ describe('POST /ec2/instances/{instanceId}/close-port on the default scenario', 
       // Assert
       expect(reply.status).toBe(400);
       expect(reply.body.error.message).toMatch(
-        /sg-full has 60 inbound rules and would need 61, over its limit of 60/,
+        /sg-full has 60 inbound IPv4 rules and would need 61, over its limit of 60/,
       );
       expect(reply.body.error.message).toContain('remove unneeded inbound rules');
       expect(full.sandbox.writeCalls()).toHaveLength(0);
@@ -1053,3 +1075,279 @@ async function runUndoLine(api: TestApi, line: string): Promise<void> {
     ...(ruleIds ? { SecurityGroupRuleIds: ruleIds.split(' ') } : {}),
   });
 }
+
+// ---------- issue 12 (semantics.md rev. 2), over HTTP ----------
+
+describe('close-port, semantics.md rev. 2', () => {
+  it('names the private and narrow entries of a revoked prefix list in the warnings and the summary, dry run first', async () => {
+    // Arrange: the list is open through its two halves and also holds a private range and a partner /24
+    const api = await startTestApi(
+      ec2Scenario({
+        'us-east-1': {
+          groups: { 'sg-a': ['tcp 22 pl-0000000000000000d'] },
+          prefixLists: {
+            'pl-0000000000000000d': ['0.0.0.0/1', '128.0.0.0/1', '10.0.0.0/8', '198.51.100.0/24'],
+          },
+        },
+      }),
+    );
+    try {
+      // Act
+      const dry = await api.call('POST', closePath(instanceIdOf(1)), { port: 22, dryRun: true });
+      const real = await api.call('POST', closePath(instanceIdOf(1)), { port: 22 });
+
+      // Assert
+      for (const reply of [dry, real]) {
+        expect(reply.status).toBe(200);
+        expect(reply.body.warnings).toEqual(
+          expect.arrayContaining([
+            expect.stringMatching(
+              /references prefix list pl-0000000000000000d.*private or narrow entries 10\.0\.0\.0\/8, 198\.51\.100\.0\/24/,
+            ),
+          ]),
+        );
+        expect(reply.body.summary).toMatch(
+          /prefix list pl-0000000000000000d .*close.* the port to its private or narrow entries 10\.0\.0\.0\/8, 198\.51\.100\.0\/24/,
+        );
+      }
+      expect(dry.body.warnings).toEqual(real.body.warnings);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('find, semantics.md rev. 2: unknown only for what depends on the failed read', () => {
+  it('one unreadable prefix list hides no instance open through 0.0.0.0/0 and leaves the Region scanned', async () => {
+    // Arrange: pl-…e does not exist in the Region (GetManagedPrefixListEntries fails for it alone)
+    const api = await startTestApi(
+      ec2Scenario({
+        'us-east-1': {
+          groups: {
+            'sg-open': ['tcp 22 0.0.0.0/0', 'tcp 22 pl-0000000000000000e'],
+            'sg-list': ['tcp 22 pl-0000000000000000e'],
+            'sg-ok': ['tcp 22 pl-0000000000000000f'],
+          },
+          prefixLists: { 'pl-0000000000000000f': ['0.0.0.0/0'] },
+          instances: [
+            { id: instanceIdOf(1), interfaces: { 'eni-01': ['sg-open'] } },
+            { id: instanceIdOf(2), interfaces: { 'eni-02': ['sg-list'] } },
+            { id: instanceIdOf(3), interfaces: { 'eni-03': ['sg-ok'] } },
+          ],
+        },
+      }),
+    );
+    try {
+      // Act
+      const found = await api.call('GET', findPath('port=22&region=us-east-1'));
+
+      // Assert
+      expect(found.status).toBe(200);
+      expect(found.body.unknownRegions).toEqual([]);
+      expect(found.body.scannedRegions).toEqual(['us-east-1']);
+      expect(found.body.instances.map((i: { instanceId: string }) => i.instanceId)).toEqual([
+        instanceIdOf(1),
+        instanceIdOf(3),
+      ]);
+      expect(found.body.unknownInstances).toEqual([
+        expect.objectContaining({
+          instanceId: instanceIdOf(2),
+          reason: expect.stringContaining(
+            'GetManagedPrefixListEntries failed with InvalidPrefixListID.NotFound',
+          ),
+          rules: [
+            expect.objectContaining({ securityGroupId: 'sg-list', prefixListId: 'pl-0000000000000000e' }),
+          ],
+        }),
+      ]);
+      expect(found.body.summary).toContain('must not be assumed safe');
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('close leaves a rule whose prefix list cannot be read alone and warns that it may still open the port', async () => {
+    // Arrange
+    const api = await startTestApi(
+      ec2Scenario({ 'us-east-1': { groups: { 'sg-list': ['tcp 22 pl-0000000000000000e'] } } }),
+    );
+    try {
+      // Act
+      const reply = await api.call('POST', closePath(instanceIdOf(1)), { port: 22, dryRun: true });
+
+      // Assert
+      expect(reply.status).toBe(200);
+      expect(reply.body.changed).toBe(false);
+      expect(reply.body.warnings).toEqual([
+        expect.stringMatching(
+          /prefix list pl-0000000000000000e, which could not be read .*may still open the port/,
+        ),
+      ]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('a Region where prefix lists cannot be read at all still reports what plain CIDR rules show', async () => {
+    // Arrange
+    const api = await startTestApi(
+      ec2Scenario({
+        'us-east-1': {
+          groups: { 'sg-a': ['tcp 22 0.0.0.0/0', 'tcp 22 pl-0000000000000000f'] },
+          prefixLists: { 'pl-0000000000000000f': ['10.0.0.0/8'] },
+        },
+      }),
+    );
+    api.sandbox.scenario.ec2['us-east-1']?.denied.push('GetManagedPrefixListEntries');
+    try {
+      // Act
+      const found = await api.call('GET', findPath('port=22&region=us-east-1'));
+
+      // Assert
+      expect(found.body.unknownRegions).toEqual([]);
+      expect(
+        found.body.instances.map((i: { exposures: { source: string }[] }) =>
+          i.exposures.map((e) => e.source),
+        ),
+      ).toEqual([['0.0.0.0/0']]);
+      expect(found.body.unknownInstances).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('close-port quota, as AWS counts it (rev. 2): dry run and real run agree', () => {
+  const fillers = (count: number, source = (i: number) => `198.51.100.${i}/32`) =>
+    Array.from({ length: count }, (_, i) => `tcp ${1000 + i} ${source(i)}`);
+  const closeTwice = async (api: TestApi) => {
+    const dry = await api.call('POST', closePath(instanceIdOf(1)), { port: 22, dryRun: true });
+    const writesAfterDryRun = api.sandbox.writeCalls().length;
+    const real = await api.call('POST', closePath(instanceIdOf(1)), { port: 22 });
+    return { dry, real, writesAfterDryRun };
+  };
+
+  it('adds first when the group has room for the replacements next to the old rule (account quota read: 100)', async () => {
+    // Arrange: 60 IPv4 rules, over AWS's default once split, but this account's quota is 100
+    const spec = { groups: { 'sg-a': [...fillers(59), 'tcp 0-65535 0.0.0.0/0'] } };
+    const api = await startTestApi(ec2Scenario({ 'us-east-1': { ...spec, rulesPerGroupQuota: 100 } }));
+    try {
+      // Act
+      const { dry, real, writesAfterDryRun } = await closeTwice(api);
+
+      // Assert
+      expect([dry.status, real.status]).toEqual([200, 200]);
+      expect(writesAfterDryRun).toBe(0);
+      expect(dry.body.warnings).toEqual([]);
+      expect(real.body.warnings).toEqual([]);
+      expect(api.sandbox.writeCalls().map((c) => c.command)).toEqual([
+        'AuthorizeSecurityGroupIngress',
+        'RevokeSecurityGroupIngress',
+      ]);
+      expect(api.sandbox.calls.filter((c) => c.command === 'GetServiceQuota')[0]?.input).toEqual({
+        ServiceCode: 'vpc',
+        QuotaCode: 'L-0EA8095F',
+      });
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('revokes first, warned in the dry run already, when only the end state fits', async () => {
+    // Arrange: quota 61; 60 rules now, 62 if added first, 61 at the end
+    const spec = { groups: { 'sg-a': [...fillers(59), 'tcp 0-65535 0.0.0.0/0'] } };
+    const api = await startTestApi(ec2Scenario({ 'us-east-1': { ...spec, rulesPerGroupQuota: 61 } }));
+    try {
+      // Act
+      const { dry, real, writesAfterDryRun } = await closeTwice(api);
+
+      // Assert
+      expect([dry.status, real.status]).toEqual([200, 200]);
+      expect(writesAfterDryRun).toBe(0);
+      expect(dry.body.warnings).toEqual([
+        expect.stringContaining('sg-a has no room for the replacement rules'),
+      ]);
+      expect(real.body.warnings).toEqual(dry.body.warnings);
+      expect(api.sandbox.writeCalls().map((c) => c.command)).toEqual([
+        'RevokeSecurityGroupIngress',
+        'AuthorizeSecurityGroupIngress',
+      ]);
+      expect(real.body.stillOpen).toBe(false);
+      expect(inboundOf(api, 'us-east-1', 'sg-a')).toEqual(
+        expect.arrayContaining(['tcp 0-21 0.0.0.0/0', 'tcp 23-65535 0.0.0.0/0']),
+      );
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('writes nothing, dry run or not, when the end state does not fit: names the group and the family', async () => {
+    // Arrange: 59 IPv6 rules and ::/0 on 0-65535; the 59 IPv4 rules next to them do not matter
+    const api = await startTestApi(
+      ec2Scenario({
+        'us-east-1': {
+          groups: {
+            'sg-a': [...fillers(59, (i) => `2001:db8::${i}/128`), ...fillers(59), 'tcp 0-65535 ::/0'],
+          },
+        },
+      }),
+    );
+    try {
+      // Act
+      const { dry, real } = await closeTwice(api);
+
+      // Assert
+      for (const reply of [dry, real]) {
+        expect(reply.status).toBe(400);
+        expect(reply.body.error.message).toMatch(
+          /sg-a has 60 inbound IPv6 rules and would need 61, over its limit of 60/,
+        );
+      }
+      expect(api.sandbox.writeCalls()).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('counts a customer-managed prefix list as its MaxEntries', async () => {
+    // Arrange: a list of MaxEntries 20 + 39 fillers + the wide rule = 60 IPv4 rules
+    const spec = {
+      groups: { 'sg-a': [...fillers(39), 'tcp 443 pl-0000000000000000c', 'tcp 0-65535 0.0.0.0/0'] },
+      prefixLists: { 'pl-0000000000000000c': ['192.0.2.0/24'] },
+    };
+    const api = await startTestApi(ec2Scenario({ 'us-east-1': { ...spec, prefixListMaxEntries: 20 } }));
+    try {
+      // Act
+      const { dry, real } = await closeTwice(api);
+
+      // Assert
+      expect([dry.status, real.status]).toEqual([400, 400]);
+      expect(real.body.error.message).toMatch(/sg-a has 60 inbound IPv4 rules and would need 61/);
+      expect(api.sandbox.writeCalls()).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('assumes 60 and says so when the account quota cannot be read', async () => {
+    // Arrange
+    const api = await startTestApi(
+      ec2Scenario({ 'us-east-1': { groups: { 'sg-a': ['tcp 0-65535 0.0.0.0/0'] } } }),
+    );
+    api.sandbox.scenario.ec2['us-east-1']?.denied.push('GetServiceQuota');
+    try {
+      // Act
+      const reply = await api.call('POST', closePath(instanceIdOf(1)), { port: 22, dryRun: true });
+
+      // Assert
+      expect(reply.status).toBe(200);
+      expect(reply.body.warnings).toEqual([
+        expect.stringMatching(
+          /quota could not be read \(servicequotas:GetServiceQuota failed with AccessDeniedException\); AWS's default of 60 is assumed/,
+        ),
+      ]);
+    } finally {
+      await api.close();
+    }
+  });
+});

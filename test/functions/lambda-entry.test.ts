@@ -16,6 +16,7 @@ import {
   GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
   S3ControlClient,
 } from '@aws-sdk/client-s3-control';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -25,6 +26,7 @@ import { awsError } from '../support/aws-error';
 
 process.env.AWS_REGION = 'eu-west-1';
 process.env.CHANGE_JOURNAL_TABLE = 'journal-table';
+process.env.PLAN_KEY_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:444455556666:secret:PlanKey-abc';
 
 type Entry = typeof import('../../functions/find-public-buckets');
 
@@ -36,6 +38,7 @@ function loadEntry(name: 'find-public-buckets' | 'block-bucket-public-access'): 
 const s3Mock = mockClient(S3Client);
 const controlMock = mockClient(S3ControlClient);
 const journalMock = mockClient(DynamoDBClient);
+const secretsMock = mockClient(SecretsManagerClient);
 
 function event(method: string, path: string, body: string | null = null): APIGatewayProxyEvent {
   return apiGatewayEvent(method, path, {
@@ -59,6 +62,8 @@ beforeEach(() => {
   journalMock.reset();
   journalMock.on(PutItemCommand).resolves({});
   journalMock.on(UpdateItemCommand).resolves({});
+  secretsMock.reset();
+  secretsMock.on(GetSecretValueCommand).resolves({ SecretString: 'k'.repeat(64) });
   s3Mock.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'data', BucketRegion: 'eu-west-1' }] });
   s3Mock.on(GetPublicAccessBlockCommand).rejects(awsError('NoSuchPublicAccessBlockConfiguration', 404));
   s3Mock.on(GetBucketWebsiteCommand).rejects(awsError('NoSuchWebsiteConfiguration', 404));
@@ -277,5 +282,31 @@ describe('log lines of a Lambda invocation', () => {
         expect.objectContaining({ function_request_id: expect.any(String), cold_start: expect.any(Boolean) }),
       );
     }
+  });
+});
+
+describe('a preview in the read function, applied by the write function', () => {
+  it('signs with the stack secret, read once per container, and the write accepts its planId', async () => {
+    const reads = loadEntry('find-public-buckets');
+    const writes = loadEntry('block-bucket-public-access');
+
+    const first = await reads.handler(event('GET', '/s3/buckets/data/block-public-access/preview'), context);
+    const second = await reads.handler(event('GET', '/s3/buckets/data/block-public-access/preview'), context);
+    expect(first.statusCode).toBe(200);
+    expect(second.statusCode).toBe(200);
+    expect(s3Mock).not.toHaveReceivedCommand(PutPublicAccessBlockCommand);
+    const { planId } = JSON.parse(first.body) as { planId: string };
+    const applied = await writes.handler(
+      event('POST', '/s3/buckets/data/block-public-access', JSON.stringify({ planId })),
+      context,
+    );
+
+    expect(applied.statusCode).toBe(200);
+    expect(s3Mock).toHaveReceivedCommandTimes(PutPublicAccessBlockCommand, 1);
+    // One read per function container (each entry module is one container here), never one per request.
+    expect(secretsMock).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+    expect(secretsMock).toHaveReceivedCommandWith(GetSecretValueCommand, {
+      SecretId: process.env.PLAN_KEY_SECRET_ARN,
+    });
   });
 });

@@ -14,6 +14,7 @@ function iamActionFor(call: RecordedCall): string | undefined {
   if (call.service === 's3control') return `s3:Get${call.command.replace(/^Get/, 'Account')}`;
   if (call.service === 'ec2') return `ec2:${call.command}`;
   if (call.service === 'dynamodb') return `dynamodb:${call.command}`;
+  if (call.service === 'servicequotas') return `servicequotas:${call.command}`;
   const s3: Record<string, string> = {
     ListBuckets: 's3:ListAllMyBuckets',
     GetPublicAccessBlock: 's3:GetBucketPublicAccessBlock',
@@ -30,6 +31,13 @@ const EXERCISES: Record<string, Array<[string, string, unknown?]>> = {
   removePublicAccessFromS3Bucket: [
     ['POST', '/s3/buckets/acme-public-website/block-public-access', { dryRun: true }],
     ['POST', '/s3/buckets/acme-public-website/block-public-access', {}],
+  ],
+  previewRemovePublicAccessFromS3Bucket: [
+    ['GET', '/s3/buckets/acme-public-website/block-public-access/preview'],
+  ],
+  previewCloseUnwantedPortForEc2Instance: [
+    ['GET', '/ec2/instances/i-0b8bfaa60ede5b648/close-port/preview?port=22'],
+    ['GET', '/ec2/instances/i-02215625a3ddfda8a/close-port/preview?port=22&region=eu-west-1'],
   ],
   findEc2InstancesWithOpenPort: [
     ['GET', '/ec2/instances-with-open-port?port=22'],
@@ -71,6 +79,8 @@ const SETUP: Record<string, Array<[string, string, unknown?]>> = {
 /** Granted for paths the default scenario does not take, each with the reason. */
 const RARELY_USED: Record<string, string> = {
   's3:GetBucketLocation': 'only when ListBuckets omits BucketRegion',
+  'ec2:DescribeManagedPrefixLists':
+    'only when a group that gains rules references a prefix list (quota weight)',
 };
 
 describe.each(operations.map((operation) => [operation.operationId, operation] as const))(

@@ -278,7 +278,7 @@ describe('bucket verdicts across account and bucket flags', () => {
           websiteNote: 'GetBucketWebsite failed with AccessDenied, so website hosting is unknown',
         }),
       ]);
-      expect(reply.body.summary).toContain('site (us-east-1, website hosting unknown)');
+      expect(reply.body.summary).toContain('"site" (us-east-1, website hosting unknown)');
     } finally {
       await api.close();
     }

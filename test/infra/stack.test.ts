@@ -62,6 +62,15 @@ function only(template: Template, type: string): [string, Resource] {
   return found[0] as [string, Resource];
 }
 
+/** The Q Business plugin's OAuth secret (the stack's other secret is the plan key). */
+function pluginSecret(template: Template): [string, Resource] {
+  const found = resources(template, 'AWS::SecretsManager::Secret').filter(([id]) =>
+    id.startsWith('PluginOAuthSecret'),
+  );
+  expect(found).toHaveLength(1);
+  return found[0] as [string, Resource];
+}
+
 /**
  * A small CloudFormation evaluator for the intrinsics the stack uses, with made-up deploy-time values;
  * a resource without a made-up value evaluates to `<LogicalId>` (or `<LogicalId.Attribute>`).
@@ -263,8 +272,9 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     );
 
     // Assert
+    // Plus the plan key's value, which previews and applies need to sign and check planIds.
     expect([...new Set(actions)].sort()).toEqual(
-      [...new Set(operations.flatMap((o) => o.iamActions))].sort(),
+      [...new Set([...operations.flatMap((o) => o.iamActions), 'secretsmanager:GetSecretValue'])].sort(),
     );
     expect(fn.Properties.MemorySize).toBe(SCAN_MEMORY_MB);
     expect(variables).toMatchObject({
@@ -334,9 +344,22 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
       const logStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
       const operationActions = statements.flatMap(actionsOf).filter((a) => !a.startsWith('logs:'));
 
-      // Assert: a function serving several operations holds the union of their actions
+      // Assert: the union of the operations its function serves (a read function also serves the previews),
+      // and the plan key's value where one of them signs or checks planIds.
       const served = operations.filter((o) => o.functionName === operation.functionName);
-      expect(operationActions.sort()).toEqual([...new Set(served.flatMap((o) => o.iamActions))].sort());
+      const planKey = served.some((o) => o.usesPlanKey) ? ['secretsmanager:GetSecretValue'] : [];
+      expect(operationActions.sort()).toEqual(
+        [...new Set([...served.flatMap((o) => o.iamActions), ...planKey])].sort(),
+      );
+      const planKeyId = stack.getLogicalId(stack.planKey.node.defaultChild as never);
+      for (const statement of statements.filter((s) =>
+        actionsOf(s).includes('secretsmanager:GetSecretValue'),
+      )) {
+        expect([statement.Action, statement.Resource]).toEqual([
+          'secretsmanager:GetSecretValue',
+          { Ref: planKeyId },
+        ]);
+      }
       expect(logStatements).toEqual([
         expect.objectContaining({
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -672,7 +695,7 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     const clients = resources(template, 'AWS::Cognito::UserPoolClient');
     const interactive = clients.find(([, c]) => c.Properties.ClientName === 'interactive');
     if (!interactive) throw new Error('no interactive client');
-    const [, secret] = only(template, 'AWS::SecretsManager::Secret');
+    const [, secret] = pluginSecret(template);
 
     // Act
     const callbacks = evaluate(interactive[1].Properties.CallbackURLs, refs, attrs);
@@ -803,7 +826,7 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
   });
 
   it('lets the plugin role read only its OAuth secret', () => {
-    const [secretId] = only(template, 'AWS::SecretsManager::Secret');
+    const [secretId] = pluginSecret(template);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
@@ -854,7 +877,9 @@ describe('context switches', () => {
     ]) {
       template.resourceCountIs(type, 0);
     }
-    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    // Only the plan key: no plugin, so no plugin OAuth secret.
+    const [secretId] = only(template, 'AWS::SecretsManager::Secret');
+    expect(secretId).toMatch(/^PlanKey/);
     const info = Annotations.fromStack(stack).findInfo(
       '*',
       Match.stringLikeRegexp('-c identityCenterInstanceArn='),

@@ -50,6 +50,8 @@ it('builds no operation schema when the registry loads, and an operation’s whe
       'FindS3BucketsWithPublicAccessResponse',
       'CloseUnwantedPortForEc2InstanceRequest',
       'CloseUnwantedPortForEc2InstanceResponse',
+      // The preview answers the write's response plus its planId: the two are built together.
+      'PreviewCloseUnwantedPortForEc2InstanceResponse',
     ]);
   });
 });

@@ -7,11 +7,14 @@ import { DEFAULT_SCENARIO } from '../../functions/local/main';
 import type { SandboxAccount } from '../../functions/local/sandbox/sandbox-account';
 import { loadScenarioFile, parseScenario, type ScenarioInput } from '../../functions/local/sandbox/scenario';
 import type { ErrorBody } from '../../functions/shared/errors';
+import type { PlanSigning } from '../../functions/shared/plan-signing';
 import type {
   AnyOperation,
   closeUnwantedPortForEc2Instance,
   findEc2InstancesWithOpenPort,
   findS3BucketsWithPublicAccess,
+  previewCloseUnwantedPortForEc2Instance,
+  previewRemovePublicAccessFromS3Bucket,
   removePublicAccessFromS3Bucket,
 } from '../../openapi/operations';
 import { contractProblems } from './contract';
@@ -24,15 +27,20 @@ export type ResponseOf<O extends AnyOperation> = output<O['response']>;
  * error body's `error` (which of the two is present depends on the status the test checks first).
  * A path no operation serves (or one only known at run time) gets the error body and nothing else typed.
  */
-export type ReplyBody<P extends string> = P extends `/s3/public-buckets${string}`
-  ? ResponseOf<typeof findS3BucketsWithPublicAccess> & ErrorBody
-  : P extends `/s3/buckets/${string}/block-public-access${string}`
-    ? ResponseOf<typeof removePublicAccessFromS3Bucket> & ErrorBody
-    : P extends `/ec2/instances-with-open-port${string}`
-      ? ResponseOf<typeof findEc2InstancesWithOpenPort> & ErrorBody
-      : P extends `/ec2/instances/${string}/close-port${string}`
-        ? ResponseOf<typeof closeUnwantedPortForEc2Instance> & ErrorBody
-        : UntypedBody;
+export type ReplyBody<P extends string> =
+  P extends `/s3/buckets/${string}/block-public-access/preview${string}`
+    ? ResponseOf<typeof previewRemovePublicAccessFromS3Bucket> & ErrorBody
+    : P extends `/ec2/instances/${string}/close-port/preview${string}`
+      ? ResponseOf<typeof previewCloseUnwantedPortForEc2Instance> & ErrorBody
+      : P extends `/s3/public-buckets${string}`
+        ? ResponseOf<typeof findS3BucketsWithPublicAccess> & ErrorBody
+        : P extends `/s3/buckets/${string}/block-public-access${string}`
+          ? ResponseOf<typeof removePublicAccessFromS3Bucket> & ErrorBody
+          : P extends `/ec2/instances-with-open-port${string}`
+            ? ResponseOf<typeof findEc2InstancesWithOpenPort> & ErrorBody
+            : P extends `/ec2/instances/${string}/close-port${string}`
+              ? ResponseOf<typeof closeUnwantedPortForEc2Instance> & ErrorBody
+              : UntypedBody;
 
 // biome-ignore lint/suspicious/noExplicitAny: a path the registry does not name (or a run-time string) has no schema to type it
 type UntypedBody = any;
@@ -66,9 +74,12 @@ export function scenario(input: Partial<ScenarioInput> = {}) {
 
 export async function startTestApi(
   scenarioValue = defaultScenario(),
-  options: { deadlineMs?: number; concurrency?: number } = {},
+  options: { deadlineMs?: number; concurrency?: number; plans?: PlanSigning } = {},
 ): Promise<TestApi> {
-  const backend = sandboxBackend(scenarioValue, { concurrency: options.concurrency ?? 16 });
+  const backend = sandboxBackend(scenarioValue, {
+    concurrency: options.concurrency ?? 16,
+    ...(options.plans ? { plans: options.plans } : {}),
+  });
   const running: RunningServer = await startLocalServer({
     backend,
     port: 0,

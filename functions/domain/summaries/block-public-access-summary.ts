@@ -5,6 +5,7 @@ import {
   type Fact,
   type PublicAccessBlockFlags,
 } from '../bucket-exposure';
+import { BUCKET_NAME_MAX, quoteUntrusted } from '../untrusted-text';
 
 /** What the sentences need from one block-public-access call. */
 export interface BlockPublicAccessSummaryInput {
@@ -25,7 +26,8 @@ function describeTurnedOn(before: PublicAccessBlockFlags | null): string {
 
 /** The answer's summary: what was (or would be) turned on, and whether the bucket is still public. */
 export function summariseBlockPublicAccess(call: BlockPublicAccessSummaryInput): string {
-  const { bucketName, region } = call;
+  const { region } = call;
+  const bucketName = quoteUntrusted(call.bucketName, BUCKET_NAME_MAX);
   if (!call.changed) {
     return `Bucket ${bucketName} (${region}) already has all four Block Public Access flags on; nothing was changed.`;
   }
@@ -43,7 +45,8 @@ export function blockPublicAccessWarnings(call: {
   /** The account-level flags, `null` when the account has none. */
   accountFlags: Fact<PublicAccessBlockFlags | null>;
 }): string[] {
-  const { bucketName, website, accountFlags } = call;
+  const { website, accountFlags } = call;
+  const bucketName = quoteUntrusted(call.bucketName, BUCKET_NAME_MAX);
   const warnings: string[] = [];
   if (website.ok && website.value && call.changed) {
     warnings.push(

@@ -1,4 +1,5 @@
 /** The `summary` of `findS3BucketsWithPublicAccess`: one paragraph from the partitioned scan. */
+import { BUCKET_NAME_MAX, quoteUntrusted } from '../untrusted-text';
 import { plural } from './plural';
 
 /** Public buckets named in the summary; the rest are counted. */
@@ -52,7 +53,7 @@ export function summariseBucketScan(scan: BucketScanSummaryInput): string {
       .slice(0, NAMED_IN_SUMMARY)
       .map(
         (b) =>
-          `${b.bucketName} (${b.region ?? 'unknown Region'}${b.website === true ? ', hosts a website' : b.website === null ? ', website hosting unknown' : ''})`,
+          `${quoteUntrusted(b.bucketName, BUCKET_NAME_MAX)} (${b.region ?? 'unknown Region'}${b.website === true ? ', hosts a website' : b.website === null ? ', website hosting unknown' : ''})`,
       );
     const more = publicCount > NAMED_IN_SUMMARY ? ` and ${publicCount - NAMED_IN_SUMMARY} more` : '';
     sentences.push(

@@ -2,6 +2,7 @@
 import type { QuotaProblem } from '../port-closure-plan';
 import type { PortExposure } from '../port-exposure';
 import { type AddedRule, ruleSource } from '../security-group-rules';
+import { quoteUntrusted } from '../untrusted-text';
 import { plural } from './plural';
 
 /** The port asked about. */
@@ -25,6 +26,8 @@ export interface PortClosureSummaryInput {
   alsoAffected: ReadonlyArray<{ instanceId: string | null; networkInterfaceId: string }>;
   /** True when an all-traffic rule is replaced, so protocols are lost. */
   protocolsLost: boolean;
+  /** Revoked prefix-list rules whose private or narrow entries lose the port too. */
+  prefixListLosses: ReadonlyArray<{ prefixListId: string; entries: readonly string[] }>;
   stillOpen: boolean;
 }
 
@@ -33,8 +36,9 @@ export function instanceLabel(
   instance: { instanceId: string; name?: string | null | undefined },
   region: string,
 ): string {
+  // A Name tag is written by whoever can tag the instance: quoted and cleaned, it reads as data.
   return instance.name
-    ? `${instance.name} (${instance.instanceId}, ${region})`
+    ? `${quoteUntrusted(instance.name)} (${instance.instanceId}, ${region})`
     : `${instance.instanceId} (${region})`;
 }
 
@@ -77,6 +81,11 @@ export function summarisePortClosure(call: PortClosureSummaryInput): string {
   if (call.protocolsLost) {
     sentences.push('An all-traffic rule is replaced, so some protocols are lost (see warnings).');
   }
+  for (const loss of call.prefixListLosses) {
+    sentences.push(
+      `Revoking the rule that references prefix list ${loss.prefixListId} ${dryRun ? 'would also close' : 'also closed'} the port to its private or narrow entries ${loss.entries.join(', ')} (see warnings).`,
+    );
+  }
   sentences.push(
     call.stillOpen
       ? `The port ${dryRun ? 'would still be' : 'is still'} open to the internet (see warnings).`
@@ -112,10 +121,15 @@ export function quotaRefusal(
   const over = problems
     .map(
       (p) =>
-        `${p.groupId} has ${p.currentRules} inbound rules and would need ${p.rulesAfter}, over its limit of ${p.limit}`,
+        `${p.groupId} has ${p.currentRules} inbound ${p.family} rules and would need ${p.rulesAfter}, over its limit of ${p.limit}`,
     )
     .join('; ');
   return `Closing port ${query.port}/${query.protocol} on ${instanceId} keeps the other ports open by adding rules, but ${over}. Nothing was changed: remove unneeded inbound rules from the group first (or raise the "Inbound or outbound rules per security group" quota), then try again.`;
+}
+
+/** The warning when the account's rule quota could not be read and AWS's default is used instead. */
+export function assumedQuotaWarning(quota: { limit: number; assumedBecause?: string }): string {
+  return `The account's "Inbound or outbound rules per security group" quota could not be read (${quota.assumedBecause}); AWS's default of ${quota.limit} is assumed.`;
 }
 
 /** The warning when the write went through but reading the groups back failed. */

@@ -1,4 +1,5 @@
 /** The `summary` of `findEc2InstancesWithOpenPort`: one paragraph from the scan across Regions. */
+import { quoteUntrusted } from '../untrusted-text';
 import { plural } from './plural';
 
 /** Instances named in the summary; the rest are counted. */
@@ -28,6 +29,8 @@ export interface PortScanSummaryInput {
   notAttempted: readonly string[];
   instances: readonly ExposedInstanceSummary[];
   unknownRegions: ReadonlyArray<{ region: string }>;
+  /** Instances whose verdict depends on a prefix list that could not be read. */
+  unknownInstances: ReadonlyArray<{ instanceId: string }>;
   truncated: boolean;
   limit: number;
 }
@@ -42,8 +45,9 @@ function describeInstance(instance: ExposedInstanceSummary): string {
   else if (instance.publicIp) details.push(`public IP ${instance.publicIp}`);
   else if (instance.ipv6Addresses.length > 0) details.push('IPv6 only');
   else details.push('no public address');
+  // A Name tag is written by whoever can tag the instance: quoted and cleaned, it reads as data.
   return instance.name
-    ? `${instance.name} (${details.join(', ')})`
+    ? `${quoteUntrusted(instance.name)} (${details.join(', ')})`
     : `${details[0]} (${details.slice(1).join(', ')})`;
 }
 
@@ -67,7 +71,7 @@ export function summarisePortScan(scan: PortScanSummaryInput): string {
   const count = scan.instances.length;
   if (count === 0) {
     sentences.push(
-      scan.unknownRegions.length === 0 && complete
+      scan.unknownRegions.length === 0 && scan.unknownInstances.length === 0 && complete
         ? 'No instance has it open to the internet.'
         : 'No instance was found with it open to the internet.',
     );
@@ -79,6 +83,13 @@ export function summarisePortScan(scan: PortScanSummaryInput): string {
       `${plural(count, 'instance has', 'instances have')} it open to the internet${
         stopped > 0 ? ` (${stopped} of them stopped, exposed once started)` : ''
       }: ${named.join(', ')}${more}.`,
+    );
+  }
+  if (scan.unknownInstances.length > 0) {
+    sentences.push(
+      `${plural(scan.unknownInstances.length, 'instance admits', 'instances admit')} the port from a prefix list that could not be read (${scan.unknownInstances
+        .map((u) => u.instanceId)
+        .join(', ')}; see unknownInstances) and must not be assumed safe.`,
     );
   }
   if (scan.unknownRegions.length > 0) {

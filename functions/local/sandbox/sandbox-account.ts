@@ -8,7 +8,7 @@
 import type { DeserializeHandlerOutput, MiddlewareStack } from '@smithy/types';
 import type { AwsService, ClientAttachment } from '../../aws/client-config';
 import { SandboxTables } from './sandbox-dynamodb';
-import { handleEc2 } from './sandbox-ec2';
+import { handleEc2, handleServiceQuotas } from './sandbox-ec2';
 import { sandboxError } from './sandbox-errors';
 import { handleS3, handleS3Control, handleSts } from './sandbox-s3';
 import type { Scenario } from './scenario';
@@ -124,6 +124,8 @@ export class SandboxAccount {
         return handleEc2(this.scenario, region, command, input);
       case 'dynamodb':
         return this.tables.handle(command, input);
+      case 'servicequotas':
+        return handleServiceQuotas(this.scenario, region, command, input);
     }
   }
 }

@@ -15,9 +15,6 @@ type Output = Record<string, unknown>;
 type ScenarioInstance = ScenarioEc2Region['instances'][number];
 type ScenarioInterface = ScenarioInstance['networkInterfaces'][number];
 
-/** AWS default for "Inbound rules per security group". */
-export const SANDBOX_RULES_PER_GROUP = 60;
-
 const STATE_CODES: Record<string, number> = {
   pending: 0,
   running: 16,
@@ -36,6 +33,7 @@ const EMPTY_REGION: ScenarioEc2Region = {
   prefixLists: [],
   otherInterfaces: [],
   denied: [],
+  rulesPerGroupQuota: 60,
 };
 
 /** Rules created so far per scenario, so new rule ids are unique and repeat from run to run. */
@@ -422,6 +420,62 @@ function rulesOfPermission(data: ScenarioEc2Region, permission: SdkPermission): 
   return rules;
 }
 
+/**
+ * Rules as the quota counts them, per family: a CIDR counts in its family, a
+ * group reference or an AWS-managed prefix list once in each, a
+ * customer-managed prefix list as its MaxEntries in its own family.
+ */
+function quotaWeight(data: ScenarioEc2Region, rules: readonly ScenarioRule[]): Record<4 | 6, number> {
+  const weight = { 4: 0, 6: 0 };
+  for (const rule of rules) {
+    if (rule.cidrIpv4 !== undefined) weight[4] += 1;
+    else if (rule.cidrIpv6 !== undefined) weight[6] += 1;
+    else if (rule.prefixListId !== undefined) {
+      const list = data.prefixLists.find((candidate) => candidate.prefixListId === rule.prefixListId);
+      if (list === undefined || list.ownerId === 'AWS') {
+        weight[4] += 1;
+        weight[6] += 1;
+      } else weight[prefixListFamily(list) === 'IPv6' ? 6 : 4] += list.maxEntries;
+    } else {
+      weight[4] += 1;
+      weight[6] += 1;
+    }
+  }
+  return weight;
+}
+
+function prefixListFamily(list: ScenarioEc2Region['prefixLists'][number]): 'IPv4' | 'IPv6' {
+  return list.cidrs.length > 0 && list.cidrs.every((cidr) => parseCidr(cidr)?.family === 6) ? 'IPv6' : 'IPv4';
+}
+
+/** Service Quotas: the rule quota of the Region; other quotas are not modelled. */
+export function handleServiceQuotas(
+  scenario: Scenario,
+  region: string,
+  command: string,
+  input: Input,
+): Output {
+  const data = scenario.ec2[region] ?? EMPTY_REGION;
+  if (data.denied.includes(command)) {
+    throw sandboxError('AccessDeniedException', `The sandbox denies servicequotas:${command} in ${region}.`);
+  }
+  if (command !== 'GetServiceQuota') {
+    throw sandboxError('NotImplemented', `The sandbox does not implement Service Quotas ${command}.`);
+  }
+  if (input.ServiceCode !== 'vpc' || input.QuotaCode !== 'L-0EA8095F') {
+    throw sandboxError('NoSuchResourceException', `The sandbox knows only quota vpc/L-0EA8095F.`);
+  }
+  return {
+    Quota: {
+      ServiceCode: 'vpc',
+      QuotaCode: 'L-0EA8095F',
+      QuotaName: 'Inbound or outbound rules per security group',
+      Value: data.rulesPerGroupQuota,
+      Adjustable: true,
+    },
+  };
+}
+
 function authorizeIngress(scenario: Scenario, region: string, data: ScenarioEc2Region, input: Input): Output {
   const group = findGroup(data, input.GroupId);
   const permissions = (input.IpPermissions ?? []) as SdkPermission[];
@@ -438,8 +492,16 @@ function authorizeIngress(scenario: Scenario, region: string, data: ScenarioEc2R
     }
     existing.add(key);
   }
-  const inbound = group.rules.filter((rule) => !rule.egress).length;
-  if (inbound + added.length > SANDBOX_RULES_PER_GROUP) {
+  const after = quotaWeight(data, [...group.rules.filter((rule) => !rule.egress), ...added]);
+  const before = quotaWeight(
+    data,
+    group.rules.filter((rule) => !rule.egress),
+  );
+  // Like AWS: each family is checked on its own, and only a family this call adds to can be refused.
+  if (
+    (after[4] > before[4] && after[4] > data.rulesPerGroupQuota) ||
+    (after[6] > before[6] && after[6] > data.rulesPerGroupQuota)
+  ) {
     throw sandboxError(
       'RulesPerSecurityGroupLimitExceeded',
       'The maximum number of rules per security group has been reached.',
@@ -522,9 +584,9 @@ function describeManagedPrefixLists(scenario: Scenario, data: ScenarioEc2Region,
       PrefixListName: list.name,
       MaxEntries: list.maxEntries,
       State: 'create-complete',
-      AddressFamily: list.cidrs.every((cidr) => parseCidr(cidr)?.family === 6) ? 'IPv6' : 'IPv4',
+      AddressFamily: prefixListFamily(list),
       Version: 1,
-      OwnerId: scenario.accountId,
+      OwnerId: list.ownerId ?? scenario.accountId,
     })),
     ...(NextToken ? { NextToken } : {}),
   };

@@ -89,6 +89,8 @@ const prefixList = z.strictObject({
   name: z.string().default('sandbox-list'),
   note: z.string().optional(),
   maxEntries: z.number().int().default(10),
+  /** "AWS" for an AWS-managed list (it counts as one rule per family in a group's quota). */
+  ownerId: z.string().optional(),
   cidrs: z.array(z.string()),
 });
 
@@ -98,8 +100,10 @@ const ec2Region = z.strictObject({
   prefixLists: z.array(prefixList).default([]),
   /** Interfaces not attached to an instance (e.g. a load balancer's) that use the groups. */
   otherInterfaces: z.array(detachedInterface).default([]),
-  /** EC2 commands that answer UnauthorizedOperation in this Region. */
+  /** EC2 commands that answer UnauthorizedOperation in this Region (also "GetServiceQuota"). */
   denied: z.array(z.string()).default([]),
+  /** The account's "Inbound or outbound rules per security group" quota here (Service Quotas vpc/L-0EA8095F). */
+  rulesPerGroupQuota: z.number().int().min(1).default(60),
 });
 
 const fault = z.strictObject({

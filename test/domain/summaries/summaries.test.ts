@@ -74,9 +74,9 @@ describe('summariseBucketScan', () => {
     [
       'one public with a website and no Region',
       { publicBuckets: [{ bucketName: 'site', region: undefined, website: true }] },
-      '1 bucket is publicly accessible: site (unknown Region, hosts a website).',
+      '1 bucket is publicly accessible: "site" (unknown Region, hosts a website).',
     ],
-    ['twelve public', { publicBuckets: many }, 'b9 (eu-west-1) and 2 more.'],
+    ['twelve public', { publicBuckets: many }, '"b9" (eu-west-1) and 2 more.'],
     [
       'unknown ones',
       { unknownCount: 2 },
@@ -126,6 +126,7 @@ describe('summarisePortScan', () => {
     notAttempted: [],
     instances: [],
     unknownRegions: [],
+    unknownInstances: [],
     truncated: false,
     limit: 100,
   };
@@ -146,7 +147,7 @@ describe('summarisePortScan', () => {
     [
       'public IP',
       { instances: [instance({ name: 'web', publicIp: '203.0.113.5' })] },
-      '1 instance has it open to the internet: web (i-1, us-east-1, public IP 203.0.113.5).',
+      '1 instance has it open to the internet: "web" (i-1, us-east-1, public IP 203.0.113.5).',
     ],
     [
       'IPv6 only',
@@ -199,12 +200,12 @@ describe('summariseBlockPublicAccess', () => {
     [
       'already on',
       { changed: false },
-      'Bucket b (eu-west-1) already has all four Block Public Access flags on; nothing was changed.',
+      'Bucket "b" (eu-west-1) already has all four Block Public Access flags on; nothing was changed.',
     ],
     [
       'dry run',
       { dryRun: true },
-      'Dry run: blocking public access on b (eu-west-1) would turn on all four flags. Nothing was changed.',
+      'Dry run: blocking public access on "b" (eu-west-1) would turn on all four flags. Nothing was changed.',
     ],
     [
       'some flags were on',
@@ -295,6 +296,7 @@ describe('summarisePortClosure', () => {
     changedGroupCount: 1,
     alsoAffected: [],
     protocolsLost: false,
+    prefixListLosses: [],
     stillOpen: false,
   };
 
@@ -302,17 +304,17 @@ describe('summarisePortClosure', () => {
     [
       'not open',
       { changed: false },
-      'Port 22/tcp is not open to the internet on web (i-1, us-east-1); nothing was changed.',
+      'Port 22/tcp is not open to the internet on "web" (i-1, us-east-1); nothing was changed.',
     ],
     [
       'closed',
       {},
-      'Closed tcp port 22 to the internet on web (i-1, us-east-1): revoked 1 rule (sg-a tcp 20-25 from 0.0.0.0/0) and added 2 rules so the other ports stay open (sg-a tcp 20-21 from 0.0.0.0/0; sg-a tcp 23 from 0.0.0.0/0). The port is no longer open to the internet. The undo list restores the previous rules.',
+      'Closed tcp port 22 to the internet on "web" (i-1, us-east-1): revoked 1 rule (sg-a tcp 20-25 from 0.0.0.0/0) and added 2 rules so the other ports stay open (sg-a tcp 20-21 from 0.0.0.0/0; sg-a tcp 23 from 0.0.0.0/0). The port is no longer open to the internet. The undo list restores the previous rules.',
     ],
     [
       'dry run',
       { dryRun: true, added: [] },
-      'Dry run: closing tcp port 22 to the internet on web (i-1, us-east-1) would revoke 1 rule (sg-a tcp 20-25 from 0.0.0.0/0). The port would no longer be open to the internet. Nothing was changed.',
+      'Dry run: closing tcp port 22 to the internet on "web" (i-1, us-east-1) would revoke 1 rule (sg-a tcp 20-25 from 0.0.0.0/0). The port would no longer be open to the internet. Nothing was changed.',
     ],
     [
       'shared groups',
@@ -332,6 +334,14 @@ describe('summarisePortClosure', () => {
     ],
     ['still open', { stillOpen: true }, 'The port is still open to the internet (see warnings).'],
     [
+      'prefix list entries that lose the port',
+      {
+        dryRun: true,
+        prefixListLosses: [{ prefixListId: 'pl-1', entries: ['10.0.0.0/8', '198.51.100.0/24'] }],
+      },
+      'Revoking the rule that references prefix list pl-1 would also close the port to its private or narrow entries 10.0.0.0/8, 198.51.100.0/24 (see warnings).',
+    ],
+    [
       'all traffic rule',
       { revoked: [{ ...revoked, ipProtocol: '-1' }] },
       'revoked 1 rule (sg-a all traffic from 0.0.0.0/0)',
@@ -346,7 +356,7 @@ describe('summarisePortClosure', () => {
   });
 
   it.each<[string, { instanceId: string; name: string | null }, string]>([
-    ['named', { instanceId: 'i-1', name: 'web' }, 'web (i-1, eu-west-1)'],
+    ['named', { instanceId: 'i-1', name: 'web' }, '"web" (i-1, eu-west-1)'],
     ['unnamed', { instanceId: 'i-1', name: null }, 'i-1 (eu-west-1)'],
   ])('labels an instance: %s', (_name, instance, expected) => {
     expect(instanceLabel(instance, 'eu-west-1')).toBe(expected);
@@ -374,10 +384,10 @@ describe('summarisePortClosure', () => {
 
   it('refuses over quota with each group and the way out', () => {
     const refusal = quotaRefusal({ port: 22, protocol: 'tcp' }, 'i-1', [
-      { groupId: 'sg-a', currentRules: 60, rulesAfter: 61, limit: 60 },
+      { groupId: 'sg-a', family: 'IPv6', currentRules: 60, rulesAfter: 61, limit: 60 },
     ]);
     expect(refusal).toContain(
-      'sg-a has 60 inbound rules and would need 61, over its limit of 60. Nothing was changed',
+      'sg-a has 60 inbound IPv6 rules and would need 61, over its limit of 60. Nothing was changed',
     );
   });
 });

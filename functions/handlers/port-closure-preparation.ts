@@ -1,0 +1,138 @@
+/**
+ * The steps close-port and its preview share: locate the instance, read its groups' rules, plan with the
+ * domain against the account's quota (writes nothing), and shape the answer from what was (or would be)
+ * written. One preparation, so the preview, the dry run and the write can never plan differently.
+ */
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { prefixListFactsOf, rulesPerGroupQuotaOf } from '../aws/closure-quota';
+import { describeGroupUsers } from '../aws/ec2-instances';
+import { type GroupRuleFacts, groupIdsOf, type PortQuery, readGroupRuleFacts } from '../aws/ec2-port-scan';
+import { type LocatedInstance, locateInstance } from '../aws/instance-location';
+import type { ClosureOutcome } from '../aws/verified-port-closure';
+import { type ChangeBinding, portClosureBinding } from '../domain/plan-bindings';
+import { type PortClosurePlan, planPortClosure } from '../domain/port-closure-plan';
+import { undoCommands } from '../domain/port-closure-undo';
+import { normaliseIpProtocol } from '../domain/port-exposure';
+import { toRuleChange } from '../domain/security-group-rules';
+import { findAlsoAffected } from '../domain/shared-group-impact';
+import {
+  assumedQuotaWarning,
+  instanceLabel,
+  quotaRefusal,
+  stillOpenWarning,
+  summarisePortClosure,
+} from '../domain/summaries/port-closure-summary';
+import { ValidationError } from '../shared/errors';
+import type { Ec2OperationDeps } from './ec2-deps';
+
+/** The instance and its groups as read, and the plan made from them: the same for preview, dry run and write. */
+export interface PreparedClosure {
+  located: LocatedInstance;
+  ec2: EC2Client;
+  facts: GroupRuleFacts;
+  plan: PortClosurePlan;
+  changed: boolean;
+  alsoAffected: ReturnType<typeof findAlsoAffected>;
+  binding: ChangeBinding;
+  /** What the caller should know about the quota check (an assumed quota, unreadable list sizes). */
+  quotaNotes: string[];
+}
+
+/** Locates the instance, reads its groups' rules, plans and checks the quota; writes nothing. */
+export async function prepareClosure(
+  deps: Ec2OperationDeps,
+  instanceId: string,
+  query: PortQuery,
+  regionAsked: string | undefined,
+  foundRegion: (region: string) => void = () => {},
+): Promise<PreparedClosure> {
+  const located = await locateInstance(deps.ec2, deps.homeRegion, {
+    instanceId,
+    region: regionAsked,
+    concurrency: deps.concurrency,
+  });
+  const { region, instance } = located;
+  foundRegion(region);
+  const ec2 = deps.ec2(region);
+  const facts = await readGroupRuleFacts(ec2, groupIdsOf([instance]), query);
+  const planInput = { ...facts, interfaces: instance.interfaces, ...query };
+  let plan = planPortClosure(planInput);
+  const quotaNotes: string[] = [];
+  if (plan.authorize.length > 0) {
+    // Additions must fit the quota as AWS counts it: read its value and the prefix lists' weights, then plan again.
+    const quota = await rulesPerGroupQuotaOf(deps.rulesPerGroupQuota, region);
+    if (quota.assumedBecause !== undefined) quotaNotes.push(assumedQuotaWarning(quota));
+    plan = planPortClosure({
+      ...planInput,
+      rulesPerGroupLimit: quota.limit,
+      prefixListFacts: await prefixListFactsOf(ec2, plan.changedGroupIds, facts, quotaNotes),
+    });
+  }
+  if (plan.quotaProblems.length > 0) {
+    throw new ValidationError(
+      [quotaRefusal(query, instanceId, plan.quotaProblems), ...quotaNotes].join(' '),
+      {
+        quotaProblems: plan.quotaProblems,
+      },
+    );
+  }
+  const changed = plan.revoke.length > 0 || plan.authorize.length > 0;
+  const alsoAffected = findAlsoAffected({
+    instanceId,
+    ownInterfaceIds: new Set(instance.interfaces.map((eni) => eni.networkInterfaceId)),
+    changedGroupIds: plan.changedGroupIds,
+    users: changed ? await describeGroupUsers(ec2, plan.changedGroupIds) : [],
+  });
+  const binding = portClosureBinding({
+    instanceId,
+    ...query,
+    region,
+    interfaces: instance.interfaces,
+    ...facts,
+  });
+  return { located, ec2, facts, plan, changed, alsoAffected, binding, quotaNotes };
+}
+
+/** The answer, for what was written or (dry run, preview) what would be. */
+export function answerOf(
+  prepared: PreparedClosure,
+  query: PortQuery,
+  dryRun: boolean,
+  outcome: ClosureOutcome,
+) {
+  const { located, plan, changed, alsoAffected } = prepared;
+  const { region, instance } = located;
+  const { revoked, added, remaining, verifiedAfterWrite, warnings } = outcome;
+  warnings.unshift(...prepared.quotaNotes);
+  const stillOpen = remaining.length > 0;
+  if (stillOpen) warnings.push(stillOpenWarning(remaining, query, verifiedAfterWrite));
+  const undo = changed ? undoCommands(region, revoked, added) : [];
+  const summary = summarisePortClosure({
+    query,
+    instanceLabel: instanceLabel(instance, region),
+    dryRun,
+    changed,
+    revoked,
+    added,
+    changedGroupCount: plan.changedGroupIds.length,
+    alsoAffected,
+    protocolsLost: plan.revoke.some((rule) => normaliseIpProtocol(rule.ipProtocol) === '-1'),
+    prefixListLosses: plan.prefixListLosses,
+    stillOpen,
+  });
+  return {
+    summary,
+    instanceId: instance.instanceId,
+    region,
+    port: query.port,
+    protocol: query.protocol,
+    dryRun,
+    changed,
+    revokedRules: revoked.map(toRuleChange),
+    addedRules: added.map(toRuleChange),
+    alsoAffected,
+    stillOpen,
+    warnings,
+    undo,
+  };
+}
