@@ -11,13 +11,16 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import {
+  applyUndoOfChange,
   closeUnwantedPortForEc2Instance,
   findEc2InstancesWithOpenPort,
   findS3BucketsWithPublicAccess,
+  listChanges,
   type OperationDefinition,
   type OperationScope,
   previewCloseUnwantedPortForEc2Instance,
   previewRemovePublicAccessFromS3Bucket,
+  previewUndoOfChange,
   removePublicAccessFromS3Bucket,
 } from '../openapi/operations';
 import { onFirstUse } from '../openapi/schemas';
@@ -29,6 +32,28 @@ import { logger } from './shared/logger';
 import { handleMcpHttpRequest } from './shared/mcp-server';
 
 // `require`, not `import()`: esbuild bundles both, but evaluates a required module only when the call runs.
+// One change journal (CHANGE_JOURNAL_TABLE) for every change, history and undo tool, as the REST functions share it.
+const journal = onFirstUse(() => {
+  const { lambdaJournalDeps } =
+    require('./handlers/lambda-journal-deps') as typeof import('./handlers/lambda-journal-deps');
+  return lambdaJournalDeps();
+});
+
+const journalHandlers = onFirstUse(() => {
+  const { lambdaUndoDeps } =
+    require('./handlers/lambda-undo-deps') as typeof import('./handlers/lambda-undo-deps');
+  const { createListChangesHandler } =
+    require('./handlers/list-changes') as typeof import('./handlers/list-changes');
+  const { createPreviewUndoHandler, createApplyUndoHandler } =
+    require('./handlers/undo-change') as typeof import('./handlers/undo-change');
+  const undoDeps = lambdaUndoDeps(journal());
+  return {
+    list: createListChangesHandler(journal()),
+    preview: createPreviewUndoHandler(undoDeps),
+    apply: createApplyUndoHandler(undoDeps),
+  };
+});
+
 const s3Handlers = onFirstUse(() => {
   const { lambdaS3Deps } = require('./handlers/lambda-s3-deps') as typeof import('./handlers/lambda-s3-deps');
   const { createFindPublicBucketsHandler } =
@@ -39,7 +64,7 @@ const s3Handlers = onFirstUse(() => {
   return {
     find: createFindPublicBucketsHandler(deps),
     preview: createBlockPublicAccessPreviewHandler(deps),
-    block: createBlockBucketPublicAccessHandler(deps),
+    block: createBlockBucketPublicAccessHandler(deps, journal()),
   };
 });
 
@@ -55,7 +80,7 @@ const ec2Handlers = onFirstUse(() => {
   return {
     find: createFindOpenPortsHandler(deps),
     preview: createClosePortPreviewHandler(deps),
-    close: createCloseOpenPortHandler(deps),
+    close: createCloseOpenPortHandler(deps, journal()),
   };
 });
 
@@ -74,6 +99,9 @@ const bindings: OperationBinding[] = [
   lazyBinding(findEc2InstancesWithOpenPort, () => ec2Handlers().find),
   lazyBinding(previewCloseUnwantedPortForEc2Instance, () => ec2Handlers().preview),
   lazyBinding(closeUnwantedPortForEc2Instance, () => ec2Handlers().close),
+  lazyBinding(listChanges, () => journalHandlers().list),
+  lazyBinding(previewUndoOfChange, () => journalHandlers().preview),
+  lazyBinding(applyUndoOfChange, () => journalHandlers().apply),
 ];
 
 export const PROTECTED_RESOURCE_PATH = '/.well-known/oauth-protected-resource';

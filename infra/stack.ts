@@ -21,12 +21,14 @@ import {
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type AnyOperation, type OperationScope, operations } from '../openapi/operations';
-import { STACK_OUTPUTS } from '../openapi/stack-outputs';
+import { LOG_GROUP_OUTPUT_PREFIX, STACK_OUTPUTS } from '../openapi/stack-outputs';
 import { ExposureApi, STAGE_NAME } from './constructs/api';
-import { clientSecretCommand, ExposureAuth } from './constructs/auth';
+import { clientSecretCommand, ExposureAuth, RESOURCE_SERVER_ID } from './constructs/auth';
+import { ChangeJournalTable } from './constructs/change-journal-table';
 import { pascalCase } from './constructs/construct-ids';
 import { ExposureFunction, RESERVED_CONCURRENCY, SCAN_MEMORY_MB } from './constructs/exposure-function';
 import { McpEndpoint } from './constructs/mcp';
@@ -39,6 +41,9 @@ import {
   qBusinessRegionMessage,
 } from './constructs/q-business';
 import { defaultDomainPrefixStem, readStackConfig, type StackConfig } from './constructs/stack-config';
+
+/** CloudWatch's hard limit on the metrics one alarm's math expression may use. */
+const MAX_ALARM_METRICS = 10;
 
 export const AUTH_NONE_WARNING_ID = 'aiops:authNone';
 
@@ -89,6 +94,7 @@ export class ExposureStack extends Stack {
   readonly config: StackConfig;
   readonly functions = new Map<string, ExposureFunction>();
   readonly api: ExposureApi;
+  readonly journal: ChangeJournalTable;
   readonly mcp: McpEndpoint;
   readonly auth?: ExposureAuth;
   readonly assistant?: QBusinessAssistant;
@@ -124,6 +130,7 @@ export class ExposureStack extends Stack {
       );
     }
 
+    this.journal = new ChangeJournalTable(this, 'ChangeJournal', { retain: config.retainAuditRecords });
     this.planKey = new secretsmanager.Secret(this, 'PlanKey', {
       description:
         'AIOps exposure API: HMAC key that signs the planId of each preview, so a write applies exactly what was previewed.',
@@ -157,6 +164,9 @@ export class ExposureStack extends Stack {
 
     this.mcp = new McpEndpoint(this, 'Mcp', {
       api: this.api,
+      journal: this.journal.table,
+      logRetention: this.config.auditLogRetentionDays as logs.RetentionDays,
+      logRemovalPolicy: this.config.retainAuditRecords ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       planKey: this.planKey,
       sourceMapStackTraces: this.config.sourceMapStackTraces,
       writeGuard: {
@@ -202,11 +212,6 @@ export class ExposureStack extends Stack {
    */
   private addAlarms(): void {
     const period = Duration.minutes(5);
-    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-    [...this.functions.values()].forEach((fn, index) => {
-      usingMetrics[`errors${index}`] = fn.metricErrors({ period, statistic: 'Sum' });
-      usingMetrics[`throttles${index}`] = fn.metricThrottles({ period, statistic: 'Sum' });
-    });
     const alarm = (id: string, suffix: string, metric: cloudwatch.IMetric, description: string) => {
       const created = new cloudwatch.Alarm(this, id, {
         alarmName: `${this.stackName}-${suffix}`,
@@ -219,18 +224,42 @@ export class ExposureStack extends Stack {
       });
       this.alarms.push(created);
     };
-    alarm(
-      'FunctionErrorsOrThrottlesAlarm',
-      'function-errors-or-throttles',
-      new cloudwatch.MathExpression({
+    // One alarm per kind, summed over the functions: an alarm's math expression may use at most 10 metrics.
+    const sumOverFunctions = (kind: 'errors' | 'throttles') => {
+      const functions = [...this.functions.values()];
+      if (functions.length > MAX_ALARM_METRICS) {
+        throw new Error(
+          `${functions.length} functions exceed the ${MAX_ALARM_METRICS} metrics a CloudWatch alarm may sum: ` +
+            'split the function alarms in infra/stack.ts (addAlarms).',
+        );
+      }
+      const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+      functions.forEach((fn, index) => {
+        usingMetrics[`${kind}${index}`] =
+          kind === 'errors'
+            ? fn.metricErrors({ period, statistic: 'Sum' })
+            : fn.metricThrottles({ period, statistic: 'Sum' });
+      });
+      return new cloudwatch.MathExpression({
         expression: Object.keys(usingMetrics)
           .map((name) => `FILL(${name}, 0)`)
           .join(' + '),
         usingMetrics,
         period,
-        label: 'Errors and throttles of every function',
-      }),
-      'A function of the AIOps exposure API failed or was throttled (callers exceed its reserved concurrency).',
+        label: kind === 'errors' ? 'Errors of every function' : 'Throttles of every function',
+      });
+    };
+    alarm(
+      'FunctionErrorsAlarm',
+      'function-errors',
+      sumOverFunctions('errors'),
+      'A function of the AIOps exposure API failed.',
+    );
+    alarm(
+      'FunctionThrottlesAlarm',
+      'function-throttles',
+      sumOverFunctions('throttles'),
+      'A function of the AIOps exposure API was throttled (callers exceed its reserved concurrency).',
     );
     alarm(
       'Api5xxAlarm',
@@ -262,6 +291,8 @@ export class ExposureStack extends Stack {
       accountCloudWatchSetting: this.api.restApi.node.findChild('Account'),
     });
     this.automationApi = api;
+    // Its calls are signed, not tokens: the functions' own scope check accepts them from this API only.
+    for (const fn of this.functions.values()) fn.addEnvironment('AUTOMATION_API_ID', api.restApi.restApiId);
     const scopes: OperationScope[] = canRemediate ? ['read', 'remediate'] : ['read'];
     for (const scope of scopes) {
       const method = scope === 'read' ? 'GET' : 'POST';
@@ -325,6 +356,16 @@ export class ExposureStack extends Stack {
       functionName: operation.functionName,
       description: `AIOps exposure API: ${served.map((o) => `${o.method.toUpperCase()} ${o.path}`).join(', ')}`,
       sourceMapStackTraces: this.config.sourceMapStackTraces,
+      // The log groups hold the audit records (one per remediation call, refusals included).
+      logRetention: this.config.auditLogRetentionDays as logs.RetentionDays,
+      logRemovalPolicy: this.config.retainAuditRecords ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      environment: {
+        ...(served.some((o) => o.iamActions.some((action) => action.startsWith('dynamodb:')))
+          ? { CHANGE_JOURNAL_TABLE: this.journal.table.tableName }
+          : {}),
+        // The functions check the token's scopes themselves too (defence in depth behind the authorizer).
+        ...(this.auth ? { OAUTH_SCOPE_PREFIX: RESOURCE_SERVER_ID } : {}),
+      },
       // Read operations are the account-wide scans.
       ...(served.some((o) => o.scope === 'read') ? { memorySize: SCAN_MEMORY_MB } : {}),
       ...(this.config.reservedConcurrency
@@ -349,6 +390,7 @@ export class ExposureStack extends Stack {
     grantOperationActions(
       fn.executionRole,
       served.flatMap((o) => o.iamActions),
+      { journalTableArn: this.journal.table.tableArn },
       {
         protectedTagKey: this.config.protectedTagKey,
         ...(this.config.allowedRegions ? { allowedRegions: this.config.allowedRegions } : {}),
@@ -412,6 +454,11 @@ export class ExposureStack extends Stack {
       'API base URL (the OpenAPI servers URL), without a trailing slash.',
     );
     output(
+      STACK_OUTPUTS.changeJournalTableName,
+      this.journal.table.tableName,
+      'DynamoDB table of the change journal (npm start -- --aws --journal-table NAME).',
+    );
+    output(
       STACK_OUTPUTS.mcpUrl,
       this.mcp.url,
       'MCP endpoint (Streamable HTTP) for Amazon Quick and other MCP clients.',
@@ -421,6 +468,13 @@ export class ExposureStack extends Stack {
       this.mcp.protectedResourceMetadataUrl,
       'OAuth protected-resource metadata (RFC 9728) of the MCP endpoint.',
     );
+    for (const [name, fn] of [...this.functions, ['mcp', this.mcp.function] as const]) {
+      output(
+        `${LOG_GROUP_OUTPUT_PREFIX}${pascalCase(name)}`,
+        fn.functionLogGroup.logGroupName,
+        `CloudWatch log group of the ${name} function (its audit records).`,
+      );
+    }
     const auth = this.auth;
     if (auth) {
       output(

@@ -8,12 +8,14 @@ export const ERROR_STATUS = {
   ValidationError: 400,
   /** Not signed in (deployed API only: API Gateway answers it). */
   Unauthorized: 401,
-  /** Signed in but not allowed (deployed API only: API Gateway answers it). */
+  /** Signed in but not allowed (deployed API only: API Gateway, or a function whose own scope check refuses the token). */
   Forbidden: 403,
   /** No such bucket, instance or route. */
   NotFound: 404,
   /** The path exists but not with this method. */
   MethodNotAllowed: 405,
+  /** An undo would overwrite a later change, or there is nothing to undo; nothing was changed. */
+  Conflict: 409,
   /** A previewed change no longer applies (target changed, plan expired, forged or for another change): nothing was written. */
   PlanRejected: 409,
   /** Throttled by the API (API Gateway answers it). */

@@ -10,7 +10,9 @@ import {
   closePortSchemas,
   findBucketsSchemas,
   findInstancesSchemas,
+  listChangesSchemas,
   onFirstUse,
+  undoChangeSchemas,
 } from './schemas';
 
 export type HttpMethod = 'get' | 'post';
@@ -135,6 +137,8 @@ export const removePublicAccessFromS3Bucket = defineOperation({
     's3:GetBucketPublicAccessBlock',
     's3:GetBucketWebsite',
     's3:PutBucketPublicAccessBlock',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
   ],
   schemas: () => {
     const { params, body, response } = blockPublicAccessSchemas();
@@ -228,6 +232,8 @@ export const closeUnwantedPortForEc2Instance = defineOperation({
     'ec2:DescribeNetworkInterfaces',
     'ec2:AuthorizeSecurityGroupIngress',
     'ec2:RevokeSecurityGroupIngress',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
     'servicequotas:GetServiceQuota',
   ],
   schemas: () => {
@@ -272,6 +278,90 @@ export const previewCloseUnwantedPortForEc2Instance = defineOperation({
   errorStatuses: [400, 404, 502],
 });
 
+export const listChanges = defineOperation({
+  operationId: 'listChanges',
+  method: 'get',
+  path: '/changes',
+  summary: 'List the changes made through this API (history)',
+  description: [
+    'Use this when the user asks what was changed, e.g. "What did you change yesterday?", "Who closed port 22',
+    'on i-0123456789abcdef0?" or "Show the changes to prod-assets". Every applied change (not previews, not',
+    'refusals) is recorded: who made it, when, the bucket or instance, before and after, the rules revoked and',
+    'added, and whether it was undone. Newest first; filter by since (a UTC date or time), target (bucket,',
+    'instance or security group id) and who (user name); pass nextToken back for the next page. It returns each',
+    'change with a summary to quote; a change with outcome unknown began but recorded no result (cut off), and',
+    'its summary says what to check. Read-only: it changes nothing.',
+  ].join(' '),
+  scope: 'read',
+  functionName: 'change-history',
+  iamActions: ['dynamodb:Query'],
+  schemas: () => {
+    const { query, response } = listChangesSchemas();
+    return { request: { query, params: undefined, body: undefined }, response };
+  },
+  errorStatuses: [400, 502],
+});
+
+export const previewUndoOfChange = defineOperation({
+  operationId: 'previewUndoOfChange',
+  method: 'get',
+  path: '/changes/{changeId}/undo',
+  summary: 'Preview putting back what one recorded change changed',
+  description: [
+    'Use this to preview an undo, e.g. "Put back what you changed on prod-assets yesterday": first find the',
+    'change with listChanges, then call this with its changeId. It reads the bucket or security groups now and',
+    'returns exactly what the undo would restore, or why it cannot (undoable false with the reason: the target',
+    'was changed again since, so an undo would overwrite someone else’s later change; or it was already undone).',
+    'Read-only: it changes nothing. It returns a planId when the undo can be applied: show the user the summary;',
+    'only if they agree, call applyUndoOfChange with the same changeId and this planId.',
+  ].join(' '),
+  scope: 'read',
+  functionName: 'change-history',
+  usesPlanKey: true,
+  iamActions: ['dynamodb:GetItem', 's3:GetBucketPublicAccessBlock', 'ec2:DescribeSecurityGroupRules'],
+  schemas: () => {
+    const { params, preview } = undoChangeSchemas();
+    return { request: { query: undefined, params, body: undefined }, response: preview };
+  },
+  errorStatuses: [400, 404, 502],
+});
+
+export const applyUndoOfChange = defineOperation({
+  operationId: 'applyUndoOfChange',
+  method: 'post',
+  path: '/changes/{changeId}/undo',
+  summary: 'Undo one recorded change',
+  description: [
+    'Use this when the user asks to put back what a recorded change changed, e.g. "Undo change',
+    'c-20261130T033600123Z-1a2b3c4d". It restores the exact previous',
+    'Block Public Access flags, or re-adds the revoked security group rules and removes the ones the change',
+    'added. It refuses, changing nothing, when the target was changed again since (it never overwrites a later',
+    'change) or the change was already undone. It returns the rules restored and removed and its own changeId:',
+    'the undo is itself a recorded change, which can be undone in turn.',
+    'With an assistant: first call previewUndoOfChange, show the user its summary, and call this with its planId',
+    'only after the user agrees; the call then applies exactly that undo or nothing (the target changed since).',
+    'Without planId (scripts), set dryRun to true to see the undo without making it.',
+  ].join(' '),
+  scope: 'remediate',
+  functionName: 'undo-change',
+  usesPlanKey: true,
+  iamActions: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    's3:GetBucketPublicAccessBlock',
+    's3:PutBucketPublicAccessBlock',
+    'ec2:DescribeSecurityGroupRules',
+    'ec2:AuthorizeSecurityGroupIngress',
+    'ec2:RevokeSecurityGroupIngress',
+  ],
+  schemas: () => {
+    const { params, body, applied } = undoChangeSchemas();
+    return { request: { query: undefined, params, body }, response: applied };
+  },
+  errorStatuses: [400, 404, 409, 502],
+});
+
 /** Every operation, in the order the document lists them. */
 export const operations = [
   findS3BucketsWithPublicAccess,
@@ -280,6 +370,9 @@ export const operations = [
   findEc2InstancesWithOpenPort,
   previewCloseUnwantedPortForEc2Instance,
   closeUnwantedPortForEc2Instance,
+  listChanges,
+  previewUndoOfChange,
+  applyUndoOfChange,
 ] as const;
 
 export type AnyOperation = (typeof operations)[number];

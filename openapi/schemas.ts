@@ -378,6 +378,10 @@ export const blockPublicAccessSchemas = onFirstUse(() => {
         description:
           'AWS CLI commands that reverse the change exactly, in order. Empty when nothing changed.',
       }),
+      changeId: withMeta(nullable(string()), {
+        description:
+          'Id of the recorded change (GET /changes lists it; GET /changes/{changeId}/undo previews its undo). Null when nothing was written.',
+      }),
     }),
     { id: 'RemovePublicAccessFromS3BucketResponse' },
   );
@@ -748,6 +752,10 @@ export const closePortSchemas = onFirstUse(() => {
         description:
           'AWS CLI commands that reverse the change exactly, in order. Empty when nothing changed.',
       }),
+      changeId: withMeta(nullable(string()), {
+        description:
+          'Id of the recorded change (GET /changes lists it; GET /changes/{changeId}/undo previews its undo). Null when nothing was written.',
+      }),
     }),
     { id: 'CloseUnwantedPortForEc2InstanceResponse' },
   );
@@ -784,6 +792,201 @@ export const closePortSchemas = onFirstUse(() => {
     previewQuery: previewQuerySchema,
     previewResponse: previewResponseSchema,
   };
+});
+
+// ---------- change history and undo ----------
+
+const CHANGE_ID = /^c-\d{8}T\d{9}Z-[0-9a-f]{8}$/;
+
+function changeIdPathSchema() {
+  return strictObject({
+    changeId: withMeta(
+      string().check(
+        regex(
+          CHANGE_ID,
+          'changeId must look like c-20261130T033600123Z-1a2b3c4d (take it from GET /changes or a change’s answer)',
+        ),
+      ),
+      {
+        description: 'Id of a recorded change, from GET /changes.',
+        example: 'c-20261130T033600123Z-1a2b3c4d',
+        'x-amzn-form-display-name': 'Change id',
+      },
+    ),
+  });
+}
+
+function journalRuleSchema() {
+  return object({
+    securityGroupId: string(),
+    securityGroupRuleId: optional(string()),
+    ipProtocol: string(),
+    fromPort: integer(),
+    toPort: integer(),
+    source: string(),
+    description: nullable(string()),
+  });
+}
+
+function changeTargetSchema() {
+  return withMeta(
+    object({
+      account: string(),
+      region: string(),
+      kind: enumOf(['s3-bucket', 'ec2-instance']),
+      id: withMeta(string(), { description: 'Bucket name or instance id.' }),
+      securityGroupIds: optional(array(string())),
+    }),
+    { description: 'What was changed: account, Region, bucket or instance (and its security groups).' },
+  );
+}
+
+export const listChangesSchemas = onFirstUse(() => {
+  const query = strictObject({
+    since: withMeta(
+      optional(
+        string().check(
+          regex(
+            /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z)?$/,
+            'since must be a UTC date or time such as 2026-11-29 or 2026-11-29T08:00:00Z',
+          ),
+        ),
+      ),
+      { description: 'Only changes made at or after this UTC date or time.', example: '2026-11-29' },
+    ),
+    target: withMeta(
+      optional(
+        string().check(
+          regex(/^[A-Za-z0-9._-]{1,255}$/, 'target must be a bucket name, instance id or security group id'),
+        ),
+      ),
+      { description: 'Only changes to this bucket, instance or security group.', example: 'prod-assets' },
+    ),
+    who: withMeta(optional(string().check(maxLength(128, 'who must be at most 128 characters'))), {
+      description: 'Only changes made by this user name.',
+      example: 'alice',
+    }),
+    limit: withMeta(
+      optional(
+        preprocess(
+          integerFromQuery,
+          number({ error: 'limit must be a whole number from 1 to 50' }).check(
+            int('limit must be a whole number from 1 to 50'),
+            minimum(1, 'limit must be at least 1'),
+            maximum(50, 'limit must be at most 50'),
+          ),
+        ),
+      ),
+      { description: 'Changes per page (1-50, default 10).', example: 10 },
+    ),
+    nextToken: withMeta(optional(string().check(maxLength(512, 'nextToken is too long'))), {
+      description: 'The nextToken of the previous page, to read the next one.',
+      example: 'eyJhZnRlciI6ImMtMjAyNjExMzBUMDMzNjAwMTIzWi0xYTJiM2M0ZCJ9',
+    }),
+  });
+
+  const change = object({
+    changeId: withMeta(string(), { description: 'Id of the change (use it to preview or apply its undo).' }),
+    summary: withMeta(string(), {
+      description: 'One paragraph about this change for a person, suitable to quote.',
+    }),
+    startedAt: withMeta(string(), { description: 'When the change began (UTC).' }),
+    who: object({
+      principal: string(),
+      username: optional(string()),
+      sub: optional(string()),
+      clientId: optional(string()),
+    }),
+    operation: withMeta(string(), { description: 'The operation that made the change.' }),
+    target: changeTargetSchema(),
+    requestId: withMeta(string(), { description: 'The API request that made the change.' }),
+    outcome: withMeta(enumOf(['changed', 'failed', 'unknown']), {
+      description: 'unknown: the change began but no outcome was recorded (cut off); check the target.',
+    }),
+    undone: withMeta(boolean(), { description: 'True when the change has been undone.' }),
+    undoneBy: withMeta(nullable(string()), { description: 'The change that undid it.' }),
+    undoOf: withMeta(nullable(string()), { description: 'The change this one undid, when it is an undo.' }),
+    revokedRules: array(journalRuleSchema()),
+    addedRules: array(journalRuleSchema()),
+    undo: withMeta(array(string()), { description: 'AWS CLI commands that reverse the change.' }),
+  });
+
+  const response = withMeta(
+    object({
+      summary: withMeta(string(), { description: 'One paragraph for a person, suitable to quote.' }),
+      count: withMeta(integer(), { description: 'Changes on this page.' }),
+      since: withMeta(nullable(string()), { description: 'The since filter applied, if any.' }),
+      target: withMeta(nullable(string()), { description: 'The target filter applied, if any.' }),
+      who: withMeta(nullable(string()), { description: 'The who filter applied, if any.' }),
+      changes: withMeta(array(change), { description: 'Recorded changes, newest first.' }),
+      nextToken: withMeta(nullable(string()), {
+        description: 'Pass it back to read the next page; null at the end.',
+      }),
+    }),
+    { id: 'ListChangesResponse' },
+  );
+  return { query, response };
+});
+
+export const undoChangeSchemas = onFirstUse(() => {
+  const params = changeIdPathSchema();
+  const body = withMeta(
+    strictObject({
+      planId: planIdField(),
+      dryRun: withMeta(optional(dryRunSchema), {
+        description:
+          'When true, return exactly what the undo would do without changing anything. Default false.',
+        example: false,
+        'x-amzn-form-display-name': 'Dry run (preview only)',
+      }),
+    }),
+    { id: 'ApplyUndoOfChangeRequest' },
+  );
+  const step = withMeta(looseObject({ action: string() }), {
+    description:
+      'One undo step in machine form (restoreBucketPublicAccessBlock, authorizeIngressRule, revokeIngressRule).',
+    additionalProperties: true,
+  });
+  const base = {
+    summary: withMeta(string(), { description: 'One paragraph for a person, suitable to quote.' }),
+    undoOf: withMeta(string(), { description: 'The change being undone.' }),
+    target: changeTargetSchema(),
+    steps: withMeta(array(step), { description: 'What the undo does (or would do), in order.' }),
+    undo: withMeta(array(string()), { description: 'The same steps as AWS CLI commands.' }),
+  };
+  const preview = withMeta(
+    object({
+      ...base,
+      undoable: withMeta(boolean(), {
+        description: 'False when the undo would overwrite a later change, or there is nothing to undo.',
+      }),
+      reason: withMeta(nullable(string()), { description: 'Why it cannot be undone; null when it can.' }),
+      planId: withMeta(nullable(string()), {
+        description:
+          'Opaque, signed and short-lived: pass it unchanged to applyUndoOfChange (planId) once the user agrees, so exactly this undo is applied. Null when the change cannot be undone.',
+      }),
+      expiresAt: withMeta(nullable(string()), {
+        description:
+          'When the planId stops being accepted (ISO 8601); preview again after that. Null with planId.',
+        example: '2026-01-01T12:10:00.000Z',
+      }),
+    }),
+    { id: 'PreviewUndoOfChangeResponse' },
+  );
+  const applied = withMeta(
+    object({
+      ...base,
+      dryRun: withMeta(boolean(), { description: 'True when nothing was written (preview).' }),
+      changeId: withMeta(nullable(string()), {
+        description: 'Id of the undo itself (an undo is a recorded change too); null in a dry run.',
+      }),
+      revokedRules: array(journalRuleSchema()),
+      addedRules: array(journalRuleSchema()),
+      warnings: array(string()),
+    }),
+    { id: 'ApplyUndoOfChangeResponse' },
+  );
+  return { params, body, preview, applied };
 });
 
 // ---------- errors ----------

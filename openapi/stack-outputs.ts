@@ -30,9 +30,13 @@ export const STACK_OUTPUTS = {
   webExperienceUrl: 'WebExperienceUrl',
   pluginId: 'QBusinessPluginId',
   pluginSecretArn: 'PluginOAuthSecretArn',
+  changeJournalTableName: 'ChangeJournalTableName',
   // For people setting up an MCP client (docs/mcp.md).
   mcpUrl: 'McpUrl',
   mcpProtectedResourceMetadataUrl: 'McpProtectedResourceMetadataUrl',
 } as const;
+
+/** Outputs naming each function's log group: this prefix and the function's name in PascalCase (LogGroupCloseOpenPort). */
+export const LOG_GROUP_OUTPUT_PREFIX = 'LogGroup';
 
 export const DEFAULT_STACK_NAME = 'AiopsExposureApi';

@@ -9,13 +9,14 @@ import type { AwsCredentialIdentity, MiddlewareStack } from '@smithy/types';
 import { DEFAULT_CONCURRENCY } from '../shared/defaults';
 
 /** Services the adapters talk to; each maps to its `AWS_ENDPOINT_URL_<SERVICE>` variable. */
-export type AwsService = 's3' | 's3control' | 'ec2' | 'sts' | 'servicequotas';
+export type AwsService = 's3' | 's3control' | 'ec2' | 'sts' | 'dynamodb' | 'servicequotas';
 
 const ENDPOINT_ENV: Record<AwsService, string> = {
   s3: 'AWS_ENDPOINT_URL_S3',
   s3control: 'AWS_ENDPOINT_URL_S3_CONTROL',
   ec2: 'AWS_ENDPOINT_URL_EC2',
   sts: 'AWS_ENDPOINT_URL_STS',
+  dynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
   servicequotas: 'AWS_ENDPOINT_URL_SERVICE_QUOTAS',
 };
 

@@ -4,6 +4,7 @@
  * and write a bucket's Block Public Access configuration.
  */
 import {
+  DeletePublicAccessBlockCommand,
   GetBucketAclCommand,
   GetBucketLocationCommand,
   GetBucketPolicyCommand,
@@ -270,4 +271,9 @@ export async function writeBucketFlags(
   await s3.send(
     new PutPublicAccessBlockCommand({ Bucket: bucketName, PublicAccessBlockConfiguration: flags }),
   );
+}
+
+/** Removes the bucket's own Block Public Access configuration (what "no configuration" restores to). */
+export async function deleteBucketFlags(s3: S3Client, bucketName: string): Promise<void> {
+  await s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucketName }));
 }

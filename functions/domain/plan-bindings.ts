@@ -71,3 +71,33 @@ export function portClosureBinding(input: {
     },
   };
 }
+
+/**
+ * Undoing a recorded change: the steps are judged against the target as it is now (the bucket's flags, or
+ * every ingress rule of the change's groups), so that state is the before-state; the change id is the target.
+ */
+export function undoBinding(
+  changeId: string,
+  current:
+    | { kind: 's3-bucket'; flags: PublicAccessBlockFlags | null }
+    | { kind: 'ec2-instance'; rulesByGroup: ReadonlyMap<string, readonly IngressRule[]> },
+): ChangeBinding {
+  const beforeState =
+    current.kind === 's3-bucket'
+      ? { bucketFlags: current.flags }
+      : {
+          rules: [...current.rulesByGroup]
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([groupId, rules]) => [
+              groupId,
+              [...rules].sort((a, b) =>
+                a.securityGroupRuleId < b.securityGroupRuleId
+                  ? -1
+                  : a.securityGroupRuleId > b.securityGroupRuleId
+                    ? 1
+                    : 0,
+              ),
+            ]),
+        };
+  return { operation: 'applyUndoOfChange', target: changeId, parameters: {}, beforeState };
+}

@@ -1,14 +1,19 @@
 /** `removePublicAccessFromS3Bucket` and its preview: prepare, check a previewed planId, write (unless dry run or nothing to do), audit. */
+
+import type { S3Client } from '@aws-sdk/client-s3';
 import type {
   previewRemovePublicAccessFromS3Bucket,
   removePublicAccessFromS3Bucket,
 } from '../../openapi/operations';
 import { upstreamError } from '../aws/aws-errors';
 import { writeBucketFlags } from '../aws/s3-buckets';
+import type { PublicAccessBlockFlags } from '../domain/bucket-exposure';
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
 import type { OperationHandler } from '../shared/http-router';
 import { issuePlan, requirePlan } from '../shared/plan-signing';
 import { answerOf, prepareBlock } from './block-public-access-preparation';
+import type { JournalDeps } from './change-deps';
+import { journaledBucketBlock } from './journaled-bucket-block';
 import type { S3OperationDeps } from './s3-deps';
 
 const OPERATION = 'removePublicAccessFromS3Bucket';
@@ -24,6 +29,7 @@ export function createBlockPublicAccessPreviewHandler(
     const prepared = await prepareBlock(deps, params.bucketName, context);
     return {
       ...answerOf(params.bucketName, prepared, true),
+      changeId: null,
       ...(await issuePlan(deps.plans, prepared.binding)),
     };
   };
@@ -31,6 +37,7 @@ export function createBlockPublicAccessPreviewHandler(
 
 export function createBlockBucketPublicAccessHandler(
   deps: S3OperationDeps,
+  journal: JournalDeps,
 ): OperationHandler<typeof removePublicAccessFromS3Bucket> {
   return async ({ params, body }, context) => {
     const bucketName = params.bucketName;
@@ -43,18 +50,18 @@ export function createBlockBucketPublicAccessHandler(
       if (body.planId !== undefined) await requirePlan(deps.plans, body.planId, prepared.binding);
       const { region, s3, before, plan } = prepared;
 
-      if (plan.changed && !dryRun) {
-        try {
-          await writeBucketFlags(s3, bucketName, plan.after);
-        } catch (error) {
-          throw upstreamError('s3:PutPublicAccessBlock', error, {
-            applied: [],
-            notApplied: ['PutPublicAccessBlock'],
-          });
-        }
-      }
-
-      const result = answerOf(bucketName, prepared, dryRun);
+      const changeId =
+        plan.changed && !dryRun
+          ? await journaledBucketBlock(journal, context, prepared, bucketName, () =>
+              writeBlock(s3, bucketName, plan.after),
+            )
+          : null;
+      const answer = answerOf(bucketName, prepared, dryRun);
+      const result = {
+        ...answer,
+        summary: `${answer.summary}${changeId ? ` Recorded as change ${changeId} (GET /changes/${changeId}/undo previews its undo).` : ''}`,
+        changeId,
+      };
       const record: WriteRecord = {
         region,
         outcome: !plan.changed ? 'unchanged' : dryRun ? 'would-change' : 'changed',
@@ -65,4 +72,16 @@ export function createBlockBucketPublicAccessHandler(
       return { result, record };
     });
   };
+}
+
+/** The one AWS write; a failure reports that nothing was applied. */
+async function writeBlock(s3: S3Client, bucketName: string, flags: PublicAccessBlockFlags): Promise<void> {
+  try {
+    await writeBucketFlags(s3, bucketName, flags);
+  } catch (error) {
+    throw upstreamError('s3:PutPublicAccessBlock', error, {
+      applied: [],
+      notApplied: ['PutPublicAccessBlock'],
+    });
+  }
 }

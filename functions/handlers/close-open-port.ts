@@ -15,7 +15,9 @@ import { auditedWrite, type WriteRecord } from '../shared/audited-write';
 import { ValidationError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
 import { issuePlan, requirePlan } from '../shared/plan-signing';
+import type { JournalDeps } from './change-deps';
 import type { Ec2OperationDeps } from './ec2-deps';
+import { journaledPortClosure } from './journaled-port-closure';
 import { answerOf, prepareClosure } from './port-closure-preparation';
 
 const OPERATION = 'closeUnwantedPortForEc2Instance';
@@ -59,6 +61,7 @@ export function createClosePortPreviewHandler(
     const outcome = await closePortAndVerify(ec2, located, facts, plan, { query, dryRun: true, changed });
     return {
       ...answerOf(prepared, query, true, outcome),
+      changeId: null,
       ...(await issuePlan(deps.plans, prepared.binding)),
     };
   };
@@ -66,6 +69,7 @@ export function createClosePortPreviewHandler(
 
 export function createCloseOpenPortHandler(
   deps: Ec2OperationDeps,
+  journal: JournalDeps,
 ): OperationHandler<typeof closeUnwantedPortForEc2Instance> {
   return async ({ params, body }, context) => {
     const instanceId = params.instanceId;
@@ -85,8 +89,18 @@ export function createCloseOpenPortHandler(
       // With a planId, the fresh read must be the one previewed, or nothing is written.
       if (body.planId !== undefined) await requirePlan(deps.plans, body.planId, prepared.binding);
       const { ec2, located, facts, plan, changed } = prepared;
-      const outcome = await closePortAndVerify(ec2, located, facts, plan, { query, dryRun, changed });
-      const result = answerOf(prepared, query, dryRun, outcome);
+      const closeAndVerify = () => closePortAndVerify(ec2, located, facts, plan, { query, dryRun, changed });
+      // A real change runs between its journal intent and completion (no intent recorded: no write).
+      const { outcome, changeId } =
+        changed && !dryRun
+          ? await journaledPortClosure(journal, context, prepared, query, closeAndVerify)
+          : { outcome: await closeAndVerify(), changeId: null };
+      const answer = answerOf(prepared, query, dryRun, outcome);
+      const result = {
+        ...answer,
+        summary: `${answer.summary}${changeId ? ` Recorded as change ${changeId} (GET /changes/${changeId}/undo previews its undo).` : ''}`,
+        changeId,
+      };
       const record: WriteRecord = {
         region: located.region,
         outcome: !changed ? 'unchanged' : dryRun ? 'would-change' : 'changed',

@@ -5,6 +5,7 @@
  * same SDK clients and adapters as in Lambda.
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { createChangeJournal, createJournalClient } from '../aws/change-journal';
 import {
   type AwsClientSettings,
   baseClientConfig,
@@ -14,6 +15,7 @@ import {
 import { createEc2Clients } from '../aws/ec2-clients';
 import { createS3Clients } from '../aws/s3-clients';
 import { createServiceQuotasClients, readRulesPerGroupQuota } from '../aws/service-quotas';
+import type { JournalDeps, UndoDeps } from '../handlers/change-deps';
 import type { Ec2OperationDeps } from '../handlers/ec2-deps';
 import type { S3OperationDeps } from '../handlers/s3-deps';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
@@ -29,10 +31,18 @@ export interface LocalBackend {
   sandbox: SandboxAccount | undefined;
   s3: S3OperationDeps;
   ec2: Ec2OperationDeps;
+  /** The change journal: the sandbox's embedded table, or a real table with --aws. */
+  journal: JournalDeps;
+  undo: UndoDeps;
 }
+
+/** The journal table the sandbox answers for (any name works there; this one shows in the records). */
+export const SANDBOX_JOURNAL_TABLE = 'sandbox-change-journal';
 
 export interface LocalBackendOptions {
   concurrency?: number;
+  /** DynamoDB table of the change journal (`--aws`: required to make changes; the sandbox has its own). */
+  journalTable?: string;
   /** Milliseconds kept before the local deadline to answer. */
   timeReserveMs?: number;
   /** Signs and checks planIds; default: a key made for this backend, and the real clock. */
@@ -48,7 +58,10 @@ export function sandboxBackend(scenario: Scenario, options: LocalBackendOptions 
     endpoints: {},
     attachments: [sandbox.attachment],
   });
-  return buildBackend('sandbox', settings, scenario.homeRegion, sandbox, options);
+  return buildBackend('sandbox', settings, scenario.homeRegion, sandbox, {
+    ...options,
+    journalTable: options.journalTable ?? SANDBOX_JOURNAL_TABLE,
+  });
 }
 
 /** A backend bound to the real default credential chain and Region (or an emulator via AWS_ENDPOINT_URL). */
@@ -86,6 +99,16 @@ function buildBackend(
     });
     return accountId;
   };
+  const s3Clients = createS3Clients(settings);
+  const ec2Clients = createEc2Clients(settings);
+  const journal: JournalDeps = {
+    journal: createChangeJournal(
+      createJournalClient(settings, homeRegion),
+      options.journalTable ?? process.env.CHANGE_JOURNAL_TABLE ?? SANDBOX_JOURNAL_TABLE,
+    ),
+    now: () => new Date(),
+    resolveAccountId,
+  };
   const serviceQuotas = createServiceQuotasClients(settings);
   // A key per process: a planId from a previous run (or another server) is refused as not issued here.
   const plans = options.plans ?? inMemoryPlanSigning(newPlanKey());
@@ -94,8 +117,10 @@ function buildBackend(
     settings,
     homeRegion,
     sandbox,
+    journal,
+    undo: { ...journal, s3: s3Clients.s3, ec2: ec2Clients, plans },
     s3: {
-      clients: createS3Clients(settings),
+      clients: s3Clients,
       homeRegion,
       concurrency: settings.concurrency,
       timeReserveMs: options.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS,
@@ -103,7 +128,7 @@ function buildBackend(
       plans,
     },
     ec2: {
-      ec2: createEc2Clients(settings),
+      ec2: ec2Clients,
       homeRegion,
       concurrency: settings.concurrency,
       timeReserveMs: options.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS,

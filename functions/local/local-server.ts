@@ -170,7 +170,8 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 
 /** Builds the request listener (exported for tests that drive it without a socket). */
 export function createLocalListener(options: LocalServerOptions) {
-  const router = createOperationRouter(localBindings(options.backend));
+  // No sign-in locally (loopback only): no scopes to check.
+  const router = createOperationRouter(localBindings(options.backend), { scopePrefix: undefined });
   const deadlineMs = options.deadlineMs ?? REQUEST_DEADLINE_MS;
   const documents = new Map<string, string>();
   const mcp = createLocalMcpHandler(options.backend, deadlineMs);

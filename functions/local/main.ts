@@ -11,12 +11,14 @@ import { loadScenarioFile, type Scenario } from './sandbox/scenario';
 
 export const DEFAULT_SCENARIO = resolve(__dirname, 'scenarios/default.json');
 
-const USAGE = `Usage: npm start -- [--port N] [--scenario FILE | --aws] [--deadline-ms N]
+const USAGE = `Usage: npm start -- [--port N] [--scenario FILE | --aws [--journal-table NAME]] [--deadline-ms N]
 
   --port N         listen on 127.0.0.1:N (default 3000, or $PORT)
   --scenario FILE  sandbox account to simulate (default: functions/local/scenarios/default.json)
   --aws            use the real AWS account of the default credential chain and Region;
-                   AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_S3, _S3_CONTROL, _EC2, _STS) points it at LocalStack or moto
+                   AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_S3, _S3_CONTROL, _EC2, _STS, _DYNAMODB) points it at LocalStack or moto
+  --journal-table NAME  with --aws: the DynamoDB table of the change journal (or $CHANGE_JOURNAL_TABLE; the
+                   stack output ChangeJournalTableName); without --aws the sandbox keeps the journal in memory
   --deadline-ms N  time limit of one request, like Lambda's timeout (default ${REQUEST_DEADLINE_MS})`;
 
 function fail(message: string): never {
@@ -58,13 +60,21 @@ export function curlExamples(url: string, scenario?: Scenario): string[] {
 }
 
 async function main(): Promise<void> {
-  let values: { port?: string; scenario?: string; aws?: boolean; 'deadline-ms'?: string; help?: boolean };
+  let values: {
+    port?: string;
+    scenario?: string;
+    aws?: boolean;
+    'journal-table'?: string;
+    'deadline-ms'?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       options: {
         port: { type: 'string' },
         scenario: { type: 'string' },
         aws: { type: 'boolean' },
+        'journal-table': { type: 'string' },
         'deadline-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -83,11 +93,20 @@ async function main(): Promise<void> {
   if (!Number.isInteger(deadlineMs) || deadlineMs <= 0)
     fail('--deadline-ms must be a positive whole number.');
   if (values.aws && values.scenario) fail('Give either --aws or --scenario, not both.');
+  const journalTable = values['journal-table'] ?? process.env.CHANGE_JOURNAL_TABLE;
+  if (values['journal-table'] !== undefined && !values.aws)
+    fail(
+      '--journal-table names a real DynamoDB table: give it with --aws (the sandbox keeps its own journal).',
+    );
+  if (values.aws && !journalTable)
+    fail(
+      'With --aws, changes are recorded in a DynamoDB table: give --journal-table NAME or set CHANGE_JOURNAL_TABLE (the stack output ChangeJournalTableName).',
+    );
 
   let backend: LocalBackend;
   let source: string;
   if (values.aws) {
-    backend = awsBackend();
+    backend = awsBackend(journalTable ? { journalTable } : {});
     source = `the AWS account of your default credentials (home Region ${backend.homeRegion}${
       process.env.AWS_ENDPOINT_URL ? `, endpoint ${process.env.AWS_ENDPOINT_URL}` : ''
     })`;

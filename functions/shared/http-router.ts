@@ -21,6 +21,7 @@ import { ApiError, type ErrorCode, errorBody, parseErrorBody } from './errors';
 import type { InvocationContext } from './invocation';
 import { logger } from './logger';
 import { type Infer, parseWith, queryObject, readJsonBody } from './request-input';
+import { requireOperationScope } from './scope-check';
 
 export type OperationInput<O extends OperationDefinition> = {
   query: Infer<O['request']['query']>;
@@ -63,7 +64,18 @@ export interface OperationRouter {
 }
 
 /** A Router serving the given operations, with the API's error shapes everywhere. */
-export function createOperationRouter(bindings: readonly OperationBinding[]): OperationRouter {
+export function createOperationRouter(
+  bindings: readonly OperationBinding[],
+  options: {
+    /** Cognito resource server identifier whose scopes each call must carry; the stack sets OAUTH_SCOPE_PREFIX. */
+    scopePrefix?: string | undefined;
+    /** Id of the IAM-authorised automation API, whose signed calls carry no token; the stack sets AUTOMATION_API_ID. */
+    iamApiId?: string | undefined;
+  } = {
+    scopePrefix: process.env.OAUTH_SCOPE_PREFIX || undefined,
+    iamApiId: process.env.AUTOMATION_API_ID || undefined,
+  },
+): OperationRouter {
   const router = new Router({ logger });
   const served = bindings.map((binding) => binding.operation);
 
@@ -73,14 +85,16 @@ export function createOperationRouter(bindings: readonly OperationBinding[]): Op
     router.route(
       async (reqCtx) => {
         const event = reqCtx.event as APIGatewayProxyEvent;
+        const lambdaContext = reqCtx.context as Context | undefined;
+        const requestId = event.requestContext?.requestId ?? lambdaContext?.awsRequestId ?? 'unknown';
+        requireOperationScope(event, operation, options.scopePrefix, requestId, options.iamApiId);
         const query = parseWith(operation.request.query, queryObject(reqCtx.req.url), 'query string');
         const params = parseWith(operation.request.params, { ...reqCtx.params }, 'path');
         const rawBody =
           operation.request.body === undefined ? undefined : await readJsonBody(reqCtx.req, needsBody);
         const body = parseWith(operation.request.body, rawBody, 'request body');
-        const lambdaContext = reqCtx.context as Context | undefined;
         const invocation: InvocationContext = {
-          requestId: event.requestContext?.requestId ?? lambdaContext?.awsRequestId ?? 'unknown',
+          requestId,
           caller: callerFromEvent(event),
           remainingMs: () => lambdaContext?.getRemainingTimeInMillis?.() ?? REQUEST_DEADLINE_MS,
           invokedFunctionArn: lambdaContext?.invokedFunctionArn,

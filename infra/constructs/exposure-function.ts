@@ -55,6 +55,8 @@ export interface ExposureFunctionProps {
   /** Powertools log level. */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly logRetention?: logs.RetentionDays;
+  /** What `cdk destroy` does with the log group (the audit records); default destroy. */
+  readonly logRemovalPolicy?: RemovalPolicy;
   /** Memory in MB, which also sets the CPU share (1,769 MB is one full vCPU). Default 1,024. */
   readonly memorySize?: number;
   /**
@@ -69,7 +71,7 @@ export interface ExposureFunctionProps {
 }
 
 export class ExposureFunction extends NodejsFunction {
-  /** The explicit log group (removed with the stack). */
+  /** The explicit log group (kept or removed with the stack, as `logRemovalPolicy` says). */
   readonly functionLogGroup: logs.LogGroup;
   /** The function's own role: no managed policy, only its log group and what the caller adds. */
   readonly executionRole: iam.Role;
@@ -77,7 +79,7 @@ export class ExposureFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ExposureFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
     // An explicit role instead of the default one with AWSLambdaBasicExecutionRole: the function may write
     // its own log group and nothing else until the operation's grants are added.

@@ -5,9 +5,11 @@
  * authorization server (the user pool) issues tokens for it. API Gateway's 401 names that metadata in a
  * `WWW-Authenticate` header, which is how the MCP authorization spec has clients discover it.
  */
-import { Aws, Validations } from 'aws-cdk-lib';
+import { Aws, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { type AnyOperation, operations } from '../../openapi/operations';
@@ -29,6 +31,11 @@ export interface McpEndpointProps {
   readonly writeGuard: WriteGuard;
   /** Reserved concurrency, as the REST functions get it; undefined leaves it unreserved. */
   readonly reservedConcurrentExecutions?: number;
+  /** The change journal its change, history and undo tools read and write. */
+  readonly journal: dynamodb.ITableV2;
+  /** Its log group holds audit records: kept and retained as the REST functions' are. */
+  readonly logRetention?: logs.RetentionDays;
+  readonly logRemovalPolicy?: RemovalPolicy;
   /** The operations served as tools (default: every registry operation). */
   readonly operations?: readonly AnyOperation[];
   /** The key previews sign planIds with (read only when a served operation uses it). */
@@ -50,14 +57,18 @@ export class McpEndpoint extends Construct {
 
     this.function = new ExposureFunction(this, 'Function', {
       functionName: 'mcp',
-      description: `AIOps exposure API: MCP tools (POST ${MCP_ENDPOINT_PATH}) for ${served.map((o) => o.operationId).join(', ')}`,
+      // The tool names would outgrow Lambda's 256-character description as operations are added.
+      description: `AIOps exposure API: MCP tools (POST ${MCP_ENDPOINT_PATH}), one per operation of the API (${served.length} tools).`,
       // Its tools include the account-wide scans.
       memorySize: SCAN_MEMORY_MB,
       ...(props.sourceMapStackTraces ? { sourceMapStackTraces: true } : {}),
       ...(props.reservedConcurrentExecutions
         ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
         : {}),
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      ...(props.logRemovalPolicy ? { logRemovalPolicy: props.logRemovalPolicy } : {}),
       environment: {
+        CHANGE_JOURNAL_TABLE: props.journal.tableName,
         ...(auth
           ? {
               OAUTH_SCOPE_READ: auth.scopeNames.read,
@@ -85,6 +96,7 @@ export class McpEndpoint extends Construct {
     grantOperationActions(
       this.function.executionRole,
       served.flatMap((operation) => operation.iamActions),
+      { journalTableArn: props.journal.tableArn },
       props.writeGuard,
     );
     Validations.of(this.function).acknowledge({

@@ -7,13 +7,19 @@
 import { Aws, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 
+/** Resources the stack creates that some actions are scoped to. */
+export interface GrantContext {
+  /** The change journal table's ARN (for dynamodb:* actions). */
+  readonly journalTableArn: string;
+}
+
 interface ResourceScope {
   /** Short name, used as the statement id. */
   readonly sid: string;
   readonly matches: (action: string) => boolean;
-  readonly resources: () => string[];
+  readonly resources: (context: GrantContext) => string[];
   /** The cdk-nag `AwsSolutions-IAM5` finding the resource raises (as cdk-nag renders it) and why it is needed. */
-  readonly wildcard: { readonly finding: string; readonly reason: string };
+  readonly wildcard?: { readonly finding: string; readonly reason: string };
   /** The scope's actions change resources: they get the guard's Deny statements. */
   readonly writes?: boolean;
 }
@@ -27,6 +33,12 @@ export interface WriteGuard {
 }
 
 const SCOPES: readonly ResourceScope[] = [
+  {
+    // Writes record changes (PutItem, UpdateItem); history reads them (GetItem, Query). One table, no wildcard.
+    sid: 'ChangeJournal',
+    matches: (action) => /^dynamodb:(GetItem|PutItem|UpdateItem|Query)$/.test(action),
+    resources: (context) => [context.journalTableArn],
+  },
   {
     sid: 'AccountLevelS3',
     matches: (action) => action === 's3:ListAllMyBuckets' || action === 's3:GetAccountPublicAccessBlock',
@@ -111,7 +123,12 @@ function scopeOf(action: string): ResourceScope {
  * Grants exactly `actions` to `role`, one statement per resource scope, and acknowledges the cdk-nag
  * wildcard findings those scopes raise on that role only.
  */
-export function grantOperationActions(role: iam.Role, actions: readonly string[], guard: WriteGuard): void {
+export function grantOperationActions(
+  role: iam.Role,
+  actions: readonly string[],
+  context: GrantContext,
+  guard: WriteGuard,
+): void {
   const byScope = new Map<ResourceScope, string[]>();
   for (const action of new Set(actions)) {
     const scope = scopeOf(action);
@@ -123,9 +140,10 @@ export function grantOperationActions(role: iam.Role, actions: readonly string[]
       new iam.PolicyStatement({
         sid: scope.sid,
         actions: [...scopedActions].sort(),
-        resources: scope.resources(),
+        resources: scope.resources(context),
       }),
     );
+    if (!scope.wildcard) continue;
     reasons.set(scope.wildcard.finding, [
       ...(reasons.get(scope.wildcard.finding) ?? []),
       scope.wildcard.reason,

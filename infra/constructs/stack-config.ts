@@ -38,7 +38,16 @@ export interface StackConfig {
   readonly allowedRegions?: readonly string[];
   /** Map logged stack traces to the TypeScript sources (Node's --enable-source-maps); slows every cold start. */
   readonly sourceMapStackTraces: boolean;
+  /** Keep the change journal table and the functions' audit log groups on `cdk destroy` (default: keep). */
+  readonly retainAuditRecords: boolean;
+  /** Days the functions' log groups (the audit records) keep their events; default a year. */
+  readonly auditLogRetentionDays: number;
 }
+
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /** Every context key the app reads, with what it does (the README documents the same list). */
 export const CONTEXT_KEYS = {
@@ -55,6 +64,8 @@ export const CONTEXT_KEYS = {
   protectedTagKey: 'protectedTagKey',
   reservedConcurrency: 'reservedConcurrency',
   allowedRegions: 'allowedRegions',
+  auditRecordsRemovalPolicy: 'auditRecordsRemovalPolicy',
+  auditLogRetentionDays: 'auditLogRetentionDays',
 } as const;
 
 export const DEFAULT_PROTECTED_TAG_KEY = 'aiops-protected';
@@ -170,6 +181,19 @@ export function readStackConfig(node: Node): StackConfig {
         `(a Cognito client-credentials client), got "${automation}".`,
     );
   }
+  const removal = optionalString(node, CONTEXT_KEYS.auditRecordsRemovalPolicy) ?? 'retain';
+  if (removal !== 'retain' && removal !== 'destroy') {
+    throw new Error(
+      `Context auditRecordsRemovalPolicy must be "retain" (default: cdk destroy keeps the change journal and audit logs) or "destroy", got "${removal}".`,
+    );
+  }
+  const retentionText: unknown = node.tryGetContext(CONTEXT_KEYS.auditLogRetentionDays) ?? 365;
+  const auditLogRetentionDays = Number(retentionText);
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(auditLogRetentionDays)) {
+    throw new Error(
+      `Context auditLogRetentionDays must be a retention CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(', ')}), got ${JSON.stringify(retentionText)}.`,
+    );
+  }
   const config: StackConfig = {
     auth,
     automation: automation as AutomationMode,
@@ -178,6 +202,8 @@ export function readStackConfig(node: Node): StackConfig {
       node.tryGetContext(CONTEXT_KEYS.reservedConcurrency) === undefined ||
       flag(node, CONTEXT_KEYS.reservedConcurrency),
     ...(allowedRegions ? { allowedRegions } : {}),
+    retainAuditRecords: removal === 'retain',
+    auditLogRetentionDays,
     retainUserPool: flag(node, CONTEXT_KEYS.retainUserPool),
     automationRemediate: flag(node, CONTEXT_KEYS.automationRemediate),
     sourceMapStackTraces: flag(node, CONTEXT_KEYS.sourceMapStackTraces),

@@ -320,7 +320,8 @@ async function checkApi(deps: VerifyDeps, outputs: StackOutputs): Promise<CheckR
     deps.stackName,
     'deploy the current version first.',
   );
-  const reads = operations.filter((operation) => operation.method === 'get');
+  // Reads that need no id from a previous answer (an undo preview needs a recorded change).
+  const reads = operations.filter((operation) => operation.method === 'get' && !operation.path.includes('{'));
   const secured = outputs[STACK_OUTPUTS.oauthTokenUrl] !== undefined;
   const results: CheckResult[] = [];
   let token: string | undefined;

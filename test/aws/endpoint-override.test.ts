@@ -25,6 +25,7 @@ describe('--aws with AWS_ENDPOINT_URL', () => {
       s3: 'http://a:1',
       s3control: 'http://a:1',
       ec2: 'http://b:2',
+      dynamodb: 'http://a:1',
       servicequotas: 'http://a:1',
       sts: 'http://a:1',
     });

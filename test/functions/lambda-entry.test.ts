@@ -3,6 +3,8 @@
  * account id taken from the function ARN, and one audit record per write
  * with the caller's claims from the Cognito authorizer.
  */
+
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   GetBucketWebsiteCommand,
   GetPublicAccessBlockCommand,
@@ -23,6 +25,7 @@ import { apiGatewayEvent } from '../support/api-gateway-event';
 import { awsError } from '../support/aws-error';
 
 process.env.AWS_REGION = 'eu-west-1';
+process.env.CHANGE_JOURNAL_TABLE = 'journal-table';
 process.env.PLAN_KEY_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:444455556666:secret:PlanKey-abc';
 
 type Entry = typeof import('../../functions/find-public-buckets');
@@ -34,6 +37,7 @@ function loadEntry(name: 'find-public-buckets' | 'block-bucket-public-access'): 
 
 const s3Mock = mockClient(S3Client);
 const controlMock = mockClient(S3ControlClient);
+const journalMock = mockClient(DynamoDBClient);
 const secretsMock = mockClient(SecretsManagerClient);
 
 function event(method: string, path: string, body: string | null = null): APIGatewayProxyEvent {
@@ -55,6 +59,9 @@ const context = {
 beforeEach(() => {
   s3Mock.reset();
   controlMock.reset();
+  journalMock.reset();
+  journalMock.on(PutItemCommand).resolves({});
+  journalMock.on(UpdateItemCommand).resolves({});
   secretsMock.reset();
   secretsMock.on(GetSecretValueCommand).resolves({ SecretString: 'k'.repeat(64) });
   s3Mock.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'data', BucketRegion: 'eu-west-1' }] });
@@ -106,7 +113,51 @@ describe('block-bucket-public-access Lambda entry', () => {
         who: { principal: 'alice', username: 'alice', sub: 'sub-1', clientId: 'client-9' },
       }),
     });
+    // The journal: an intent naming who and what before the write, its completion after.
+    const intent = journalMock.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(intent?.TableName).toBe('journal-table');
+    expect(intent?.Item).toMatchObject({
+      status: { S: 'intent' },
+      requestId: { S: 'req-123' },
+      principal: { S: 'alice' },
+      who: {
+        M: {
+          principal: { S: 'alice' },
+          username: { S: 'alice' },
+          sub: { S: 'sub-1' },
+          clientId: { S: 'client-9' },
+        },
+      },
+      target: { M: { account: { S: '444455556666' }, region: { S: 'eu-west-1' }, id: { S: 'data' } } },
+      before: { NULL: true },
+    });
+    const completion = journalMock.commandCalls(UpdateItemCommand)[0]?.args[0].input;
+    expect(completion?.Key?.sk).toEqual(intent?.Item?.sk);
+    expect(completion?.ExpressionAttributeValues?.[':completion']?.M?.undoPlan).toEqual({
+      L: [
+        {
+          M: {
+            action: { S: 'restoreBucketPublicAccessBlock' },
+            bucketName: { S: 'data' },
+            region: { S: 'eu-west-1' },
+            flags: { NULL: true },
+          },
+        },
+      ],
+    });
+    expect(JSON.parse(result.body).changeId).toBe(intent?.Item?.sk?.S);
     info.mockRestore();
+  });
+
+  it('makes no AWS write when the journal cannot record the intent', async () => {
+    journalMock.on(PutItemCommand).rejects(awsError('ResourceNotFoundException', 400));
+    const { handler } = loadEntry('block-bucket-public-access');
+
+    const result = await handler(event('POST', '/s3/buckets/data/block-public-access', '{}'), context);
+
+    expect(result.statusCode).toBe(502);
+    expect(JSON.parse(result.body).error.message).toMatch(/could not record the change.*nothing was changed/);
+    expect(s3Mock).not.toHaveReceivedCommand(PutPublicAccessBlockCommand);
   });
 
   it('audits the IAM principal of a call through the IAM-authorised automation API', async () => {
@@ -146,6 +197,7 @@ describe('block-bucket-public-access Lambda entry', () => {
 
     expect(result.statusCode).toBe(200);
     expect(s3Mock).not.toHaveReceivedCommand(PutPublicAccessBlockCommand);
+    expect(journalMock).not.toHaveReceivedCommand(PutItemCommand);
     const audits = info.mock.calls.filter(([message]) => message === 'audit');
     expect(audits.map(([, payload]) => (payload as { audit: { outcome: string } }).audit.outcome)).toEqual([
       'would-change',

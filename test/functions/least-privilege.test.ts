@@ -13,11 +13,14 @@ function iamActionFor(call: RecordedCall): string | undefined {
   if (call.service === 'sts') return undefined; // local only: Lambda reads the account id from its ARN
   if (call.service === 's3control') return `s3:Get${call.command.replace(/^Get/, 'Account')}`;
   if (call.service === 'ec2') return `ec2:${call.command}`;
+  if (call.service === 'dynamodb') return `dynamodb:${call.command}`;
   if (call.service === 'servicequotas') return `servicequotas:${call.command}`;
   const s3: Record<string, string> = {
     ListBuckets: 's3:ListAllMyBuckets',
     GetPublicAccessBlock: 's3:GetBucketPublicAccessBlock',
     PutPublicAccessBlock: 's3:PutBucketPublicAccessBlock',
+    // S3 authorizes removing a bucket's configuration with the put permission.
+    DeletePublicAccessBlock: 's3:PutBucketPublicAccessBlock',
   };
   return s3[call.command] ?? `s3:${call.command}`;
 }
@@ -40,6 +43,16 @@ const EXERCISES: Record<string, Array<[string, string, unknown?]>> = {
     ['GET', '/ec2/instances-with-open-port?port=22'],
     ['GET', '/ec2/instances-with-open-port?port=3389'],
   ],
+  listChanges: [['GET', '/changes']],
+  // `{changes[n]}` is the id of the n-th change SETUP recorded, newest first.
+  previewUndoOfChange: [
+    ['GET', '/changes/{changes[0]}/undo'],
+    ['GET', '/changes/{changes[1]}/undo'],
+  ],
+  applyUndoOfChange: [
+    ['POST', '/changes/{changes[0]}/undo', {}],
+    ['POST', '/changes/{changes[1]}/undo', {}],
+  ],
   closeUnwantedPortForEc2Instance: [
     ['POST', '/ec2/instances/i-0b8bfaa60ede5b648/close-port', { port: 22, dryRun: true }],
     ['POST', '/ec2/instances/i-0b8bfaa60ede5b648/close-port', { port: 22 }],
@@ -48,6 +61,18 @@ const EXERCISES: Record<string, Array<[string, string, unknown?]>> = {
       '/ec2/instances/i-02215625a3ddfda8a/close-port',
       { port: 22, region: 'eu-west-1', dryRun: true },
     ],
+  ],
+};
+
+/** Requests that record the changes an operation works on; their calls are not the operation's. */
+const SETUP: Record<string, Array<[string, string, unknown?]>> = {
+  previewUndoOfChange: [
+    ['POST', '/s3/buckets/acme-public-website/block-public-access', {}],
+    ['POST', '/ec2/instances/i-0b8bfaa60ede5b648/close-port', { port: 22 }],
+  ],
+  applyUndoOfChange: [
+    ['POST', '/s3/buckets/acme-public-website/block-public-access', {}],
+    ['POST', '/ec2/instances/i-0b8bfaa60ede5b648/close-port', { port: 22 }],
   ],
 };
 
@@ -66,11 +91,19 @@ describe.each(operations.map((operation) => [operation.operationId, operation] a
 
     beforeAll(async () => {
       api = await startTestApi();
-      for (const [method, path, body] of EXERCISES[operation.operationId] ?? []) {
+      for (const [method, path, body] of SETUP[operation.operationId] ?? []) {
+        expect((await api.call(method, path, body)).status).toBe(200);
+      }
+      const changeIds = (await api.call('GET', '/changes')).body.changes.map(
+        (c: { changeId: string }) => c.changeId,
+      );
+      const setupCalls = api.sandbox.calls.length;
+      for (const [method, template, body] of EXERCISES[operation.operationId] ?? []) {
+        const path = template.replace(/\{changes\[(\d)\]\}/, (_m, n: string) => changeIds[Number(n)]);
         const reply = await api.call(method, path, body);
         expect(reply.status).toBe(200);
       }
-      calls = [...api.sandbox.calls];
+      calls = api.sandbox.calls.slice(setupCalls);
     });
     afterAll(() => api.close());
 

@@ -469,8 +469,11 @@ describe('POST /s3/buckets/{bucketName}/block-public-access', () => {
     expect(dry.status).toBe(200);
     expect(api.sandbox.writeCalls()).toHaveLength(0);
     const real = await api.call('POST', '/s3/buckets/acme-public-acl/block-public-access', {});
-    const { summary: _s1, dryRun: d1, ...dryRest } = dry.body;
-    const { summary: _s2, dryRun: d2, ...realRest } = real.body;
+    // Only a real write is recorded, so only it has a change id.
+    const { summary: _s1, dryRun: d1, changeId: c1, ...dryRest } = dry.body;
+    const { summary: _s2, dryRun: d2, changeId: c2, ...realRest } = real.body;
+    expect(c1).toBeNull();
+    expect(c2).toMatch(/^c-\d{8}T\d{9}Z-[0-9a-f]{8}$/);
     expect([d1, d2]).toEqual([true, false]);
     expect(dryRest).toEqual(realRest);
   });

@@ -82,6 +82,7 @@ async function invokeBundle(
       AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST',
       AWS_SECRET_ACCESS_KEY: 'bundle-test',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      CHANGE_JOURNAL_TABLE: 'bundle-journal',
     },
   });
   const reply = stdout.split('\n').find((line) => line.startsWith('REPLY '));
@@ -149,7 +150,8 @@ it.each(operations.map((o) => [o.functionName, o] as const))(
     // Arrange: a request each operation rejects before any AWS call (a port out of range, or a bad path value).
     const path = operation.path
       .replace('{bucketName}', 'Bad_Name!')
-      .replace('{instanceId}', 'not-an-instance');
+      .replace('{instanceId}', 'not-an-instance')
+      .replace('{changeId}', 'not-a-change');
     const query = operation.method === 'get' ? { port: '70000', limit: '0' } : null;
     const calls = stub.recorded.length;
 

@@ -374,6 +374,7 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
           const resource = JSON.stringify(statement.Resource);
           if (/^s3:(Get|Put)Bucket/.test(action)) expect(resource).toContain(':s3:::*');
           if (/^ec2:(Authorize|Revoke)/.test(action)) expect(resource).toMatch(/security-group\/\*/);
+          if (action.startsWith('dynamodb:')) expect(resource).toContain('ChangeJournalTable');
         }
       }
     }
@@ -401,17 +402,22 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     }
   });
 
-  it('lets no function write what another function writes', () => {
+  it('lets no function write what another function writes, except the undo, which writes back what a change wrote', () => {
     const writers = new Map<string, string>();
-    for (const operation of operations) {
-      for (const action of operation.iamActions.filter((a) =>
-        /:(Put|Authorize|Revoke|Create|Delete)/.test(a),
-      )) {
+    const isWrite = (a: string) => /:(Put|Authorize|Revoke|Create|Delete)/.test(a);
+    // Every write function records its changes in the journal: that write is shared by design.
+    const isJournal = (a: string) => a.startsWith('dynamodb:');
+    const undo = operations.filter((o) => o.functionName === 'undo-change');
+    for (const operation of operations.filter((o) => o.functionName !== 'undo-change')) {
+      for (const action of operation.iamActions.filter((a) => isWrite(a) && !isJournal(a))) {
         expect(writers.get(action) ?? operation.functionName).toBe(operation.functionName);
         writers.set(action, operation.functionName);
       }
     }
     expect(writers.size).toBeGreaterThan(0);
+    const undoWrites = undo.flatMap((o) => o.iamActions).filter((a) => isWrite(a) && !isJournal(a));
+    expect(undoWrites.length).toBeGreaterThan(0);
+    for (const action of undoWrites) expect(writers.has(action)).toBe(true);
   });
 
   it('builds every function with the shared defaults', () => {
@@ -491,15 +497,36 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     expect(stage.DependsOn).toContain(execution[0]);
   });
 
-  it('removes every log group with the stack and sets a retention on each', () => {
+  it('keeps the functions’ log groups (audit records) a year and on destroy, and sets a retention on each', () => {
     const logGroups = resources(template, 'AWS::Logs::LogGroup');
     // One per function (the registry's and the MCP one), the access logs and the execution logs.
     expect(logGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size + 3);
+    for (const fn of stack.functions.values()) {
+      const logGroup =
+        template.toJSON().Resources[stack.getLogicalId(fn.functionLogGroup.node.defaultChild as never)];
+      expect(logGroup.DeletionPolicy).toBe('Retain');
+      expect(logGroup.Properties.RetentionInDays).toBe(365);
+    }
     for (const [, logGroup] of logGroups) {
-      expect(logGroup.DeletionPolicy).toBe('Delete');
-      expect(logGroup.UpdateReplacePolicy).toBe('Delete');
       expect(logGroup.Properties.RetentionInDays).toEqual(expect.any(Number));
     }
+  });
+
+  it('keeps the change journal on destroy, with point-in-time recovery and deletion protection', () => {
+    const [, table] = only(template, 'AWS::DynamoDB::GlobalTable');
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      Replicas: [
+        expect.objectContaining({
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      ],
+    });
   });
 
   it('throttles and logs the stage, and keeps the shared API Gateway CloudWatch role on destroy', () => {
@@ -558,15 +585,24 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
 
   it('alarms on any function error or throttle and on API 5xx, and outputs the alarm names', () => {
     const alarms = resources(template, 'AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(2);
-    const math = alarms.find(([, a]) => a.Properties.Metrics !== undefined)?.[1].Properties.Metrics as Json[];
-    const expression = String(math.find((m) => m.Expression)?.Expression);
-    const metricNames = math.flatMap((m) =>
-      m.MetricStat ? [(m.MetricStat as { Metric: Json }).Metric.MetricName] : [],
-    );
-    expect(metricNames.filter((n) => n === 'Errors')).toHaveLength(stack.functions.size);
-    expect(metricNames.filter((n) => n === 'Throttles')).toHaveLength(stack.functions.size);
-    expect(expression.split(' + ')).toHaveLength(2 * stack.functions.size);
+    expect(alarms).toHaveLength(3);
+    // One alarm per kind: CloudWatch lets an alarm's math expression use at most 10 metrics.
+    for (const kind of ['Errors', 'Throttles']) {
+      const math = alarms
+        .map(([, a]) => a.Properties.Metrics as Json[] | undefined)
+        .find((metrics) =>
+          metrics?.some((m) => m.MetricStat && (m.MetricStat as { Metric: Json }).Metric.MetricName === kind),
+        );
+      if (!math) throw new Error(`no alarm on function ${kind}`);
+      const metricNames = math.flatMap((m) =>
+        m.MetricStat ? [(m.MetricStat as { Metric: Json }).Metric.MetricName] : [],
+      );
+      expect(metricNames).toEqual(Array(stack.functions.size).fill(kind));
+      expect(metricNames.length).toBeLessThanOrEqual(10);
+      expect(String(math.find((m) => m.Expression)?.Expression).split(' + ')).toHaveLength(
+        stack.functions.size,
+      );
+    }
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: '5XXError',
       Namespace: 'AWS/ApiGateway',
@@ -993,6 +1029,20 @@ describe('context switches', () => {
     }
   });
 
+  it('removes the journal and the audit log groups on destroy with auditRecordsRemovalPolicy=destroy, and takes the retention from context', () => {
+    const { template: destroyed } = synth({
+      auditRecordsRemovalPolicy: 'destroy',
+      auditLogRetentionDays: '60',
+    });
+    const [, table] = only(destroyed, 'AWS::DynamoDB::GlobalTable');
+    expect(table.DeletionPolicy).toBe('Delete');
+    const functionLogGroups = resources(destroyed, 'AWS::Logs::LogGroup').filter(
+      ([, group]) => group.Properties.RetentionInDays === 60,
+    );
+    expect(functionLogGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size + 1);
+    for (const [, group] of functionLogGroups) expect(group.DeletionPolicy).toBe('Delete');
+  });
+
   it('keeps the user pool on destroy when retainUserPool is set', () => {
     const { template } = synth({ retainUserPool: 'true' });
     template.hasResource('AWS::Cognito::UserPool', {
@@ -1124,6 +1174,8 @@ describe('context switches', () => {
     [{ identityCenterInstanceArn: 'ssoins-123' }, /sso-admin list-instances/],
     [{ quickRedirectUrl: 'http://example.com/cb' }, /quickRedirectUrl must be an https URL/],
     [{ retainUserPool: 'yes' }, /retainUserPool must be true or false/],
+    [{ auditRecordsRemovalPolicy: 'keep' }, /auditRecordsRemovalPolicy must be "retain"/],
+    [{ auditLogRetentionDays: '100' }, /auditLogRetentionDays must be a retention CloudWatch Logs accepts/],
     [{ automation: 'token' }, /automation must be "none" \(default\), "iam"/],
     [{ automationRemediate: true }, /automationRemediate needs an automation path: add -c automation=iam/],
     [{ auth: 'none', automation: 'client' }, /automation=client need auth=oauth/],

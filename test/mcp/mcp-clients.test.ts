@@ -43,7 +43,22 @@ const CALLS: Record<string, { arguments: Record<string, unknown>; rest: [string,
     arguments: { instanceId: 'i-0b8bfaa60ede5b648', port: 22, dryRun: true },
     rest: ['POST', '/ec2/instances/i-0b8bfaa60ede5b648/close-port', { port: 22, dryRun: true }],
   },
+  listChanges: { arguments: {}, rest: ['GET', '/changes'] },
+  // The undo tools need a recorded change: CHANGE_ID stands for the one madeChange() makes first.
+  previewUndoOfChange: {
+    arguments: { changeId: 'CHANGE_ID' },
+    rest: ['GET', '/changes/CHANGE_ID/undo'],
+  },
+  applyUndoOfChange: {
+    arguments: { changeId: 'CHANGE_ID', dryRun: true },
+    rest: ['POST', '/changes/CHANGE_ID/undo', { dryRun: true }],
+  },
 };
+
+/** The sample call with CHANGE_ID replaced by a real recorded change's id. */
+function withChangeId<T>(value: T, changeId: string): T {
+  return JSON.parse(JSON.stringify(value).replaceAll('CHANGE_ID', changeId)) as T;
+}
 
 function textOf(result: CallToolResult, index = 0): string {
   const block = result.content[index];
@@ -100,6 +115,19 @@ describe.each(TRANSPORTS)('MCP over %s', (_name, connect) => {
   }, 30_000);
   afterAll(() => connected.close());
 
+  // One real change per transport (each has its own sandbox), made after the dry-run samples ran.
+  let change: Promise<string> | undefined;
+  const madeChange = () => {
+    change ??= connected.client
+      .callTool({ name: 'removePublicAccessFromS3Bucket', arguments: { bucketName: 'acme-public-acl' } })
+      .then((result) => {
+        const changeId = (result.structuredContent as { changeId?: unknown }).changeId;
+        if (typeof changeId !== 'string') throw new Error(`no change recorded: ${JSON.stringify(result)}`);
+        return changeId;
+      });
+    return change;
+  };
+
   it('lists one tool per registry operation, with its title, description, schemas and annotations', async () => {
     // Act
     const { tools } = await connected.client.listTools();
@@ -126,8 +154,11 @@ describe.each(TRANSPORTS)('MCP over %s', (_name, connect) => {
     'calls %s and gets structured content that its output schema accepts',
     async (name) => {
       // Arrange
-      const call = CALLS[name];
-      if (!call) throw new Error(`no sample call for ${name}`);
+      const sample = CALLS[name];
+      if (!sample) throw new Error(`no sample call for ${name}`);
+      const call = JSON.stringify(sample).includes('CHANGE_ID')
+        ? withChangeId(sample, await madeChange())
+        : sample;
       const { tools } = await connected.client.listTools();
       const tool = tools.find((candidate) => candidate.name === name);
       if (!tool?.outputSchema) throw new Error(`${name} has no output schema`);

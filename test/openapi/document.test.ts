@@ -125,7 +125,14 @@ describe.each([
       'GET /ec2/instances-with-open-port findEc2InstancesWithOpenPort',
       'GET /ec2/instances/{instanceId}/close-port/preview previewCloseUnwantedPortForEc2Instance',
       'POST /ec2/instances/{instanceId}/close-port closeUnwantedPortForEc2Instance',
+      'GET /changes listChanges',
+      'GET /changes/{changeId}/undo previewUndoOfChange',
+      'POST /changes/{changeId}/undo applyUndoOfChange',
     ]);
+  });
+
+  it('stays under Q Business’s limit of 20 operations per plugin', () => {
+    expect(entries.length).toBeLessThanOrEqual(20);
   });
 
   it.each(operations.map((o) => [o.operationId, o.method]))(

@@ -7,6 +7,7 @@
  */
 import type { DeserializeHandlerOutput, MiddlewareStack } from '@smithy/types';
 import type { AwsService, ClientAttachment } from '../../aws/client-config';
+import { SandboxTables } from './sandbox-dynamodb';
 import { handleEc2, handleServiceQuotas } from './sandbox-ec2';
 import { sandboxError } from './sandbox-errors';
 import { handleS3, handleS3Control, handleSts } from './sandbox-s3';
@@ -43,6 +44,8 @@ function seededRandom(seed: number): () => number {
 
 export class SandboxAccount {
   readonly calls: RecordedCall[] = [];
+  /** The embedded DynamoDB tables (the change journal). */
+  readonly tables = new SandboxTables();
   private readonly random: () => number;
   /** Hook run before every call (tests use it to interleave concurrent writes). */
   beforeCall: ((call: RecordedCall) => Promise<void> | void) | undefined;
@@ -119,6 +122,8 @@ export class SandboxAccount {
         return handleSts(this.scenario, command);
       case 'ec2':
         return handleEc2(this.scenario, region, command, input);
+      case 'dynamodb':
+        return this.tables.handle(command, input);
       case 'servicequotas':
         return handleServiceQuotas(this.scenario, region, command, input);
     }

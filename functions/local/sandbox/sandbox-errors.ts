@@ -49,6 +49,11 @@ const STATUS: Record<string, number> = {
   'InvalidPermission.NotFound': 400,
   RulesPerSecurityGroupLimitExceeded: 400,
   AuthFailure: 401,
+  ConditionalCheckFailedException: 400,
+  ValidationException: 400,
+  UnknownOperationException: 400,
+  ResourceNotFoundException: 400,
+  ProvisionedThroughputExceededException: 400,
 };
 
 export function sandboxError(code: string, message?: string): SandboxServiceError {

@@ -109,7 +109,7 @@ const ec2Region = z.strictObject({
 const fault = z.strictObject({
   /** SDK command name without "Command", e.g. "GetBucketAcl"; absent = every command. */
   command: z.string().optional(),
-  service: z.enum(['s3', 's3control', 'ec2', 'sts']).optional(),
+  service: z.enum(['s3', 's3control', 'ec2', 'sts', 'dynamodb']).optional(),
   /** Probability (0-1) that a call fails. */
   rate: z.number().min(0).max(1),
   /** The AWS error code to throw, e.g. SlowDown, Throttling, RequestLimitExceeded, AccessDenied, InternalError. */

@@ -1,0 +1,21 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { ChangeJournal } from '../aws/change-journal';
+import type { InvocationContext } from '../shared/invocation';
+import type { PlanSigning } from '../shared/plan-signing';
+
+/** What the journal-writing operations need: the journal and a clock (tests and the sandbox pass their own). */
+export interface JournalDeps {
+  journal: ChangeJournal;
+  now: () => Date;
+  /** The account the records name as the target's. */
+  resolveAccountId: (context: InvocationContext) => Promise<string>;
+}
+
+/** What the undo operations need besides the journal: clients for the targets' Regions. */
+export interface UndoDeps extends JournalDeps {
+  s3: (region: string) => S3Client;
+  ec2: (region: string) => EC2Client;
+  /** Signs the undo preview's planId and checks it on apply. */
+  plans: PlanSigning;
+}
