@@ -504,6 +504,34 @@ export const findInstancesSchemas = onFirstUse(() => {
         }),
         { description: 'How bad it is, in one call: counts over every exposed instance found.' },
       ),
+      intendedCount: withMeta(integer(), {
+        description:
+          'Exposed instances tagged as exposed on purpose (aiops:exposure=intended by default), listed apart.',
+        example: 1,
+      }),
+      intendedInstances: withMeta(
+        array(
+          object({
+            instanceId: withMeta(string(), { description: 'Instance id.' }),
+            name: withMeta(nullable(string()), {
+              description: `Value of the Name tag; null if none. ${UNTRUSTED_DATA}`,
+            }),
+            region: withMeta(string(), { description: 'The instance’s Region.' }),
+            state: withMeta(string(), { description: 'The instance state.' }),
+            severity: severitySchema('What it would be as a finding.'),
+            reason: withMeta(nullable(string()), {
+              description: `The aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
+            }),
+            openPorts: withMeta(array(openPortSchema), {
+              description: 'Its internet-open ranges, worst first.',
+            }),
+          }),
+        ),
+        {
+          description:
+            'Exposed instances tagged as exposed on purpose: not findings, and close-port refuses them unless force is true.',
+        },
+      ),
       unknownInstances: withMeta(
         array(
           object({
@@ -552,6 +580,8 @@ export const findInstancesSchemas = onFirstUse(() => {
 // ---------- closeUnwantedPortForEc2Instance ----------
 
 const allPortsSchema = boolean({ error: 'allPorts must be true or false' });
+
+const forceSchema = boolean({ error: 'force must be true or false' });
 
 /** At most this many kept ports: a chat request names a handful, and the plan stays small. */
 const MAX_KEPT_PORTS = 50;
@@ -678,6 +708,12 @@ export const closePortSchemas = onFirstUse(() => {
         'x-amzn-form-display-name': 'Dry run (preview only)',
       }),
       planId: planIdField(),
+      force: withMeta(optional(forceSchema), {
+        description:
+          'true: change it even though it is tagged as exposed on purpose (aiops:exposure=intended). Without it such a change is refused (409); the preview says so first.',
+        example: false,
+        'x-amzn-form-display-name': 'Change an intended exposure anyway',
+      }),
     }).check(superRefine(requireOneClosure)),
     { id: 'CloseUnwantedPortForEc2InstanceRequest' },
   );
@@ -706,6 +742,19 @@ export const closePortSchemas = onFirstUse(() => {
       keep: withMeta(array(integer()), {
         description: 'Ports kept open (every-port closure); empty otherwise.',
       }),
+      intendedExposure: withMeta(
+        nullable(
+          object({
+            reason: withMeta(nullable(string()), {
+              description: `The aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
+            }),
+          }),
+        ),
+        {
+          description:
+            'Set when the instance is tagged as exposed on purpose: the change is refused unless force is true (the summary says so); null otherwise.',
+        },
+      ),
       closedPorts: withMeta(
         array(
           object({

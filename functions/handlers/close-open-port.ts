@@ -12,7 +12,7 @@ import { closePortAndVerify } from '../aws/verified-port-closure';
 import type { ClosureQuery } from '../domain/port-closure-plan';
 import type { PortProtocol } from '../domain/port-exposure';
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
-import { ValidationError } from '../shared/errors';
+import { ConflictError, ValidationError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
 import { issuePlan, requirePlan } from '../shared/plan-signing';
 import type { JournalDeps } from './change-deps';
@@ -83,9 +83,26 @@ export function createCloseOpenPortHandler(
     };
 
     return auditedWrite(context, subject, async (attempt) => {
-      const prepared = await prepareClosure(deps, instanceId, query, body.region, (region) =>
-        attempt.foundRegion(region),
+      const force = body.force === true;
+      const prepared = await prepareClosure(
+        deps,
+        instanceId,
+        query,
+        body.region,
+        (region) => attempt.foundRegion(region),
+        force,
       );
+      // Exposed on purpose (tagged): refused, dry run included, unless the caller says force.
+      if (
+        prepared.intent !== undefined &&
+        prepared.changed &&
+        !force &&
+        prepared.intentNotice !== undefined
+      ) {
+        throw new ConflictError(`Nothing was changed: ${prepared.intentNotice}`, {
+          intendedExposure: { reason: prepared.intent.reason },
+        });
+      }
       // With a planId, the fresh read must be the one previewed, or nothing is written.
       if (body.planId !== undefined) await requirePlan(deps.plans, body.planId, prepared.binding);
       const { ec2, located, facts, plan, changed } = prepared;

@@ -1,5 +1,6 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { RulesPerGroupQuota } from '../aws/service-quotas';
+import type { ExposureIntentTags } from '../domain/exposure-intent';
 import type { PlanSigning } from '../shared/plan-signing';
 
 /** What the EC2 operations need from the outside world; Lambda and the local server each build one. */
@@ -16,4 +17,6 @@ export interface Ec2OperationDeps {
   rulesPerGroupQuota?: (region: string) => Promise<RulesPerGroupQuota>;
   /** Signs previews' planIds and checks them on apply. */
   plans: PlanSigning;
+  /** The intended-exposure tag names; the defaults (aiops:exposure, aiops:exposure-reason) when absent. */
+  exposureTags?: ExposureIntentTags;
 }

@@ -2,6 +2,7 @@
 import type { findEc2InstancesWithOpenPort } from '../../openapi/operations';
 import { scanRegionsForOpenPort } from '../aws/ec2-port-scan';
 import { regionsToScan } from '../aws/instance-location';
+import { DEFAULT_EXPOSURE_TAGS, exposureIntentOf } from '../domain/exposure-intent';
 import { rankExposedInstances } from '../domain/risk-report';
 import { summarisePortScan } from '../domain/summaries/port-scan-summary';
 import { cleanUntrustedText } from '../domain/untrusted-text';
@@ -29,12 +30,18 @@ export function createFindOpenPortsHandler(
       shouldStop: () => context.remainingMs() < deps.timeReserveMs,
     });
 
-    const ranked = rankExposedInstances(scan.instances, {
-      ...(port !== undefined ? { port } : {}),
-      protocol,
-    });
+    // Instances tagged as exposed on purpose are reported apart, never mixed with the findings.
+    const tagNames = deps.exposureTags ?? DEFAULT_EXPOSURE_TAGS;
+    const intentOf = new Map(scan.instances.map((i) => [i, exposureIntentOf(i.tags, tagNames)]));
+    const findings = scan.instances.filter((i) => intentOf.get(i) === undefined);
+    const asked = { ...(port !== undefined ? { port } : {}), protocol };
+    const ranked = rankExposedInstances(findings, asked);
+    const intended = rankExposedInstances(
+      scan.instances.filter((i) => intentOf.get(i) !== undefined),
+      asked,
+    ).instances;
     const complete = scan.notAttempted.length === 0;
-    const truncated = scan.instances.length > limit;
+    const truncated = findings.length > limit || intended.length > limit;
     const summary = summarisePortScan({
       port,
       protocol: allProtocols ? 'tcp and udp' : protocol,
@@ -48,6 +55,8 @@ export function createFindOpenPortsHandler(
         openPorts,
       })),
       bySeverity: ranked.counts.bySeverity,
+      intendedCount: intended.length,
+      intendedTag: tagNames.intentKey,
       unknownRegions: scan.unknownRegions,
       unknownInstances: scan.unknownInstances,
       truncated,
@@ -60,7 +69,7 @@ export function createFindOpenPortsHandler(
       protocol: allProtocols ? 'tcp and udp' : protocol,
       complete,
       scannedRegions: scan.scannedRegions,
-      instanceCount: scan.instances.length,
+      instanceCount: findings.length,
       truncated,
       instances: ranked.instances.slice(0, limit).map(({ instance, severity, openPorts }) => ({
         severity,
@@ -74,6 +83,16 @@ export function createFindOpenPortsHandler(
         openPorts,
       })),
       counts: ranked.counts,
+      intendedCount: intended.length,
+      intendedInstances: intended.slice(0, limit).map(({ instance, severity, openPorts }) => ({
+        instanceId: instance.instanceId,
+        name: instance.name ? cleanUntrustedText(instance.name) : null,
+        region: instance.region,
+        state: instance.state,
+        severity,
+        reason: intentOf.get(instance)?.reason ?? null,
+        openPorts,
+      })),
       unknownInstances: scan.unknownInstances.map((instance) => ({
         instanceId: instance.instanceId,
         name: instance.name ? cleanUntrustedText(instance.name) : null,

@@ -6,6 +6,7 @@ import { defaultClientSettings } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
 import { readIntEnv, requireEnv } from '../shared/env';
+import { DEFAULT_EXPOSURE_TAGS } from '../domain/exposure-intent';
 import type { Ec2OperationDeps } from './ec2-deps';
 import { lambdaPlanSigning } from './lambda-plan-signing';
 
@@ -20,5 +21,10 @@ export function lambdaEc2Deps(): Ec2OperationDeps {
     concurrency,
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
     plans: lambdaPlanSigning(),
+    // The tag names are the organisation's choice; unset means the documented defaults.
+    exposureTags: {
+      intentKey: process.env.AIOPS_EXPOSURE_TAG || DEFAULT_EXPOSURE_TAGS.intentKey,
+      reasonKey: process.env.AIOPS_EXPOSURE_REASON_TAG || DEFAULT_EXPOSURE_TAGS.reasonKey,
+    },
   };
 }

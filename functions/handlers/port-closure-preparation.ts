@@ -9,6 +9,13 @@ import { describeGroupUsers } from '../aws/ec2-instances';
 import { type GroupRuleFacts, groupIdsOf, readGroupRuleFacts } from '../aws/ec2-port-scan';
 import { type LocatedInstance, locateInstance } from '../aws/instance-location';
 import { type ClosureOutcome, scanQueryOf } from '../aws/verified-port-closure';
+import {
+  DEFAULT_EXPOSURE_TAGS,
+  type ExposureIntent,
+  exposureIntentOf,
+  intendedExposureForced,
+  intendedExposureRefusal,
+} from '../domain/exposure-intent';
 import { describeServices } from '../domain/exposure-risk';
 import { type ChangeBinding, portClosureBinding } from '../domain/plan-bindings';
 import {
@@ -42,6 +49,10 @@ export interface PreparedClosure {
   binding: ChangeBinding;
   /** What the caller should know about the quota check (an assumed quota, unreadable list sizes). */
   quotaNotes: string[];
+  /** Set when the instance is tagged as exposed on purpose: the write refuses without force. */
+  intent: ExposureIntent | undefined;
+  /** The refusal (write) or warning (preview) sentence when `intent` is set and the change would write. */
+  intentNotice: string | undefined;
   /** The internet-open (protocol, port range)s the change closes, before it is made. */
   closedPorts: { protocol: 'tcp' | 'udp'; fromPort: number; toPort: number; service: string | null }[];
 }
@@ -53,6 +64,7 @@ export async function prepareClosure(
   query: ClosureQuery,
   regionAsked: string | undefined,
   foundRegion: (region: string) => void = () => {},
+  force = false,
 ): Promise<PreparedClosure> {
   const located = await locateInstance(deps.ec2, deps.homeRegion, {
     instanceId,
@@ -122,7 +134,28 @@ export async function prepareClosure(
           toPort,
           service,
         }));
-  return { located, ec2, facts, plan, changed, alsoAffected, binding, quotaNotes, closedPorts };
+  const intent = exposureIntentOf(instance.tags, deps.exposureTags ?? DEFAULT_EXPOSURE_TAGS);
+  const intentNotice =
+    intent === undefined || !changed
+      ? undefined
+      : (force ? intendedExposureForced : intendedExposureRefusal)(
+          instanceLabel(instance, region),
+          intent,
+          deps.exposureTags,
+        );
+  return {
+    located,
+    ec2,
+    facts,
+    plan,
+    changed,
+    alsoAffected,
+    binding,
+    quotaNotes,
+    closedPorts,
+    intent,
+    intentNotice,
+  };
 }
 
 /** The answer, for what was written or (dry run, preview) what would be. */
@@ -136,6 +169,7 @@ export function answerOf(
   const { region, instance } = located;
   const { revoked, added, remaining, verifiedAfterWrite, warnings } = outcome;
   warnings.unshift(...prepared.quotaNotes);
+  if (prepared.intentNotice !== undefined) warnings.unshift(prepared.intentNotice);
   const stillOpen = remaining.length > 0;
   if (stillOpen) warnings.push(stillOpenWarning(remaining, query, verifiedAfterWrite));
   const undo = changed ? undoCommands(region, revoked, added) : [];
@@ -153,7 +187,8 @@ export function answerOf(
     stillOpen,
   });
   return {
-    summary,
+    summary: prepared.intentNotice === undefined ? summary : `${prepared.intentNotice} ${summary}`,
+    intendedExposure: prepared.intent === undefined ? null : { reason: prepared.intent.reason },
     instanceId: instance.instanceId,
     region,
     port: 'port' in query ? query.port : null,

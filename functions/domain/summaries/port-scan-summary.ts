@@ -38,6 +38,10 @@ export interface PortScanSummaryInput {
   /** In risk order (worst first): the summary names the first ones. */
   instances: readonly ExposedInstanceSummary[];
   bySeverity?: SeverityCounts;
+  /** Exposed instances tagged as intended, listed apart (not in `instances`). */
+  intendedCount?: number;
+  /** The intent tag key, named in the sentence. */
+  intendedTag?: string;
   unknownRegions: ReadonlyArray<{ region: string }>;
   /** Instances whose verdict depends on a prefix list that could not be read. */
   unknownInstances: ReadonlyArray<{ instanceId: string }>;
@@ -113,6 +117,11 @@ export function summarisePortScan(scan: PortScanSummaryInput): string {
       `${plural(count, 'instance has', 'instances have')} ${port === undefined ? 'ports' : 'it'} open to the internet${
         stopped > 0 ? ` (${stopped} of them stopped, exposed once started)` : ''
       }${severities}: ${named.join(', ')}${more}.`,
+    );
+  }
+  if ((scan.intendedCount ?? 0) > 0) {
+    sentences.push(
+      `${plural(scan.intendedCount ?? 0, 'more instance is', 'more instances are')} exposed on purpose (tagged ${scan.intendedTag ?? 'as intended'}) and listed apart in intendedInstances.`,
     );
   }
   if (scan.unknownInstances.length > 0) {
