@@ -4,9 +4,9 @@
  */
 import { defaultClientSettings } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
+import { DEFAULT_EXPOSURE_TAGS } from '../domain/exposure-intent';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
 import { readIntEnv, requireEnv } from '../shared/env';
-import { DEFAULT_EXPOSURE_TAGS } from '../domain/exposure-intent';
 import type { Ec2OperationDeps } from './ec2-deps';
 import { lambdaPlanSigning } from './lambda-plan-signing';
 
