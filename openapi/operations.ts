@@ -105,6 +105,8 @@ export const findS3BucketsWithPublicAccess = defineOperation({
     's3:GetBucketPolicyStatus',
     's3:GetBucketPolicy',
     's3:GetBucketWebsite',
+    // Asked only of public buckets, for the intended-exposure tags.
+    's3:GetBucketTagging',
   ],
   schemas: () => {
     const { query, response } = findBucketsSchemas();

@@ -302,6 +302,30 @@ export const findBucketsSchemas = onFirstUse(() => {
         }),
         { description: 'How bad it is, in one call: counts over every public bucket found.' },
       ),
+      intendedCount: withMeta(integer(), {
+        description:
+          'Public buckets tagged as public on purpose (aiops:exposure=intended by default), listed apart.',
+        example: 1,
+      }),
+      intendedBuckets: withMeta(
+        array(
+          object({
+            bucketName: withMeta(string(), { description: `Bucket name. ${UNTRUSTED_DATA}` }),
+            region: withMeta(string(), { description: 'The bucket’s Region.' }),
+            severity: severitySchema('What it would be as a finding.'),
+            website: withMeta(nullable(boolean()), {
+              description: 'Hosts a static website; null when unknown.',
+            }),
+            reason: withMeta(nullable(string()), {
+              description: `The aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
+            }),
+          }),
+        ),
+        {
+          description:
+            'Public buckets tagged as public on purpose: not findings (a tag set that cannot be read leaves a bucket among the findings).',
+        },
+      ),
       unknownBuckets: withMeta(array(unknownBucketSchema), {
         description: 'Buckets that could not be checked: never assume these are private.',
       }),

@@ -19,6 +19,7 @@ import {
   listBuckets,
   readAccountFlags,
   readBucketFacts,
+  readBucketTags,
   readWebsiteEnabled,
   resolveBucketRegion,
 } from './s3-buckets';
@@ -33,6 +34,8 @@ export interface ScannedBucket {
   websiteNote?: string;
   /** A public statement of its policy allows a write (read with the verdict's own facts: no extra call). */
   policyAllowsWrite: boolean;
+  /** Read for public buckets only (the intended-exposure tags); absent otherwise. */
+  tags?: Fact<{ Key?: string | undefined; Value?: string | undefined }[]>;
 }
 
 export interface BucketScanResult {
@@ -117,7 +120,11 @@ export async function scanBuckets(clients: S3Clients, options: BucketScanOptions
         const s3 = clients.s3(region.value);
         const facts = await readBucketFacts(s3, bucket.name, accountFlags);
         const verdict = evaluateBucketExposure(facts);
-        const website = verdict.verdict === 'public' ? await readWebsiteEnabled(s3, bucket.name) : undefined;
+        // Website and tags matter only for a public bucket: a private one costs no call for them.
+        const [website, tags] =
+          verdict.verdict === 'public'
+            ? await Promise.all([readWebsiteEnabled(s3, bucket.name), readBucketTags(s3, bucket.name)])
+            : [undefined, undefined];
         return {
           kind: 'scanned',
           bucket: {
@@ -136,6 +143,7 @@ export async function scanBuckets(clients: S3Clients, options: BucketScanOptions
               facts.policy?.ok === true &&
               facts.policy.value !== null &&
               publicPolicyAllowsWrite(facts.policy.value),
+            ...(tags === undefined ? {} : { tags }),
           },
         };
       } catch (error) {

@@ -9,6 +9,7 @@ import {
   GetBucketLocationCommand,
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
+  GetBucketTaggingCommand,
   GetBucketWebsiteCommand,
   GetPublicAccessBlockCommand,
   ListBucketsCommand,
@@ -220,6 +221,25 @@ export async function readWebsiteEnabled(s3: S3Client, bucketName: string): Prom
       return true;
     } catch (error) {
       if (hasAwsErrorCode(error, 'NoSuchWebsiteConfiguration')) return false;
+      throw error;
+    }
+  });
+}
+
+/**
+ * A bucket's tags (asked only of buckets that are otherwise public, for the intended-exposure tags).
+ * `NoSuchTagSet` means no tags; a denied or failed read is a failed fact, which never makes a bucket private.
+ */
+export async function readBucketTags(
+  s3: S3Client,
+  bucketName: string,
+): Promise<Fact<{ Key?: string | undefined; Value?: string | undefined }[]>> {
+  return readFact('GetBucketTagging', bucketName, async () => {
+    try {
+      const out = await s3.send(new GetBucketTaggingCommand({ Bucket: bucketName }));
+      return required(out.TagSet, 'TagSet');
+    } catch (error) {
+      if (hasAwsErrorCode(error, 'NoSuchTagSet')) return [];
       throw error;
     }
   });

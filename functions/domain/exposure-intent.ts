@@ -83,3 +83,15 @@ export function intendedExposureForced(
     intent.reason === null ? 'no reason given' : `reason ${quoteUntrusted(intent.reason, REASON_MAX)}`;
   return `${what} is tagged ${names.intentKey}=${INTENDED} (${reason}); the change goes ahead because the request said force: true.`;
 }
+
+/**
+ * The tag names from the environment (AIOPS_EXPOSURE_TAG, AIOPS_EXPOSURE_REASON_TAG), the defaults when unset.
+ *
+ * @param env - the variables (process.env in Lambda)
+ */
+export function exposureTagsFrom(env: Readonly<Record<string, string | undefined>>): ExposureIntentTags {
+  return {
+    intentKey: env.AIOPS_EXPOSURE_TAG?.trim() || DEFAULT_EXPOSURE_TAGS.intentKey,
+    reasonKey: env.AIOPS_EXPOSURE_REASON_TAG?.trim() || DEFAULT_EXPOSURE_TAGS.reasonKey,
+  };
+}

@@ -1,6 +1,7 @@
 /** `findS3BucketsWithPublicAccess`: scan, judge, and shape the answer. */
 import type { findS3BucketsWithPublicAccess } from '../../openapi/operations';
 import { scanBuckets } from '../aws/bucket-scan';
+import { DEFAULT_EXPOSURE_TAGS, type ExposureIntent, exposureIntentOf } from '../domain/exposure-intent';
 import { rankPublicBuckets } from '../domain/risk-report';
 import { summariseBucketScan } from '../domain/summaries/bucket-scan-summary';
 import { BUCKET_NAME_MAX, cleanUntrustedText } from '../domain/untrusted-text';
@@ -25,28 +26,39 @@ export function createFindPublicBucketsHandler(
       shouldStop: () => context.remainingMs() < deps.timeReserveMs,
     });
 
-    const ranked = rankPublicBuckets(
-      scan.scanned.flatMap((b) =>
-        b.verdict.verdict === 'public'
-          ? [
-              {
-                bucketName: b.bucketName,
-                region: b.region ?? 'unknown',
-                reasons: b.verdict.reasons,
-                website: b.website,
-                ...(b.websiteNote === undefined ? {} : { websiteNote: b.websiteNote }),
-                policyAllowsWrite: b.policyAllowsWrite,
-              },
-            ]
-          : [],
-      ),
+    // Buckets tagged as public on purpose are reported apart; an unreadable tag set leaves a bucket a finding.
+    const tagNames = deps.exposureTags ?? DEFAULT_EXPOSURE_TAGS;
+    const intentOf = new Map<string, ExposureIntent>();
+    for (const b of scan.scanned) {
+      const intent = b.tags?.ok === true ? exposureIntentOf(b.tags.value, tagNames) : undefined;
+      if (intent !== undefined) intentOf.set(b.bucketName, intent);
+    }
+    const found = scan.scanned.flatMap((b) =>
+      b.verdict.verdict === 'public'
+        ? [
+            {
+              bucketName: b.bucketName,
+              region: b.region ?? 'unknown',
+              reasons: b.verdict.reasons,
+              website: b.website,
+              ...(b.websiteNote === undefined ? {} : { websiteNote: b.websiteNote }),
+              policyAllowsWrite: b.policyAllowsWrite,
+            },
+          ]
+        : [],
     );
+    const ranked = rankPublicBuckets(found.filter((b) => !intentOf.has(b.bucketName)));
+    const intendedAll = rankPublicBuckets(found.filter((b) => intentOf.has(b.bucketName))).buckets;
     const publicAll = ranked.buckets;
     const unknownAll = scan.scanned.filter((b) => b.verdict.verdict === 'unknown');
     // A public bucket can also hold a neutralised grant (a public ACL under IgnorePublicAcls on a
     // bucket public by its policy): that grant is latent too, and returns if the flag is turned off.
     const latentAll = scan.scanned.filter((b) => b.verdict.latentReasons.length > 0);
-    const truncated = publicAll.length > limit || unknownAll.length > limit || latentAll.length > limit;
+    const truncated =
+      publicAll.length > limit ||
+      unknownAll.length > limit ||
+      latentAll.length > limit ||
+      intendedAll.length > limit;
 
     const publicBuckets = publicAll
       .slice(0, limit)
@@ -70,6 +82,8 @@ export function createFindPublicBucketsHandler(
       notAttempted: scan.notAttempted,
       publicBuckets: publicAll,
       bySeverity: ranked.counts.bySeverity,
+      intendedCount: intendedAll.length,
+      intendedTag: tagNames.intentKey,
       unknownCount: unknownAll.length,
       latentCount: latentAll.length,
       vanishedCount: scan.vanished.length,
@@ -87,6 +101,14 @@ export function createFindPublicBucketsHandler(
       truncated,
       publicBuckets,
       counts: ranked.counts,
+      intendedCount: intendedAll.length,
+      intendedBuckets: intendedAll.slice(0, limit).map((b) => ({
+        bucketName: cleanUntrustedText(b.bucketName, BUCKET_NAME_MAX),
+        region: b.region,
+        severity: b.severity,
+        website: b.website,
+        reason: intentOf.get(b.bucketName)?.reason ?? null,
+      })),
       unknownBuckets,
       latentBuckets,
     };

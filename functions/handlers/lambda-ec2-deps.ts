@@ -4,7 +4,7 @@
  */
 import { defaultClientSettings } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
-import { DEFAULT_EXPOSURE_TAGS } from '../domain/exposure-intent';
+import { exposureTagsFrom } from '../domain/exposure-intent';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
 import { readIntEnv, requireEnv } from '../shared/env';
 import type { Ec2OperationDeps } from './ec2-deps';
@@ -22,9 +22,6 @@ export function lambdaEc2Deps(): Ec2OperationDeps {
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
     plans: lambdaPlanSigning(),
     // The tag names are the organisation's choice; unset means the documented defaults.
-    exposureTags: {
-      intentKey: process.env.AIOPS_EXPOSURE_TAG || DEFAULT_EXPOSURE_TAGS.intentKey,
-      reasonKey: process.env.AIOPS_EXPOSURE_REASON_TAG || DEFAULT_EXPOSURE_TAGS.reasonKey,
-    },
+    exposureTags: exposureTagsFrom(process.env),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { defaultClientSettings } from '../aws/client-config';
 import { createS3Clients } from '../aws/s3-clients';
+import { exposureTagsFrom } from '../domain/exposure-intent';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
 import { readIntEnv, requireEnv } from '../shared/env';
 import { accountIdFromArn } from '../shared/invocation';
@@ -23,6 +24,8 @@ export function lambdaS3Deps(): S3OperationDeps {
     concurrency,
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
     plans: lambdaPlanSigning(),
+    // The tag names are the organisation's choice; unset means the documented defaults.
+    exposureTags: exposureTagsFrom(process.env),
     resolveAccountId: async (context) => {
       const accountId = accountIdFromArn(context.invokedFunctionArn);
       if (!accountId) throw new Error('The Lambda context carries no account id in invokedFunctionArn.');

@@ -1,4 +1,5 @@
 import type { S3Clients } from '../aws/s3-clients';
+import type { ExposureIntentTags } from '../domain/exposure-intent';
 import type { InvocationContext } from '../shared/invocation';
 import type { PlanSigning } from '../shared/plan-signing';
 
@@ -13,4 +14,6 @@ export interface S3OperationDeps {
   timeReserveMs: number;
   /** Signs previews' planIds and checks them on apply. */
   plans: PlanSigning;
+  /** The intended-exposure tag names; the defaults (aiops:exposure, aiops:exposure-reason) when absent. */
+  exposureTags?: ExposureIntentTags;
 }

@@ -27,6 +27,10 @@ export interface BucketScanSummaryInput {
     access?: 'read' | 'write';
   }>;
   bySeverity?: SeverityCounts;
+  /** Public buckets tagged as exposed on purpose, listed apart (not in `publicBuckets`). */
+  intendedCount?: number;
+  /** The intent tag key, named in the sentence. */
+  intendedTag?: string;
   unknownCount: number;
   latentCount: number;
   vanishedCount: number;
@@ -82,6 +86,11 @@ export function summariseBucketScan(scan: BucketScanSummaryInput): string {
     const more = publicCount > NAMED_IN_SUMMARY ? ` and ${publicCount - NAMED_IN_SUMMARY} more` : '';
     sentences.push(
       `${plural(publicCount, 'bucket is', 'buckets are')} publicly accessible${severities}: ${names.join(', ')}${more}.`,
+    );
+  }
+  if ((scan.intendedCount ?? 0) > 0) {
+    sentences.push(
+      `${plural(scan.intendedCount ?? 0, 'more bucket is', 'more buckets are')} public on purpose (tagged ${scan.intendedTag ?? 'as intended'}) and listed apart in intendedBuckets.`,
     );
   }
   if (scan.unknownCount > 0) {
