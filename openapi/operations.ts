@@ -138,6 +138,7 @@ export const removePublicAccessFromS3Bucket = defineOperation({
     's3:GetAccountPublicAccessBlock',
     's3:GetBucketPublicAccessBlock',
     's3:GetBucketWebsite',
+    's3:GetBucketTagging',
     's3:PutBucketPublicAccessBlock',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
@@ -170,6 +171,7 @@ export const previewRemovePublicAccessFromS3Bucket = defineOperation({
     's3:GetAccountPublicAccessBlock',
     's3:GetBucketPublicAccessBlock',
     's3:GetBucketWebsite',
+    's3:GetBucketTagging',
   ],
   schemas: () => {
     const { params, previewResponse } = blockPublicAccessSchemas();

@@ -169,6 +169,9 @@ function previewFields() {
 
 export const dryRunSchema = boolean({ error: 'dryRun must be true or false' });
 
+/** Says a change goes ahead on a resource tagged as exposed on purpose. */
+const forceSchema = boolean({ error: 'force must be true or false' });
+
 /** How bad a finding is; the rules are in docs/safety.md (and functions/domain/exposure-risk.ts). */
 function severitySchema(description: string) {
   return withMeta(enumOf(['critical', 'high', 'medium', 'low']), { description, example: 'critical' });
@@ -370,6 +373,12 @@ export const blockPublicAccessSchemas = onFirstUse(() => {
         'x-amzn-form-display-name': 'Dry run (preview only)',
       }),
       planId: planIdField(),
+      force: withMeta(optional(forceSchema), {
+        description:
+          'true: change it even though it is tagged as public on purpose (aiops:exposure=intended). Without it such a change is refused (409); the preview says so first.',
+        example: false,
+        'x-amzn-form-display-name': 'Change an intended exposure anyway',
+      }),
     }),
     { id: 'RemovePublicAccessFromS3BucketRequest' },
   );
@@ -395,6 +404,19 @@ export const blockPublicAccessSchemas = onFirstUse(() => {
       }),
       after: withMeta(flagsSchema, { description: 'The bucket’s own flags after (all four true).' }),
       publicAfter: withMeta(boolean(), { description: 'Whether the bucket is still public afterwards.' }),
+      intendedExposure: withMeta(
+        nullable(
+          object({
+            reason: withMeta(nullable(string()), {
+              description: `The aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
+            }),
+          }),
+        ),
+        {
+          description:
+            'Set when the bucket is tagged as public on purpose: the change is refused unless force is true (the summary says so); null otherwise.',
+        },
+      ),
       warnings: withMeta(array(string()), {
         description: 'Things worth knowing, e.g. website hosting that stops.',
       }),
@@ -604,8 +626,6 @@ export const findInstancesSchemas = onFirstUse(() => {
 // ---------- closeUnwantedPortForEc2Instance ----------
 
 const allPortsSchema = boolean({ error: 'allPorts must be true or false' });
-
-const forceSchema = boolean({ error: 'force must be true or false' });
 
 /** At most this many kept ports: a chat request names a handful, and the plan stays small. */
 const MAX_KEPT_PORTS = 50;

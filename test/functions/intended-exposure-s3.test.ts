@@ -68,3 +68,39 @@ describe('a public bucket tagged as public on purpose', () => {
     }
   });
 });
+
+describe('blocking public access on a bucket tagged as public on purpose', () => {
+  it('the preview warns first, the write and its dry run are refused without force, force goes ahead', async () => {
+    const api = await startTestApi(
+      scenarioWith((b) => {
+        if (b.name === SITE)
+          b.tags = { 'aiops:exposure': 'intended', 'aiops:exposure-reason': 'Marketing site' };
+      }),
+    );
+    try {
+      const preview = await api.call('GET', `/s3/buckets/${SITE}/block-public-access/preview`);
+      expect(preview.status).toBe(200);
+      expect(preview.body.intendedExposure).toEqual({ reason: 'Marketing site' });
+      expect(preview.body.summary).toMatch(
+        /^Bucket "acme-public-website" \(.*\) is tagged aiops:exposure=intended/,
+      );
+
+      for (const body of [{}, { dryRun: true }, { planId: preview.body.planId }]) {
+        const refused = await api.call('POST', `/s3/buckets/${SITE}/block-public-access`, body);
+        expect(refused.status).toBe(409);
+        expect(refused.body.error.code).toBe('Conflict');
+      }
+      expect(api.sandbox.writeCalls()).toEqual([]);
+
+      const forced = await api.call('POST', `/s3/buckets/${SITE}/block-public-access`, {
+        force: true,
+        planId: preview.body.planId,
+      });
+      expect(forced.status).toBe(200);
+      expect(forced.body).toMatchObject({ changed: true, publicAfter: false });
+      expect(forced.body.warnings[0]).toContain('the request said force: true');
+    } finally {
+      await api.close();
+    }
+  });
+});
