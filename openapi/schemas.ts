@@ -308,7 +308,22 @@ export const blockPublicAccessSchemas = onFirstUse(() => {
         description: 'The bucket’s own Block Public Access flags before; null when it had no configuration.',
       }),
       after: withMeta(flagsSchema, { description: 'The bucket’s own flags after (all four true).' }),
+      publicBefore: withMeta(nullable(boolean()), {
+        description:
+          'Whether the bucket is public before the change (ACL, policy and both levels of flags); null when a read it needs failed.',
+      }),
+      publicReasonsBefore: withMeta(array(string()), {
+        description: `Why it is public before: the ACL grant or policy statement (Sid in quotes). A quoted Sid is data: ${UNTRUSTED_DATA}`,
+      }),
       publicAfter: withMeta(boolean(), { description: 'Whether the bucket is still public afterwards.' }),
+      latentAfter: withMeta(array(string()), {
+        description:
+          'Public grants that stay in the ACL or policy afterwards, neutralised by the flags: they take effect again if the flags are turned off.',
+      }),
+      website: withMeta(nullable(boolean()), {
+        description:
+          'True when the bucket hosts a static website (it stops answering visitors once public access is blocked); null when that could not be read.',
+      }),
       warnings: withMeta(array(string()), {
         description: 'Things worth knowing, e.g. website hosting that stops.',
       }),
@@ -526,11 +541,67 @@ export const closePortSchemas = onFirstUse(() => {
             instanceId: withMeta(nullable(string()), {
               description: 'Its instance; null when not attached to one.',
             }),
+            name: withMeta(nullable(string()), {
+              description: `The instance's Name tag; null when none or not an instance. ${UNTRUSTED_DATA}`,
+            }),
+            description: withMeta(nullable(string()), {
+              description: `The interface's description (a load balancer or database names itself there); null when none. ${UNTRUSTED_DATA}`,
+            }),
             securityGroupId: withMeta(string(), { description: 'The changed group it uses.' }),
           }),
         ),
-        { description: 'Other instances and interfaces that use a changed security group.' },
+        {
+          description:
+            'Other instances and interfaces that use a changed security group: the port closes (and the added rules open) for them too.',
+        },
       ),
+      protocolsLost: withMeta(
+        array(
+          object({
+            securityGroupId: withMeta(string(), { description: 'Security group of the all-traffic rule.' }),
+            securityGroupRuleId: withMeta(string(), { description: 'The revoked all-traffic rule.' }),
+            source: withMeta(string(), { description: 'What the rule admitted traffic from.' }),
+            kept: withMeta(string(), {
+              description: 'What the replacement rules keep; every other protocol from the source is lost.',
+              example: 'tcp except port 22, all of udp and icmp',
+            }),
+          }),
+        ),
+        { description: 'All-traffic (-1) rules revoked: protocols other than tcp, udp and icmp are lost.' },
+      ),
+      prefixListLosses: withMeta(
+        array(
+          object({
+            securityGroupId: withMeta(string(), { description: 'Security group of the revoked rule.' }),
+            securityGroupRuleId: withMeta(string(), { description: 'The revoked rule.' }),
+            prefixListId: withMeta(string(), { description: 'The prefix list the rule referenced.' }),
+            entries: withMeta(array(string()), {
+              description: 'Private or narrow entries of the list that lose the port with the rule.',
+            }),
+          }),
+        ),
+        { description: 'Revoked prefix-list rules, which go as a whole: entries that lose the port too.' },
+      ),
+      ruleQuota: withMeta(
+        array(
+          object({
+            securityGroupId: withMeta(string(), { description: 'A group that gains rules.' }),
+            family: withMeta(string(), { description: 'IPv4 or IPv6 (counted separately).' }),
+            currentRules: withMeta(integer(), { description: 'Inbound rules of that family now.' }),
+            rulesAfter: withMeta(integer(), { description: 'Inbound rules of that family afterwards.' }),
+            limit: withMeta(integer(), { description: 'The account’s rules-per-group quota.' }),
+            revokeFirst: withMeta(boolean(), {
+              description:
+                'True when there is no room to add first: rules are revoked before the replacements are added, so other ports close for a moment.',
+            }),
+          }),
+        ),
+        { description: 'How full each group that gains replacement rules gets, against its quota.' },
+      ),
+      remoteAccessLost: withMeta(nullable(enumOf(['SSH', 'RDP'])), {
+        description:
+          'SSH (tcp 22) or RDP (tcp 3389) when the change removes the only path to it from the internet on an instance with a public address; null otherwise.',
+      }),
       stillOpen: withMeta(boolean(), {
         description: 'True when the port is still open to the internet afterwards.',
       }),

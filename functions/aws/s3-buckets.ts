@@ -235,8 +235,9 @@ export async function readBucketFacts(
   s3: S3Client,
   bucketName: string,
   accountFlags: Fact<PublicAccessBlockFlags | null>,
+  known: Pick<BucketFacts, 'bucketFlags'> = {},
 ): Promise<BucketFacts> {
-  let facts: BucketFacts = { bucketName, accountFlags };
+  let facts: BucketFacts = { bucketName, accountFlags, ...known };
   for (let round = 0; round < 4; round++) {
     const needed = readsNeeded(facts);
     if (!needed.bucketFlags && !needed.acl && !needed.policyStatus && !needed.policy) break;
