@@ -12,6 +12,7 @@ import {
   readBucketFlags,
   readWebsiteEnabled,
   resolveBucketRegion,
+  suggestBucketNames,
 } from '../aws/s3-buckets';
 import { type BlockPublicAccessPlan, planBlockPublicAccess } from '../domain/block-public-access-plan';
 import {
@@ -25,7 +26,8 @@ import {
   blockPublicAccessWarnings,
   summariseBlockPublicAccess,
 } from '../domain/summaries/block-public-access-summary';
-import { BUCKET_NAME_MAX, cleanUntrustedText } from '../domain/untrusted-text';
+import { orList } from '../domain/summaries/plural';
+import { BUCKET_NAME_MAX, cleanUntrustedText, quoteUntrusted } from '../domain/untrusted-text';
 import { NotFoundError } from '../shared/errors';
 import type { InvocationContext } from '../shared/invocation';
 import type { S3OperationDeps } from './s3-deps';
@@ -55,8 +57,10 @@ export async function prepareBlock(
 ): Promise<PreparedBlock> {
   const bucket = await findOwnBucket(deps.clients.s3(deps.homeRegion), bucketName);
   if (!bucket) {
+    const didYouMean = await suggestBucketNames(deps.clients.s3(deps.homeRegion), bucketName);
     throw new NotFoundError(
-      `Bucket ${bucketName} is not in this account's bucket list; check the name (list public buckets with GET /s3/public-buckets).`,
+      `No bucket ${quoteUntrusted(bucketName, BUCKET_NAME_MAX)} in this account's bucket list${didYouMean.length > 0 ? `; did you mean ${orList(didYouMean.map((name) => quoteUntrusted(name, BUCKET_NAME_MAX)))}?` : ''}. Check the name (list public buckets with GET /s3/public-buckets).`,
+      { didYouMean },
     );
   }
   // The same resolution as the scan: ListBuckets' BucketRegion, else GetBucketLocation (never the home Region).
