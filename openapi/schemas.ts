@@ -30,15 +30,18 @@ import {
   number,
   object,
   optional,
+  partial,
   pipe,
   regex,
   strictObject,
   string,
   superRefine,
   transform,
+  type ZodMiniObject,
 } from 'zod/mini';
 import { impossibleBucketNameReason } from './bucket-name';
 import { ERROR_CODES } from './error-codes';
+import { OUTCOMES } from './renderings';
 
 // Classic zod installs its English messages when the first schema is built; mini installs none and
 // reports every default failure as plain "Invalid input". English keeps the default messages the
@@ -841,23 +844,57 @@ export const undoChangeSchemas = onFirstUse(() => {
 
 /** The error body every operation answers with (documentation only: the router writes it, nothing parses it). */
 export const errorResponseSchema = onFirstUse(() =>
-  withMeta(
-    object({
-      error: object({
-        code: withMeta(enumOf(ERROR_CODES), {
-          description: 'Machine-readable error code.',
-          example: 'ValidationError',
-        }),
-        message: withMeta(string(), {
-          description: 'What was wrong and how to fix it.',
-          example: 'port must be from 0 to 65535',
-        }),
-        details: withMeta(optional(looseObject({})), {
-          description: 'Structured details, when any (e.g. what a failed write applied and did not).',
-          additionalProperties: true,
-        }),
+  withMeta(object({ error: errorObjectSchema() }), { id: 'Error' }),
+);
+
+// ---------- the assistant rendering ----------
+
+/** The error object of the API's error body (shared by the Error schema and the assistant outcomes). */
+function errorObjectSchema() {
+  return object({
+    code: withMeta(enumOf(ERROR_CODES), {
+      description: 'Machine-readable error code.',
+      example: 'ValidationError',
+    }),
+    message: withMeta(string(), {
+      description: 'What was wrong and how to fix it.',
+      example: 'port must be from 0 to 65535',
+    }),
+    details: withMeta(optional(looseObject({})), {
+      description:
+        'Structured details, when any: didYouMean (names that exist), quotaProblems, or what a failed write applied, did not apply, and the undo for it.',
+      additionalProperties: true,
+    }),
+  });
+}
+
+const assistantResponses = new WeakMap<ZodMiniObject, ZodMiniObject>();
+
+/**
+ * The 200 answer of an operation in the assistant rendering: one flat object, no combinators (Q Business
+ * reads plain object schemas). `outcome` says what happened; `done` carries the operation's own fields, every
+ * other outcome carries `error` instead. `summary` is always there, written for the user.
+ */
+export function assistantResponseSchema(response: ZodMiniObject): ZodMiniObject {
+  const known = assistantResponses.get(response);
+  if (known) return known;
+  const id = globalRegistry.get(response)?.id;
+  const built = withMeta(
+    extend(partial(response), {
+      outcome: withMeta(enumOf(OUTCOMES), {
+        description:
+          'What happened. done: the fields below are the answer. notFound: the name does not exist (error.details.didYouMean lists close names). ' +
+          'invalidRequest: a parameter must be fixed (error.message says which). refused: nothing was changed (a stale or expired planId: preview again; a full security group). ' +
+          'partial: the change stopped half-way (error.details: applied, notApplied, undo). failed: AWS refused or failed. Always show the user the summary.',
+        example: 'done',
+      }),
+      summary: withMeta(string(), { description: SUMMARY_DESCRIPTION }),
+      error: withMeta(optional(errorObjectSchema()), {
+        description: 'Present unless outcome is done: the error as the REST rendering returns it.',
       }),
     }),
-    { id: 'Error' },
-  ),
-);
+    id ? { id: `Assistant${id}` } : {},
+  );
+  assistantResponses.set(response, built);
+  return built;
+}
