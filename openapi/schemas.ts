@@ -884,7 +884,7 @@ export function assistantResponseSchema(response: ZodMiniObject): ZodMiniObject 
       outcome: withMeta(enumOf(OUTCOMES), {
         description:
           'What happened. done: the fields below are the answer. notFound: the name does not exist (error.details.didYouMean lists close names). ' +
-          'invalidRequest: a parameter must be fixed (error.message says which). refused: nothing was changed (a stale or expired planId: preview again; a full security group). ' +
+          'invalidRequest: a parameter must be fixed (error.message says which). refused: nothing was changed (a stale or expired planId: preview again; a full security group; an undo that would overwrite a later change). ' +
           'partial: the change stopped half-way (error.details: applied, notApplied, undo). failed: AWS refused or failed. Always show the user the summary.',
         example: 'done',
       }),

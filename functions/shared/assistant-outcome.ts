@@ -19,6 +19,7 @@ export function outcomeOf(error: ApiError): Exclude<Outcome, 'done'> | undefined
       // A full security group is a refusal to write, not a mistake in the request.
       return error.details?.quotaProblems !== undefined ? 'refused' : 'invalidRequest';
     case 'PlanRejected':
+    case 'Conflict':
       return 'refused';
     case 'UpstreamError':
       return error.details?.applied !== undefined && hasApplied(error.details.applied) ? 'partial' : 'failed';

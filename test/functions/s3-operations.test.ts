@@ -507,7 +507,7 @@ describe('POST /s3/buckets/{bucketName}/block-public-access', () => {
       '/s3/buckets/no-such-bucket-here/block-public-access',
       {},
       404,
-      /not in this account's bucket list/,
+      /No bucket "no-such-bucket-here" in this account's bucket list/,
     ],
   ])('answers %s with the documented error', async (_case, path, body, status, message) => {
     // Act

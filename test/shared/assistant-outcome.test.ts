@@ -13,6 +13,11 @@ describe('outcomeOf', () => {
     ],
     ['a stale plan', new ApiError(409, 'PlanRejected', 'The group changed since the preview.'), 'refused'],
     [
+      'an undo that would overwrite a later change',
+      new ApiError(409, 'Conflict', 'Changed since.'),
+      'refused',
+    ],
+    [
       'a write that stopped half-way',
       new UpstreamError('ec2:RevokeSecurityGroupIngress', 'UnauthorizedOperation', 'Refused.', {
         applied: { addedRules: [{ securityGroupId: 'sg-a' }], revokedRules: [] },
