@@ -54,6 +54,27 @@ export interface PrefixListLoss {
   entries: string[];
 }
 
+/** A revoked all-traffic rule: what its replacements keep, everything else from its source is lost. */
+export interface ProtocolLoss {
+  securityGroupRuleId: string;
+  groupId: string;
+  /** The rule's source as a person reads it (a CIDR, or a prefix list with its entries). */
+  source: string;
+  /** What the replacement rules keep, e.g. `tcp except port 22, all of udp and icmp`. */
+  kept: string;
+}
+
+/** How full a group gets with the replacement rules (only groups and families that gain rules). */
+export interface QuotaUse {
+  groupId: string;
+  family: QuotaFamily;
+  currentRules: number;
+  rulesAfter: number;
+  limit: number;
+  /** No room to add before revoking: the revokes go first, the other ports close until the additions land. */
+  revokeFirst: boolean;
+}
+
 /** The writes that close the port, in the order they must happen. */
 export interface PortClosurePlan {
   /** Rules to revoke by `securityGroupRuleId`, each once. */
@@ -64,6 +85,10 @@ export interface PortClosurePlan {
   warnings: string[];
   /** Revoked prefix-list rules whose private or narrow entries lose the port too. */
   prefixListLosses: PrefixListLoss[];
+  /** Revoked all-traffic rules, whose protocols beyond tcp, udp and icmp are lost. */
+  protocolLosses: ProtocolLoss[];
+  /** Rule counts after the change, per group and family that gains rules and fits (known sizes only). */
+  quotaUse: QuotaUse[];
   /** Non-empty means the plan does not fit: the caller must write nothing. */
   quotaProblems: QuotaProblem[];
   /** Groups touched by a revoke or an authorize, sorted. */
@@ -256,7 +281,11 @@ function replacementsFor(
   rule: IngressRule,
   closed: ClosedPorts,
   prefixListCidrs: ReadonlyMap<string, readonly string[]>,
-): { rules: NewIngressRule[]; warning?: string } {
+): {
+  rules: NewIngressRule[];
+  warning?: string;
+  loss?: Omit<ProtocolLoss, 'securityGroupRuleId' | 'groupId'>;
+} {
   const base = {
     groupId: rule.groupId,
     ...sourceOf(rule),
@@ -296,11 +325,12 @@ function replacementsFor(
     ];
   });
   const source = describeRuleSource(rule, prefixListCidrs);
+  const keptText = andList([...kept, icmp.join(' and ')]);
   const warning =
     `Rule ${rule.securityGroupRuleId} in ${rule.groupId} allowed all traffic from ${source}; ` +
-    `it is replaced by ${andList([...kept, icmp.join(' and ')])}, ` +
+    `it is replaced by ${keptText}, ` +
     `so other protocols (such as GRE 47 or ESP 50) from ${source} are no longer allowed.`;
-  return { rules, warning };
+  return { rules, warning, loss: { source, kept: keptText } };
 }
 
 /** The entries of a revoked rule's prefix list that are not what made the port open, and lose it anyway. */
@@ -474,10 +504,18 @@ function planRuleClosures(
   const candidates: NewIngressRule[] = [];
   const warnings: string[] = [];
   const prefixListLosses: PrefixListLoss[] = [];
+  const protocolLosses: ProtocolLoss[] = [];
   for (const { rule, closed } of closures) {
-    const { rules, warning } = replacementsFor(rule, closed, input.prefixListCidrs);
+    const { rules, warning, loss: protocolLoss } = replacementsFor(rule, closed, input.prefixListCidrs);
     candidates.push(...rules);
     if (warning !== undefined) warnings.push(warning);
+    if (protocolLoss !== undefined) {
+      protocolLosses.push({
+        securityGroupRuleId: rule.securityGroupRuleId,
+        groupId: rule.groupId,
+        ...protocolLoss,
+      });
+    }
     const loss = prefixListLossOf(rule, input.prefixListCidrs);
     if (loss !== undefined) {
       prefixListLosses.push(loss);
@@ -507,6 +545,7 @@ function planRuleClosures(
   const prefixListFacts = input.prefixListFacts ?? new Map<string, PrefixListFacts>();
   const quotaProblems: QuotaProblem[] = [];
   const revokeFirstGroupIds: string[] = [];
+  const quotaUse: QuotaUse[] = [];
   for (const groupId of changedGroupIds) {
     const inGroup = <T extends NewIngressRule>(rules: readonly T[]) =>
       rules.filter((r) => r.groupId === groupId);
@@ -535,8 +574,17 @@ function planRuleClosures(
           rulesAfter,
           limit,
         });
-      } else if (current[family] + added[family] > limit && added[family] > 0) {
-        revokeFirst = true;
+      } else if (added[family] > 0) {
+        const familyRevokesFirst = current[family] + added[family] > limit;
+        if (familyRevokesFirst) revokeFirst = true;
+        quotaUse.push({
+          groupId,
+          family: quotaFamily(family),
+          currentRules: current[family],
+          rulesAfter,
+          limit,
+          revokeFirst: familyRevokesFirst,
+        });
       }
     }
     if (revokeFirst && !quotaProblems.some((problem) => problem.groupId === groupId)) {
@@ -553,6 +601,8 @@ function planRuleClosures(
     authorize,
     warnings,
     prefixListLosses,
+    protocolLosses,
+    quotaUse: quotaProblems.length > 0 ? [] : quotaUse,
     quotaProblems,
     changedGroupIds,
     revokeFirstGroupIds,
