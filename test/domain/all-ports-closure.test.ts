@@ -14,6 +14,7 @@ import {
 } from '../../functions/domain/port-closure-plan';
 import { type IngressRule, type PortProtocol, ruleAdmitsPort } from '../../functions/domain/port-exposure';
 import type { NewIngressRule } from '../../functions/domain/security-group-rules';
+import { remoteAccessLost } from '../../functions/domain/summaries/port-closure-summary';
 import { portInput, rule } from '../support/security-groups';
 
 function brief(r: NewIngressRule): string {
@@ -218,5 +219,24 @@ describe('planAllPortsClosure (property)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('remoteAccessLost for an every-port closure', () => {
+  const closing = { closing: { protocols: ['tcp', 'udp'], keep: [443] } };
+  const base = { changed: true, stillOpen: false, publicAddress: true };
+
+  it.each([
+    ['a closed range holding 22', [{ protocol: 'tcp', fromPort: 0, toPort: 442 }], 'SSH'],
+    ['a closed range holding 3389 only', [{ protocol: 'tcp', fromPort: 3000, toPort: 4000 }], 'RDP'],
+    ['only udp closed at 22', [{ protocol: 'udp', fromPort: 0, toPort: 100 }], null],
+    ['nothing remote closed', [{ protocol: 'tcp', fromPort: 80, toPort: 80 }], null],
+  ])('%s', (_case, closedPorts, expected) => {
+    expect(remoteAccessLost({ query: closing, ...base, closedPorts })).toBe(expected);
+  });
+
+  it('says nothing when the instance has no public address', () => {
+    const closedPorts = [{ protocol: 'tcp', fromPort: 0, toPort: 65535 }];
+    expect(remoteAccessLost({ query: closing, ...base, publicAddress: false, closedPorts })).toBeNull();
   });
 });
