@@ -17,10 +17,24 @@ import { type ExposureApi, STAGE_NAME } from './api';
 import type { ExposureAuth } from './auth';
 import { ExposureFunction, SCAN_MEMORY_MB } from './exposure-function';
 import { grantOperationActions, type WriteGuard } from './operation-permissions';
+import type { SplitBundleOptions } from './split-bundle';
 
 /** Path of the MCP endpoint and of its protected-resource metadata, under the stage. */
 export const MCP_ENDPOINT_PATH = '/mcp';
 export const PROTECTED_RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';
+
+/**
+ * How the MCP function is bundled: split, so a cold start reads the MCP SDK and the tool list but not the S3
+ * or EC2 code (functions/mcp.ts imports each service's handlers on its first tool call), and without Ajv:
+ * the SDK imports it to check elicitation answers against a JSON Schema, and this server never elicits
+ * (functions/shared/ajv-left-out.ts). docs/performance.md has what each saves.
+ */
+export const MCP_BUNDLE: SplitBundleOptions = {
+  alias: {
+    ajv: './functions/shared/ajv-left-out.ts',
+    'ajv-formats': './functions/shared/ajv-left-out.ts',
+  },
+};
 
 export interface McpEndpointProps {
   readonly api: ExposureApi;
@@ -61,6 +75,7 @@ export class McpEndpoint extends Construct {
       description: `AIOps exposure API: MCP tools (POST ${MCP_ENDPOINT_PATH}), one per operation of the API (${served.length} tools).`,
       // Its tools include the account-wide scans.
       memorySize: SCAN_MEMORY_MB,
+      splitBundle: MCP_BUNDLE,
       ...(props.sourceMapStackTraces ? { sourceMapStackTraces: true } : {}),
       ...(props.reservedConcurrentExecutions
         ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
