@@ -120,7 +120,7 @@ export async function runMcpBench(options: McpBenchOptions): Promise<{ cold: str
     AWS_SECRET_ACCESS_KEY: 'bench',
   };
   const pairs: Array<[string, string, unknown, unknown]> = [
-    ['load only (initialize, tools/list) vs find-public-buckets', findBuckets, undefined, undefined],
+    ['load only vs find-public-buckets', findBuckets, undefined, undefined],
     ['load only vs close-open-port', closePort, undefined, undefined],
     [
       'load + first findS3BucketsWithPublicAccess (stub AWS over HTTP)',
