@@ -151,7 +151,7 @@ it('bundles every function with esbuild into a minified handler with a source ma
   }
 });
 
-it('splits the mcp bundle: loading it reads the MCP SDK and the tools, not the S3 or EC2 code, nor Ajv', () => {
+it('splits the mcp bundle: loading it reads the MCP SDK and the tools, not the S3, EC2 or journal code, nor Ajv', () => {
   // Arrange
   const directory = bundles.get('mcp') ?? '';
   const everySource = (files: Iterable<string>) => [...files].flatMap(sourcesOf);
@@ -162,7 +162,8 @@ it('splits the mcp bundle: loading it reads the MCP SDK and the tools, not the S
   const whole = everySource([entryFile(directory), ...chunks.map((name) => join(directory, 'chunks', name))]);
 
   // Assert
-  const sdkClient = (path: string) => /@aws-sdk\/client-(s3|s3-control|ec2|service-quotas)\//.test(path);
+  const sdkClient = (path: string) =>
+    /@aws-sdk\/client-(s3|s3-control|ec2|service-quotas|dynamodb)\//.test(path);
   expect(coldStart.some((path) => path.includes('@modelcontextprotocol/sdk/'))).toBe(true);
   const has = (sources: string[], path: string) => sources.some((source) => source.endsWith(path));
   expect(has(coldStart, '/openapi/mcp-tools.ts')).toBe(true);
@@ -175,6 +176,7 @@ it('splits the mcp bundle: loading it reads the MCP SDK and the tools, not the S
   expect(whole.filter(sdkClient).length).toBeGreaterThan(0);
   expect(has(whole, '/functions/handlers/mcp-s3-handlers.ts')).toBe(true);
   expect(has(whole, '/functions/handlers/mcp-ec2-handlers.ts')).toBe(true);
+  expect(has(whole, '/functions/handlers/mcp-journal-handlers.ts')).toBe(true);
 });
 
 it('the find-public-buckets bundle scans over real HTTP: lists, reads, parses AWS errors, finds the public bucket', async () => {
