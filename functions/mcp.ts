@@ -31,7 +31,7 @@ import { logger } from './shared/logger';
 import { handleMcpHttpRequest } from './shared/mcp-server';
 
 /**
- * Loads a module once, on first use; a failed load is not kept, so the next call tries again. The MCP bundle
+ * Loads a module once, on first use; a failed import is not kept here, so the next call imports again. The MCP bundle
  * is split at these imports (infra/constructs/split-bundle.ts): each service's code, and its SDK clients',
  * is read on the first call of one of its tools.
  */
@@ -46,11 +46,18 @@ function importOnFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
   };
 }
 
-const s3Handlers = importOnFirstUse(() =>
-  import('./handlers/mcp-s3-handlers.js').then((module) => module.s3ToolHandlers),
+// One module per group of tools a REST function serves, so a tool's first call reads what that function would.
+const s3Reads = importOnFirstUse(() =>
+  import('./handlers/mcp-s3-handlers.js').then((module) => module.s3ReadToolHandlers),
 );
-const ec2Handlers = importOnFirstUse(() =>
-  import('./handlers/mcp-ec2-handlers.js').then((module) => module.ec2ToolHandlers),
+const s3Block = importOnFirstUse(() =>
+  import('./handlers/mcp-s3-block-handler.js').then((module) => module.s3BlockToolHandler),
+);
+const ec2Reads = importOnFirstUse(() =>
+  import('./handlers/mcp-ec2-handlers.js').then((module) => module.ec2ReadToolHandlers),
+);
+const ec2Close = importOnFirstUse(() =>
+  import('./handlers/mcp-ec2-close-handler.js').then((module) => module.ec2CloseToolHandler),
 );
 const journalHandlers = importOnFirstUse(() =>
   import('./handlers/mcp-journal-handlers.js').then((module) => module.journalToolHandlers),
@@ -67,12 +74,12 @@ function lazyBinding<O extends OperationDefinition>(
 }
 
 const bindings: OperationBinding[] = [
-  lazyBinding(findS3BucketsWithPublicAccess, async () => (await s3Handlers()).find),
-  lazyBinding(previewRemovePublicAccessFromS3Bucket, async () => (await s3Handlers()).preview),
-  lazyBinding(removePublicAccessFromS3Bucket, async () => (await s3Handlers()).block),
-  lazyBinding(findEc2InstancesWithOpenPort, async () => (await ec2Handlers()).find),
-  lazyBinding(previewCloseUnwantedPortForEc2Instance, async () => (await ec2Handlers()).preview),
-  lazyBinding(closeUnwantedPortForEc2Instance, async () => (await ec2Handlers()).close),
+  lazyBinding(findS3BucketsWithPublicAccess, async () => (await s3Reads()).find),
+  lazyBinding(previewRemovePublicAccessFromS3Bucket, async () => (await s3Reads()).preview),
+  lazyBinding(removePublicAccessFromS3Bucket, s3Block),
+  lazyBinding(findEc2InstancesWithOpenPort, async () => (await ec2Reads()).find),
+  lazyBinding(previewCloseUnwantedPortForEc2Instance, async () => (await ec2Reads()).preview),
+  lazyBinding(closeUnwantedPortForEc2Instance, ec2Close),
   lazyBinding(listChanges, async () => (await journalHandlers()).list),
   lazyBinding(previewUndoOfChange, async () => (await journalHandlers()).preview),
   lazyBinding(applyUndoOfChange, async () => (await journalHandlers()).apply),

@@ -177,6 +177,13 @@ it('splits the mcp bundle: loading it reads the MCP SDK and the tools, not the S
   expect(has(whole, '/functions/handlers/mcp-s3-handlers.ts')).toBe(true);
   expect(has(whole, '/functions/handlers/mcp-ec2-handlers.ts')).toBe(true);
   expect(has(whole, '/functions/handlers/mcp-journal-handlers.ts')).toBe(true);
+  // A first scan reads what the find-public-buckets function reads: the S3 clients, not the journal's DynamoDB.
+  const scanChunk = chunks
+    .map((name) => join(directory, 'chunks', name))
+    .find((file) => has(sourcesOf(file), '/functions/handlers/mcp-s3-handlers.ts'));
+  const firstScan = everySource(staticGraph(scanChunk ?? ''));
+  expect(firstScan.some((path) => path.includes('@aws-sdk/client-s3/'))).toBe(true);
+  expect(firstScan.filter((path) => path.includes('@aws-sdk/client-dynamodb/'))).toEqual([]);
 });
 
 it('the find-public-buckets bundle scans over real HTTP: lists, reads, parses AWS errors, finds the public bucket', async () => {
