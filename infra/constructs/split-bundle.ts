@@ -3,8 +3,9 @@
  * needs, and each module imported with `import()` becomes a chunk that Node reads the first time a request
  * imports it. For a function whose requests need different parts of its code (the MCP function: initialize
  * and tools/list never run the S3 or EC2 code), a cold start then reads only the part it runs. A single
- * bundle (NodejsFunction's) cannot do this: even code that runs later is read and compiled at load, and
- * esbuild splits only ES-module output into a directory, which NodejsFunction's one `--outfile` rules out.
+ * bundle (NodejsFunction's) cannot do this: V8 reads and pre-parses all of it at load, even code that runs
+ * later, and esbuild splits only ES-module output into a directory, which NodejsFunction's one `--outfile`
+ * rules out.
  * So this builds the asset itself, with the same esbuild, the same package entry points and target as
  * NodejsFunction's bundles, locally (never Docker).
  */
