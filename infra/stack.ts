@@ -121,6 +121,9 @@ export class ExposureStack extends Stack {
         domainPrefix: config.cognitoDomainPrefix ?? this.defaultDomainPrefix(),
         userPoolRemovalPolicy: config.retainUserPool ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         ...(config.samlMetadataUrl ? { samlMetadataUrl: config.samlMetadataUrl } : {}),
+        remediatorGroupName: config.remediatorGroupName,
+        ...(config.samlGroupsAttribute ? { samlGroupsAttribute: config.samlGroupsAttribute } : {}),
+        sourceMapStackTraces: config.sourceMapStackTraces,
       });
     } else {
       Annotations.of(this).addWarningV2(
@@ -491,6 +494,11 @@ export class ExposureStack extends Stack {
         'Cognito domain (hosted sign-in and OAuth endpoints).',
       );
       output(STACK_OUTPUTS.userPoolId, auth.userPool.userPoolId, 'Cognito user pool id.');
+      output(
+        STACK_OUTPUTS.remediatorGroupName,
+        this.config.remediatorGroupName,
+        'Cognito group whose members may change things (npm run grant -- --user NAME --remediator).',
+      );
       if (auth.automationClient) {
         output(
           STACK_OUTPUTS.automationClientId,

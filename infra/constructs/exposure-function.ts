@@ -66,6 +66,8 @@ export interface ExposureFunctionProps {
   readonly sourceMapStackTraces?: boolean;
   /** Reserved (and maximum) concurrent executions; undefined leaves the function on the account's pool. */
   readonly reservedConcurrentExecutions?: number;
+  /** Default `FUNCTION_TIMEOUT` (the API's deadline); a Cognito trigger gets Cognito's five seconds. */
+  readonly timeout?: Duration;
   /** Extra environment (SCAN_CONCURRENCY, TIME_RESERVE_MS, ...). */
   readonly environment?: Record<string, string>;
 }
@@ -107,7 +109,7 @@ export class ExposureFunction extends NodejsFunction {
       ...(props.reservedConcurrentExecutions === undefined
         ? {}
         : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
-      timeout: FUNCTION_TIMEOUT,
+      timeout: props.timeout ?? FUNCTION_TIMEOUT,
       role: executionRole,
       logGroup,
       environment: {
