@@ -391,7 +391,7 @@ export class ExposureStack extends Stack {
       );
     }
     grantOperationActions(
-      fn.executionRole,
+      fn,
       served.flatMap((o) => o.iamActions),
       { journalTableArn: this.journal.table.tableArn },
       {

@@ -48,14 +48,16 @@ export function createBlockBucketPublicAccessHandler(
       const prepared = await prepareBlock(deps, bucketName, context, (region) => attempt.foundRegion(region));
       // With a planId, the fresh read must be the one previewed, or nothing is written.
       if (body.planId !== undefined) await requirePlan(deps.plans, body.planId, prepared.binding);
-      const { region, s3, before, plan } = prepared;
+      const { region, before, plan } = prepared;
 
-      const changeId =
-        plan.changed && !dryRun
-          ? await journaledBucketBlock(journal, context, prepared, bucketName, () =>
-              writeBlock(s3, bucketName, plan.after),
-            )
-          : null;
+      // As the caller: CloudTrail's sourceIdentity names them (a refused AssumeRole stops here, before any
+      // journal record or write).
+      const writer = plan.changed && !dryRun ? await deps.writeS3(context.caller, region) : undefined;
+      const changeId = writer
+        ? await journaledBucketBlock(journal, context, prepared, bucketName, () =>
+            writeBlock(writer, bucketName, plan.after),
+          )
+        : null;
       const answer = answerOf(bucketName, prepared, dryRun);
       const result = {
         ...answer,

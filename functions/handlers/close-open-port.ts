@@ -60,7 +60,11 @@ export function createCloseOpenPortHandler(
       // With a planId, the fresh read must be the one previewed, or nothing is written.
       if (body.planId !== undefined) await requirePlan(deps.plans, body.planId, prepared.binding);
       const { ec2, located, facts, plan, changed } = prepared;
-      const closeAndVerify = () => closePortAndVerify(ec2, located, facts, plan, { query, dryRun, changed });
+      // As the caller: CloudTrail's sourceIdentity names them (a refused AssumeRole stops here, before any
+      // journal record or write).
+      const writer = changed && !dryRun ? await deps.writeEc2(context.caller, located.region) : ec2;
+      const closeAndVerify = () =>
+        closePortAndVerify(ec2, located, facts, plan, { query, dryRun, changed }, writer);
       // A real change runs between its journal intent and completion (no intent recorded: no write).
       const { outcome, changeId } =
         changed && !dryRun

@@ -8,6 +8,7 @@ import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults
 import { readIntEnv, requireEnv } from '../shared/env';
 import type { Ec2OperationDeps } from './ec2-deps';
 import { lambdaPlanSigning } from './lambda-plan-signing';
+import { lambdaWriteClients } from './lambda-write-role';
 
 export function lambdaEc2Deps(): Ec2OperationDeps {
   const concurrency = readIntEnv('SCAN_CONCURRENCY', DEFAULT_CONCURRENCY);
@@ -20,5 +21,8 @@ export function lambdaEc2Deps(): Ec2OperationDeps {
     concurrency,
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
     plans: lambdaPlanSigning(),
+    writeEc2: lambdaWriteClients(homeRegion, ec2, (credentials) =>
+      createEc2Clients(defaultClientSettings({ concurrency: 1, credentials })),
+    ),
   };
 }

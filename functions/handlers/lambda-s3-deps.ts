@@ -9,6 +9,7 @@ import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults
 import { readIntEnv, requireEnv } from '../shared/env';
 import { accountIdFromArn } from '../shared/invocation';
 import { lambdaPlanSigning } from './lambda-plan-signing';
+import { lambdaWriteClients } from './lambda-write-role';
 import type { S3OperationDeps } from './s3-deps';
 
 export function lambdaS3Deps(): S3OperationDeps {
@@ -23,6 +24,11 @@ export function lambdaS3Deps(): S3OperationDeps {
     concurrency,
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
     plans: lambdaPlanSigning(),
+    writeS3: lambdaWriteClients(
+      homeRegion,
+      clients.s3,
+      (credentials) => createS3Clients(defaultClientSettings({ concurrency: 1, credentials })).s3,
+    ),
     resolveAccountId: async (context) => {
       const accountId = accountIdFromArn(context.invokedFunctionArn);
       if (!accountId) throw new Error('The Lambda context carries no account id in invokedFunctionArn.');

@@ -3,6 +3,8 @@ export interface Caller {
   /** Best human identifier: username, else client id, else sub, else IAM principal; `local` on the local server. */
   principal: string;
   username?: string;
+  /** The email the token trigger puts on access tokens (names the person in CloudTrail's source identity). */
+  email?: string;
   sub?: string;
   clientId?: string;
   /** The IAM principal of a SigV4-signed call (the automation API). */

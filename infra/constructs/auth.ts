@@ -158,7 +158,9 @@ export class ExposureAuth extends Construct {
           ...(props.samlGroupsAttribute
             ? {
                 custom: {
-                  [MAPPED_GROUPS_ATTRIBUTE]: cognito.ProviderAttribute.other(props.samlGroupsAttribute),
+                  [`custom:${MAPPED_GROUPS_ATTRIBUTE}`]: cognito.ProviderAttribute.other(
+                    props.samlGroupsAttribute,
+                  ),
                 },
               }
             : {}),

@@ -77,6 +77,8 @@ export class ExposureFunction extends NodejsFunction {
   readonly functionLogGroup: logs.LogGroup;
   /** The function's own role: no managed policy, only its log group and what the caller adds. */
   readonly executionRole: iam.Role;
+  /** The role its AWS writes run under (assumed per request with the caller as source identity), if it writes. */
+  writeRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: ExposureFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {

@@ -94,7 +94,7 @@ export class McpEndpoint extends Construct {
     }
     // It runs every operation, so it holds the union of their actions; each tool still needs its own scope.
     grantOperationActions(
-      this.function.executionRole,
+      this.function,
       served.flatMap((operation) => operation.iamActions),
       { journalTableArn: props.journal.tableArn },
       props.writeGuard,

@@ -3,8 +3,10 @@
  * S3 and S3 Control clients are loaded (the worker requires this module only
  * for S3 tasks, so the EC2 client never enters the process's memory).
  */
+
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import type { MiddlewareStack } from '@smithy/types';
+import { directWriteClients } from '../../functions/aws/assumed-write-role';
 import { defaultClientSettings } from '../../functions/aws/client-config';
 import { createS3Clients } from '../../functions/aws/s3-clients';
 import { createFindPublicBucketsHandler } from '../../functions/handlers/find-public-buckets';
@@ -41,6 +43,7 @@ export async function prepare(task: WorkerTask): Promise<PreparedRun> {
   );
   const handler = createFindPublicBucketsHandler({
     clients,
+    writeS3: directWriteClients(clients.s3),
     homeRegion: 'us-east-1',
     concurrency: task.concurrency,
     timeReserveMs: DEFAULT_TIME_RESERVE_MS,
