@@ -124,6 +124,9 @@ export class ExposureStack extends Stack {
         remediatorGroupName: config.remediatorGroupName,
         ...(config.samlGroupsAttribute ? { samlGroupsAttribute: config.samlGroupsAttribute } : {}),
         sourceMapStackTraces: config.sourceMapStackTraces,
+        // Its log says, at every token, whether the person got the remediate scope: kept like the audit records.
+        triggerLogRetention: config.auditLogRetentionDays as logs.RetentionDays,
+        triggerLogRemovalPolicy: config.retainAuditRecords ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       });
     } else {
       Annotations.of(this).addWarningV2(
@@ -368,6 +371,10 @@ export class ExposureStack extends Stack {
           : {}),
         // The functions check the token's scopes themselves too (defence in depth behind the authorizer).
         ...(this.auth ? { OAUTH_SCOPE_PREFIX: RESOURCE_SERVER_ID } : {}),
+        // Bucket tags are read before a write: IAM's Deny sees them only on buckets with ABAC enabled.
+        ...(served.some((o) => o.iamActions.includes('s3:GetBucketTagging'))
+          ? { PROTECTED_TAG_KEY: this.config.protectedTagKey }
+          : {}),
       },
       // Read operations are the account-wide scans.
       ...(served.some((o) => o.scope === 'read') ? { memorySize: SCAN_MEMORY_MB } : {}),

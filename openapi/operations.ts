@@ -136,6 +136,7 @@ export const removePublicAccessFromS3Bucket = defineOperation({
     's3:GetAccountPublicAccessBlock',
     's3:GetBucketPublicAccessBlock',
     's3:GetBucketWebsite',
+    's3:GetBucketTagging',
     's3:PutBucketPublicAccessBlock',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
@@ -168,12 +169,14 @@ export const previewRemovePublicAccessFromS3Bucket = defineOperation({
     's3:GetAccountPublicAccessBlock',
     's3:GetBucketPublicAccessBlock',
     's3:GetBucketWebsite',
+    's3:GetBucketTagging',
   ],
   schemas: () => {
     const { params, previewResponse } = blockPublicAccessSchemas();
     return { request: { query: undefined, params, body: undefined }, response: previewResponse };
   },
-  errorStatuses: [400, 404, 502],
+  // 409: the bucket carries the protected tag.
+  errorStatuses: [400, 404, 409, 502],
 });
 
 export const findEc2InstancesWithOpenPort = defineOperation({

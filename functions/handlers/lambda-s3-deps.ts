@@ -5,7 +5,7 @@
  */
 import { defaultClientSettings } from '../aws/client-config';
 import { createS3Clients } from '../aws/s3-clients';
-import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
+import { DEFAULT_CONCURRENCY, DEFAULT_PROTECTED_TAG_KEY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
 import { readIntEnv, requireEnv } from '../shared/env';
 import { accountIdFromArn } from '../shared/invocation';
 import { lambdaPlanSigning } from './lambda-plan-signing';
@@ -24,6 +24,7 @@ export function lambdaS3Deps(): S3OperationDeps {
     concurrency,
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
     plans: lambdaPlanSigning(),
+    protectedTagKey: process.env.PROTECTED_TAG_KEY || DEFAULT_PROTECTED_TAG_KEY,
     writeS3: lambdaWriteClients(
       homeRegion,
       clients.s3,

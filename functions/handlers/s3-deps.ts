@@ -17,4 +17,6 @@ export interface S3OperationDeps {
   plans: PlanSigning;
   /** The client a write goes through: as the caller under the assumed write role (see assumed-write-role.ts). */
   writeS3: WriteClients<S3Client>;
+  /** Buckets carrying this tag are never changed (checked before the write: IAM sees bucket tags only with ABAC). */
+  protectedTagKey: string;
 }

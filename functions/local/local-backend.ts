@@ -6,22 +6,22 @@
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { createChangeJournal, createJournalClient } from '../aws/change-journal';
 import {
   assumedWriteClients,
   createAssumedWriteRole,
   directWriteClients,
   type WriteClients,
 } from '../aws/assumed-write-role';
+import { createChangeJournal, createJournalClient } from '../aws/change-journal';
 import { type AwsClientSettings, defaultClientSettings } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
 import { createS3Clients } from '../aws/s3-clients';
 import { createServiceQuotasClients, readRulesPerGroupQuota } from '../aws/service-quotas';
-import type { JournalDeps, UndoDeps } from '../handlers/change-deps';
 import { createStsClient } from '../aws/sts-clients';
+import type { JournalDeps, UndoDeps } from '../handlers/change-deps';
 import type { Ec2OperationDeps } from '../handlers/ec2-deps';
 import type { S3OperationDeps } from '../handlers/s3-deps';
-import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
+import { DEFAULT_CONCURRENCY, DEFAULT_PROTECTED_TAG_KEY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
 import { inMemoryPlanSigning, type PlanSigning } from '../shared/plan-signing';
 import { newPlanKey } from '../shared/plan-token';
 import { SandboxAccount } from './sandbox/sandbox-account';
@@ -137,16 +137,19 @@ function buildBackend(
     own: (region: string) => T,
     build: (credentials: AwsCredentialIdentityProvider) => (region: string) => T,
   ): WriteClients<T> => (role ? assumedWriteClients(role, build) : directWriteClients(own));
+  const writeS3 = writes(s3Clients.s3, (credentials) => createS3Clients({ ...settings, credentials }).s3);
+  const writeEc2 = writes(ec2Clients, (credentials) => createEc2Clients({ ...settings, credentials }));
   return {
     kind,
     settings,
     homeRegion,
     sandbox,
     journal,
-    undo: { ...journal, s3: s3Clients.s3, ec2: ec2Clients, plans },
+    undo: { ...journal, s3: s3Clients.s3, ec2: ec2Clients, plans, writeS3, writeEc2 },
     s3: {
       clients: s3Clients,
-      writeS3: writes(s3Clients.s3, (credentials) => createS3Clients({ ...settings, credentials }).s3),
+      writeS3,
+      protectedTagKey: process.env.PROTECTED_TAG_KEY || DEFAULT_PROTECTED_TAG_KEY,
       homeRegion,
       concurrency: settings.concurrency,
       timeReserveMs: options.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS,
@@ -155,7 +158,7 @@ function buildBackend(
     },
     ec2: {
       ec2: ec2Clients,
-      writeEc2: writes(ec2Clients, (credentials) => createEc2Clients({ ...settings, credentials })),
+      writeEc2,
       homeRegion,
       concurrency: settings.concurrency,
       timeReserveMs: options.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS,

@@ -9,6 +9,7 @@
  */
 import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { OperationScope } from '../../openapi/operations';
 import { ExposureFunction } from './exposure-function';
@@ -49,6 +50,9 @@ export interface ExposureAuthProps {
    */
   readonly samlGroupsAttribute?: string;
   readonly sourceMapStackTraces?: boolean;
+  /** The token trigger's log group (which records each role decision): retention and what destroy does. */
+  readonly triggerLogRetention?: logs.RetentionDays;
+  readonly triggerLogRemovalPolicy?: RemovalPolicy;
 }
 
 /** The custom attribute (without `custom:`) a SAML group list is mapped to. */
@@ -182,6 +186,8 @@ export class ExposureAuth extends Construct {
       memorySize: 256,
       timeout: Duration.seconds(5),
       ...(props.sourceMapStackTraces ? { sourceMapStackTraces: true } : {}),
+      ...(props.triggerLogRetention ? { logRetention: props.triggerLogRetention } : {}),
+      ...(props.triggerLogRemovalPolicy ? { logRemovalPolicy: props.triggerLogRemovalPolicy } : {}),
       environment: {
         REMEDIATOR_GROUP: props.remediatorGroupName,
         REMEDIATE_SCOPE: this.scopeNames.remediate,

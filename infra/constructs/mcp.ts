@@ -80,6 +80,8 @@ export class McpEndpoint extends Construct {
         ...(props.planKey && served.some((o) => o.usesPlanKey)
           ? { PLAN_KEY_SECRET_ARN: props.planKey.secretArn }
           : {}),
+        // Bucket tags are read before a write: IAM's Deny sees them only on buckets with ABAC enabled.
+        PROTECTED_TAG_KEY: props.writeGuard.protectedTagKey,
       },
     });
     if (props.planKey && served.some((o) => o.usesPlanKey)) {

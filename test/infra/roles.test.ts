@@ -129,11 +129,12 @@ describe('the write roles', () => {
   const functions = [...stack.functions.values(), stack.mcp.function];
   const writers = functions.filter((fn) => fn.writeRole !== undefined);
 
-  it('exist for exactly the functions that write (the remediation functions and MCP)', () => {
+  it('exist for exactly the functions that write (the remediation functions, undo and MCP)', () => {
     expect(writers.map((fn) => fn.node.id).sort()).toEqual([
       'BlockBucketPublicAccess',
       'CloseOpenPort',
       'Function',
+      'UndoChange',
     ]);
   });
 

@@ -1091,7 +1091,8 @@ describe('context switches', () => {
     const functionLogGroups = resources(destroyed, 'AWS::Logs::LogGroup').filter(
       ([, group]) => group.Properties.RetentionInDays === 60,
     );
-    expect(functionLogGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size + 1);
+    // Every function's (the MCP one's and the token trigger's, whose log records each role decision, too).
+    expect(functionLogGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size + 2);
     for (const [, group] of functionLogGroups) expect(group.DeletionPolicy).toBe('Delete');
   });
 

@@ -31,6 +31,7 @@ const STATUS: Record<string, number> = {
   NoSuchPublicAccessBlockConfiguration: 404,
   NoSuchBucketPolicy: 404,
   NoSuchWebsiteConfiguration: 404,
+  NoSuchTagSet: 404,
   PermanentRedirect: 301,
   SlowDown: 503,
   Throttling: 400,
