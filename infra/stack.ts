@@ -371,6 +371,10 @@ export class ExposureStack extends Stack {
           : {}),
         // The functions check the token's scopes themselves too (defence in depth behind the authorizer).
         ...(this.auth ? { OAUTH_SCOPE_PREFIX: RESOURCE_SERVER_ID } : {}),
+        // Previews name the group to a read-only person.
+        ...(this.auth && served.some((o) => o.usesPlanKey)
+          ? { REMEDIATOR_GROUP: this.config.remediatorGroupName }
+          : {}),
         // Bucket tags are read before a write: IAM's Deny sees them only on buckets with ABAC enabled.
         ...(served.some((o) => o.iamActions.includes('s3:GetBucketTagging'))
           ? { PROTECTED_TAG_KEY: this.config.protectedTagKey }

@@ -7,6 +7,7 @@ import type {
 } from '../../openapi/operations';
 import { upstreamError } from '../aws/aws-errors';
 import { writeBucketFlags } from '../aws/s3-buckets';
+import { applyAccessOf, withApplyNote } from '../domain/apply-access';
 import type { PublicAccessBlockFlags } from '../domain/bucket-exposure';
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
 import type { OperationHandler } from '../shared/http-router';
@@ -27,10 +28,14 @@ export function createBlockPublicAccessPreviewHandler(
 ): OperationHandler<typeof previewRemovePublicAccessFromS3Bucket> {
   return async ({ params }, context) => {
     const prepared = await prepareBlock(deps, params.bucketName, context);
+    const answer = answerOf(params.bucketName, prepared, true);
+    const access = applyAccessOf(context.caller, deps.remediatorGroup);
     return {
-      ...answerOf(params.bucketName, prepared, true),
+      ...answer,
+      summary: withApplyNote(answer.summary, access),
       changeId: null,
       ...(await issuePlan(deps.plans, prepared.binding)),
+      ...access,
     };
   };
 }

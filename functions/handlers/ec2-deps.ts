@@ -19,4 +19,6 @@ export interface Ec2OperationDeps {
   plans: PlanSigning;
   /** The client a write goes through: as the caller under the assumed write role (see assumed-write-role.ts). */
   writeEc2: WriteClients<EC2Client>;
+  /** The group whose members may apply changes, named to a read-only person in previews. */
+  remediatorGroup: string;
 }

@@ -5,7 +5,12 @@
  */
 import { defaultClientSettings } from '../aws/client-config';
 import { createS3Clients } from '../aws/s3-clients';
-import { DEFAULT_CONCURRENCY, DEFAULT_PROTECTED_TAG_KEY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_PROTECTED_TAG_KEY,
+  DEFAULT_REMEDIATOR_GROUP,
+  DEFAULT_TIME_RESERVE_MS,
+} from '../shared/defaults';
 import { readIntEnv, requireEnv } from '../shared/env';
 import { accountIdFromArn } from '../shared/invocation';
 import { lambdaPlanSigning } from './lambda-plan-signing';
@@ -25,6 +30,7 @@ export function lambdaS3Deps(): S3OperationDeps {
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
     plans: lambdaPlanSigning(),
     protectedTagKey: process.env.PROTECTED_TAG_KEY || DEFAULT_PROTECTED_TAG_KEY,
+    remediatorGroup: process.env.REMEDIATOR_GROUP || DEFAULT_REMEDIATOR_GROUP,
     writeS3: lambdaWriteClients(
       homeRegion,
       clients.s3,

@@ -19,4 +19,6 @@ export interface S3OperationDeps {
   writeS3: WriteClients<S3Client>;
   /** Buckets carrying this tag are never changed (checked before the write: IAM sees bucket tags only with ABAC). */
   protectedTagKey: string;
+  /** The group whose members may apply changes, named to a read-only person in previews. */
+  remediatorGroup: string;
 }

@@ -21,7 +21,12 @@ import { createStsClient } from '../aws/sts-clients';
 import type { JournalDeps, UndoDeps } from '../handlers/change-deps';
 import type { Ec2OperationDeps } from '../handlers/ec2-deps';
 import type { S3OperationDeps } from '../handlers/s3-deps';
-import { DEFAULT_CONCURRENCY, DEFAULT_PROTECTED_TAG_KEY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_PROTECTED_TAG_KEY,
+  DEFAULT_REMEDIATOR_GROUP,
+  DEFAULT_TIME_RESERVE_MS,
+} from '../shared/defaults';
 import { inMemoryPlanSigning, type PlanSigning } from '../shared/plan-signing';
 import { newPlanKey } from '../shared/plan-token';
 import { SandboxAccount } from './sandbox/sandbox-account';
@@ -150,6 +155,7 @@ function buildBackend(
       clients: s3Clients,
       writeS3,
       protectedTagKey: process.env.PROTECTED_TAG_KEY || DEFAULT_PROTECTED_TAG_KEY,
+      remediatorGroup: DEFAULT_REMEDIATOR_GROUP,
       homeRegion,
       concurrency: settings.concurrency,
       timeReserveMs: options.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS,
@@ -159,6 +165,7 @@ function buildBackend(
     ec2: {
       ec2: ec2Clients,
       writeEc2,
+      remediatorGroup: DEFAULT_REMEDIATOR_GROUP,
       homeRegion,
       concurrency: settings.concurrency,
       timeReserveMs: options.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS,

@@ -14,6 +14,8 @@ export function callerFromEvent(event: APIGatewayProxyEvent | undefined): Caller
   const clientId = text(claims.client_id);
   const sub = text(claims.sub);
   const email = text(claims.email);
+  const scopes = (text(claims.scope) ?? '').split(/\s+/).filter((scope) => scope !== '');
+  const readOnly = scopes.length > 0 && !scopes.some((scope) => scope.endsWith('/remediate'));
   // The automation API authorizes with IAM: API Gateway then names the signing principal, not a token.
   const iamArn = text(event?.requestContext?.identity?.userArn);
   const principal = username ?? clientId ?? sub ?? iamArn ?? text(authorizer?.principalId) ?? 'anonymous';
@@ -24,5 +26,6 @@ export function callerFromEvent(event: APIGatewayProxyEvent | undefined): Caller
     ...(sub ? { sub } : {}),
     ...(clientId ? { clientId } : {}),
     ...(iamArn ? { iamArn } : {}),
+    ...(readOnly ? { readOnly: true as const } : {}),
   };
 }

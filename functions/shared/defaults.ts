@@ -15,5 +15,8 @@ export const DEFAULT_CONCURRENCY = 64;
  */
 export const DEFAULT_PROTECTED_TAG_KEY = 'aiops-protected';
 
+/** The group whose members may remediate, unless the stack names another (REMEDIATOR_GROUP); the stack's default too. */
+export const DEFAULT_REMEDIATOR_GROUP = 'remediators';
+
 /** Milliseconds a scan keeps in reserve before the deadline, to shape and send a partial answer. */
 export const DEFAULT_TIME_RESERVE_MS = 2_500;

@@ -7,6 +7,11 @@ export interface Caller {
   email?: string;
   sub?: string;
   clientId?: string;
+  /**
+   * True when the verified access token carries scopes but no `remediate` one: a read-only person. Unset
+   * without a token (local server, IAM-signed calls), where IAM or nothing decides.
+   */
+  readOnly?: true;
   /** The IAM principal of a SigV4-signed call (the automation API). */
   iamArn?: string;
 }

@@ -76,11 +76,14 @@ export class ExposureAuth extends Construct {
   /** The group whose members may remediate, and the trigger that suppresses `remediate` for everyone else. */
   readonly remediatorGroup: cognito.CfnUserPoolGroup;
   readonly tokenTrigger: ExposureFunction;
+  /** The group whose members get the remediate scope. */
+  readonly remediatorGroupName: string;
   /** A SAML attribute's group list is mapped to `custom:groups` (federation with samlGroupsAttribute). */
   readonly mapsGroups: boolean;
 
   constructor(scope: Construct, id: string, props: ExposureAuthProps) {
     super(scope, id);
+    this.remediatorGroupName = props.remediatorGroupName;
     this.mapsGroups = props.samlMetadataUrl !== undefined && props.samlGroupsAttribute !== undefined;
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {

@@ -73,6 +73,8 @@ export class McpEndpoint extends Construct {
           ? {
               OAUTH_SCOPE_READ: auth.scopeNames.read,
               OAUTH_SCOPE_REMEDIATE: auth.scopeNames.remediate,
+              // Previews name the group to a read-only person.
+              REMEDIATOR_GROUP: auth.remediatorGroupName,
               // The pool's issuer (`iss` of its tokens); ProviderURL alone lacks the scheme.
               OAUTH_ISSUER: `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${auth.userPool.userPoolId}`,
             }

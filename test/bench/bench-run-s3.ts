@@ -12,7 +12,11 @@ import { createS3Clients } from '../../functions/aws/s3-clients';
 import { createFindPublicBucketsHandler } from '../../functions/handlers/find-public-buckets';
 import { SandboxAccount } from '../../functions/local/sandbox/sandbox-account';
 import { parseScenario } from '../../functions/local/sandbox/scenario';
-import { DEFAULT_PROTECTED_TAG_KEY, DEFAULT_TIME_RESERVE_MS } from '../../functions/shared/defaults';
+import {
+  DEFAULT_PROTECTED_TAG_KEY,
+  DEFAULT_REMEDIATOR_GROUP,
+  DEFAULT_TIME_RESERVE_MS,
+} from '../../functions/shared/defaults';
 import { inMemoryPlanSigning } from '../../functions/shared/plan-signing';
 import { newPlanKey } from '../../functions/shared/plan-token';
 import { bucketScenario } from './bench-scenarios';
@@ -45,6 +49,7 @@ export async function prepare(task: WorkerTask): Promise<PreparedRun> {
     clients,
     writeS3: directWriteClients(clients.s3),
     protectedTagKey: DEFAULT_PROTECTED_TAG_KEY,
+    remediatorGroup: DEFAULT_REMEDIATOR_GROUP,
     homeRegion: 'us-east-1',
     concurrency: task.concurrency,
     timeReserveMs: DEFAULT_TIME_RESERVE_MS,
