@@ -137,6 +137,10 @@ export const removePublicAccessFromS3Bucket = defineOperation({
     's3:GetBucketPublicAccessBlock',
     's3:GetBucketWebsite',
     's3:GetBucketTagging',
+    // Whether the bucket is public before and what stays latent after: its ACL and policy.
+    's3:GetBucketAcl',
+    's3:GetBucketPolicyStatus',
+    's3:GetBucketPolicy',
     's3:PutBucketPublicAccessBlock',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
@@ -170,6 +174,10 @@ export const previewRemovePublicAccessFromS3Bucket = defineOperation({
     's3:GetBucketPublicAccessBlock',
     's3:GetBucketWebsite',
     's3:GetBucketTagging',
+    // Whether the bucket is public before and what stays latent after: its ACL and policy.
+    's3:GetBucketAcl',
+    's3:GetBucketPolicyStatus',
+    's3:GetBucketPolicy',
   ],
   schemas: () => {
     const { params, previewResponse } = blockPublicAccessSchemas();

@@ -28,7 +28,7 @@ export function createBlockPublicAccessPreviewHandler(
 ): OperationHandler<typeof previewRemovePublicAccessFromS3Bucket> {
   return async ({ params }, context) => {
     const prepared = await prepareBlock(deps, params.bucketName, context);
-    const answer = answerOf(params.bucketName, prepared, true);
+    const answer = answerOf(params.bucketName, prepared, true, true);
     const access = applyAccessOf(context.caller, deps.remediatorGroup);
     return {
       ...answer,

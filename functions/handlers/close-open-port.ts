@@ -31,7 +31,7 @@ export function createClosePortPreviewHandler(
     const prepared = await prepareClosure(deps, params.instanceId, query, input.region);
     const { ec2, located, facts, plan, changed } = prepared;
     const outcome = await closePortAndVerify(ec2, located, facts, plan, { query, dryRun: true, changed });
-    const answer = answerOf(prepared, query, true, outcome);
+    const answer = answerOf(prepared, query, true, outcome, true);
     const access = applyAccessOf(context.caller, deps.remediatorGroup);
     return {
       ...answer,
