@@ -4,10 +4,11 @@
  */
 import { defaultClientSettings } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
-import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
+import { DEFAULT_CONCURRENCY, DEFAULT_REMEDIATOR_GROUP, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
 import { readIntEnv, requireEnv } from '../shared/env';
 import type { Ec2OperationDeps } from './ec2-deps';
 import { lambdaPlanSigning } from './lambda-plan-signing';
+import { lambdaWriteClients } from './lambda-write-role';
 
 export function lambdaEc2Deps(): Ec2OperationDeps {
   const concurrency = readIntEnv('SCAN_CONCURRENCY', DEFAULT_CONCURRENCY);
@@ -20,5 +21,9 @@ export function lambdaEc2Deps(): Ec2OperationDeps {
     concurrency,
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
     plans: lambdaPlanSigning(),
+    remediatorGroup: process.env.REMEDIATOR_GROUP || DEFAULT_REMEDIATOR_GROUP,
+    writeEc2: lambdaWriteClients(homeRegion, ec2, (credentials) =>
+      createEc2Clients(defaultClientSettings({ concurrency: 1, credentials })),
+    ),
   };
 }

@@ -70,6 +70,8 @@ export interface ExposureFunctionProps {
   readonly sourceMapStackTraces?: boolean;
   /** Reserved (and maximum) concurrent executions; undefined leaves the function on the account's pool. */
   readonly reservedConcurrentExecutions?: number;
+  /** Default `FUNCTION_TIMEOUT` (the API's deadline); a Cognito trigger gets Cognito's five seconds. */
+  readonly timeout?: Duration;
   /** Extra environment (SCAN_CONCURRENCY, TIME_RESERVE_MS, ...). */
   readonly environment?: Record<string, string>;
   /**
@@ -84,6 +86,8 @@ export class ExposureFunction extends NodejsFunction {
   readonly functionLogGroup: logs.LogGroup;
   /** The function's own role: no managed policy, only its log group and what the caller adds. */
   readonly executionRole: iam.Role;
+  /** The role its AWS writes run under (assumed per request with the caller as source identity), if it writes. */
+  writeRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: ExposureFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
@@ -141,7 +145,7 @@ export class ExposureFunction extends NodejsFunction {
       ...(props.reservedConcurrentExecutions === undefined
         ? {}
         : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
-      timeout: FUNCTION_TIMEOUT,
+      timeout: props.timeout ?? FUNCTION_TIMEOUT,
       role: executionRole,
       logGroup,
       environment: {

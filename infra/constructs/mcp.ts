@@ -88,6 +88,8 @@ export class McpEndpoint extends Construct {
           ? {
               OAUTH_SCOPE_READ: auth.scopeNames.read,
               OAUTH_SCOPE_REMEDIATE: auth.scopeNames.remediate,
+              // Previews name the group to a read-only person.
+              REMEDIATOR_GROUP: auth.remediatorGroupName,
               // The pool's issuer (`iss` of its tokens); ProviderURL alone lacks the scheme.
               OAUTH_ISSUER: `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${auth.userPool.userPoolId}`,
             }
@@ -95,6 +97,8 @@ export class McpEndpoint extends Construct {
         ...(props.planKey && served.some((o) => o.usesPlanKey)
           ? { PLAN_KEY_SECRET_ARN: props.planKey.secretArn }
           : {}),
+        // Bucket tags are read before a write: IAM's Deny sees them only on buckets with ABAC enabled.
+        PROTECTED_TAG_KEY: props.writeGuard.protectedTagKey,
       },
     });
     if (props.planKey && served.some((o) => o.usesPlanKey)) {
@@ -109,7 +113,7 @@ export class McpEndpoint extends Construct {
     }
     // It runs every operation, so it holds the union of their actions; each tool still needs its own scope.
     grantOperationActions(
-      this.function.executionRole,
+      this.function,
       served.flatMap((operation) => operation.iamActions),
       { journalTableArn: props.journal.tableArn },
       props.writeGuard,

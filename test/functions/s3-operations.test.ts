@@ -443,6 +443,28 @@ describe('POST /s3/buckets/{bucketName}/block-public-access', () => {
     expect(reply.body.warnings.join(' ')).toContain('static website');
   });
 
+  it('previews every consequence: public before → after, the grants left latent, the website outage', async () => {
+    // Act
+    const reply = await api.call('GET', '/s3/buckets/acme-public-website/block-public-access/preview');
+
+    // Assert
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ publicBefore: true, publicAfter: false, website: true });
+    expect(reply.body.publicReasonsBefore).toEqual([
+      expect.stringMatching(/^Bucket policy Sid "PublicRead"/),
+    ]);
+    expect(reply.body.latentAfter).toEqual([
+      expect.stringMatching(/restricted by RestrictPublicBuckets \(bucket level\)/),
+    ]);
+    expect(reply.body.summary).toMatch(/^Preview: blocking public access on "acme-public-website"/);
+    expect(reply.body.summary).toContain('and would no longer be public.');
+    expect(reply.body.summary).toContain('Its static website would stop answering visitors');
+    expect(reply.body.summary).toContain(
+      'apply exactly this change with removePublicAccessFromS3Bucket and this planId',
+    );
+    expect(api.sandbox.writeCalls()).toEqual([]);
+  });
+
   it.each([
     [
       'a bucket name that cannot exist',
@@ -485,7 +507,7 @@ describe('POST /s3/buckets/{bucketName}/block-public-access', () => {
       '/s3/buckets/no-such-bucket-here/block-public-access',
       {},
       404,
-      /not in this account's bucket list/,
+      /No bucket "no-such-bucket-here" in this account's bucket list/,
     ],
   ])('answers %s with the documented error', async (_case, path, body, status, message) => {
     // Act
@@ -597,5 +619,85 @@ describe('POST /s3/buckets/{bucketName}/block-public-access', () => {
       message: expect.stringContaining('PutPublicAccessBlock failed with AccessDenied'),
       details: { applied: [], notApplied: ['PutPublicAccessBlock'] },
     });
+  });
+});
+
+describe('block public access on a bucket tagged as protected (issue 17: IAM sees bucket tags only with ABAC)', () => {
+  const PROTECTED = {
+    name: 'payroll-exports',
+    region: 'eu-west-1',
+    policy: PUBLIC_POLICY,
+    tags: { 'aiops-protected': 'yes', owner: 'finance' },
+  };
+  const PATH = '/s3/buckets/payroll-exports/block-public-access';
+
+  it.each([
+    ['the preview', 'GET', `${PATH}/preview`, undefined],
+    ['a dry run', 'POST', PATH, { dryRun: true }],
+    ['the write', 'POST', PATH, {}],
+  ])('refuses %s with 409 naming the tag, and writes nothing', async (_name, method, path, body) => {
+    // Arrange
+    const api = await startTestApi(scenario({ s3: { buckets: [PROTECTED] } }));
+    try {
+      // Act
+      const reply = await api.call(method, path, body);
+
+      // Assert
+      expect(reply.status).toBe(409);
+      expect(reply.body.error).toMatchObject({
+        code: 'Conflict',
+        message: expect.stringContaining('carries the tag "aiops-protected"'),
+        details: { protectedTagKey: 'aiops-protected' },
+      });
+      expect(api.sandbox.countCalls('GetBucketTagging')).toBe(1);
+      expect(api.sandbox.writeCalls()).toEqual([]);
+      expect(api.sandbox.countCalls('AssumeRole')).toBe(0);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('blocks a bucket whose other tags do not include the protected key', async () => {
+    const api = await startTestApi(
+      scenario({
+        s3: { buckets: [{ ...PROTECTED, tags: { owner: 'finance', 'aiops-protected-not': 'x' } }] },
+      }),
+    );
+    try {
+      const reply = await api.call('POST', PATH, {});
+      expect(reply.status).toBe(200);
+      expect(reply.body.changed).toBe(true);
+      expect(api.sandbox.writeCalls().map((call) => call.command)).toEqual(['PutPublicAccessBlock']);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('refuses with 502 naming GetBucketTagging when the tags cannot be read (fail safe)', async () => {
+    const api = await startTestApi(
+      scenario({ s3: { buckets: [{ ...PROTECTED, tags: {}, denied: ['GetBucketTagging'] }] } }),
+    );
+    try {
+      const reply = await api.call('POST', PATH, {});
+      expect(reply.status).toBe(502);
+      expect(reply.body.error.message).toContain('s3:GetBucketTagging failed with AccessDenied');
+      expect(api.sandbox.writeCalls()).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('reads no tags when nothing would be written', async () => {
+    const api = await startTestApi(
+      scenario({ s3: { buckets: [{ ...PROTECTED, publicAccessBlock: ALL_ON }] } }),
+    );
+    try {
+      const reply = await api.call('POST', PATH, {});
+      expect(reply.status).toBe(200);
+      expect(reply.body.changed).toBe(false);
+      expect(api.sandbox.countCalls('GetBucketTagging')).toBe(0);
+    } finally {
+      await api.close();
+    }
   });
 });
