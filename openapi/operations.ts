@@ -185,7 +185,8 @@ export const previewRemovePublicAccessFromS3Bucket = defineOperation({
     const { params, previewResponse } = blockPublicAccessSchemas();
     return { request: { query: undefined, params, body: undefined }, response: previewResponse };
   },
-  errorStatuses: [400, 404, 502],
+  // 409: the bucket carries the protected tag.
+  errorStatuses: [400, 404, 409, 502],
 });
 
 export const findEc2InstancesWithOpenPort = defineOperation({

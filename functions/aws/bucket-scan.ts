@@ -35,7 +35,7 @@ export interface ScannedBucket {
   /** A public statement of its policy allows a write (read with the verdict's own facts: no extra call). */
   policyAllowsWrite: boolean;
   /** Read for public buckets only (the intended-exposure tags); absent otherwise. */
-  tags?: Fact<{ Key?: string | undefined; Value?: string | undefined }[]>;
+  tags?: Fact<Record<string, string>>;
 }
 
 export interface BucketScanResult {

@@ -228,20 +228,21 @@ export async function readWebsiteEnabled(s3: S3Client, bucketName: string): Prom
   });
 }
 
-/**
- * A bucket's tags (asked only of buckets that are otherwise public, for the intended-exposure tags).
- * `NoSuchTagSet` means no tags; a denied or failed read is a failed fact, which never makes a bucket private.
- */
+/** The bucket's tags as a map; `NoSuchTagSet` means none. A reply without `TagSet` is a failed read. */
 export async function readBucketTags(
   s3: S3Client,
   bucketName: string,
-): Promise<Fact<{ Key?: string | undefined; Value?: string | undefined }[]>> {
+): Promise<Fact<Record<string, string>>> {
   return readFact('GetBucketTagging', bucketName, async () => {
     try {
       const out = await s3.send(new GetBucketTaggingCommand({ Bucket: bucketName }));
-      return required(out.TagSet, 'TagSet');
+      return Object.fromEntries(
+        required(out.TagSet, 'TagSet')
+          .filter((tag) => tag.Key !== undefined)
+          .map((tag) => [tag.Key as string, tag.Value ?? '']),
+      );
     } catch (error) {
-      if (hasAwsErrorCode(error, 'NoSuchTagSet')) return [];
+      if (hasAwsErrorCode(error, 'NoSuchTagSet')) return {};
       throw error;
     }
   });

@@ -40,10 +40,20 @@ export interface ExposureIntent {
  * @returns the intent, or undefined when the resource is not tagged as intended
  */
 export function exposureIntentOf(
-  tags: ReadonlyArray<{ Key?: string | undefined; Value?: string | undefined }> | undefined,
+  tags:
+    | ReadonlyArray<{ Key?: string | undefined; Value?: string | undefined }>
+    | Readonly<Record<string, string>>
+    | undefined,
   names: ExposureIntentTags = DEFAULT_EXPOSURE_TAGS,
 ): ExposureIntent | undefined {
-  const value = (key: string) => tags?.find((tag) => tag.Key === key)?.Value;
+  const value = (key: string): string | undefined =>
+    tags === undefined
+      ? undefined
+      : Array.isArray(tags)
+        ? (tags as ReadonlyArray<{ Key?: string; Value?: string }>).find((tag) => tag.Key === key)?.Value
+        : Object.hasOwn(tags, key)
+          ? (tags as Readonly<Record<string, string>>)[key]
+          : undefined;
   if (value(names.intentKey)?.trim().toLowerCase() !== INTENDED) return undefined;
   const reason = value(names.reasonKey);
   const cleaned = reason === undefined ? '' : cleanUntrustedText(reason, REASON_MAX);

@@ -18,7 +18,6 @@ import {
 import { type BlockPublicAccessPlan, planBlockPublicAccess } from '../domain/block-public-access-plan';
 import {
   type BucketVerdict,
-  describeFailedRead,
   evaluateBucketExposure,
   type Fact,
   type PublicAccessBlockFlags,
@@ -37,7 +36,7 @@ import {
 } from '../domain/summaries/block-public-access-summary';
 import { orList } from '../domain/summaries/plural';
 import { BUCKET_NAME_MAX, cleanUntrustedText, quoteUntrusted } from '../domain/untrusted-text';
-import { NotFoundError } from '../shared/errors';
+import { ApiError, NotFoundError } from '../shared/errors';
 import type { InvocationContext } from '../shared/invocation';
 import type { S3OperationDeps } from './s3-deps';
 
@@ -86,17 +85,18 @@ export async function prepareBlock(
   foundRegion(region);
   const s3 = deps.clients.s3(region);
   const accountId = await deps.resolveAccountId(context);
-  const [bucketFlags, accountFlags, website, tags] = await Promise.all([
+  const [bucketFlags, accountFlags, website] = await Promise.all([
     readBucketFlags(s3, bucketName),
     readAccountFlags(deps.clients, accountId, deps.homeRegion),
     readWebsiteEnabled(s3, bucketName),
-    readBucketTags(s3, bucketName),
   ]);
   if (!bucketFlags.ok) {
     throw upstreamError(`s3:${bucketFlags.call}`, { name: bucketFlags.errorCode });
   }
   const before = bucketFlags.value;
   const plan = planBlockPublicAccess(bucketName, region, before);
+  // One tag read, only when something would be written: the protected tag and the intended-exposure tags.
+  const tags = plan.changed ? await refuseProtected(s3, bucketName, deps.protectedTagKey) : undefined;
   // The grants (ACL, policy) say whether the bucket is public now and what stays behind, neutralised, after.
   const facts = await readBucketFacts(s3, bucketName, accountFlags, { bucketFlags });
   const verdictBefore = evaluateBucketExposure(facts);
@@ -104,12 +104,7 @@ export async function prepareBlock(
   const publicAfter = verdictAfter.verdict === 'public';
   const warnings = blockPublicAccessWarnings({ bucketName, changed: plan.changed, website, accountFlags });
   const tagNames = deps.exposureTags ?? DEFAULT_EXPOSURE_TAGS;
-  const intent = tags.ok ? exposureIntentOf(tags.value, tagNames) : undefined;
-  if (!tags.ok && plan.changed) {
-    warnings.push(
-      `${describeFailedRead(tags)}, so whether the bucket is tagged ${tagNames.intentKey}=intended (public on purpose) could not be checked.`,
-    );
-  }
+  const intent = tags === undefined ? undefined : exposureIntentOf(tags, tagNames);
   const label = `Bucket ${quoteUntrusted(bucketName, BUCKET_NAME_MAX)} (${region})`;
   const intentNotice =
     intent === undefined || !plan.changed
@@ -130,6 +125,35 @@ export async function prepareBlock(
     warnings,
     binding: blockPublicAccessBinding(bucketName, region, before),
   };
+}
+
+/** 409: the bucket carries the protected tag, so this API will not change it (preview, dry run and write alike). */
+export class ProtectedResourceError extends ApiError {
+  constructor(bucketName: string, tagKey: string) {
+    super(
+      409,
+      'Conflict',
+      `Bucket ${bucketName} carries the tag "${tagKey}", which marks resources this API never changes; nothing was ` +
+        'changed. Whoever owns the bucket decides: remove the tag to let this API block its public access, or ' +
+        'change the bucket outside this API.',
+      { protectedTagKey: tagKey },
+    );
+  }
+}
+
+/**
+ * Refuses a bucket that carries the protected tag, before any write. IAM's Deny on the tag reaches buckets only
+ * once ABAC is enabled on them, so the API reads the tags itself; a failed read refuses too (fail safe).
+ */
+async function refuseProtected(
+  s3: S3Client,
+  bucketName: string,
+  tagKey: string,
+): Promise<Record<string, string>> {
+  const tags = await readBucketTags(s3, bucketName);
+  if (!tags.ok) throw upstreamError(`s3:${tags.call}`, { name: tags.errorCode });
+  if (Object.hasOwn(tags.value, tagKey)) throw new ProtectedResourceError(bucketName, tagKey);
+  return tags.value;
 }
 
 /** The answer, for what was written or (dry run, preview) what would be. */

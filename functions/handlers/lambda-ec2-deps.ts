@@ -5,10 +5,11 @@
 import { defaultClientSettings } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
 import { exposureTagsFrom } from '../domain/exposure-intent';
-import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
+import { DEFAULT_CONCURRENCY, DEFAULT_REMEDIATOR_GROUP, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
 import { readIntEnv, requireEnv } from '../shared/env';
 import type { Ec2OperationDeps } from './ec2-deps';
 import { lambdaPlanSigning } from './lambda-plan-signing';
+import { lambdaWriteClients } from './lambda-write-role';
 
 export function lambdaEc2Deps(): Ec2OperationDeps {
   const concurrency = readIntEnv('SCAN_CONCURRENCY', DEFAULT_CONCURRENCY);
@@ -23,5 +24,9 @@ export function lambdaEc2Deps(): Ec2OperationDeps {
     plans: lambdaPlanSigning(),
     // The tag names are the organisation's choice; unset means the documented defaults.
     exposureTags: exposureTagsFrom(process.env),
+    remediatorGroup: process.env.REMEDIATOR_GROUP || DEFAULT_REMEDIATOR_GROUP,
+    writeEc2: lambdaWriteClients(homeRegion, ec2, (credentials) =>
+      createEc2Clients(defaultClientSettings({ concurrency: 1, credentials })),
+    ),
   };
 }

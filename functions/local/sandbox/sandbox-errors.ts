@@ -55,6 +55,7 @@ const STATUS: Record<string, number> = {
   UnknownOperationException: 400,
   ResourceNotFoundException: 400,
   ProvisionedThroughputExceededException: 400,
+  ValidationError: 400,
 };
 
 export function sandboxError(code: string, message?: string): SandboxServiceError {
