@@ -1,8 +1,14 @@
 /**
- * Lambda entry of the S3 reads: GET /s3/public-buckets (findS3BucketsWithPublicAccess) and the preview
- * GET /s3/buckets/{bucketName}/block-public-access/preview, which runs here, without write permissions.
+ * Lambda entry of the S3 reads: GET /s3/public-buckets (findS3BucketsWithPublicAccess) and the previews
+ * GET /s3/buckets/{bucketName}/block-public-access/preview and GET /s3/account/block-public-access/preview,
+ * which run here, without write permissions.
  */
-import { findS3BucketsWithPublicAccess, previewRemovePublicAccessFromS3Bucket } from '../openapi/operations';
+import {
+  findS3BucketsWithPublicAccess,
+  previewBlockPublicAccessForS3Account,
+  previewRemovePublicAccessFromS3Bucket,
+} from '../openapi/operations';
+import { createAccountBlockPreviewHandler } from './handlers/account-block-public-access';
 import { createBlockPublicAccessPreviewHandler } from './handlers/block-bucket-public-access';
 import { createFindPublicBucketsHandler } from './handlers/find-public-buckets';
 import { lambdaS3Deps } from './handlers/lambda-s3-deps';
@@ -14,4 +20,5 @@ const deps = lambdaS3Deps();
 export const handler = createLambdaHandler([
   bindOperation(findS3BucketsWithPublicAccess, createFindPublicBucketsHandler(deps)),
   bindOperation(previewRemovePublicAccessFromS3Bucket, createBlockPublicAccessPreviewHandler(deps)),
+  bindOperation(previewBlockPublicAccessForS3Account, createAccountBlockPreviewHandler(deps)),
 ]);

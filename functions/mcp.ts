@@ -12,12 +12,14 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import {
   applyUndoOfChange,
+  blockPublicAccessForS3Account,
   closeUnwantedPortForEc2Instance,
   findEc2InstancesWithOpenPort,
   findS3BucketsWithPublicAccess,
   listChanges,
   type OperationDefinition,
   type OperationScope,
+  previewBlockPublicAccessForS3Account,
   previewCloseUnwantedPortForEc2Instance,
   previewRemovePublicAccessFromS3Bucket,
   previewUndoOfChange,
@@ -50,9 +52,7 @@ function importOnFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
 const s3Reads = importOnFirstUse(() =>
   import('./handlers/mcp-s3-handlers.js').then((module) => module.s3ReadToolHandlers),
 );
-const s3Block = importOnFirstUse(() =>
-  import('./handlers/mcp-s3-block-handler.js').then((module) => module.s3BlockToolHandler),
-);
+const s3Blocks = importOnFirstUse(() => import('./handlers/mcp-s3-block-handler.js'));
 const ec2Reads = importOnFirstUse(() =>
   import('./handlers/mcp-ec2-handlers.js').then((module) => module.ec2ReadToolHandlers),
 );
@@ -76,7 +76,9 @@ function lazyBinding<O extends OperationDefinition>(
 const bindings: OperationBinding[] = [
   lazyBinding(findS3BucketsWithPublicAccess, async () => (await s3Reads()).find),
   lazyBinding(previewRemovePublicAccessFromS3Bucket, async () => (await s3Reads()).preview),
-  lazyBinding(removePublicAccessFromS3Bucket, s3Block),
+  lazyBinding(removePublicAccessFromS3Bucket, async () => (await s3Blocks()).s3BlockToolHandler),
+  lazyBinding(previewBlockPublicAccessForS3Account, async () => (await s3Reads()).accountPreview),
+  lazyBinding(blockPublicAccessForS3Account, async () => (await s3Blocks()).s3AccountBlockToolHandler),
   lazyBinding(findEc2InstancesWithOpenPort, async () => (await ec2Reads()).find),
   lazyBinding(previewCloseUnwantedPortForEc2Instance, async () => (await ec2Reads()).preview),
   lazyBinding(closeUnwantedPortForEc2Instance, ec2Close),

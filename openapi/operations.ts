@@ -6,6 +6,7 @@
  */
 import type { ZodMiniObject } from 'zod/mini';
 import {
+  accountBlockSchemas,
   blockPublicAccessSchemas,
   closePortSchemas,
   findBucketsSchemas,
@@ -187,6 +188,78 @@ export const previewRemovePublicAccessFromS3Bucket = defineOperation({
   },
   // 409: the bucket carries the protected tag.
   errorStatuses: [400, 404, 409, 502],
+});
+
+export const previewBlockPublicAccessForS3Account = defineOperation({
+  operationId: 'previewBlockPublicAccessForS3Account',
+  method: 'get',
+  path: '/s3/account/block-public-access/preview',
+  summary: 'Preview blocking public access for every bucket of the account (changes nothing)',
+  description: [
+    'Use this when the user asks to make the whole account private, e.g. "Block public access for all buckets",',
+    'before blockPublicAccessForS3Account. It changes nothing: it returns exactly what that call would do (the',
+    'account’s four Block Public Access flags before and after, every bucket that stops being public with static',
+    'websites first, buckets tagged as public on purpose, grants that become neutralised, the undo command) and a planId.',
+    'Show the user the summary; only if they agree, call blockPublicAccessForS3Account with this planId.',
+  ].join(' '),
+  scope: 'read',
+  // Served by the read function: the preview runs without any permission to write.
+  functionName: 'find-public-buckets',
+  usesPlanKey: true,
+  iamActions: [
+    's3:ListAllMyBuckets',
+    's3:GetAccountPublicAccessBlock',
+    's3:GetBucketPublicAccessBlock',
+    's3:GetBucketAcl',
+    's3:GetBucketPolicyStatus',
+    's3:GetBucketPolicy',
+    's3:GetBucketWebsite',
+    's3:GetBucketTagging',
+  ],
+  schemas: () => {
+    const { previewResponse } = accountBlockSchemas();
+    return { request: { query: undefined, params: undefined, body: undefined }, response: previewResponse };
+  },
+  errorStatuses: [502],
+});
+
+export const blockPublicAccessForS3Account = defineOperation({
+  operationId: 'blockPublicAccessForS3Account',
+  method: 'post',
+  path: '/s3/account/block-public-access',
+  summary: 'Block public access for every bucket of the account',
+  description: [
+    'Use this when the user asks to make every bucket of the account private at once, e.g. "Block public access',
+    'for the whole account". It turns on the account’s four Block Public Access flags (S3 Control); bucket',
+    'policies and ACLs stay as they are, neutralised. It returns the flags before and after, every bucket that',
+    'stopped being public (static websites first: they stop answering), and the CLI command that undoes it.',
+    'With an assistant: first call previewBlockPublicAccessForS3Account, show the user its summary, and call this',
+    'with its planId only after the user agrees; the call then applies exactly that preview or nothing. Buckets',
+    'tagged as public on purpose need force: true. Without planId (scripts), set dryRun to true to see the change',
+    'without making it. Calling it again changes nothing.',
+  ].join(' '),
+  scope: 'remediate',
+  functionName: 'block-bucket-public-access',
+  usesPlanKey: true,
+  iamActions: [
+    's3:ListAllMyBuckets',
+    's3:GetAccountPublicAccessBlock',
+    's3:GetBucketPublicAccessBlock',
+    's3:GetBucketAcl',
+    's3:GetBucketPolicyStatus',
+    's3:GetBucketPolicy',
+    's3:GetBucketWebsite',
+    's3:GetBucketTagging',
+    's3:PutAccountPublicAccessBlock',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+  ],
+  schemas: () => {
+    const { body, response } = accountBlockSchemas();
+    return { request: { query: undefined, params: undefined, body }, response };
+  },
+  // 409: a stale planId, or buckets tagged as public on purpose without force.
+  errorStatuses: [400, 409, 502],
 });
 
 export const findEc2InstancesWithOpenPort = defineOperation({
@@ -380,6 +453,8 @@ export const operations = [
   findS3BucketsWithPublicAccess,
   previewRemovePublicAccessFromS3Bucket,
   removePublicAccessFromS3Bucket,
+  previewBlockPublicAccessForS3Account,
+  blockPublicAccessForS3Account,
   findEc2InstancesWithOpenPort,
   previewCloseUnwantedPortForEc2Instance,
   closeUnwantedPortForEc2Instance,

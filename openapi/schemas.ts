@@ -468,6 +468,112 @@ export const blockPublicAccessSchemas = onFirstUse(() => {
   };
 });
 
+// ---------- blockPublicAccessForS3Account ----------
+
+export const accountBlockSchemas = onFirstUse(() => {
+  const bodySchema = withMeta(
+    strictObject({
+      dryRun: withMeta(optional(dryRunSchema), {
+        description: 'When true, return exactly what would change without changing anything. Default false.',
+        example: false,
+        'x-amzn-form-display-name': 'Dry run (preview only)',
+      }),
+      planId: planIdField(),
+      force: withMeta(optional(forceSchema), {
+        description:
+          'true: go ahead even though some public buckets are tagged as public on purpose (aiops:exposure=intended) and would be blocked too. Without it such a change is refused (409); the preview names them first.',
+        example: false,
+        'x-amzn-form-display-name': 'Block intended exposures too',
+      }),
+    }),
+    { id: 'BlockPublicAccessForS3AccountRequest' },
+  );
+
+  const flagsSchema = object({
+    BlockPublicAcls: boolean(),
+    IgnorePublicAcls: boolean(),
+    BlockPublicPolicy: boolean(),
+    RestrictPublicBuckets: boolean(),
+  });
+
+  const responseSchema = withMeta(
+    object({
+      summary: withMeta(string(), { description: SUMMARY_DESCRIPTION }),
+      accountId: withMeta(string(), { description: 'The account whose flags are (or would be) set.' }),
+      dryRun: withMeta(boolean(), { description: 'True when nothing was written (preview, dry run).' }),
+      changed: withMeta(boolean(), {
+        description: 'True when the account’s flags were (or, in a dry run, would be) written.',
+      }),
+      before: withMeta(nullable(flagsSchema), {
+        description: 'The account’s own Block Public Access flags before; null when it had no configuration.',
+      }),
+      after: withMeta(flagsSchema, { description: 'The account’s flags after (all four true).' }),
+      complete: withMeta(boolean(), {
+        description:
+          'False when the scan ran out of time: some buckets were not read, so the lists may be short.',
+      }),
+      stopsBeingPublic: withMeta(
+        array(
+          object({
+            bucketName: withMeta(string(), { description: `Bucket name. ${UNTRUSTED_DATA}` }),
+            region: withMeta(string(), { description: 'The bucket’s Region.' }),
+            website: withMeta(nullable(boolean()), {
+              description: 'True when it hosts a static website, which stops answering visitors.',
+            }),
+            intendedExposure: withMeta(
+              nullable(
+                object({
+                  reason: withMeta(nullable(string()), {
+                    description: `The aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
+                  }),
+                }),
+              ),
+              { description: 'Set when the bucket is tagged as public on purpose; null otherwise.' },
+            ),
+            reasons: withMeta(array(string()), {
+              description: `Why it is public now (stays in its ACL or policy, neutralised). ${UNTRUSTED_DATA}`,
+            }),
+          }),
+        ),
+        { description: 'Every bucket public now that stops being public: static websites first.' },
+      ),
+      intendedBuckets: withMeta(array(string()), {
+        description:
+          'Buckets tagged as public on purpose that would be blocked too: applying needs force: true.',
+      }),
+      neutralised: withMeta(
+        array(
+          object({
+            bucketName: withMeta(string(), { description: `Bucket name. ${UNTRUSTED_DATA}` }),
+            reasons: withMeta(array(string()), { description: `The grants. ${UNTRUSTED_DATA}` }),
+          }),
+        ),
+        {
+          description:
+            'Public grants (ACL or policy) that stay in place but are neutralised for as long as the account’s flags stay on.',
+        },
+      ),
+      unknownBefore: withMeta(array(string()), {
+        description:
+          'Buckets whose exposure could not be read; with the account’s flags on they cannot be public.',
+      }),
+      warnings: withMeta(array(string()), { description: 'Things worth knowing.' }),
+      undo: withMeta(array(string()), {
+        description: 'AWS CLI commands that restore the account’s flags exactly. Empty when nothing changed.',
+      }),
+      changeId: withMeta(nullable(string()), {
+        description:
+          'Id of the recorded change (GET /changes/{changeId}/undo previews its undo). Null when nothing was written.',
+      }),
+    }),
+    { id: 'BlockPublicAccessForS3AccountResponse' },
+  );
+  const previewResponseSchema = withMeta(extend(responseSchema, previewFields()), {
+    id: 'PreviewBlockPublicAccessForS3AccountResponse',
+  });
+  return { body: bodySchema, response: responseSchema, previewResponse: previewResponseSchema };
+});
+
 // ---------- findEc2InstancesWithOpenPort ----------
 
 export const findInstancesSchemas = onFirstUse(() => {
@@ -1008,8 +1114,8 @@ function changeTargetSchema() {
     object({
       account: string(),
       region: string(),
-      kind: enumOf(['s3-bucket', 'ec2-instance']),
-      id: withMeta(string(), { description: 'Bucket name or instance id.' }),
+      kind: enumOf(['s3-bucket', 's3-account', 'ec2-instance']),
+      id: withMeta(string(), { description: 'Bucket name, account id (s3-account) or instance id.' }),
       securityGroupIds: optional(array(string())),
     }),
     { description: 'What was changed: account, Region, bucket or instance (and its security groups).' },

@@ -17,7 +17,12 @@ import {
   PutPublicAccessBlockCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import {
+  DeletePublicAccessBlockCommand as DeleteAccountPublicAccessBlockCommand,
+  GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
+  PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand,
+  type S3ControlClient,
+} from '@aws-sdk/client-s3-control';
 import {
   type AclGrant,
   type BlockPublicAccessFlag,
@@ -315,4 +320,20 @@ export async function writeBucketFlags(
 /** Removes the bucket's own Block Public Access configuration (what "no configuration" restores to). */
 export async function deleteBucketFlags(s3: S3Client, bucketName: string): Promise<void> {
   await s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucketName }));
+}
+
+/** Sets the account's own Block Public Access flags (S3 Control; applies to every bucket of the account). */
+export async function writeAccountFlags(
+  s3control: S3ControlClient,
+  accountId: string,
+  flags: PublicAccessBlockFlags,
+): Promise<void> {
+  await s3control.send(
+    new PutAccountPublicAccessBlockCommand({ AccountId: accountId, PublicAccessBlockConfiguration: flags }),
+  );
+}
+
+/** Removes the account's own configuration (what "no configuration" restores to). */
+export async function deleteAccountFlags(s3control: S3ControlClient, accountId: string): Promise<void> {
+  await s3control.send(new DeleteAccountPublicAccessBlockCommand({ AccountId: accountId }));
 }

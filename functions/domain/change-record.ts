@@ -21,8 +21,8 @@ export interface ChangeWho {
 export interface ChangeTarget {
   account: string;
   region: string;
-  kind: 's3-bucket' | 'ec2-instance';
-  /** Bucket name or instance id. */
+  kind: 's3-bucket' | 's3-account' | 'ec2-instance';
+  /** Bucket name, account id (s3-account: the account's own Block Public Access) or instance id. */
   id: string;
   /** The security groups the change touches (EC2). */
   securityGroupIds?: string[];
@@ -35,6 +35,12 @@ export type UndoStep =
       bucketName: string;
       region: string;
       /** The flags to put back; null = the bucket had no configuration: delete it. */
+      flags: PublicAccessBlockFlags | null;
+    }
+  | {
+      action: 'restoreAccountPublicAccessBlock';
+      accountId: string;
+      /** The account's flags to put back; null = the account had no configuration: delete it. */
       flags: PublicAccessBlockFlags | null;
     }
   | { action: 'authorizeIngressRule'; region: string; rule: NewIngressRule }
@@ -103,6 +109,13 @@ export function bucketUndoPlan(
   ];
 }
 
+/** The undo plan of an account-wide block: restore the account's own flags exactly (or remove them). */
+export function accountUndoPlan(accountId: string, before: PublicAccessBlockFlags | null): UndoStep[] {
+  return [
+    { action: 'restoreAccountPublicAccessBlock', accountId, flags: before === null ? null : { ...before } },
+  ];
+}
+
 /** The undo plan of a port closure: put every revoked rule back, then remove every rule added. */
 export function portClosureUndoPlan(
   region: string,
@@ -131,6 +144,7 @@ export function portClosureUndoPlan(
 /** The state of the target now, read just before an undo. */
 export type CurrentTargetState =
   | { kind: 's3-bucket'; flags: PublicAccessBlockFlags | null }
+  | { kind: 's3-account'; flags: PublicAccessBlockFlags | null }
   | { kind: 'ec2-instance'; rulesByGroup: ReadonlyMap<string, readonly IngressRule[]> };
 
 export type UndoVerdict =
@@ -157,8 +171,8 @@ function sameFlags(a: PublicAccessBlockFlags | null, b: PublicAccessBlockFlags |
   return FLAGS.every((flag) => a[flag] === b[flag]);
 }
 
-function describeFlags(flags: PublicAccessBlockFlags | null): string {
-  if (flags === null) return 'no bucket-level configuration';
+function describeFlags(flags: PublicAccessBlockFlags | null, level = 'bucket'): string {
+  if (flags === null) return `no ${level}-level configuration`;
   const on = FLAGS.filter((flag) => flags[flag]);
   return on.length === 0
     ? 'all four flags off'
@@ -201,6 +215,16 @@ export function judgeUndo(record: ChangeRecord, current: CurrentTargetState): Un
     }
     return { undoable: true, steps: completion.undoPlan };
   }
+  if (current.kind === 's3-account') {
+    const after = completion.after as unknown as PublicAccessBlockFlags | null;
+    if (!sameFlags(current.flags, after)) {
+      return refuse(
+        `Account ${record.target.id}'s Block Public Access was changed again after ${record.changeId}: it now has ${describeFlags(current.flags, 'account')}, not ${describeFlags(after, 'account')} as that change left it. Undoing would overwrite the later change; look at the account's flags and change them directly if needed.`,
+        [`account ${record.target.id}: ${describeFlags(current.flags, 'account')}`],
+      );
+    }
+    return { undoable: true, steps: completion.undoPlan };
+  }
   const conflicts: string[] = [];
   for (const step of completion.undoPlan) {
     const rules = current.rulesByGroup.get(
@@ -237,6 +261,9 @@ export function whatToCheck(record: ChangeIntent): string {
   if (target.kind === 's3-bucket') {
     return `Check the bucket's flags with: aws s3api get-public-access-block --bucket ${target.id} --region ${target.region}`;
   }
+  if (target.kind === 's3-account') {
+    return `Check the account's flags with: aws s3control get-public-access-block --account-id ${target.id}`;
+  }
   const groups = target.securityGroupIds?.join(',') ?? '';
   return `Check the security group rules with: aws ec2 describe-security-group-rules --region ${target.region} --filters Name=group-id,Values=${groups}`;
 }
@@ -255,6 +282,10 @@ const OPERATION_VERBS: Record<string, { done: string; todo: string }> = {
   removePublicAccessFromS3Bucket: {
     done: 'blocked public access on bucket',
     todo: 'block public access on bucket',
+  },
+  blockPublicAccessForS3Account: {
+    done: 'blocked public access for the whole account',
+    todo: 'block public access for the whole account',
   },
   closeUnwantedPortForEc2Instance: { done: 'closed a port on instance', todo: 'close a port on instance' },
   applyUndoOfChange: { done: 'undid an earlier change on', todo: 'undo an earlier change on' },
@@ -280,6 +311,11 @@ export function summarizeChange(record: ChangeRecord): string {
   if (record.target.kind === 's3-bucket') {
     parts.push(
       `Before: ${describeFlags(record.before as unknown as PublicAccessBlockFlags | null)}; after: ${describeFlags(completion.after as unknown as PublicAccessBlockFlags | null)}.`,
+    );
+  }
+  if (record.target.kind === 's3-account') {
+    parts.push(
+      `Before: ${describeFlags(record.before as unknown as PublicAccessBlockFlags | null, 'account')}; after: ${describeFlags(completion.after as unknown as PublicAccessBlockFlags | null, 'account')}.`,
     );
   }
   if (completion.revokedRules.length > 0)

@@ -33,6 +33,19 @@ export function blockPublicAccessBinding(
 }
 
 /**
+ * Blocking public access for the whole account: the plan depends only on the account's own four flags
+ * (the write turns on whichever are off), so those are the before-state.
+ */
+export function accountBlockBinding(accountId: string, before: PublicAccessBlockFlags | null): ChangeBinding {
+  return {
+    operation: 'blockPublicAccessForS3Account',
+    target: accountId,
+    parameters: {},
+    beforeState: { accountFlags: before },
+  };
+}
+
+/**
  * Closing a port: the plan depends on the instance's interfaces and their groups, every ingress rule of
  * those groups (ids and contents, descriptions included, since replacements copy them) and the entries of
  * the prefix lists they reference. Listed in a fixed order, so the order AWS answers in does not matter.
@@ -80,24 +93,27 @@ export function undoBinding(
   changeId: string,
   current:
     | { kind: 's3-bucket'; flags: PublicAccessBlockFlags | null }
+    | { kind: 's3-account'; flags: PublicAccessBlockFlags | null }
     | { kind: 'ec2-instance'; rulesByGroup: ReadonlyMap<string, readonly IngressRule[]> },
 ): ChangeBinding {
   const beforeState =
     current.kind === 's3-bucket'
       ? { bucketFlags: current.flags }
-      : {
-          rules: [...current.rulesByGroup]
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-            .map(([groupId, rules]) => [
-              groupId,
-              [...rules].sort((a, b) =>
-                a.securityGroupRuleId < b.securityGroupRuleId
-                  ? -1
-                  : a.securityGroupRuleId > b.securityGroupRuleId
-                    ? 1
-                    : 0,
-              ),
-            ]),
-        };
+      : current.kind === 's3-account'
+        ? { accountFlags: current.flags }
+        : {
+            rules: [...current.rulesByGroup]
+              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+              .map(([groupId, rules]) => [
+                groupId,
+                [...rules].sort((a, b) =>
+                  a.securityGroupRuleId < b.securityGroupRuleId
+                    ? -1
+                    : a.securityGroupRuleId > b.securityGroupRuleId
+                      ? 1
+                      : 0,
+                ),
+              ]),
+          };
   return { operation: 'applyUndoOfChange', target: changeId, parameters: {}, beforeState };
 }

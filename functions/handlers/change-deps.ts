@@ -1,5 +1,6 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3ControlClient } from '@aws-sdk/client-s3-control';
 import type { WriteClients } from '../aws/assumed-write-role';
 import type { ChangeJournal } from '../aws/change-journal';
 import type { InvocationContext } from '../shared/invocation';
@@ -17,9 +18,12 @@ export interface JournalDeps {
 export interface UndoDeps extends JournalDeps {
   s3: (region: string) => S3Client;
   ec2: (region: string) => EC2Client;
+  /** S3 Control (the account's own Block Public Access), in the Region the change recorded. */
+  s3control: (region: string) => S3ControlClient;
   /** Signs the undo preview's planId and checks it on apply. */
   plans: PlanSigning;
   /** The clients an undo writes through: as the caller under the assumed write role (see assumed-write-role.ts). */
   writeS3: WriteClients<S3Client>;
   writeEc2: WriteClients<EC2Client>;
+  writeS3Control: WriteClients<S3ControlClient>;
 }

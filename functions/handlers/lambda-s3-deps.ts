@@ -39,6 +39,11 @@ export function lambdaS3Deps(): S3OperationDeps {
       clients.s3,
       (credentials) => createS3Clients(defaultClientSettings({ concurrency: 1, credentials })).s3,
     ),
+    writeS3Control: lambdaWriteClients(
+      homeRegion,
+      clients.s3control,
+      (credentials) => createS3Clients(defaultClientSettings({ concurrency: 1, credentials })).s3control,
+    ),
     resolveAccountId: async (context) => {
       const accountId = accountIdFromArn(context.invokedFunctionArn);
       if (!accountId) throw new Error('The Lambda context carries no account id in invokedFunctionArn.');

@@ -10,18 +10,25 @@ import { lambdaWriteClients } from './lambda-write-role';
 export function lambdaUndoDeps(journal: JournalDeps): UndoDeps {
   // An undo touches one bucket or a few groups: no scan width needed.
   const settings = defaultClientSettings({ concurrency: 4 });
-  const s3 = createS3Clients(settings).s3;
+  const s3Clients = createS3Clients(settings);
+  const s3 = s3Clients.s3;
   const ec2 = createEc2Clients(settings);
   const homeRegion = requireEnv('AWS_REGION');
   return {
     ...journal,
     s3,
     ec2,
+    s3control: s3Clients.s3control,
     plans: lambdaPlanSigning(),
     writeS3: lambdaWriteClients(
       homeRegion,
       s3,
       (credentials) => createS3Clients(defaultClientSettings({ concurrency: 1, credentials })).s3,
+    ),
+    writeS3Control: lambdaWriteClients(
+      homeRegion,
+      s3Clients.s3control,
+      (credentials) => createS3Clients(defaultClientSettings({ concurrency: 1, credentials })).s3control,
     ),
     writeEc2: lambdaWriteClients(homeRegion, ec2, (credentials) =>
       createEc2Clients(defaultClientSettings({ concurrency: 1, credentials })),

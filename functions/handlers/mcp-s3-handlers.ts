@@ -3,6 +3,7 @@
  * S3 clients built here, once. functions/mcp.ts imports this module on the first call of one of them, so
  * its code is read then, not at the container's start.
  */
+import { createAccountBlockPreviewHandler } from './account-block-public-access';
 import { createBlockPublicAccessPreviewHandler } from './block-bucket-public-access';
 import { createFindPublicBucketsHandler } from './find-public-buckets';
 import { lambdaS3Deps } from './lambda-s3-deps';
@@ -13,4 +14,5 @@ export const s3Deps = lambdaS3Deps();
 export const s3ReadToolHandlers = {
   find: createFindPublicBucketsHandler(s3Deps),
   preview: createBlockPublicAccessPreviewHandler(s3Deps),
+  accountPreview: createAccountBlockPreviewHandler(s3Deps),
 };

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3ControlClient } from '@aws-sdk/client-s3-control';
 import type { WriteClients } from '../aws/assumed-write-role';
 import type { S3Clients } from '../aws/s3-clients';
 import type { ExposureIntentTags } from '../domain/exposure-intent';
@@ -20,6 +21,8 @@ export interface S3OperationDeps {
   exposureTags?: ExposureIntentTags;
   /** The client a write goes through: as the caller under the assumed write role (see assumed-write-role.ts). */
   writeS3: WriteClients<S3Client>;
+  /** The same for S3 Control (the account's own Block Public Access). */
+  writeS3Control: WriteClients<S3ControlClient>;
   /** Buckets carrying this tag are never changed (checked before the write: IAM sees bucket tags only with ABAC). */
   protectedTagKey: string;
   /** The group whose members may apply changes, named to a read-only person in previews. */

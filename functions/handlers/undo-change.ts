@@ -9,6 +9,7 @@ import { awsErrorCode, upstreamError } from '../aws/aws-errors';
 import { describeIngressRules } from '../aws/ec2-instances';
 import { applyPortClosure } from '../aws/port-closure';
 import { deleteBucketFlags, readBucketFlags, writeBucketFlags } from '../aws/s3-buckets';
+import { accountFlagsCommand } from '../domain/account-block-plan';
 import type { PublicAccessBlockFlags } from '../domain/bucket-exposure';
 import {
   bucketUndoPlan,
@@ -27,6 +28,7 @@ import { toRuleChange } from '../domain/security-group-rules';
 import { ApiError, NotFoundError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
 import { issuePlan, requirePlan } from '../shared/plan-signing';
+import { readAccountState, undoAccountBlock } from './account-block-undo';
 import type { UndoDeps } from './change-deps';
 import { runJournaledChange } from './journaled-change';
 
@@ -61,6 +63,7 @@ async function readCurrentState(deps: UndoDeps, record: ChangeRecord): Promise<C
     if (!flags.ok) throw upstreamError(`s3:${flags.call}`, { name: flags.errorCode });
     return { kind: 's3-bucket', flags: flags.value };
   }
+  if (target.kind === 's3-account') return readAccountState(deps, target.id, target.region);
   const rulesByGroup = await describeIngressRules(deps.ec2(target.region), target.securityGroupIds ?? []);
   return { kind: 'ec2-instance', rulesByGroup };
 }
@@ -79,6 +82,8 @@ function commandsFor(steps: readonly UndoStep[]): string[] {
                 .map((flag) => `${flag}=${step.flags?.[flag]}`)
                 .join(',')}`,
             ];
+      case 'restoreAccountPublicAccessBlock':
+        return [accountFlagsCommand(step.accountId, step.flags)];
       case 'authorizeIngressRule':
         return undoCommands(step.region, [step.rule], []);
       default:
@@ -108,7 +113,9 @@ function predictRules(steps: readonly UndoStep[], current: CurrentTargetState) {
 function describeTarget(record: ChangeRecord): string {
   return record.target.kind === 's3-bucket'
     ? `bucket ${JSON.stringify(record.target.id)} (${record.target.region})`
-    : `the security groups of ${record.target.id} (${record.target.region})`;
+    : record.target.kind === 's3-account'
+      ? `the Block Public Access of account ${record.target.id}`
+      : `the security groups of ${record.target.id} (${record.target.region})`;
 }
 
 export function createPreviewUndoHandler(deps: UndoDeps): OperationHandler<typeof previewUndoOfChange> {
@@ -163,7 +170,7 @@ export function createApplyUndoHandler(deps: UndoDeps): OperationHandler<typeof 
       };
     }
     const before: JsonValue =
-      current.kind === 's3-bucket'
+      current.kind === 's3-bucket' || current.kind === 's3-account'
         ? (current.flags as unknown as JsonValue)
         : (Object.fromEntries(current.rulesByGroup) as unknown as JsonValue);
     const outcome = await runJournaledChange(
@@ -178,6 +185,8 @@ export function createApplyUndoHandler(deps: UndoDeps): OperationHandler<typeof 
         undoOf: record.changeId,
       },
       async () => {
+        if (current.kind === 's3-account')
+          return undoAccountBlock(deps, context, target.region, verdict.steps, current.flags);
         if (current.kind === 's3-bucket') {
           const [step] = verdict.steps;
           if (step?.action !== 'restoreBucketPublicAccessBlock')
@@ -248,7 +257,7 @@ export function createApplyUndoHandler(deps: UndoDeps): OperationHandler<typeof 
       );
     }
     return {
-      summary: `Undid change ${record.changeId}: ${describeTarget(record)} ${record.target.kind === 's3-bucket' ? 'has its previous Block Public Access flags again' : `has its previous rules again (re-added ${outcome.result.addedRules.length}, removed ${outcome.result.revokedRules.length})`}. This undo is recorded as change ${outcome.changeId}, which can itself be undone.`,
+      summary: `Undid change ${record.changeId}: ${describeTarget(record)} ${record.target.kind !== 'ec2-instance' ? 'has its previous Block Public Access flags again' : `has its previous rules again (re-added ${outcome.result.addedRules.length}, removed ${outcome.result.revokedRules.length})`}. This undo is recorded as change ${outcome.changeId}, which can itself be undone.`,
       dryRun: false,
       changeId: outcome.changeId,
       undoOf: record.changeId,

@@ -143,6 +143,10 @@ function buildBackend(
     build: (credentials: AwsCredentialIdentityProvider) => (region: string) => T,
   ): WriteClients<T> => (role ? assumedWriteClients(role, build) : directWriteClients(own));
   const writeS3 = writes(s3Clients.s3, (credentials) => createS3Clients({ ...settings, credentials }).s3);
+  const writeS3Control = writes(
+    s3Clients.s3control,
+    (credentials) => createS3Clients({ ...settings, credentials }).s3control,
+  );
   const writeEc2 = writes(ec2Clients, (credentials) => createEc2Clients({ ...settings, credentials }));
   return {
     kind,
@@ -150,10 +154,20 @@ function buildBackend(
     homeRegion,
     sandbox,
     journal,
-    undo: { ...journal, s3: s3Clients.s3, ec2: ec2Clients, plans, writeS3, writeEc2 },
+    undo: {
+      ...journal,
+      s3: s3Clients.s3,
+      s3control: s3Clients.s3control,
+      ec2: ec2Clients,
+      plans,
+      writeS3,
+      writeS3Control,
+      writeEc2,
+    },
     s3: {
       clients: s3Clients,
       writeS3,
+      writeS3Control,
       protectedTagKey: process.env.PROTECTED_TAG_KEY || DEFAULT_PROTECTED_TAG_KEY,
       remediatorGroup: DEFAULT_REMEDIATOR_GROUP,
       homeRegion,

@@ -1,17 +1,23 @@
 /** The operations the local server serves: every operation of the registry, with the same handlers as Lambda. */
 import {
   applyUndoOfChange,
+  blockPublicAccessForS3Account,
   closeUnwantedPortForEc2Instance,
   findEc2InstancesWithOpenPort,
   findS3BucketsWithPublicAccess,
   listChanges,
   type OperationDefinition,
   type operations,
+  previewBlockPublicAccessForS3Account,
   previewCloseUnwantedPortForEc2Instance,
   previewRemovePublicAccessFromS3Bucket,
   previewUndoOfChange,
   removePublicAccessFromS3Bucket,
 } from '../../openapi/operations';
+import {
+  createAccountBlockHandler,
+  createAccountBlockPreviewHandler,
+} from '../handlers/account-block-public-access';
 import {
   createBlockBucketPublicAccessHandler,
   createBlockPublicAccessPreviewHandler,
@@ -37,6 +43,8 @@ export function localBindings(backend: LocalBackend): OperationBinding[] {
       removePublicAccessFromS3Bucket,
       createBlockBucketPublicAccessHandler(backend.s3, backend.journal),
     ),
+    bindOperation(previewBlockPublicAccessForS3Account, createAccountBlockPreviewHandler(backend.s3)),
+    bindOperation(blockPublicAccessForS3Account, createAccountBlockHandler(backend.s3, backend.journal)),
     bindOperation(findEc2InstancesWithOpenPort, createFindOpenPortsHandler(backend.ec2)),
     bindOperation(previewCloseUnwantedPortForEc2Instance, createClosePortPreviewHandler(backend.ec2)),
     bindOperation(closeUnwantedPortForEc2Instance, createCloseOpenPortHandler(backend.ec2, backend.journal)),

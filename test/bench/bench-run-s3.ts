@@ -48,6 +48,7 @@ export async function prepare(task: WorkerTask): Promise<PreparedRun> {
   const handler = createFindPublicBucketsHandler({
     clients,
     writeS3: directWriteClients(clients.s3),
+    writeS3Control: directWriteClients(clients.s3control),
     protectedTagKey: DEFAULT_PROTECTED_TAG_KEY,
     remediatorGroup: DEFAULT_REMEDIATOR_GROUP,
     homeRegion: 'us-east-1',

@@ -31,6 +31,14 @@ const CALLS: Record<string, { arguments: Record<string, unknown>; rest: [string,
     arguments: { bucketName: 'acme-public-acl' },
     rest: ['GET', '/s3/buckets/acme-public-acl/block-public-access/preview'],
   },
+  previewBlockPublicAccessForS3Account: {
+    arguments: {},
+    rest: ['GET', '/s3/account/block-public-access/preview'],
+  },
+  blockPublicAccessForS3Account: {
+    arguments: { dryRun: true, force: true },
+    rest: ['POST', '/s3/account/block-public-access', { dryRun: true, force: true }],
+  },
   previewCloseUnwantedPortForEc2Instance: {
     arguments: { instanceId: 'i-0b8bfaa60ede5b648', port: 22 },
     rest: ['GET', '/ec2/instances/i-0b8bfaa60ede5b648/close-port/preview?port=22'],

@@ -117,14 +117,30 @@ function listBuckets(scenario: Scenario, input: Input): Output {
 }
 
 export function handleS3Control(scenario: Scenario, command: string, input: Input): Output {
-  if (command !== 'GetPublicAccessBlock') {
-    throw sandboxError('NotImplemented', `The sandbox does not implement S3 Control ${command}.`);
+  if (input.AccountId !== scenario.accountId) throw sandboxError('AccessDenied');
+  switch (command) {
+    case 'GetPublicAccessBlock':
+      if (scenario.s3.accountReadDenied) throw sandboxError('AccessDenied');
+      if (scenario.s3.accountPublicAccessBlock === null)
+        throw sandboxError('NoSuchPublicAccessBlockConfiguration');
+      return { PublicAccessBlockConfiguration: { ...scenario.s3.accountPublicAccessBlock } };
+    case 'PutPublicAccessBlock': {
+      // As S3 Control: the four flags, each absent one false.
+      const given = (input.PublicAccessBlockConfiguration ?? {}) as Record<string, unknown>;
+      scenario.s3.accountPublicAccessBlock = {
+        BlockPublicAcls: given.BlockPublicAcls === true,
+        IgnorePublicAcls: given.IgnorePublicAcls === true,
+        BlockPublicPolicy: given.BlockPublicPolicy === true,
+        RestrictPublicBuckets: given.RestrictPublicBuckets === true,
+      };
+      return {};
+    }
+    case 'DeletePublicAccessBlock':
+      scenario.s3.accountPublicAccessBlock = null;
+      return {};
+    default:
+      throw sandboxError('NotImplemented', `The sandbox does not implement S3 Control ${command}.`);
   }
-  if (input.AccountId !== scenario.accountId || scenario.s3.accountReadDenied)
-    throw sandboxError('AccessDenied');
-  if (scenario.s3.accountPublicAccessBlock === null)
-    throw sandboxError('NoSuchPublicAccessBlockConfiguration');
-  return { PublicAccessBlockConfiguration: { ...scenario.s3.accountPublicAccessBlock } };
 }
 
 export function handleSts(scenario: Scenario, command: string): Output {
