@@ -217,10 +217,10 @@ export const previewBlockPublicAccessForS3Account = defineOperation({
     's3:GetBucketTagging',
   ],
   schemas: () => {
-    const { previewResponse } = accountBlockSchemas();
-    return { request: { query: undefined, params: undefined, body: undefined }, response: previewResponse };
+    const { query, previewResponse } = accountBlockSchemas();
+    return { request: { query, params: undefined, body: undefined }, response: previewResponse };
   },
-  errorStatuses: [502],
+  errorStatuses: [400, 502],
 });
 
 export const blockPublicAccessForS3Account = defineOperation({
@@ -404,7 +404,13 @@ export const previewUndoOfChange = defineOperation({
   scope: 'read',
   functionName: 'change-history',
   usesPlanKey: true,
-  iamActions: ['dynamodb:GetItem', 's3:GetBucketPublicAccessBlock', 'ec2:DescribeSecurityGroupRules'],
+  iamActions: [
+    'dynamodb:GetItem',
+    's3:GetBucketPublicAccessBlock',
+    // An account-wide block's undo is judged against the account's flags now.
+    's3:GetAccountPublicAccessBlock',
+    'ec2:DescribeSecurityGroupRules',
+  ],
   schemas: () => {
     const { params, preview } = undoChangeSchemas();
     return { request: { query: undefined, params, body: undefined }, response: preview };
@@ -437,6 +443,9 @@ export const applyUndoOfChange = defineOperation({
     'dynamodb:UpdateItem',
     's3:GetBucketPublicAccessBlock',
     's3:PutBucketPublicAccessBlock',
+    // Undoing an account-wide block: put back (or delete, which IAM also names PutAccountPublicAccessBlock).
+    's3:GetAccountPublicAccessBlock',
+    's3:PutAccountPublicAccessBlock',
     'ec2:DescribeSecurityGroupRules',
     'ec2:AuthorizeSecurityGroupIngress',
     'ec2:RevokeSecurityGroupIngress',

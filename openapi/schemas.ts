@@ -571,7 +571,14 @@ export const accountBlockSchemas = onFirstUse(() => {
   const previewResponseSchema = withMeta(extend(responseSchema, previewFields()), {
     id: 'PreviewBlockPublicAccessForS3AccountResponse',
   });
-  return { body: bodySchema, response: responseSchema, previewResponse: previewResponseSchema };
+  // The preview takes no parameter: an empty strict query, so a stray one is refused (400) rather than ignored.
+  const previewQuerySchema = strictObject({});
+  return {
+    query: previewQuerySchema,
+    body: bodySchema,
+    response: responseSchema,
+    previewResponse: previewResponseSchema,
+  };
 });
 
 // ---------- findEc2InstancesWithOpenPort ----------

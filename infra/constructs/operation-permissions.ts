@@ -55,6 +55,18 @@ const SCOPES: readonly ResourceScope[] = [
     },
   },
   {
+    sid: 'AccountLevelS3Writes',
+    matches: (action) => action === 's3:PutAccountPublicAccessBlock',
+    resources: () => ['*'],
+    writes: true,
+    wildcard: {
+      finding: 'Resource::*',
+      reason:
+        "s3:PutAccountPublicAccessBlock has no resource type in IAM (it acts on the caller's own account): it only " +
+        'accepts "*"; it is granted to the write roles of the functions that block or undo, never to a read function.',
+    },
+  },
+  {
     sid: 'BucketLevelS3Reads',
     matches: (action) => /^s3:GetBucket[A-Za-z]+$/.test(action),
     resources: () => [`arn:${Aws.PARTITION}:s3:::*`],

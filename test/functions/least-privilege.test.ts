@@ -11,7 +11,11 @@ import { startTestApi, type TestApi } from '../support/local-api';
 /** The IAM action AWS checks for an SDK command. */
 function iamActionFor(call: RecordedCall): string | undefined {
   if (call.service === 'sts') return undefined; // local only: Lambda reads the account id from its ARN
-  if (call.service === 's3control') return `s3:Get${call.command.replace(/^Get/, 'Account')}`;
+  // S3 Control's account-level calls: removing the configuration is authorized by the put permission too.
+  if (call.service === 's3control')
+    return call.command === 'GetPublicAccessBlock'
+      ? 's3:GetAccountPublicAccessBlock'
+      : 's3:PutAccountPublicAccessBlock';
   if (call.service === 'ec2') return `ec2:${call.command}`;
   if (call.service === 'dynamodb') return `dynamodb:${call.command}`;
   if (call.service === 'servicequotas') return `servicequotas:${call.command}`;
@@ -35,6 +39,11 @@ const EXERCISES: Record<string, Array<[string, string, unknown?]>> = {
   previewRemovePublicAccessFromS3Bucket: [
     ['GET', '/s3/buckets/acme-public-website/block-public-access/preview'],
   ],
+  previewBlockPublicAccessForS3Account: [['GET', '/s3/account/block-public-access/preview']],
+  blockPublicAccessForS3Account: [
+    ['POST', '/s3/account/block-public-access', { dryRun: true }],
+    ['POST', '/s3/account/block-public-access', {}],
+  ],
   previewCloseUnwantedPortForEc2Instance: [
     ['GET', '/ec2/instances/i-0b8bfaa60ede5b648/close-port/preview?port=22'],
     ['GET', '/ec2/instances/i-02215625a3ddfda8a/close-port/preview?port=22&region=eu-west-1'],
@@ -48,10 +57,12 @@ const EXERCISES: Record<string, Array<[string, string, unknown?]>> = {
   previewUndoOfChange: [
     ['GET', '/changes/{changes[0]}/undo'],
     ['GET', '/changes/{changes[1]}/undo'],
+    ['GET', '/changes/{changes[2]}/undo'],
   ],
   applyUndoOfChange: [
     ['POST', '/changes/{changes[0]}/undo', {}],
     ['POST', '/changes/{changes[1]}/undo', {}],
+    ['POST', '/changes/{changes[2]}/undo', {}],
   ],
   closeUnwantedPortForEc2Instance: [
     ['POST', '/ec2/instances/i-0b8bfaa60ede5b648/close-port', { port: 22, dryRun: true }],
@@ -69,10 +80,12 @@ const SETUP: Record<string, Array<[string, string, unknown?]>> = {
   previewUndoOfChange: [
     ['POST', '/s3/buckets/acme-public-website/block-public-access', {}],
     ['POST', '/ec2/instances/i-0b8bfaa60ede5b648/close-port', { port: 22 }],
+    ['POST', '/s3/account/block-public-access', {}],
   ],
   applyUndoOfChange: [
     ['POST', '/s3/buckets/acme-public-website/block-public-access', {}],
     ['POST', '/ec2/instances/i-0b8bfaa60ede5b648/close-port', { port: 22 }],
+    ['POST', '/s3/account/block-public-access', {}],
   ],
 };
 

@@ -143,6 +143,8 @@ describe.each([
       'GET /s3/public-buckets findS3BucketsWithPublicAccess',
       'GET /s3/buckets/{bucketName}/block-public-access/preview previewRemovePublicAccessFromS3Bucket',
       'POST /s3/buckets/{bucketName}/block-public-access removePublicAccessFromS3Bucket',
+      'GET /s3/account/block-public-access/preview previewBlockPublicAccessForS3Account',
+      'POST /s3/account/block-public-access blockPublicAccessForS3Account',
       'GET /ec2/instances-with-open-port findEc2InstancesWithOpenPort',
       'GET /ec2/instances/{instanceId}/close-port/preview previewCloseUnwantedPortForEc2Instance',
       'POST /ec2/instances/{instanceId}/close-port closeUnwantedPortForEc2Instance',
