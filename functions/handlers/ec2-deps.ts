@@ -1,6 +1,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { RulesPerGroupQuota } from '../aws/service-quotas';
 import type { PlanSigning } from '../shared/plan-signing';
+import type { ScanSnapshotDeps } from './paged-scan';
 
 /** What the EC2 operations need from the outside world; Lambda and the local server each build one. */
 export interface Ec2OperationDeps {
@@ -16,4 +17,6 @@ export interface Ec2OperationDeps {
   rulesPerGroupQuota?: (region: string) => Promise<RulesPerGroupQuota>;
   /** Signs previews' planIds and checks them on apply. */
   plans: PlanSigning;
+  /** Where the finds keep their scans for paging and reuse. */
+  snapshots: ScanSnapshotDeps;
 }

@@ -1,55 +1,87 @@
 /** `findEc2InstancesWithOpenPort`: scan the Regions, judge each instance, and shape the answer. */
+import { DEFAULT_FIND_LIMIT } from '../../openapi/limits';
 import type { findEc2InstancesWithOpenPort } from '../../openapi/operations';
 import { scanRegionsForOpenPort } from '../aws/ec2-port-scan';
 import { regionsToScan } from '../aws/instance-location';
 import { summarisePortScan } from '../domain/summaries/port-scan-summary';
 import { cleanUntrustedText } from '../domain/untrusted-text';
 import type { OperationHandler } from '../shared/http-router';
+import type { InvocationContext } from '../shared/invocation';
 import type { Ec2OperationDeps } from './ec2-deps';
-
-const DEFAULT_LIMIT = 100;
+import { pagedScan } from './paged-scan';
 
 export function createFindOpenPortsHandler(
   deps: Ec2OperationDeps,
 ): OperationHandler<typeof findEc2InstancesWithOpenPort> {
   return async ({ query }, context) => {
-    const port = query.port;
-    const protocol = query.protocol ?? 'tcp';
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const regions = await regionsToScan(deps.ec2(deps.homeRegion), query.region);
-    const scan = await scanRegionsForOpenPort(deps.ec2, {
-      regions,
-      port,
-      protocol,
-      concurrency: deps.concurrency,
-      shouldStop: () => context.remainingMs() < deps.timeReserveMs,
-    });
-
-    const complete = scan.notAttempted.length === 0;
-    const truncated = scan.instances.length > limit;
-    const summary = summarisePortScan({
-      port,
-      protocol,
-      regionAsked: query.region,
-      regionCount: regions.length,
-      attemptedCount: scan.scannedRegions.length + scan.unknownRegions.length,
-      notAttempted: scan.notAttempted,
-      instances: scan.instances,
-      unknownRegions: scan.unknownRegions,
-      unknownInstances: scan.unknownInstances,
-      truncated,
-      limit,
-    });
-
+    const { limit, nextToken, fresh, ...parameters } = query;
+    const paged = await pagedScan(
+      deps.snapshots,
+      context,
+      {
+        operation: 'findEc2InstancesWithOpenPort',
+        service: 'ec2',
+        parameters,
+        limit: limit ?? DEFAULT_FIND_LIMIT,
+        nextToken,
+        fresh: fresh === true,
+      },
+      () => scanWhole(deps, parameters, context),
+    );
     return {
+      ...paged.fields,
+      ...paged.lists,
+      ...paged.page,
+      summary: [paged.fields.summary, paged.pageSummary].filter((s) => s !== '').join(' '),
+    };
+  };
+}
+
+/** The whole answer, every list complete and in order: pagedScan keeps it and cuts the pages. */
+async function scanWhole(
+  deps: Ec2OperationDeps,
+  query: { port: number; protocol?: 'tcp' | 'udp' | undefined; region?: string | undefined },
+  context: InvocationContext,
+) {
+  const port = query.port;
+  const protocol = query.protocol ?? 'tcp';
+  const regions = await regionsToScan(deps.ec2(deps.homeRegion), query.region);
+  const scan = await scanRegionsForOpenPort(deps.ec2, {
+    regions,
+    port,
+    protocol,
+    concurrency: deps.concurrency,
+    shouldStop: () => context.remainingMs() < deps.timeReserveMs,
+  });
+
+  const complete = scan.notAttempted.length === 0;
+  const summary = summarisePortScan({
+    port,
+    protocol,
+    regionAsked: query.region,
+    regionCount: regions.length,
+    attemptedCount: scan.scannedRegions.length + scan.unknownRegions.length,
+    notAttempted: scan.notAttempted,
+    instances: scan.instances,
+    unknownRegions: scan.unknownRegions,
+    unknownInstances: scan.unknownInstances,
+    // The page's own sentence says where the lists go on.
+    truncated: false,
+    limit: 0,
+  });
+
+  return {
+    fields: {
       summary,
       port,
       protocol,
       complete,
       scannedRegions: scan.scannedRegions,
       instanceCount: scan.instances.length,
-      truncated,
-      instances: scan.instances.slice(0, limit).map((instance) => ({
+      unknownRegions: scan.unknownRegions,
+    },
+    lists: {
+      instances: scan.instances.map((instance) => ({
         instanceId: instance.instanceId,
         name: instance.name ? cleanUntrustedText(instance.name) : null,
         region: instance.region,
@@ -66,7 +98,7 @@ export function createFindOpenPortsHandler(
         reason: instance.reason,
         rules: instance.rules,
       })),
-      unknownRegions: scan.unknownRegions,
-    };
+    },
+    reusable: complete,
   };
 }

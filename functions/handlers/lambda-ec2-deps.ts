@@ -8,17 +8,20 @@ import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults
 import { readIntEnv, requireEnv } from '../shared/env';
 import type { Ec2OperationDeps } from './ec2-deps';
 import { lambdaPlanSigning } from './lambda-plan-signing';
+import { lambdaSnapshotDeps } from './lambda-snapshot-deps';
 
 export function lambdaEc2Deps(): Ec2OperationDeps {
   const concurrency = readIntEnv('SCAN_CONCURRENCY', DEFAULT_CONCURRENCY);
   const homeRegion = requireEnv('AWS_REGION');
   const ec2 = createEc2Clients(defaultClientSettings({ concurrency }));
   ec2(homeRegion);
+  const plans = lambdaPlanSigning();
   return {
     ec2,
     homeRegion,
     concurrency,
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
-    plans: lambdaPlanSigning(),
+    plans,
+    snapshots: lambdaSnapshotDeps(plans),
   };
 }

@@ -9,6 +9,7 @@ import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults
 import { readIntEnv, requireEnv } from '../shared/env';
 import { accountIdFromArn } from '../shared/invocation';
 import { lambdaPlanSigning } from './lambda-plan-signing';
+import { lambdaSnapshotDeps } from './lambda-snapshot-deps';
 import type { S3OperationDeps } from './s3-deps';
 
 export function lambdaS3Deps(): S3OperationDeps {
@@ -17,12 +18,14 @@ export function lambdaS3Deps(): S3OperationDeps {
   const clients = createS3Clients(defaultClientSettings({ concurrency }));
   clients.s3(homeRegion);
   clients.s3control(homeRegion);
+  const plans = lambdaPlanSigning();
   return {
     clients,
     homeRegion,
     concurrency,
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
-    plans: lambdaPlanSigning(),
+    plans,
+    snapshots: lambdaSnapshotDeps(plans),
     resolveAccountId: async (context) => {
       const accountId = accountIdFromArn(context.invokedFunctionArn);
       if (!accountId) throw new Error('The Lambda context carries no account id in invokedFunctionArn.');

@@ -1,6 +1,7 @@
 import type { S3Clients } from '../aws/s3-clients';
 import type { InvocationContext } from '../shared/invocation';
 import type { PlanSigning } from '../shared/plan-signing';
+import type { ScanSnapshotDeps } from './paged-scan';
 
 /** What the S3 operations need from the outside world; Lambda and the local server each build one. */
 export interface S3OperationDeps {
@@ -13,4 +14,6 @@ export interface S3OperationDeps {
   timeReserveMs: number;
   /** Signs previews' planIds and checks them on apply. */
   plans: PlanSigning;
+  /** Where the finds keep their scans for paging and reuse. */
+  snapshots: ScanSnapshotDeps;
 }

@@ -14,9 +14,11 @@ import {
 } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
 import { createS3Clients } from '../aws/s3-clients';
+import { createScanSnapshotStore, scopeOfTarget } from '../aws/scan-snapshot-store';
 import { createServiceQuotasClients, readRulesPerGroupQuota } from '../aws/service-quotas';
 import type { JournalDeps, UndoDeps } from '../handlers/change-deps';
 import type { Ec2OperationDeps } from '../handlers/ec2-deps';
+import { DEFAULT_SNAPSHOT_TTL_MS, type ScanSnapshotDeps } from '../handlers/paged-scan';
 import type { S3OperationDeps } from '../handlers/s3-deps';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
 import { inMemoryPlanSigning, type PlanSigning } from '../shared/plan-signing';
@@ -38,11 +40,17 @@ export interface LocalBackend {
 
 /** The journal table the sandbox answers for (any name works there; this one shows in the records). */
 export const SANDBOX_JOURNAL_TABLE = 'sandbox-change-journal';
+/** The scan snapshot table the sandbox answers for. */
+export const SANDBOX_SNAPSHOT_TABLE = 'sandbox-scan-snapshots';
 
 export interface LocalBackendOptions {
   concurrency?: number;
   /** DynamoDB table of the change journal (`--aws`: required to make changes; the sandbox has its own). */
   journalTable?: string;
+  /** DynamoDB table of the scan snapshots (`--aws`: defaults to SCAN_SNAPSHOT_TABLE; the sandbox has its own). */
+  snapshotTable?: string;
+  /** How long a scan is kept for paging and reuse (default 5 minutes). */
+  snapshotTtlMs?: number;
   /** Milliseconds kept before the local deadline to answer. */
   timeReserveMs?: number;
   /** Signs and checks planIds; default: a key made for this backend, and the real clock. */
@@ -61,6 +69,7 @@ export function sandboxBackend(scenario: Scenario, options: LocalBackendOptions 
   return buildBackend('sandbox', settings, scenario.homeRegion, sandbox, {
     ...options,
     journalTable: options.journalTable ?? SANDBOX_JOURNAL_TABLE,
+    snapshotTable: options.snapshotTable ?? SANDBOX_SNAPSHOT_TABLE,
   });
 }
 
@@ -101,17 +110,29 @@ function buildBackend(
   };
   const s3Clients = createS3Clients(settings);
   const ec2Clients = createEc2Clients(settings);
+  const dynamodb = createJournalClient(settings, homeRegion);
+  const snapshotStore = createScanSnapshotStore(
+    dynamodb,
+    options.snapshotTable ?? process.env.SCAN_SNAPSHOT_TABLE ?? SANDBOX_SNAPSHOT_TABLE,
+  );
   const journal: JournalDeps = {
     journal: createChangeJournal(
-      createJournalClient(settings, homeRegion),
+      dynamodb,
       options.journalTable ?? process.env.CHANGE_JOURNAL_TABLE ?? SANDBOX_JOURNAL_TABLE,
     ),
     now: () => new Date(),
+    invalidateScans: (target, at) => snapshotStore.markStale(scopeOfTarget(target), at),
     resolveAccountId,
   };
   const serviceQuotas = createServiceQuotasClients(settings);
   // A key per process: a planId from a previous run (or another server) is refused as not issued here.
   const plans = options.plans ?? inMemoryPlanSigning(newPlanKey());
+  const snapshots: ScanSnapshotDeps = {
+    store: snapshotStore,
+    signing: plans,
+    ttlMs: options.snapshotTtlMs ?? DEFAULT_SNAPSHOT_TTL_MS,
+    resolveAccountId,
+  };
   return {
     kind,
     settings,
@@ -126,6 +147,7 @@ function buildBackend(
       timeReserveMs: options.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS,
       resolveAccountId,
       plans,
+      snapshots,
     },
     ec2: {
       ec2: ec2Clients,
@@ -134,6 +156,7 @@ function buildBackend(
       timeReserveMs: options.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS,
       rulesPerGroupQuota: (region) => readRulesPerGroupQuota(serviceQuotas(region)),
       plans,
+      snapshots,
     },
   };
 }

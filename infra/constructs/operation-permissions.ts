@@ -160,6 +160,21 @@ export function grantOperationActions(
 }
 
 /**
+ * Grants the registry's `snapshotActions` on the scan snapshot table only (one statement, no wildcard): a
+ * find stores and reads its scans there, a write marks them out of date; nothing here reaches the journal.
+ */
+export function grantScanSnapshotActions(role: iam.Role, actions: readonly string[], tableArn: string): void {
+  const unique = [...new Set(actions)].sort();
+  if (unique.length === 0) return;
+  const unknown = unique.filter((action) => !/^dynamodb:(BatchGetItem|GetItem|PutItem)$/.test(action));
+  if (unknown.length > 0)
+    throw new Error(
+      `snapshotActions ${unknown.join(', ')} are not scan snapshot reads or writes; decide their scope in infra/constructs/operation-permissions.ts.`,
+    );
+  role.addToPolicy(new iam.PolicyStatement({ sid: 'ScanSnapshots', actions: unique, resources: [tableArn] }));
+}
+
+/**
  * Explicit Denies that win over the Allows above. IAM evaluates `aws:ResourceTag` on security groups always, and
  * on S3 general purpose buckets only once ABAC is enabled on the bucket (docs/deploy.md, "Write roles").
  */

@@ -4,8 +4,8 @@
  * size and load time against an SDK-clients-only floor. Every scenario runs in
  * its own Node process so its peak memory is its own.
  *
- *   npm run bench -- [--latency 40] [--concurrency 64] [--repeat 3] [--load-runs 21] [--node PATH]
- *                    [--instructions] [--quick] [--mcp-only]
+ *   npm run bench -- [--latency 40] [--store-latency 5] [--concurrency 64] [--repeat 3] [--load-runs 21]
+ *                    [--node PATH] [--instructions] [--quick] [--mcp-only]
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,8 @@ const OUT = resolve(ROOT, '.tmp/bench');
 const { values } = parseArgs({
   options: {
     latency: { type: 'string', default: '40' },
+    // Each call to the DynamoDB snapshot store in the paging rows (single-digit ms within a Region).
+    'store-latency': { type: 'string', default: '5' },
     concurrency: { type: 'string', default: String(DEFAULT_CONCURRENCY) },
     quick: { type: 'boolean', default: false },
     repeat: { type: 'string', default: '3' },
@@ -40,12 +42,15 @@ const { values } = parseArgs({
   },
 });
 const latencyMs = Number(values.latency);
+const storeLatencyMs = Number(values['store-latency']);
 const concurrency = Number(values.concurrency);
 const loadRuns = Number(values['load-runs']);
 const repeat = Number(values.repeat);
 const nodeBinary = values.node;
 if (!Number.isFinite(latencyMs) || latencyMs < 0)
   throw new Error('--latency must be a number of milliseconds');
+if (!Number.isFinite(storeLatencyMs) || storeLatencyMs < 0)
+  throw new Error('--store-latency must be a number of milliseconds');
 if (!Number.isInteger(concurrency) || concurrency < 1)
   throw new Error('--concurrency must be a positive whole number');
 if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat must be a positive whole number');
@@ -299,6 +304,10 @@ async function main(): Promise<void> {
   const cpuFloors: WorkerResult[] = [];
   for (const [t, times] of scenarios) cpuFloors.push(await runMedian({ ...t, latencyMs: 0 }, times));
   const [s3Reference, ec2Reference] = await references;
+  // Paging: one scan, then every later page of its snapshot, then the same find again (no scan expected).
+  const pagingRuns: WorkerResult[] = [];
+  for (const kind of ['ec2-pages', 's3-pages'] as const)
+    pagingRuns.push(await runWorker(task(kind, large, { storeLatencyMs })));
 
   const rows: string[][] = [
     [
@@ -402,6 +411,41 @@ async function main(): Promise<void> {
     `\nScans (${latencyMs} ms per AWS call; median of ${repeat} runs, each in a new process, the 10,000-bucket scan once)\n` +
       '"first scan": the first request a new Lambda container serves; "warm": the same scan again in that container.\n\n' +
       `${table(rows)}\n`,
+  );
+  const pagingRows: string[][] = [
+    [
+      'scenario',
+      'rows listed',
+      'first page (scan + store)',
+      'pages 2..n: median / slowest',
+      'S3/EC2 calls, pages 2..n',
+      'store calls per page',
+      'same find again',
+      'S3/EC2 calls, same find again',
+      'snapshot items (largest)',
+    ],
+  ];
+  for (const run of pagingRuns) {
+    const p = run.paging;
+    if (!p) continue;
+    const what =
+      run.task.kind === 'ec2-pages' ? 'instances, all exposed on 22' : 'buckets, public ones listed';
+    pagingRows.push([
+      `${run.task.size.toLocaleString('en-US')} ${what}`,
+      `${p.rows.toLocaleString('en-US')} in ${p.pages} pages of 20`,
+      seconds(p.firstPageMs),
+      `${p.pageMedianMs.toFixed(1)} ms / ${p.pageMaxMs.toFixed(1)} ms`,
+      String(p.pageAccountCalls),
+      p.storeCallsPerPage.toFixed(1),
+      `${p.repeatMs.toFixed(1)} ms${p.repeatCached ? ' (cached)' : ''}`,
+      String(p.repeatAccountCalls),
+      `${p.snapshotItems} (${p.largestItemKb.toFixed(0)} KB)`,
+    ]);
+  }
+  process.stdout.write(
+    `\nPaging (${latencyMs} ms per S3/EC2 call, ${storeLatencyMs} ms per snapshot store call; default limit 20)\n` +
+      'Later pages and a repeated identical find read the stored scan: no S3 or EC2 call.\n\n' +
+      `${table(pagingRows)}\n`,
   );
   process.stdout.write(
     `\nCold start (require + client construction, median of ${loadRuns} rounds, each loading every bundle once in a fresh process)\n\n${table(coldRows)}\n`,

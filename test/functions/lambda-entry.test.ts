@@ -26,6 +26,7 @@ import { awsError } from '../support/aws-error';
 
 process.env.AWS_REGION = 'eu-west-1';
 process.env.CHANGE_JOURNAL_TABLE = 'journal-table';
+process.env.SCAN_SNAPSHOT_TABLE = 'snapshot-table';
 process.env.PLAN_KEY_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:444455556666:secret:PlanKey-abc';
 
 type Entry = typeof import('../../functions/find-public-buckets');
