@@ -292,6 +292,8 @@ export class ExposureStack extends Stack {
       operations,
       functionFor: (operation) => this.functionFor(operation),
       iam: true,
+      // Scripts want REST statuses; the assistant rendering is for chat.
+      assistantRendering: false,
       restApiName: 'aiops-exposure-automation',
       accountCloudWatchSetting: this.api.restApi.node.findChild('Account'),
     });

@@ -8,7 +8,8 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import type { OpenAPIObject, OperationObject, ParameterObject, PathItemObject } from 'openapi3-ts/oas30';
 import { type AnyOperation, isBodyRequired, type OperationScope, operations } from './operations';
-import { errorResponseSchema } from './schemas';
+import { type Rendering, renderedPath } from './renderings';
+import { assistantResponseSchema, errorResponseSchema } from './schemas';
 // The schemas are zod/mini (for Lambda cold starts); this adapts them to zod-to-openapi, which reads classic zod.
 import { openApiObject, openApiSchema } from './zod-mini-openapi';
 
@@ -32,6 +33,8 @@ export interface DocumentOptions {
   /** The API's base URL; a trailing slash (API Gateway's URL has one) is removed. */
   serverUrl?: string;
   oauth?: OAuthSettings;
+  /** `rest` (default: REST status codes, for curl and scripts) or `assistant` (outcomes as 200, for chat). */
+  rendering?: Rendering;
 }
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
@@ -50,12 +53,23 @@ const SCOPE_DESCRIPTIONS: Record<OperationScope, string> = {
   remediate: 'Block bucket public access and close ports (changes AWS resources).',
 };
 
-function errorStatusesFor(operation: AnyOperation, secured: boolean): number[] {
+/** Statuses the assistant rendering answers as a 200 outcome instead (see openapi/renderings.ts). */
+const OUTCOME_STATUSES: ReadonlySet<number> = new Set([400, 404, 409, 502]);
+
+function errorStatusesFor(operation: AnyOperation, secured: boolean, rendering: Rendering): number[] {
   // 403 everywhere: deployed, a missing scope; locally, a cross-site request the server refuses.
   const statuses = new Set<number>([...operation.errorStatuses, 403, 429, 500]);
   if (secured) statuses.add(401);
+  if (rendering === 'assistant') for (const status of OUTCOME_STATUSES) statuses.delete(status);
   return [...statuses].sort((a, b) => a - b);
 }
+
+const SUCCESS_DESCRIPTION: Record<Rendering, string> = {
+  rest: 'Success. `summary` is one paragraph for a person; the other fields are structured.',
+  assistant:
+    'Every outcome a user can act on. `outcome` says which: done (the answer), notFound, invalidRequest, refused, ' +
+    'partial or failed (then `error` says what and how to fix it). Always show the user `summary`.',
+};
 
 /** Removes a trailing slash so `servers[0].url + path` never doubles it. */
 export function normaliseServerUrl(url: string): string {
@@ -67,10 +81,11 @@ export function buildOpenApiDocument(options: DocumentOptions = {}): OpenAPIObje
   const registry = new OpenAPIRegistry();
   const errorSchema = openApiSchema(errorResponseSchema());
   const secured = options.oauth !== undefined;
+  const rendering = options.rendering ?? 'rest';
 
   for (const operation of operations) {
     const errorResponses = Object.fromEntries(
-      errorStatusesFor(operation, secured).map((status) => [
+      errorStatusesFor(operation, secured, rendering).map((status) => [
         status,
         {
           description: ERROR_DESCRIPTIONS[status] ?? 'Error',
@@ -81,7 +96,7 @@ export function buildOpenApiDocument(options: DocumentOptions = {}): OpenAPIObje
     const { query, params, body } = operation.request;
     registry.registerPath({
       method: operation.method,
-      path: operation.path,
+      path: renderedPath(operation.path, rendering),
       operationId: operation.operationId,
       summary: operation.summary,
       description: operation.description,
@@ -103,8 +118,14 @@ export function buildOpenApiDocument(options: DocumentOptions = {}): OpenAPIObje
       },
       responses: {
         200: {
-          description: 'Success. `summary` is one paragraph for a person; the other fields are structured.',
-          content: { 'application/json': { schema: openApiSchema(operation.response) } },
+          description: SUCCESS_DESCRIPTION[rendering],
+          content: {
+            'application/json': {
+              schema: openApiSchema(
+                rendering === 'assistant' ? assistantResponseSchema(operation.response) : operation.response,
+              ),
+            },
+          },
         },
         ...errorResponses,
       },
@@ -139,7 +160,11 @@ export function buildOpenApiDocument(options: DocumentOptions = {}): OpenAPIObje
       description:
         'Finds and fixes two common AWS exposures in one account, across every enabled Region: S3 buckets that are ' +
         'publicly accessible (and blocking their public access), and EC2 instances with a port open to the internet ' +
-        '(and closing that port). Reads change nothing; writes support dryRun and return the AWS CLI commands that undo them.',
+        '(and closing that port). Reads change nothing; writes support dryRun and return the AWS CLI commands that undo them.' +
+        (rendering === 'assistant'
+          ? ' This is the rendering for chat assistants: every outcome a user can act on (not found, a request to fix, a refusal, ' +
+            'a half-applied change) answers 200 with `outcome`, `summary` and `error`, so the assistant can show it.'
+          : ''),
     },
     servers: [{ url: normaliseServerUrl(options.serverUrl ?? PLACEHOLDER_SERVER_URL) }],
     tags: [

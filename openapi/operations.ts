@@ -145,6 +145,10 @@ export const removePublicAccessFromS3Bucket = defineOperation({
     's3:GetAccountPublicAccessBlock',
     's3:GetBucketPublicAccessBlock',
     's3:GetBucketWebsite',
+    // Whether the bucket is public before and what stays latent after: its ACL and policy.
+    's3:GetBucketAcl',
+    's3:GetBucketPolicyStatus',
+    's3:GetBucketPolicy',
     's3:PutBucketPublicAccessBlock',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
@@ -179,6 +183,10 @@ export const previewRemovePublicAccessFromS3Bucket = defineOperation({
     's3:GetAccountPublicAccessBlock',
     's3:GetBucketPublicAccessBlock',
     's3:GetBucketWebsite',
+    // Whether the bucket is public before and what stays latent after: its ACL and policy.
+    's3:GetBucketAcl',
+    's3:GetBucketPolicyStatus',
+    's3:GetBucketPolicy',
   ],
   schemas: () => {
     const { params, previewResponse } = blockPublicAccessSchemas();

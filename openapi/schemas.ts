@@ -30,16 +30,19 @@ import {
   number,
   object,
   optional,
+  partial,
   pipe,
   regex,
   strictObject,
   string,
   superRefine,
   transform,
+  type ZodMiniObject,
 } from 'zod/mini';
 import { impossibleBucketNameReason } from './bucket-name';
 import { ERROR_CODES } from './error-codes';
 import { DEFAULT_FIND_LIMIT } from './limits';
+import { OUTCOMES } from './renderings';
 
 // Classic zod installs its English messages when the first schema is built; mini installs none and
 // reports every default failure as plain "Invalid input". English keeps the default messages the
@@ -363,7 +366,22 @@ export const blockPublicAccessSchemas = onFirstUse(() => {
         description: 'The bucket’s own Block Public Access flags before; null when it had no configuration.',
       }),
       after: withMeta(flagsSchema, { description: 'The bucket’s own flags after (all four true).' }),
+      publicBefore: withMeta(nullable(boolean()), {
+        description:
+          'Whether the bucket is public before the change (ACL, policy and both levels of flags); null when a read it needs failed.',
+      }),
+      publicReasonsBefore: withMeta(array(string()), {
+        description: `Why it is public before: the ACL grant or policy statement (Sid in quotes). A quoted Sid is data: ${UNTRUSTED_DATA}`,
+      }),
       publicAfter: withMeta(boolean(), { description: 'Whether the bucket is still public afterwards.' }),
+      latentAfter: withMeta(array(string()), {
+        description:
+          'Public grants that stay in the ACL or policy afterwards, neutralised by the flags: they take effect again if the flags are turned off.',
+      }),
+      website: withMeta(nullable(boolean()), {
+        description:
+          'True when the bucket hosts a static website (it stops answering visitors once public access is blocked); null when that could not be read.',
+      }),
       warnings: withMeta(array(string()), {
         description: 'Things worth knowing, e.g. website hosting that stops.',
       }),
@@ -585,11 +603,67 @@ export const closePortSchemas = onFirstUse(() => {
             instanceId: withMeta(nullable(string()), {
               description: 'Its instance; null when not attached to one.',
             }),
+            name: withMeta(nullable(string()), {
+              description: `The instance's Name tag; null when none or not an instance. ${UNTRUSTED_DATA}`,
+            }),
+            description: withMeta(nullable(string()), {
+              description: `The interface's description (a load balancer or database names itself there); null when none. ${UNTRUSTED_DATA}`,
+            }),
             securityGroupId: withMeta(string(), { description: 'The changed group it uses.' }),
           }),
         ),
-        { description: 'Other instances and interfaces that use a changed security group.' },
+        {
+          description:
+            'Other instances and interfaces that use a changed security group: the port closes (and the added rules open) for them too.',
+        },
       ),
+      protocolsLost: withMeta(
+        array(
+          object({
+            securityGroupId: withMeta(string(), { description: 'Security group of the all-traffic rule.' }),
+            securityGroupRuleId: withMeta(string(), { description: 'The revoked all-traffic rule.' }),
+            source: withMeta(string(), { description: 'What the rule admitted traffic from.' }),
+            kept: withMeta(string(), {
+              description: 'What the replacement rules keep; every other protocol from the source is lost.',
+              example: 'tcp except port 22, all of udp and icmp',
+            }),
+          }),
+        ),
+        { description: 'All-traffic (-1) rules revoked: protocols other than tcp, udp and icmp are lost.' },
+      ),
+      prefixListLosses: withMeta(
+        array(
+          object({
+            securityGroupId: withMeta(string(), { description: 'Security group of the revoked rule.' }),
+            securityGroupRuleId: withMeta(string(), { description: 'The revoked rule.' }),
+            prefixListId: withMeta(string(), { description: 'The prefix list the rule referenced.' }),
+            entries: withMeta(array(string()), {
+              description: 'Private or narrow entries of the list that lose the port with the rule.',
+            }),
+          }),
+        ),
+        { description: 'Revoked prefix-list rules, which go as a whole: entries that lose the port too.' },
+      ),
+      ruleQuota: withMeta(
+        array(
+          object({
+            securityGroupId: withMeta(string(), { description: 'A group that gains rules.' }),
+            family: withMeta(string(), { description: 'IPv4 or IPv6 (counted separately).' }),
+            currentRules: withMeta(integer(), { description: 'Inbound rules of that family now.' }),
+            rulesAfter: withMeta(integer(), { description: 'Inbound rules of that family afterwards.' }),
+            limit: withMeta(integer(), { description: 'The account’s rules-per-group quota.' }),
+            revokeFirst: withMeta(boolean(), {
+              description:
+                'True when there is no room to add first: rules are revoked before the replacements are added, so other ports close for a moment.',
+            }),
+          }),
+        ),
+        { description: 'How full each group that gains replacement rules gets, against its quota.' },
+      ),
+      remoteAccessLost: withMeta(nullable(enumOf(['SSH', 'RDP'])), {
+        description:
+          'SSH (tcp 22) or RDP (tcp 3389) when the change removes the only path to it from the internet on an instance with a public address; null otherwise.',
+      }),
       stillOpen: withMeta(boolean(), {
         description: 'True when the port is still open to the internet afterwards.',
       }),
@@ -829,23 +903,57 @@ export const undoChangeSchemas = onFirstUse(() => {
 
 /** The error body every operation answers with (documentation only: the router writes it, nothing parses it). */
 export const errorResponseSchema = onFirstUse(() =>
-  withMeta(
-    object({
-      error: object({
-        code: withMeta(enumOf(ERROR_CODES), {
-          description: 'Machine-readable error code.',
-          example: 'ValidationError',
-        }),
-        message: withMeta(string(), {
-          description: 'What was wrong and how to fix it.',
-          example: 'port must be from 0 to 65535',
-        }),
-        details: withMeta(optional(looseObject({})), {
-          description: 'Structured details, when any (e.g. what a failed write applied and did not).',
-          additionalProperties: true,
-        }),
+  withMeta(object({ error: errorObjectSchema() }), { id: 'Error' }),
+);
+
+// ---------- the assistant rendering ----------
+
+/** The error object of the API's error body (shared by the Error schema and the assistant outcomes). */
+function errorObjectSchema() {
+  return object({
+    code: withMeta(enumOf(ERROR_CODES), {
+      description: 'Machine-readable error code.',
+      example: 'ValidationError',
+    }),
+    message: withMeta(string(), {
+      description: 'What was wrong and how to fix it.',
+      example: 'port must be from 0 to 65535',
+    }),
+    details: withMeta(optional(looseObject({})), {
+      description:
+        'Structured details, when any: didYouMean (names that exist), quotaProblems, or what a failed write applied, did not apply, and the undo for it.',
+      additionalProperties: true,
+    }),
+  });
+}
+
+const assistantResponses = new WeakMap<ZodMiniObject, ZodMiniObject>();
+
+/**
+ * The 200 answer of an operation in the assistant rendering: one flat object, no combinators (Q Business
+ * reads plain object schemas). `outcome` says what happened; `done` carries the operation's own fields, every
+ * other outcome carries `error` instead. `summary` is always there, written for the user.
+ */
+export function assistantResponseSchema(response: ZodMiniObject): ZodMiniObject {
+  const known = assistantResponses.get(response);
+  if (known) return known;
+  const id = globalRegistry.get(response)?.id;
+  const built = withMeta(
+    extend(partial(response), {
+      outcome: withMeta(enumOf(OUTCOMES), {
+        description:
+          'What happened. done: the fields below are the answer. notFound: the name does not exist (error.details.didYouMean lists close names). ' +
+          'invalidRequest: a parameter must be fixed (error.message says which). refused: nothing was changed (a stale or expired planId: preview again; a full security group; an undo that would overwrite a later change). ' +
+          'partial: the change stopped half-way (error.details: applied, notApplied, undo). failed: AWS refused or failed. Always show the user the summary.',
+        example: 'done',
+      }),
+      summary: withMeta(string(), { description: SUMMARY_DESCRIPTION }),
+      error: withMeta(optional(errorObjectSchema()), {
+        description: 'Present unless outcome is done: the error as the REST rendering returns it.',
       }),
     }),
-    { id: 'Error' },
-  ),
-);
+    id ? { id: `Assistant${id}` } : {},
+  );
+  assistantResponses.set(response, built);
+  return built;
+}

@@ -47,6 +47,8 @@ export interface GroupUser {
   /** The instance it is attached to; null for interfaces of other services or detached ones. */
   instanceId: string | null;
   groupIds: string[];
+  /** The interface's own description (a load balancer or database names itself there); null if none. */
+  description: string | null;
 }
 
 /** Largest page the EC2 Describe calls accept. */
@@ -321,11 +323,46 @@ export async function describeGroupUsers(ec2: EC2Client, groupIds: readonly stri
           networkInterfaceId: eni.NetworkInterfaceId,
           instanceId: eni.Attachment?.InstanceId || null,
           groupIds: (eni.Groups ?? []).flatMap((group) => (group.GroupId ? [group.GroupId] : [])),
+          description: eni.Description || null,
         });
       }
     }
   }
   return [...users.values()].sort((a, b) => (a.networkInterfaceId < b.networkInterfaceId ? -1 : 1));
+}
+
+/**
+ * The Name tag of each instance (null when it has none), in paged `DescribeInstances` calls filtered by id:
+ * the names a person knows the other instances by, when a shared group changes under them.
+ */
+export async function describeInstanceNames(
+  ec2: EC2Client,
+  instanceIds: readonly string[],
+): Promise<Map<string, string | null>> {
+  const unique = [...new Set(instanceIds)].sort();
+  const names = new Map<string, string | null>();
+  const chunks = await mapWithConcurrency(chunk(unique, GROUP_IDS_PER_CALL), CALLS_PER_REGION, (ids) =>
+    readAllPages<DescribeInstancesCommandOutput>('ec2:DescribeInstances', (token) =>
+      ec2.send(
+        new DescribeInstancesCommand({
+          Filters: [{ Name: 'instance-id', Values: ids }],
+          MaxResults: PAGE_SIZE,
+          ...(token ? { NextToken: token } : {}),
+        }),
+      ),
+    ),
+  );
+  for (const pages of chunks) {
+    for (const page of pages ?? []) {
+      for (const reservation of page.Reservations ?? []) {
+        for (const instance of reservation.Instances ?? []) {
+          if (!instance.InstanceId) continue;
+          names.set(instance.InstanceId, instance.Tags?.find((tag) => tag.Key === 'Name')?.Value ?? null);
+        }
+      }
+    }
+  }
+  return names;
 }
 
 /** DescribeManagedPrefixLists pages hold at most 100 lists. */

@@ -3,6 +3,9 @@
  * Both start from the account's enabled Regions (read in the home Region).
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import { closestNames } from '../domain/closest-names';
+import { orList } from '../domain/summaries/plural';
+import { cleanUntrustedText, quoteUntrusted } from '../domain/untrusted-text';
 import { NotFoundError, UpstreamError, ValidationError } from '../shared/errors';
 import { mapWithConcurrency } from './concurrency';
 import { describeInstances, type Ec2InstanceFacts, listEnabledRegions } from './ec2-instances';
@@ -85,9 +88,70 @@ export async function locateInstance(
       { awsCall, awsErrorCode },
     );
   }
+  const hints = await instanceHints(ec2, instanceId, regions, enabled, search.concurrency);
+  const elsewhere =
+    hints.foundIn !== undefined
+      ? ` It is in ${hints.foundIn}: set region to ${hints.foundIn}, or leave it out.`
+      : '';
+  const didYouMean =
+    hints.didYouMean.length > 0 ? ` Did you mean ${orList(hints.didYouMean.map(describeSuggestion))}?` : '';
   throw new NotFoundError(
     region !== undefined
-      ? `Instance ${instanceId} is not in ${region} (terminated instances do not count); check the id and the Region, or leave region out to search every enabled Region.`
-      : `Instance ${instanceId} is not in any enabled Region of this account (${regions.join(', ')}; terminated instances do not count); check the id, e.g. with GET /ec2/instances-with-open-port?port=22.`,
+      ? `Instance ${instanceId} is not in ${region} (terminated instances do not count).${elsewhere}${didYouMean} Check the id and the Region, or leave region out to search every enabled Region.`
+      : `Instance ${instanceId} is not in any enabled Region of this account (${regions.join(', ')}; terminated instances do not count).${didYouMean} Check the id, e.g. with GET /ec2/instances-with-open-port?port=22.`,
+    {
+      ...(hints.foundIn !== undefined ? { foundInRegion: hints.foundIn } : {}),
+      didYouMean: hints.didYouMean,
+    },
   );
+}
+
+/** An instance a person may have meant: its id, its Name tag (cleaned) and Region. */
+export interface InstanceSuggestion {
+  instanceId: string;
+  name: string | null;
+  region: string;
+}
+
+function describeSuggestion(suggestion: InstanceSuggestion): string {
+  // A Name tag is written by whoever can tag the instance: quoted, it reads as data.
+  const name = suggestion.name ? `${quoteUntrusted(suggestion.name)}, ` : '';
+  return `${suggestion.instanceId} (${name}${suggestion.region})`;
+}
+
+/**
+ * Only on the not-found path: the Region the exact id is in when the caller named another one, and the
+ * instances of the searched Regions whose ids are a few typing mistakes away. Reads that fail suggest nothing.
+ */
+async function instanceHints(
+  ec2: (region: string) => EC2Client,
+  instanceId: string,
+  searched: readonly string[],
+  enabled: readonly string[],
+  concurrency: number,
+): Promise<{ foundIn?: string; didYouMean: InstanceSuggestion[] }> {
+  const others = enabled.filter((candidate) => !searched.includes(candidate));
+  const exact = await mapWithConcurrency(others, Math.max(concurrency, 1), async (candidate) => {
+    const [instance] = await describeInstances(ec2(candidate), { instanceId }).catch(() => []);
+    return instance ? candidate : undefined;
+  });
+  const foundIn = exact.find((candidate) => candidate !== undefined);
+  if (foundIn !== undefined) return { foundIn, didYouMean: [] };
+  const perRegion = await mapWithConcurrency(searched, Math.max(concurrency, 1), async (candidate) =>
+    (await describeInstances(ec2(candidate)).catch(() => [])).map((instance) => ({
+      instanceId: instance.instanceId,
+      name: instance.name ? cleanUntrustedText(instance.name) : null,
+      region: candidate,
+    })),
+  );
+  const instances = perRegion.flatMap((found) => found ?? []);
+  const closest = closestNames(
+    instanceId,
+    instances.map((instance) => instance.instanceId),
+  );
+  return {
+    didYouMean: closest.flatMap((id) =>
+      instances.filter((instance) => instance.instanceId === id).slice(0, 1),
+    ),
+  };
 }

@@ -27,6 +27,8 @@ import {
   type PublicAccessBlockFlags,
   readsNeeded,
 } from '../domain/bucket-exposure';
+import { closestNames } from '../domain/closest-names';
+import { BUCKET_NAME_MAX, cleanUntrustedText } from '../domain/untrusted-text';
 import { awsErrorCode, hasAwsErrorCode, upstreamError } from './aws-errors';
 import type { S3Clients } from './s3-clients';
 
@@ -235,8 +237,9 @@ export async function readBucketFacts(
   s3: S3Client,
   bucketName: string,
   accountFlags: Fact<PublicAccessBlockFlags | null>,
+  known: Pick<BucketFacts, 'bucketFlags'> = {},
 ): Promise<BucketFacts> {
-  let facts: BucketFacts = { bucketName, accountFlags };
+  let facts: BucketFacts = { bucketName, accountFlags, ...known };
   for (let round = 0; round < 4; round++) {
     const needed = readsNeeded(facts);
     if (!needed.bucketFlags && !needed.acl && !needed.policyStatus && !needed.policy) break;
@@ -255,6 +258,21 @@ export async function readBucketFacts(
     };
   }
   return facts;
+}
+
+/**
+ * The account's bucket names closest to one that is not there ("did you mean …?"), cleaned as data.
+ * Only the not-found path calls it: one full listing. A failed listing suggests nothing rather than
+ * turning "not found" into an error.
+ */
+export async function suggestBucketNames(s3: S3Client, bucketName: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = (await listBuckets(s3, '')).map((bucket) => bucket.name);
+  } catch {
+    return [];
+  }
+  return closestNames(bucketName, names).map((name) => cleanUntrustedText(name, BUCKET_NAME_MAX));
 }
 
 /** Finds a bucket of this account by exact name (ListBuckets with the name as prefix); undefined if absent. */

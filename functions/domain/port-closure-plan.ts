@@ -52,6 +52,27 @@ export interface PrefixListLoss {
   entries: string[];
 }
 
+/** A revoked all-traffic rule: what its replacements keep, everything else from its source is lost. */
+export interface ProtocolLoss {
+  securityGroupRuleId: string;
+  groupId: string;
+  /** The rule's source as a person reads it (a CIDR, or a prefix list with its entries). */
+  source: string;
+  /** What the replacement rules keep, e.g. `tcp except port 22, all of udp and icmp`. */
+  kept: string;
+}
+
+/** How full a group gets with the replacement rules (only groups and families that gain rules). */
+export interface QuotaUse {
+  groupId: string;
+  family: QuotaFamily;
+  currentRules: number;
+  rulesAfter: number;
+  limit: number;
+  /** No room to add before revoking: the revokes go first, the other ports close until the additions land. */
+  revokeFirst: boolean;
+}
+
 /** The writes that close the port, in the order they must happen. */
 export interface PortClosurePlan {
   /** Rules to revoke by `securityGroupRuleId`, each once. */
@@ -62,6 +83,10 @@ export interface PortClosurePlan {
   warnings: string[];
   /** Revoked prefix-list rules whose private or narrow entries lose the port too. */
   prefixListLosses: PrefixListLoss[];
+  /** Revoked all-traffic rules, whose protocols beyond tcp, udp and icmp are lost. */
+  protocolLosses: ProtocolLoss[];
+  /** Rule counts after the change, per group and family that gains rules and fits (known sizes only). */
+  quotaUse: QuotaUse[];
   /** Non-empty means the plan does not fit: the caller must write nothing. */
   quotaProblems: QuotaProblem[];
   /** Groups touched by a revoke or an authorize, sorted. */
@@ -221,7 +246,11 @@ function otherTransport(protocol: PortProtocol): PortProtocol {
 function replacementsFor(
   rule: IngressRule,
   input: PortClosureInput,
-): { rules: NewIngressRule[]; warning?: string } {
+): {
+  rules: NewIngressRule[];
+  warning?: string;
+  loss?: Omit<ProtocolLoss, 'securityGroupRuleId' | 'groupId'>;
+} {
   const { port, protocol } = input;
   const base = {
     groupId: rule.groupId,
@@ -252,11 +281,12 @@ function replacementsFor(
     ...icmp.map((name) => ({ ...base, ipProtocol: name, fromPort: ALL_PORTS, toPort: ALL_PORTS })),
   ];
   const source = describeRuleSource(rule, input.prefixListCidrs);
+  const kept = `${protocol} except port ${port}, all of ${otherTransport(protocol)} and ${icmp.join(' and ')}`;
   const warning =
     `Rule ${rule.securityGroupRuleId} in ${rule.groupId} allowed all traffic from ${source}; ` +
-    `it is replaced by ${protocol} except port ${port}, all of ${otherTransport(protocol)} and ${icmp.join(' and ')}, ` +
+    `it is replaced by ${kept}, ` +
     `so other protocols (such as GRE 47 or ESP 50) from ${source} are no longer allowed.`;
-  return { rules, warning };
+  return { rules, warning, loss: { source, kept } };
 }
 
 /** The entries of a revoked rule's prefix list that are not what made the port open, and lose it anyway. */
@@ -316,10 +346,18 @@ export function planPortClosure(input: PortClosureInput): PortClosurePlan {
   const candidates: NewIngressRule[] = [];
   const warnings: string[] = [];
   const prefixListLosses: PrefixListLoss[] = [];
+  const protocolLosses: ProtocolLoss[] = [];
   for (const rule of revoke) {
-    const { rules, warning } = replacementsFor(rule, input);
+    const { rules, warning, loss: protocolLoss } = replacementsFor(rule, input);
     candidates.push(...rules);
     if (warning !== undefined) warnings.push(warning);
+    if (protocolLoss !== undefined) {
+      protocolLosses.push({
+        securityGroupRuleId: rule.securityGroupRuleId,
+        groupId: rule.groupId,
+        ...protocolLoss,
+      });
+    }
     const loss = prefixListLossOf(rule, input);
     if (loss !== undefined) {
       prefixListLosses.push(loss);
@@ -349,6 +387,7 @@ export function planPortClosure(input: PortClosureInput): PortClosurePlan {
   const prefixListFacts = input.prefixListFacts ?? new Map<string, PrefixListFacts>();
   const quotaProblems: QuotaProblem[] = [];
   const revokeFirstGroupIds: string[] = [];
+  const quotaUse: QuotaUse[] = [];
   for (const groupId of changedGroupIds) {
     const inGroup = <T extends NewIngressRule>(rules: readonly T[]) =>
       rules.filter((r) => r.groupId === groupId);
@@ -377,8 +416,17 @@ export function planPortClosure(input: PortClosureInput): PortClosurePlan {
           rulesAfter,
           limit,
         });
-      } else if (current[family] + added[family] > limit && added[family] > 0) {
-        revokeFirst = true;
+      } else if (added[family] > 0) {
+        const familyRevokesFirst = current[family] + added[family] > limit;
+        if (familyRevokesFirst) revokeFirst = true;
+        quotaUse.push({
+          groupId,
+          family: quotaFamily(family),
+          currentRules: current[family],
+          rulesAfter,
+          limit,
+          revokeFirst: familyRevokesFirst,
+        });
       }
     }
     if (revokeFirst && !quotaProblems.some((problem) => problem.groupId === groupId)) {
@@ -395,6 +443,8 @@ export function planPortClosure(input: PortClosureInput): PortClosurePlan {
     authorize,
     warnings,
     prefixListLosses,
+    protocolLosses,
+    quotaUse: quotaProblems.length > 0 ? [] : quotaUse,
     quotaProblems,
     changedGroupIds,
     revokeFirstGroupIds,

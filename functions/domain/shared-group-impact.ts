@@ -3,6 +3,7 @@
  * interface that uses a changed group feels the change too.
  */
 import { compareText } from './port-exposure';
+import { cleanUntrustedText } from './untrusted-text';
 
 /** A network interface and the groups it uses. */
 export interface GroupUserFacts {
@@ -10,12 +11,18 @@ export interface GroupUserFacts {
   /** The instance it is attached to; null for interfaces of other services or detached ones. */
   instanceId: string | null;
   groupIds: readonly string[];
+  /** The interface's description; null or absent if none. Untrusted: anyone who creates the interface writes it. */
+  description?: string | null;
 }
 
 /** One other interface affected through one changed group. */
 export interface AlsoAffected {
   networkInterfaceId: string;
   instanceId: string | null;
+  /** The instance's Name tag, cleaned; null when none (or no instance). */
+  name: string | null;
+  /** The interface's description, cleaned; null when none. */
+  description: string | null;
   securityGroupId: string;
 }
 
@@ -31,7 +38,10 @@ export function findAlsoAffected(input: {
   ownInterfaceIds: ReadonlySet<string>;
   changedGroupIds: readonly string[];
   users: readonly GroupUserFacts[];
+  /** Name tags of the other instances, by id (absent: not read). */
+  instanceNames?: ReadonlyMap<string, string | null>;
 }): AlsoAffected[] {
+  const cleaned = (text: string | null | undefined) => (text ? cleanUntrustedText(text) || null : null);
   return input.users
     .filter(
       (user) => !input.ownInterfaceIds.has(user.networkInterfaceId) && user.instanceId !== input.instanceId,
@@ -42,6 +52,8 @@ export function findAlsoAffected(input: {
         .map((securityGroupId) => ({
           networkInterfaceId: user.networkInterfaceId,
           instanceId: user.instanceId,
+          name: user.instanceId === null ? null : cleaned(input.instanceNames?.get(user.instanceId)),
+          description: cleaned(user.description),
           securityGroupId,
         })),
     )

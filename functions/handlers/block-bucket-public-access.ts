@@ -28,7 +28,7 @@ export function createBlockPublicAccessPreviewHandler(
   return async ({ params }, context) => {
     const prepared = await prepareBlock(deps, params.bucketName, context);
     return {
-      ...answerOf(params.bucketName, prepared, true),
+      ...answerOf(params.bucketName, prepared, true, true),
       changeId: null,
       ...(await issuePlan(deps.plans, prepared.binding)),
     };

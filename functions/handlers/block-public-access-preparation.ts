@@ -8,17 +8,26 @@ import { upstreamError } from '../aws/aws-errors';
 import {
   findOwnBucket,
   readAccountFlags,
+  readBucketFacts,
   readBucketFlags,
   readWebsiteEnabled,
   resolveBucketRegion,
+  suggestBucketNames,
 } from '../aws/s3-buckets';
 import { type BlockPublicAccessPlan, planBlockPublicAccess } from '../domain/block-public-access-plan';
-import { evaluateBucketExposure, type PublicAccessBlockFlags } from '../domain/bucket-exposure';
+import {
+  type BucketVerdict,
+  evaluateBucketExposure,
+  type Fact,
+  type PublicAccessBlockFlags,
+} from '../domain/bucket-exposure';
 import { blockPublicAccessBinding, type ChangeBinding } from '../domain/plan-bindings';
 import {
   blockPublicAccessWarnings,
   summariseBlockPublicAccess,
 } from '../domain/summaries/block-public-access-summary';
+import { orList } from '../domain/summaries/plural';
+import { BUCKET_NAME_MAX, cleanUntrustedText, quoteUntrusted } from '../domain/untrusted-text';
 import { NotFoundError } from '../shared/errors';
 import type { InvocationContext } from '../shared/invocation';
 import type { S3OperationDeps } from './s3-deps';
@@ -29,7 +38,12 @@ export interface PreparedBlock {
   s3: S3Client;
   before: PublicAccessBlockFlags | null;
   plan: BlockPublicAccessPlan;
+  /** The verdict on the bucket as it is (ACL, policy and both levels of flags). */
+  verdictBefore: BucketVerdict;
+  /** The verdict once its own four flags are on: its public grants stay, neutralised (latent). */
+  verdictAfter: BucketVerdict;
   publicAfter: boolean;
+  website: Fact<boolean>;
   warnings: string[];
   binding: ChangeBinding;
 }
@@ -43,8 +57,10 @@ export async function prepareBlock(
 ): Promise<PreparedBlock> {
   const bucket = await findOwnBucket(deps.clients.s3(deps.homeRegion), bucketName);
   if (!bucket) {
+    const didYouMean = await suggestBucketNames(deps.clients.s3(deps.homeRegion), bucketName);
     throw new NotFoundError(
-      `Bucket ${bucketName} is not in this account's bucket list; check the name (list public buckets with GET /s3/public-buckets).`,
+      `No bucket ${quoteUntrusted(bucketName, BUCKET_NAME_MAX)} in this account's bucket list${didYouMean.length > 0 ? `; did you mean ${orList(didYouMean.map((name) => quoteUntrusted(name, BUCKET_NAME_MAX)))}?` : ''}. Check the name (list public buckets with GET /s3/public-buckets).`,
+      { didYouMean },
     );
   }
   // The same resolution as the scan: ListBuckets' BucketRegion, else GetBucketLocation (never the home Region).
@@ -66,40 +82,54 @@ export async function prepareBlock(
   }
   const before = bucketFlags.value;
   const plan = planBlockPublicAccess(bucketName, region, before);
-  const publicAfter =
-    evaluateBucketExposure({ bucketName, accountFlags, bucketFlags: { ok: true, value: plan.after } })
-      .verdict === 'public';
+  // The grants (ACL, policy) say whether the bucket is public now and what stays behind, neutralised, after.
+  const facts = await readBucketFacts(s3, bucketName, accountFlags, { bucketFlags });
+  const verdictBefore = evaluateBucketExposure(facts);
+  const verdictAfter = evaluateBucketExposure({ ...facts, bucketFlags: { ok: true, value: plan.after } });
+  const publicAfter = verdictAfter.verdict === 'public';
   const warnings = blockPublicAccessWarnings({ bucketName, changed: plan.changed, website, accountFlags });
   return {
     region,
     s3,
     before,
     plan,
+    verdictBefore,
+    verdictAfter,
     publicAfter,
+    website,
     warnings,
     binding: blockPublicAccessBinding(bucketName, region, before),
   };
 }
 
 /** The answer, for what was written or (dry run, preview) what would be. */
-export function answerOf(bucketName: string, prepared: PreparedBlock, dryRun: boolean) {
-  const { region, before, plan, publicAfter, warnings } = prepared;
+export function answerOf(bucketName: string, prepared: PreparedBlock, dryRun: boolean, preview = false) {
+  const { region, before, plan, verdictBefore, verdictAfter, publicAfter, website, warnings } = prepared;
+  const publicBefore = verdictBefore.verdict === 'unknown' ? null : verdictBefore.verdict === 'public';
   return {
     summary: summariseBlockPublicAccess({
       bucketName,
       region,
       dryRun,
+      preview,
       changed: plan.changed,
       before,
       publicAfter,
+      publicBefore: verdictBefore,
+      latentAfter: verdictAfter.latentReasons,
+      website,
     }),
-    bucketName,
+    bucketName: cleanUntrustedText(bucketName, BUCKET_NAME_MAX),
     region,
     dryRun,
     changed: plan.changed,
     before,
     after: plan.after,
+    publicBefore,
+    publicReasonsBefore: verdictBefore.verdict === 'public' ? verdictBefore.reasons : [],
     publicAfter,
+    latentAfter: verdictAfter.latentReasons,
+    website: website.ok ? website.value : null,
     warnings,
     undo: plan.undo,
   };

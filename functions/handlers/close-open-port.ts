@@ -31,7 +31,7 @@ export function createClosePortPreviewHandler(
     const { ec2, located, facts, plan, changed } = prepared;
     const outcome = await closePortAndVerify(ec2, located, facts, plan, { query, dryRun: true, changed });
     return {
-      ...answerOf(prepared, query, true, outcome),
+      ...answerOf(prepared, query, true, outcome, true),
       changeId: null,
       ...(await issuePlan(deps.plans, prepared.binding)),
     };

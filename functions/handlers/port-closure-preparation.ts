@@ -5,20 +5,20 @@
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { prefixListFactsOf, rulesPerGroupQuotaOf } from '../aws/closure-quota';
-import { describeGroupUsers } from '../aws/ec2-instances';
+import { describeGroupUsers, describeInstanceNames } from '../aws/ec2-instances';
 import { type GroupRuleFacts, groupIdsOf, type PortQuery, readGroupRuleFacts } from '../aws/ec2-port-scan';
 import { type LocatedInstance, locateInstance } from '../aws/instance-location';
 import type { ClosureOutcome } from '../aws/verified-port-closure';
 import { type ChangeBinding, portClosureBinding } from '../domain/plan-bindings';
 import { type PortClosurePlan, planPortClosure } from '../domain/port-closure-plan';
 import { undoCommands } from '../domain/port-closure-undo';
-import { normaliseIpProtocol } from '../domain/port-exposure';
 import { toRuleChange } from '../domain/security-group-rules';
 import { findAlsoAffected } from '../domain/shared-group-impact';
 import {
   assumedQuotaWarning,
   instanceLabel,
   quotaRefusal,
+  remoteAccessLost,
   stillOpenWarning,
   summarisePortClosure,
 } from '../domain/summaries/port-closure-summary';
@@ -77,11 +77,23 @@ export async function prepareClosure(
     );
   }
   const changed = plan.revoke.length > 0 || plan.authorize.length > 0;
+  const ownInterfaceIds = new Set(instance.interfaces.map((eni) => eni.networkInterfaceId));
+  const users = changed ? await describeGroupUsers(ec2, plan.changedGroupIds) : [];
+  // Other instances are named by their Name tag: read only when a changed group is shared with one.
+  const otherInstanceIds = users.flatMap((user) =>
+    user.instanceId !== null &&
+    user.instanceId !== instanceId &&
+    !ownInterfaceIds.has(user.networkInterfaceId)
+      ? [user.instanceId]
+      : [],
+  );
   const alsoAffected = findAlsoAffected({
     instanceId,
-    ownInterfaceIds: new Set(instance.interfaces.map((eni) => eni.networkInterfaceId)),
+    ownInterfaceIds,
     changedGroupIds: plan.changedGroupIds,
-    users: changed ? await describeGroupUsers(ec2, plan.changedGroupIds) : [],
+    users,
+    instanceNames:
+      otherInstanceIds.length > 0 ? await describeInstanceNames(ec2, otherInstanceIds) : new Map(),
   });
   const binding = portClosureBinding({
     instanceId,
@@ -99,6 +111,7 @@ export function answerOf(
   query: PortQuery,
   dryRun: boolean,
   outcome: ClosureOutcome,
+  preview = false,
 ) {
   const { located, plan, changed, alsoAffected } = prepared;
   const { region, instance } = located;
@@ -107,18 +120,25 @@ export function answerOf(
   const stillOpen = remaining.length > 0;
   if (stillOpen) warnings.push(stillOpenWarning(remaining, query, verifiedAfterWrite));
   const undo = changed ? undoCommands(region, revoked, added) : [];
+  const publicAddress = instance.publicIp !== null || instance.ipv6Addresses.length > 0;
+  const consequences = {
+    changed,
+    stillOpen,
+    protocolsLost: plan.protocolLosses,
+    prefixListLosses: plan.prefixListLosses,
+    quotaUse: plan.quotaUse,
+    publicAddress,
+  };
   const summary = summarisePortClosure({
     query,
     instanceLabel: instanceLabel(instance, region),
     dryRun,
-    changed,
+    preview,
     revoked,
     added,
     changedGroupCount: plan.changedGroupIds.length,
     alsoAffected,
-    protocolsLost: plan.revoke.some((rule) => normaliseIpProtocol(rule.ipProtocol) === '-1'),
-    prefixListLosses: plan.prefixListLosses,
-    stillOpen,
+    ...consequences,
   });
   return {
     summary,
@@ -131,6 +151,13 @@ export function answerOf(
     revokedRules: revoked.map(toRuleChange),
     addedRules: added.map(toRuleChange),
     alsoAffected,
+    protocolsLost: plan.protocolLosses.map(({ groupId, ...loss }) => ({ securityGroupId: groupId, ...loss })),
+    prefixListLosses: plan.prefixListLosses.map(({ groupId, ...loss }) => ({
+      securityGroupId: groupId,
+      ...loss,
+    })),
+    ruleQuota: plan.quotaUse.map(({ groupId, ...use }) => ({ securityGroupId: groupId, ...use })),
+    remoteAccessLost: remoteAccessLost({ query, ...consequences }),
     stillOpen,
     warnings,
     undo,

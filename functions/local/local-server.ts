@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { buildOpenApiDocument } from '../../openapi/build-document';
 import { REQUEST_DEADLINE_MS } from '../../openapi/limits';
+import type { Rendering } from '../../openapi/renderings';
 import { type ErrorCode, errorBody } from '../shared/errors';
 import { createOperationRouter, resolveEvent } from '../shared/http-router';
 import { MAX_BODY_BYTES } from '../shared/request-input';
@@ -168,6 +169,12 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   res.end(body);
 }
 
+/** Where the local server serves each rendering's OpenAPI document. */
+const DOCUMENT_PATHS: ReadonlyMap<string, Rendering> = new Map([
+  ['/openapi.json', 'rest'],
+  ['/openapi.assistant.json', 'assistant'],
+]);
+
 /** Builds the request listener (exported for tests that drive it without a socket). */
 export function createLocalListener(options: LocalServerOptions) {
   // No sign-in locally (loopback only): no scopes to check.
@@ -199,14 +206,20 @@ export function createLocalListener(options: LocalServerOptions) {
       send(res, refusal.status, json, JSON.stringify(errorBody(refusal.code, refusal.message)));
       return;
     }
-    if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/openapi.json') {
-      // The same document as deployed, pointing at this server, for Swagger UI, Postman or curl.
+    const documentRendering = DOCUMENT_PATHS.get((req.url ?? '').split('?')[0] ?? '');
+    if (req.method === 'GET' && documentRendering !== undefined) {
+      // The same documents as deployed, pointing at this server, for Swagger UI, Postman or curl.
       const host = req.headers.host ?? '';
       const base = `http://${/^[A-Za-z0-9.:[\]-]{1,255}$/.test(host) ? host : '127.0.0.1'}`;
-      let document = documents.get(base);
+      const key = `${documentRendering} ${base}`;
+      let document = documents.get(key);
       if (document === undefined) {
-        document = JSON.stringify(buildOpenApiDocument({ serverUrl: base }), null, 2);
-        documents.set(base, document);
+        document = JSON.stringify(
+          buildOpenApiDocument({ serverUrl: base, rendering: documentRendering }),
+          null,
+          2,
+        );
+        documents.set(key, document);
       }
       send(res, 200, json, document);
       return;

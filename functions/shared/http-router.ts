@@ -16,6 +16,8 @@ import {
   operations,
   toRouterPath,
 } from '../../openapi/operations';
+import { renderedPath, renderingOfPath } from '../../openapi/renderings';
+import { assistantOutcomeBody } from './assistant-outcome';
 import { callerFromEvent } from './caller';
 import { ApiError, type ErrorCode, errorBody, parseErrorBody } from './errors';
 import type { InvocationContext } from './invocation';
@@ -57,6 +59,14 @@ function errorResponse(status: number, code: ErrorCode, message: string, details
   return jsonResponse(status, errorBody(code, message, details));
 }
 
+/** What a route reads of the Router's request context. */
+interface RouteRequest {
+  event: unknown;
+  context: unknown;
+  req: Request;
+  params: Record<string, string>;
+}
+
 /** A Powertools Router and the operations it serves (to name the methods a path allows). */
 export interface OperationRouter {
   readonly router: Router;
@@ -82,28 +92,44 @@ export function createOperationRouter(
   for (const binding of bindings) {
     const { operation } = binding;
     const needsBody = isBodyRequired(operation);
+    const answer = async (reqCtx: RouteRequest) => {
+      const event = reqCtx.event as APIGatewayProxyEvent;
+      const lambdaContext = reqCtx.context as Context | undefined;
+      const requestId = event.requestContext?.requestId ?? lambdaContext?.awsRequestId ?? 'unknown';
+      // Before anything is read: a token without the operation's scope stays a 403 in both renderings.
+      requireOperationScope(event, operation, options.scopePrefix, requestId, options.iamApiId);
+      const query = parseWith(operation.request.query, queryObject(reqCtx.req.url), 'query string');
+      const params = parseWith(operation.request.params, { ...reqCtx.params }, 'path');
+      const rawBody =
+        operation.request.body === undefined ? undefined : await readJsonBody(reqCtx.req, needsBody);
+      const body = parseWith(operation.request.body, rawBody, 'request body');
+      const invocation: InvocationContext = {
+        requestId,
+        caller: callerFromEvent(event),
+        remainingMs: () => lambdaContext?.getRemainingTimeInMillis?.() ?? REQUEST_DEADLINE_MS,
+        invokedFunctionArn: lambdaContext?.invokedFunctionArn,
+      };
+      const input = { query, params, body } as OperationInput<typeof operation>;
+      return operation.response.parse(await binding.handler(input, invocation));
+    };
+    const method = operation.method.toUpperCase() as 'GET' | 'POST';
+    router.route(async (reqCtx) => jsonResponse(200, await answer(reqCtx)), {
+      method,
+      path: toRouterPath(operation.path),
+    });
+    // The assistant rendering: the same operation, and every outcome a user can act on as a 200 (Q Business
+    // shows users nothing else); the errors that are not outcomes go on to the error handlers below.
     router.route(
       async (reqCtx) => {
-        const event = reqCtx.event as APIGatewayProxyEvent;
-        const lambdaContext = reqCtx.context as Context | undefined;
-        const requestId = event.requestContext?.requestId ?? lambdaContext?.awsRequestId ?? 'unknown';
-        requireOperationScope(event, operation, options.scopePrefix, requestId, options.iamApiId);
-        const query = parseWith(operation.request.query, queryObject(reqCtx.req.url), 'query string');
-        const params = parseWith(operation.request.params, { ...reqCtx.params }, 'path');
-        const rawBody =
-          operation.request.body === undefined ? undefined : await readJsonBody(reqCtx.req, needsBody);
-        const body = parseWith(operation.request.body, rawBody, 'request body');
-        const invocation: InvocationContext = {
-          requestId,
-          caller: callerFromEvent(event),
-          remainingMs: () => lambdaContext?.getRemainingTimeInMillis?.() ?? REQUEST_DEADLINE_MS,
-          invokedFunctionArn: lambdaContext?.invokedFunctionArn,
-        };
-        const input = { query, params, body } as OperationInput<typeof operation>;
-        const result = await binding.handler(input, invocation);
-        return jsonResponse(200, operation.response.parse(result));
+        try {
+          return jsonResponse(200, { outcome: 'done', ...(await answer(reqCtx)) });
+        } catch (error) {
+          const outcome = error instanceof ApiError ? assistantOutcomeBody(error) : undefined;
+          if (outcome === undefined) throw error;
+          return jsonResponse(200, outcome);
+        }
       },
-      { method: operation.method.toUpperCase() as 'GET' | 'POST', path: toRouterPath(operation.path) },
+      { method, path: toRouterPath(renderedPath(operation.path, 'assistant')) },
     );
   }
 
@@ -113,7 +139,7 @@ export function createOperationRouter(
 
   router.notFound(async (_error, reqCtx) => {
     const path = new URL(reqCtx.req.url).pathname;
-    const allowed = methodsAllowedAt(served, path);
+    const allowed = methodsAllowedAt(served, renderingOfPath(path).path);
     if (allowed.length > 0) return methodNotAllowed(reqCtx.req.method, path, allowed);
     const known = operations.map((op) => `${op.method.toUpperCase()} ${op.path}`).join(', ');
     return errorResponse(404, 'NotFound', `No route ${reqCtx.req.method} ${path}. The API serves: ${known}.`);
@@ -188,7 +214,7 @@ function defaultErrorFor(
 ): APIGatewayProxyResult {
   if (status === 405) {
     // The Router answers a method it does not know (e.g. FOO) before routing: name what the path allows.
-    const allowed = methodsAllowedAt(served, event.path);
+    const allowed = methodsAllowedAt(served, renderingOfPath(event.path).path);
     if (allowed.length > 0) {
       return toProxyResult(
         405,

@@ -14,6 +14,7 @@ import type { ParameterObject } from 'openapi3-ts/oas30';
 import { buildOpenApiDocument, listOperations } from '../../openapi/build-document';
 import type { ErrorCode } from '../../openapi/error-codes';
 import type { AnyOperation, OperationScope } from '../../openapi/operations';
+import { type Rendering, renderedPath } from '../../openapi/renderings';
 import { RESOURCE_SERVER_ID } from './auth';
 import { pascalCase } from './construct-ids';
 
@@ -180,6 +181,11 @@ export interface ExposureApiProps {
   /** Default `aiops-exposure-api`. */
   readonly restApiName?: string;
   /**
+   * Also serve the assistant rendering (every operation under `/assistant`, user-actionable errors as 200
+   * outcomes) for chat assistants. Default true; the automation API serves scripts only.
+   */
+  readonly assistantRendering?: boolean;
+  /**
    * The account's API Gateway CloudWatch role, when another API of this stack already sets it: this API then
    * waits for it instead of creating a second one.
    */
@@ -221,7 +227,7 @@ export class ExposureApi extends Construct {
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         metricsEnabled: true,
-        methodOptions: methodThrottling(props.operations),
+        methodOptions: methodThrottling(props.operations, renderingsOf(props)),
       },
     });
     if (props.accountCloudWatchSetting)
@@ -304,31 +310,42 @@ export class ExposureApi extends Construct {
       );
     }
 
-    for (const operation of props.operations) {
-      const resource = this.restApi.root.resourceForPath(operation.path);
-      resource.addMethod(
-        operation.method.toUpperCase(),
-        new apigateway.LambdaIntegration(props.functionFor(operation), {
-          proxy: true,
-          allowTestInvoke: false,
-        }),
-        {
-          operationName: operation.operationId,
-          requestParameters: parameters.get(operation.operationId) ?? {},
-          requestValidator: validator,
-          ...(props.iam
-            ? { authorizationType: apigateway.AuthorizationType.IAM }
-            : props.auth && this.authorizer
-              ? {
-                  authorizationType: apigateway.AuthorizationType.COGNITO,
-                  authorizer: this.authorizer,
-                  authorizationScopes: [props.auth.scopeNames[operation.scope]],
-                }
-              : { authorizationType: apigateway.AuthorizationType.NONE }),
-        },
-      );
+    for (const rendering of renderingsOf(props)) {
+      for (const operation of props.operations) {
+        const resource = this.restApi.root.resourceForPath(renderedPath(operation.path, rendering));
+        resource.addMethod(
+          operation.method.toUpperCase(),
+          new apigateway.LambdaIntegration(props.functionFor(operation), {
+            proxy: true,
+            allowTestInvoke: false,
+          }),
+          {
+            operationName: operationNameOf(operation, rendering),
+            requestParameters: parameters.get(operation.operationId) ?? {},
+            requestValidator: validator,
+            ...(props.iam
+              ? { authorizationType: apigateway.AuthorizationType.IAM }
+              : props.auth && this.authorizer
+                ? {
+                    authorizationType: apigateway.AuthorizationType.COGNITO,
+                    authorizer: this.authorizer,
+                    authorizationScopes: [props.auth.scopeNames[operation.scope]],
+                  }
+                : { authorizationType: apigateway.AuthorizationType.NONE }),
+          },
+        );
+      }
     }
   }
+}
+
+function renderingsOf(props: Pick<ExposureApiProps, 'assistantRendering'>): Rendering[] {
+  return props.assistantRendering === false ? ['rest'] : ['rest', 'assistant'];
+}
+
+/** The API Gateway operation name of a method: the registry's operationId, marked in the assistant rendering. */
+export function operationNameOf(operation: Pick<AnyOperation, 'operationId'>, rendering: Rendering): string {
+  return rendering === 'assistant' ? `${operation.operationId}ForAssistant` : operation.operationId;
 }
 
 /**
@@ -337,18 +354,21 @@ export class ExposureApi extends Construct {
  */
 function methodThrottling(
   operations: readonly AnyOperation[],
+  renderings: readonly Rendering[],
 ): Record<string, apigateway.MethodDeploymentOptions> {
   return Object.fromEntries(
-    operations.map((operation) => [
-      `${operation.path}/${operation.method.toUpperCase()}`,
-      {
-        throttlingRateLimit: METHOD_THROTTLING[operation.scope].rateLimit,
-        throttlingBurstLimit: METHOD_THROTTLING[operation.scope].burstLimit,
-        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false,
-        metricsEnabled: true,
-      },
-    ]),
+    renderings
+      .flatMap((rendering) => operations.map((operation) => [operation, rendering] as const))
+      .map(([operation, rendering]) => [
+        `${renderedPath(operation.path, rendering)}/${operation.method.toUpperCase()}`,
+        {
+          throttlingRateLimit: METHOD_THROTTLING[operation.scope].rateLimit,
+          throttlingBurstLimit: METHOD_THROTTLING[operation.scope].burstLimit,
+          loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+          dataTraceEnabled: false,
+          metricsEnabled: true,
+        },
+      ]),
   );
 }
 

@@ -1,5 +1,5 @@
 /**
- * The deploy-time OpenAPI document as a CloudFormation value: the same
+ * The deploy-time OpenAPI document (the assistant rendering) as a CloudFormation value: the same
  * builder as `npm run openapi -- --stack NAME`, rendered once with
  * placeholders, then `Fn::Sub` puts in the real API URL, Cognito endpoints
  * and scope names, which only exist at deploy time.
@@ -32,7 +32,9 @@ export function deployTimeDocumentTemplate(values: DeployTimeDocumentValues): {
   template: string;
   variables: Record<string, string>;
 } {
+  // Q Business shows its users only 2xx answers: the plugin gets the assistant rendering.
   const document = buildOpenApiDocument({
+    rendering: 'assistant',
     serverUrl: VARIABLES.ApiUrl,
     ...(values.oauth
       ? {

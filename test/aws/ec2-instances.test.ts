@@ -287,8 +287,8 @@ describe('readPrefixListEntries and describeGroupUsers', () => {
 
     // Assert
     expect(users).toEqual([
-      { networkInterfaceId: 'eni-a', instanceId: 'i-1', groupIds: ['sg-a', 'sg-x'] },
-      { networkInterfaceId: 'eni-b', instanceId: null, groupIds: ['sg-a'] },
+      { networkInterfaceId: 'eni-a', instanceId: 'i-1', groupIds: ['sg-a', 'sg-x'], description: null },
+      { networkInterfaceId: 'eni-b', instanceId: null, groupIds: ['sg-a'], description: null },
     ]);
     expect(ec2Mock).toHaveReceivedNthSpecificCommandWith(1, DescribeNetworkInterfacesCommand, {
       Filters: [{ Name: 'group-id', Values: ['sg-a'] }],

@@ -280,6 +280,34 @@ describe('planPortClosure: keeping the other ports', () => {
   });
 });
 
+describe('planPortClosure: protocols lost with an all-traffic rule', () => {
+  it.each<[string, PortScenario, Array<{ securityGroupRuleId: string; kept: string }>]>([
+    [
+      'a tcp range loses nothing beyond the port',
+      { rules: [rule('r1', 'sg-a', 'tcp', 0, 100, '0.0.0.0/0')] },
+      [],
+    ],
+    [
+      'an IPv4 all-traffic rule keeps tcp, udp and icmp only',
+      { rules: [rule('r1', 'sg-a', '-1', -1, -1, '0.0.0.0/0')] },
+      [{ securityGroupRuleId: 'r1', kept: 'tcp except port 22, all of udp and icmp' }],
+    ],
+    [
+      'an IPv6 all-traffic rule keeps icmpv6',
+      { rules: [rule('r1', 'sg-a', '-1', -1, -1, '::/0')], port: 53, protocol: 'udp' },
+      [{ securityGroupRuleId: 'r1', kept: 'udp except port 53, all of tcp and icmpv6' }],
+    ],
+  ])('%s', (_name, scenario, expected) => {
+    // Act
+    const plan = planPortClosure(portInput(scenario));
+
+    // Assert
+    expect(plan.protocolLosses).toEqual(
+      expected.map((loss) => expect.objectContaining({ ...loss, groupId: 'sg-a' })),
+    );
+  });
+});
+
 describe('planPortClosure: what is revoked', () => {
   it.each<[string, PortScenario, string[]]>([
     ['nothing open', { rules: [rule('r1', 'sg-a', 'tcp', 22, 22, '10.0.0.0/8')] }, []],
@@ -484,6 +512,23 @@ describe('planPortClosure: quota as AWS counts it (rev. 2)', () => {
     expect(plan.quotaProblems).toEqual([]);
     expect(plan.revokeFirstGroupIds).toEqual(['sg-a']);
     expect(plan.warnings).toEqual([expect.stringContaining('sg-a has no room for the replacement rules')]);
+    // The summary names the effect: 60 rules, one revoked, two added, 61 of 61 afterwards.
+    expect(plan.quotaUse).toEqual([
+      { groupId: 'sg-a', family: 'IPv4', currentRules: 60, rulesAfter: 61, limit: 61, revokeFirst: true },
+    ]);
+  });
+
+  it('reports how full a group gets when the additions fit next to the old rule', () => {
+    // Arrange
+    const input = portInput({ rules: [rule('r1', 'sg-a', 'tcp', 0, 65535, '0.0.0.0/0'), ...v4Fillers(10)] });
+
+    // Act
+    const plan = planPortClosure(input);
+
+    // Assert
+    expect(plan.quotaUse).toEqual([
+      { groupId: 'sg-a', family: 'IPv4', currentRules: 11, rulesAfter: 12, limit: 60, revokeFirst: false },
+    ]);
   });
 
   it('writes nothing when even the end state does not fit, naming the group and the family', () => {
@@ -498,6 +543,7 @@ describe('planPortClosure: quota as AWS counts it (rev. 2)', () => {
       { groupId: 'sg-a', family: 'IPv6', currentRules: 60, rulesAfter: 61, limit: 60 },
     ]);
     expect(plan.revokeFirstGroupIds).toEqual([]);
+    expect(plan.quotaUse).toEqual([]);
   });
 
   it('counts a customer-managed prefix list as its MaxEntries, an AWS-managed one and a group reference as one per family', () => {
@@ -573,6 +619,8 @@ describe('planPortClosure: idempotence', () => {
       authorize: [],
       warnings: [],
       prefixListLosses: [],
+      protocolLosses: [],
+      quotaUse: [],
       quotaProblems: [],
       changedGroupIds: [],
       revokeFirstGroupIds: [],

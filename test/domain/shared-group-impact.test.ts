@@ -35,3 +35,32 @@ describe('findAlsoAffected', () => {
     ).toEqual(expected);
   });
 });
+
+describe('findAlsoAffected: names', () => {
+  it('names other instances by their Name tag and interfaces by their description, cleaned', () => {
+    // Act
+    const affected = findAlsoAffected({
+      instanceId: 'i-1',
+      ownInterfaceIds: new Set(['eni-own']),
+      changedGroupIds: ['sg-a'],
+      users: [
+        { ...user('eni-9', 'i-9', ['sg-a']), description: 'Primary network interface' },
+        { ...user('eni-8', null, ['sg-a']), description: 'ELB app/\u202Eweb-lb/123' },
+        user('eni-7', 'i-7', ['sg-a']),
+      ],
+      instanceNames: new Map([
+        ['i-9', 'api\u200B server'],
+        ['i-7', null],
+      ]),
+    });
+
+    // Assert
+    expect(
+      affected.map(({ networkInterfaceId, name, description }) => [networkInterfaceId, name, description]),
+    ).toEqual([
+      ['eni-7', null, null],
+      ['eni-8', null, 'ELB app/web-lb/123'],
+      ['eni-9', 'api server', 'Primary network interface'],
+    ]);
+  });
+});

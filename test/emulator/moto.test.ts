@@ -27,6 +27,7 @@ import { contractProblems } from '../support/contract';
 import {
   createMotoBuckets,
   createMotoInstances,
+  createMotoJournalTable,
   groupRules,
   HOME_REGION,
   MOTO_ACCOUNT_ID,
@@ -138,6 +139,7 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
     await resetMoto(endpoint);
     buckets = await createMotoBuckets(endpoint);
     instances = await createMotoInstances(endpoint);
+    await createMotoJournalTable(endpoint);
     api = await startApiAgainst(endpoint);
   }, 180_000);
 
@@ -296,6 +298,30 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
       expect(first.body.publicAfter).toBe(false);
       expect(written).toEqual(ALL_ON);
       expect(repeat.body).toMatchObject({ changed: false, before: ALL_ON, after: ALL_ON, undo: [] });
+    });
+
+    it("records the block in moto's DynamoDB, and its undo (previewed, applied by planId) restores no configuration", async () => {
+      // Arrange: the block of the test above is the newest change of that bucket
+      const history = await call('GET', `/changes?target=${buckets.publicAcl}`);
+      const [change] = history.body.changes;
+
+      // Act
+      const preview = await call('GET', `/changes/${change.changeId}/undo`);
+      const undone = await call('POST', `/changes/${change.changeId}/undo`, { planId: preview.body.planId });
+      const flags = await bucketFlags(buckets.publicAcl);
+      const reblocked = await block(buckets.publicAcl);
+
+      // Assert
+      expect(change).toMatchObject({
+        operation: 'removePublicAccessFromS3Bucket',
+        outcome: 'changed',
+        target: { kind: 's3-bucket', id: buckets.publicAcl, region: HOME_REGION, account: MOTO_ACCOUNT_ID },
+      });
+      expect(preview.body).toMatchObject({ undoable: true, planId: expect.any(String) });
+      expect(undone.status).toBe(200);
+      expect(undone.body.changeId).toEqual(expect.any(String));
+      expect(flags).toBeNull();
+      expect(reblocked.body).toMatchObject({ changed: true, after: ALL_ON });
     });
 
     it('blocks the policy-public bucket in its own Region and warns that its website stops', async () => {

@@ -731,7 +731,12 @@ describe('POST /ec2/instances/{instanceId}/close-port on the default scenario', 
       `${sg} udp 0-65535 0.0.0.0/0`,
     ]);
     expect(reply.body.warnings).toEqual([expect.stringMatching(/allowed all traffic .* GRE 47 or ESP 50/)]);
-    expect(reply.body.summary).toContain('some protocols are lost');
+    expect(reply.body.protocolsLost).toEqual([
+      expect.objectContaining({ securityGroupId: sg, kept: 'tcp except port 22, all of udp and icmp' }),
+    ]);
+    expect(reply.body.summary).toContain('so every other protocol (such as GRE 47 or ESP 50) is lost');
+    expect(reply.body.remoteAccessLost).toBe('SSH');
+    expect(reply.body.summary).toContain('This removed the only path for SSH (port 22) from the internet');
     expect(reply.body.undo[0]).toContain(
       `"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"Temporary debugging"}]`,
     );
@@ -751,11 +756,15 @@ describe('POST /ec2/instances/{instanceId}/close-port on the default scenario', 
         {
           networkInterfaceId: bastionB?.networkInterfaces[0]?.networkInterfaceId,
           instanceId: bastionB?.instanceId,
+          name: 'bastion-b',
+          description: null,
           securityGroupId: sg,
         },
         {
           networkInterfaceId: region?.otherInterfaces[0]?.networkInterfaceId,
           instanceId: null,
+          name: null,
+          description: 'NAT appliance (not an EC2 instance of this account)',
           securityGroupId: sg,
         },
       ].sort((a, b) => ((a.networkInterfaceId as string) < (b.networkInterfaceId as string) ? -1 : 1)),
@@ -764,7 +773,10 @@ describe('POST /ec2/instances/{instanceId}/close-port on the default scenario', 
       '20-21',
       '23-30',
     ]);
-    expect(reply.body.summary).toContain('shared');
+    // Other instances by name, interfaces by their description: both quoted, as data.
+    expect(reply.body.summary).toContain(
+      `the port would close for 2 other instances or interfaces too: "bastion-b" (${bastionB?.instanceId}), ${region?.otherInterfaces[0]?.networkInterfaceId} ("NAT appliance (not an EC2 instance of this account)")`,
+    );
   });
 
   it('finds the instance in its Region when none is given, asking every Region at once', async () => {

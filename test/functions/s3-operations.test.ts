@@ -445,6 +445,28 @@ describe('POST /s3/buckets/{bucketName}/block-public-access', () => {
     expect(reply.body.warnings.join(' ')).toContain('static website');
   });
 
+  it('previews every consequence: public before → after, the grants left latent, the website outage', async () => {
+    // Act
+    const reply = await api.call('GET', '/s3/buckets/acme-public-website/block-public-access/preview');
+
+    // Assert
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ publicBefore: true, publicAfter: false, website: true });
+    expect(reply.body.publicReasonsBefore).toEqual([
+      expect.stringMatching(/^Bucket policy Sid "PublicRead"/),
+    ]);
+    expect(reply.body.latentAfter).toEqual([
+      expect.stringMatching(/restricted by RestrictPublicBuckets \(bucket level\)/),
+    ]);
+    expect(reply.body.summary).toMatch(/^Preview: blocking public access on "acme-public-website"/);
+    expect(reply.body.summary).toContain('and would no longer be public.');
+    expect(reply.body.summary).toContain('Its static website would stop answering visitors');
+    expect(reply.body.summary).toContain(
+      'apply exactly this change with removePublicAccessFromS3Bucket and this planId',
+    );
+    expect(api.sandbox.writeCalls()).toEqual([]);
+  });
+
   it.each([
     [
       'a bucket name that cannot exist',
@@ -487,7 +509,7 @@ describe('POST /s3/buckets/{bucketName}/block-public-access', () => {
       '/s3/buckets/no-such-bucket-here/block-public-access',
       {},
       404,
-      /not in this account's bucket list/,
+      /No bucket "no-such-bucket-here" in this account's bucket list/,
     ],
   ])('answers %s with the documented error', async (_case, path, body, status, message) => {
     // Act

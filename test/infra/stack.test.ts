@@ -215,7 +215,17 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
         },
       ]),
     );
-    expect(routes).toHaveLength(operations.length + 2);
+    // The assistant rendering: the same operations under /assistant, for the Q Business plugin and Amazon Quick.
+    expect(routes).toEqual(
+      expect.arrayContaining(
+        operations.map((o) => ({
+          operationId: `${o.operationId}ForAssistant`,
+          method: o.method,
+          path: `/assistant${o.path}`,
+        })),
+      ),
+    );
+    expect(routes).toHaveLength(2 * operations.length + 2);
   });
 
   it('requires the Cognito authorizer on every method: GET needs the read scope, POST the remediate scope', () => {
@@ -233,10 +243,13 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
       });
     }
     for (const operation of operations) {
-      template.hasResourceProperties('AWS::ApiGateway::Method', {
-        OperationName: operation.operationId,
-        AuthorizationScopes: [SCOPES[operation.scope]],
-      });
+      for (const name of [operation.operationId, `${operation.operationId}ForAssistant`]) {
+        template.hasResourceProperties('AWS::ApiGateway::Method', {
+          OperationName: name,
+          AuthorizationType: 'COGNITO_USER_POOLS',
+          AuthorizationScopes: [SCOPES[operation.scope]],
+        });
+      }
     }
   });
 
@@ -728,7 +741,10 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
 
     // Assert
     expect(config.ApiSchemaType).toBe('OPEN_API_V3');
-    expect(JSON.parse(payload)).toEqual(buildOpenApiDocument({ serverUrl: apiUrl, oauth: expectedOAuth }));
+    // The plugin registers the assistant rendering: Q Business shows users only 2xx answers.
+    expect(JSON.parse(payload)).toEqual(
+      buildOpenApiDocument({ serverUrl: apiUrl, oauth: expectedOAuth, rendering: 'assistant' }),
+    );
   });
 
   it('outputs what `npm run openapi -- --stack` needs to render the same document', () => {

@@ -14,7 +14,11 @@ import {
   PLACEHOLDER_SERVER_URL,
   renderOpenApiJson,
 } from '../../openapi/build-document';
-import { COMMITTED_DOCUMENT, optionsFromStackOutputs } from '../../openapi/generate';
+import {
+  COMMITTED_ASSISTANT_DOCUMENT,
+  COMMITTED_DOCUMENT,
+  optionsFromStackOutputs,
+} from '../../openapi/generate';
 import { operations } from '../../openapi/operations';
 import { startTestApi } from '../support/local-api';
 
@@ -26,9 +30,17 @@ const OAUTH = {
 
 const committed = readFileSync(COMMITTED_DOCUMENT, 'utf8');
 const document = JSON.parse(committed) as OpenAPIObject;
+const committedAssistant = readFileSync(COMMITTED_ASSISTANT_DOCUMENT, 'utf8');
+const assistantDocument = JSON.parse(committedAssistant) as OpenAPIObject;
 const deployed = buildOpenApiDocument({
   serverUrl: 'https://abc123.execute-api.us-east-1.amazonaws.com/prod/',
   oauth: OAUTH,
+});
+/** What the Q Business plugin registers and `npm run openapi -- --stack` writes for Amazon Quick. */
+const deployedAssistant = buildOpenApiDocument({
+  serverUrl: 'https://abc123.execute-api.us-east-1.amazonaws.com/prod/',
+  oauth: OAUTH,
+  rendering: 'assistant',
 });
 
 function resolveRef(doc: OpenAPIObject, schema: SchemaObject | { $ref: string }): SchemaObject {
@@ -88,24 +100,29 @@ function keysDeep(value: unknown, found = new Set<string>()): Set<string> {
   return found;
 }
 
-describe('committed openapi/openapi.json', () => {
+describe.each([
+  ['openapi/openapi.json', committed, 'rest'],
+  ['openapi/openapi.assistant.json', committedAssistant, 'assistant'],
+] as const)('committed %s', (file, text, rendering) => {
   it('equals a fresh build (regenerate with `npm run openapi`)', () => {
     // Act
-    const fresh = renderOpenApiJson(buildOpenApiDocument());
+    const fresh = renderOpenApiJson(buildOpenApiDocument({ rendering }));
 
     // Assert
-    if (fresh !== committed) {
+    if (fresh !== text) {
       throw new Error(
-        'openapi/openapi.json is out of date with the operation registry: run `npm run openapi` and commit it.',
+        `${file} is out of date with the operation registry: run \`npm run openapi\` and commit it.`,
       );
     }
   });
 });
 
 describe.each([
-  ['committed document', document],
-  ['deploy-time document', deployed],
-])('Amazon Q Business / Amazon Quick rules: %s', (_name, doc) => {
+  ['committed REST document', document, ''],
+  ['deploy-time REST document', deployed, ''],
+  ['committed assistant document', assistantDocument, '/assistant'],
+  ['deploy-time assistant document', deployedAssistant, '/assistant'],
+])('Amazon Q Business / Amazon Quick rules: %s', (_name, doc, prefix) => {
   const entries = listOperations(doc);
 
   // Q Business service quotas: "Actions: maximum number of operations per plugin: 20", not adjustable.
@@ -118,7 +135,11 @@ describe.each([
   });
 
   it('names the operations exactly as api.md does', () => {
-    expect(entries.map((e) => `${e.method.toUpperCase()} ${e.path} ${e.operation.operationId}`)).toEqual([
+    expect(
+      entries.map(
+        (e) => `${e.method.toUpperCase()} ${e.path.slice(prefix.length)} ${e.operation.operationId}`,
+      ),
+    ).toEqual([
       'GET /s3/public-buckets findS3BucketsWithPublicAccess',
       'GET /s3/buckets/{bucketName}/block-public-access/preview previewRemovePublicAccessFromS3Bucket',
       'POST /s3/buckets/{bucketName}/block-public-access removePublicAccessFromS3Bucket',
@@ -199,19 +220,37 @@ describe.each([
     for (const field of requestFields(doc)) expect(field.schema.type).not.toBe('array');
   });
 
-  it('documents full 200 schemas with summary, and 400/404/502 with the error schema', () => {
-    for (const { operation } of entries) {
+  it('documents full 200 schemas with summary; errors with the error schema, or as outcomes for assistants', () => {
+    for (const { path, operation } of entries) {
+      expect(path.startsWith(`${prefix}/`)).toBe(true);
       const ok = (operation.responses['200'] as { content: Record<string, { schema: SchemaObject }> })
         .content['application/json']?.schema as SchemaObject;
       const schema = resolveRef(doc, ok);
       expect(schema.required).toContain('summary');
       expect(Object.keys(schema.properties ?? {}).length).toBeGreaterThan(5);
       const registry = operations.find((o) => o.operationId === operation.operationId);
-      for (const status of registry?.errorStatuses ?? []) {
-        const error = operation.responses[String(status)] as {
-          content: Record<string, { schema: { $ref: string } }>;
-        };
-        expect(error.content['application/json']?.schema.$ref).toBe('#/components/schemas/Error');
+      if (prefix === '') {
+        for (const status of registry?.errorStatuses ?? []) {
+          const error = operation.responses[String(status)] as {
+            content: Record<string, { schema: { $ref: string } }>;
+          };
+          expect(error.content['application/json']?.schema.$ref).toBe('#/components/schemas/Error');
+        }
+      } else {
+        // Q Business shows users only 2xx: every outcome they can act on is a 200 with outcome and error.
+        expect([...(schema.required ?? [])].sort()).toEqual(['outcome', 'summary']);
+        expect((schema.properties?.outcome as SchemaObject | undefined)?.enum).toEqual([
+          'done',
+          'notFound',
+          'invalidRequest',
+          'refused',
+          'partial',
+          'failed',
+        ]);
+        expect(schema.properties?.error).toBeDefined();
+        for (const status of ['400', '404', '409', '502'])
+          expect(operation.responses[status]).toBeUndefined();
+        expect(operation.responses['403']).toBeDefined();
       }
     }
   });
@@ -232,6 +271,8 @@ describe('validation by @seriousme/openapi-schema-validator', () => {
   it.each([
     ['committed', committed],
     ['deploy-time', renderOpenApiJson(deployed)],
+    ['committed assistant', committedAssistant],
+    ['deploy-time assistant', renderOpenApiJson(deployedAssistant)],
   ])('finds no error in the %s document', (_name, text) => {
     // Arrange
     const file = tempFile();
@@ -316,6 +357,10 @@ describe('GET /openapi.json on the local server', () => {
       expect(reply.status).toBe(200);
       expect(reply.body.servers).toEqual([{ url: api.url }]);
       expect(reply.body.paths).toEqual(document.paths);
+      const assistant = await api.call('GET', '/openapi.assistant.json');
+      expect(assistant.status).toBe(200);
+      expect(assistant.body.servers).toEqual([{ url: api.url }]);
+      expect(assistant.body.paths).toEqual(assistantDocument.paths);
     } finally {
       await api.close();
     }

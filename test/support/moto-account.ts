@@ -4,6 +4,7 @@
  * test/emulator/moto.test.ts runs every operation against. Nothing here judges
  * exposure: the API under test does.
  */
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateManagedPrefixListCommand,
@@ -30,6 +31,8 @@ export const MOTO_ACCOUNT_ID = '123456789012';
 export const HOME_REGION = 'us-east-1';
 export const OTHER_REGION = 'eu-west-1';
 export const MOTO_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+/** The change journal's table in moto (the stack's has the same keys: infra/constructs/change-journal-table.ts). */
+export const MOTO_JOURNAL_TABLE = 'aiops-moto-change-journal';
 
 /** The environment `npm start -- --aws` gets to talk to moto, as docs/usage.md says. */
 export function motoEnvironment(endpoint: string): Record<string, string> {
@@ -38,7 +41,27 @@ export function motoEnvironment(endpoint: string): Record<string, string> {
     AWS_REGION: HOME_REGION,
     AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+    CHANGE_JOURNAL_TABLE: MOTO_JOURNAL_TABLE,
   };
+}
+
+/** Creates the change journal's table in moto's DynamoDB, keyed like the stack's. */
+export async function createMotoJournalTable(endpoint: string): Promise<void> {
+  const dynamodb = new DynamoDBClient({ endpoint, region: HOME_REGION, credentials: MOTO_CREDENTIALS });
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: MOTO_JOURNAL_TABLE,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
 }
 
 export function motoS3(endpoint: string, region = HOME_REGION): S3Client {

@@ -1,6 +1,7 @@
 /** The `summary` and `warnings` of `removePublicAccessFromS3Bucket`. */
 import {
   BLOCK_PUBLIC_ACCESS_FLAGS,
+  type BucketVerdict,
   describeFailedRead,
   type Fact,
   type PublicAccessBlockFlags,
@@ -12,11 +13,19 @@ export interface BlockPublicAccessSummaryInput {
   bucketName: string;
   region: string;
   dryRun: boolean;
+  /** A preview (a read that returns a planId): worded as a proposal to agree to, then apply. */
+  preview?: boolean;
   changed: boolean;
   /** The bucket's own flags before, `null` when it had no configuration. */
   before: PublicAccessBlockFlags | null;
   /** Whether the bucket is public once its flags are on. */
   publicAfter: boolean;
+  /** The verdict on the bucket as it was (absent: not judged). */
+  publicBefore?: BucketVerdict;
+  /** Public grants that stay in the ACL or policy, neutralised by the flags: they return if the flags go. */
+  latentAfter?: readonly string[];
+  /** Static website hosting on the bucket (absent: not read). */
+  website?: Fact<boolean>;
 }
 
 function describeTurnedOn(before: PublicAccessBlockFlags | null): string {
@@ -24,17 +33,73 @@ function describeTurnedOn(before: PublicAccessBlockFlags | null): string {
   return off.length === BLOCK_PUBLIC_ACCESS_FLAGS.length ? 'all four flags' : off.join(', ');
 }
 
-/** The answer's summary: what was (or would be) turned on, and whether the bucket is still public. */
+/** Public now → public after, in one sentence (the reasons carry Sids already quoted). */
+function describeBeforeAfter(call: BlockPublicAccessSummaryInput, would: boolean): string | undefined {
+  const verdict = call.publicBefore;
+  if (verdict === undefined) return undefined;
+  const after = call.publicAfter
+    ? `${would ? 'would still be' : 'is still'} public`
+    : `${would ? 'would no longer be' : 'is no longer'} public`;
+  if (verdict.verdict === 'public') {
+    return `The bucket ${would ? 'is' : 'was'} public (${verdict.reasons.join('; ')}) and ${after}.`;
+  }
+  if (verdict.verdict === 'unknown') {
+    return `Whether the bucket ${would ? 'is' : 'was'} public could not be told (${verdict.reason}); afterwards it ${after}.`;
+  }
+  return call.publicAfter
+    ? `The bucket ${would ? 'is' : 'was'} not public, but afterwards it ${after}.`
+    : `The bucket ${would ? 'is' : 'was'} not public; the flags also stop it from being made public later.`;
+}
+
+/**
+ * The answer's summary: what was (or would be) turned on, public before → after, the grants left latent,
+ * a website that stops answering. A preview ends by saying how to apply exactly this change.
+ */
 export function summariseBlockPublicAccess(call: BlockPublicAccessSummaryInput): string {
   const { region } = call;
+  const preview = call.preview === true;
+  const would = call.dryRun || preview;
   const bucketName = quoteUntrusted(call.bucketName, BUCKET_NAME_MAX);
   if (!call.changed) {
-    return `Bucket ${bucketName} (${region}) already has all four Block Public Access flags on; nothing was changed.`;
+    return `Bucket ${bucketName} (${region}) already has all four Block Public Access flags on; nothing ${preview ? 'would change' : 'was changed'}.`;
   }
-  if (call.dryRun) {
-    return `Dry run: blocking public access on ${bucketName} (${region}) would turn on ${describeTurnedOn(call.before)}. Nothing was changed.`;
+  const sentences: string[] = [];
+  if (would) {
+    sentences.push(
+      `${preview ? 'Preview' : 'Dry run'}: blocking public access on ${bucketName} (${region}) would turn on ${describeTurnedOn(call.before)}.`,
+    );
+  } else {
+    sentences.push(
+      `Blocked public access on ${bucketName} (${region}): turned on ${describeTurnedOn(call.before)}.`,
+    );
   }
-  return `Blocked public access on ${bucketName} (${region}): turned on ${describeTurnedOn(call.before)}. The bucket is ${call.publicAfter ? 'still public' : 'no longer public'}. The undo list restores the previous flags.`;
+  const beforeAfter = describeBeforeAfter(call, would);
+  if (beforeAfter !== undefined) sentences.push(beforeAfter);
+  else
+    sentences.push(
+      `The bucket ${call.publicAfter ? (would ? 'would still be' : 'is still') : would ? 'would no longer be' : 'is no longer'} public.`,
+    );
+  const latent = call.latentAfter ?? [];
+  if (latent.length > 0) {
+    sentences.push(
+      `Its public grants stay in place, neutralised (${latent.join('; ')}): they take effect again if these flags are turned off.`,
+    );
+  }
+  if (call.website?.ok && call.website.value) {
+    sentences.push(
+      `Its static website ${would ? 'would stop' : 'stops'} answering visitors (403 Access Denied on the website endpoint).`,
+    );
+  } else if (call.website !== undefined && !call.website.ok) {
+    sentences.push(`Whether it hosts a website could not be checked (${describeFailedRead(call.website)}).`);
+  }
+  if (preview) {
+    sentences.push(
+      'Nothing was changed. Show this to the user; only if they agree, apply exactly this change with removePublicAccessFromS3Bucket and this planId.',
+    );
+  } else {
+    sentences.push(would ? 'Nothing was changed.' : 'The undo list restores the previous flags.');
+  }
+  return sentences.join(' ');
 }
 
 /** What the caller should know beyond the bucket: a website that stops serving, an account left open. */

@@ -17,18 +17,71 @@ export interface PortClosureSummaryInput {
   /** The instance as a person knows it: name, id and Region. */
   instanceLabel: string;
   dryRun: boolean;
+  /** A preview (a read that returns a planId): worded as a proposal to agree to, then apply. */
+  preview?: boolean;
   changed: boolean;
   revoked: readonly AddedRule[];
   added: readonly AddedRule[];
   /** Groups the change touches. */
   changedGroupCount: number;
-  /** Other instances (or interfaces) that use a changed group. */
-  alsoAffected: ReadonlyArray<{ instanceId: string | null; networkInterfaceId: string }>;
-  /** True when an all-traffic rule is replaced, so protocols are lost. */
-  protocolsLost: boolean;
+  /** Other instances (or interfaces) that use a changed group, with their names as cleaned data. */
+  alsoAffected: ReadonlyArray<{
+    instanceId: string | null;
+    networkInterfaceId: string;
+    name?: string | null;
+    description?: string | null;
+  }>;
+  /** Revoked all-traffic rules: what their replacements keep; every other protocol from the source is lost. */
+  protocolsLost: ReadonlyArray<{
+    securityGroupRuleId: string;
+    groupId: string;
+    source: string;
+    kept: string;
+  }>;
   /** Revoked prefix-list rules whose private or narrow entries lose the port too. */
   prefixListLosses: ReadonlyArray<{ prefixListId: string; entries: readonly string[] }>;
+  /** How full each group that gains rules gets, against its quota. */
+  quotaUse?: ReadonlyArray<{
+    groupId: string;
+    family: string;
+    currentRules: number;
+    rulesAfter: number;
+    limit: number;
+    revokeFirst: boolean;
+  }>;
+  /** Whether the instance has a public IPv4 or IPv6 address (the port is reachable from the internet). */
+  publicAddress?: boolean;
   stillOpen: boolean;
+}
+
+/** Remote administration protocols whose loss can lock a person out, by port (tcp). */
+const REMOTE_ACCESS: ReadonlyMap<number, 'SSH' | 'RDP'> = new Map([
+  [22, 'SSH'],
+  [3389, 'RDP'],
+]);
+
+/**
+ * The remote access the change takes away from the internet: SSH (22) or RDP (3389) over tcp, when the
+ * instance is reachable (a public address) and the port ends up closed. Null otherwise.
+ */
+export function remoteAccessLost(call: {
+  query: PortQuerySummary;
+  changed: boolean;
+  stillOpen: boolean;
+  publicAddress: boolean;
+}): 'SSH' | 'RDP' | null {
+  if (!call.changed || call.stillOpen || !call.publicAddress || call.query.protocol !== 'tcp') return null;
+  return REMOTE_ACCESS.get(call.query.port) ?? null;
+}
+
+function describeAffected(affected: PortClosureSummaryInput['alsoAffected'][number]): string {
+  // Names and descriptions are written by whoever owns the instance or interface: quoted, they read as data.
+  if (affected.instanceId !== null) {
+    return affected.name ? `${quoteUntrusted(affected.name)} (${affected.instanceId})` : affected.instanceId;
+  }
+  return affected.description
+    ? `${affected.networkInterfaceId} (${quoteUntrusted(affected.description)})`
+    : affected.networkInterfaceId;
 }
 
 /** An instance as a person knows it: `name (id, Region)`, or `id (Region)` when it has no name. */
@@ -54,11 +107,18 @@ function describeRule(rule: AddedRule): string {
   return `${rule.groupId} ${ports} from ${ruleSource(rule)}`;
 }
 
-/** The answer's summary: what was (or would be) revoked and added, who else is affected, whether it worked. */
+/**
+ * The answer's summary: what was (or would be) revoked and added, and every consequence a person must see
+ * before agreeing: other instances and interfaces that lose the port too (by name), protocols lost with an
+ * all-traffic rule, the only internet path for SSH or RDP, prefix-list entries, the rule quota, whether the
+ * port stays open. A preview ends by saying how to apply exactly this change.
+ */
 export function summarisePortClosure(call: PortClosureSummaryInput): string {
-  const { query, dryRun, revoked, added } = call;
+  const { query, revoked, added } = call;
+  const preview = call.preview === true;
+  const dryRun = call.dryRun || preview;
   if (!call.changed) {
-    return `Port ${query.port}/${query.protocol} is not open to the internet on ${call.instanceLabel}; nothing was changed.`;
+    return `Port ${query.port}/${query.protocol} is not open to the internet on ${call.instanceLabel}; nothing ${preview ? 'would change' : 'was changed'}.`;
   }
   const sentences: string[] = [];
   const [revokeVerb, addVerb] = dryRun ? ['would revoke', 'add'] : ['revoked', 'added'];
@@ -67,23 +127,53 @@ export function summarisePortClosure(call: PortClosureSummaryInput): string {
       ? ` and ${addVerb} ${plural(added.length, 'rule')} so the other ports stay open (${added.map(describeRule).join('; ')})`
       : '';
   const change = `${revokeVerb} ${plural(revoked.length, 'rule')} (${revoked.map(describeRule).join('; ')})${addedText}`;
+  const closing = `closing ${query.protocol} port ${query.port} to the internet on ${call.instanceLabel} ${change}.`;
   sentences.push(
-    dryRun
-      ? `Dry run: closing ${query.protocol} port ${query.port} to the internet on ${call.instanceLabel} ${change}.`
-      : `Closed ${query.protocol} port ${query.port} to the internet on ${call.instanceLabel}: ${change}.`,
+    preview
+      ? `Preview: ${closing}`
+      : dryRun
+        ? `Dry run: ${closing}`
+        : `Closed ${query.protocol} port ${query.port} to the internet on ${call.instanceLabel}: ${change}.`,
   );
   if (call.alsoAffected.length > 0) {
-    const instances = [...new Set(call.alsoAffected.map((a) => a.instanceId ?? a.networkInterfaceId))];
+    const seen = new Map<string, string>();
+    for (const affected of call.alsoAffected) {
+      const key = affected.instanceId ?? affected.networkInterfaceId;
+      if (!seen.has(key)) seen.set(key, describeAffected(affected));
+    }
+    const others = [...seen.values()];
     sentences.push(
-      `The changed security group${call.changedGroupCount > 1 ? 's are' : ' is'} shared: ${instances.join(', ')} ${dryRun ? 'would be' : 'are'} affected too (see alsoAffected).`,
+      `The changed security group${call.changedGroupCount > 1 ? 's are' : ' is'} shared, so the port ${dryRun ? 'would close' : 'closed'} for ${others.length === 1 ? 'another instance or interface' : `${others.length} other instances or interfaces`} too: ${others.join(', ')} (see alsoAffected).`,
     );
   }
-  if (call.protocolsLost) {
-    sentences.push('An all-traffic rule is replaced, so some protocols are lost (see warnings).');
+  for (const loss of call.protocolsLost) {
+    sentences.push(
+      `Rule ${loss.securityGroupRuleId} in ${loss.groupId} allowed all traffic from ${loss.source}: only ${loss.kept} ${dryRun ? 'would stay' : 'stay'} open from there, so every other protocol (such as GRE 47 or ESP 50) ${dryRun ? 'would be' : 'is'} lost.`,
+    );
+  }
+  const remote = remoteAccessLost({
+    query,
+    changed: call.changed,
+    stillOpen: call.stillOpen,
+    publicAddress: call.publicAddress === true,
+  });
+  if (remote !== null) {
+    sentences.push(
+      `This ${dryRun ? 'would remove' : 'removed'} the only path for ${remote} (port ${query.port}) from the internet to this instance: make sure there is another way in (AWS Systems Manager Session Manager, EC2 Instance Connect Endpoint, a VPN or a bastion)${dryRun ? ' before applying' : ''}.`,
+    );
   }
   for (const loss of call.prefixListLosses) {
     sentences.push(
       `Revoking the rule that references prefix list ${loss.prefixListId} ${dryRun ? 'would also close' : 'also closed'} the port to its private or narrow entries ${loss.entries.join(', ')} (see warnings).`,
+    );
+  }
+  for (const use of call.quotaUse ?? []) {
+    sentences.push(
+      `${use.groupId} ${dryRun ? 'would go' : 'went'} from ${use.currentRules} to ${use.rulesAfter} inbound ${use.family} rules of its limit of ${use.limit}${
+        use.revokeFirst
+          ? `; with no room to add first, its rules ${dryRun ? 'would be' : 'were'} revoked before the replacements ${dryRun ? 'are' : 'were'} added, so its other ports close for a moment`
+          : ''
+      }.`,
     );
   }
   sentences.push(
@@ -91,7 +181,13 @@ export function summarisePortClosure(call: PortClosureSummaryInput): string {
       ? `The port ${dryRun ? 'would still be' : 'is still'} open to the internet (see warnings).`
       : `The port ${dryRun ? 'would no longer be' : 'is no longer'} open to the internet.`,
   );
-  sentences.push(dryRun ? 'Nothing was changed.' : 'The undo list restores the previous rules.');
+  if (preview) {
+    sentences.push(
+      'Nothing was changed. Show this to the user; only if they agree, apply exactly this change with closeUnwantedPortForEc2Instance and this planId.',
+    );
+  } else {
+    sentences.push(dryRun ? 'Nothing was changed.' : 'The undo list restores the previous rules.');
+  }
   return sentences.join(' ');
 }
 
