@@ -9,7 +9,7 @@ import type { ScenarioEc2Region, ScenarioInput, ScenarioRule } from '../../funct
 import { logger } from '../../functions/shared/logger';
 import { closeUnwantedPortForEc2Instance, findEc2InstancesWithOpenPort } from '../../openapi/operations';
 import { defaultScenario, scenario, startTestApi, type TestApi } from '../support/local-api';
-import { isSnapshotCall } from '../support/snapshot-calls';
+import { isSnapshotCall, scanCalls } from '../support/snapshot-calls';
 
 // ---------- scenario helpers ----------
 
@@ -546,7 +546,8 @@ describe('find: Regions and work per Region', () => {
         const reply = await api.call('GET', findPath('port=22'));
         expect(reply.body.instanceCount).toBe(count * 2);
         const perRegion: Record<string, number> = {};
-        for (const call of api.sandbox.calls) perRegion[call.region] = (perRegion[call.region] ?? 0) + 1;
+        for (const call of scanCalls(api.sandbox.calls))
+          perRegion[call.region] = (perRegion[call.region] ?? 0) + 1;
         return perRegion;
       } finally {
         await api.close();
