@@ -5,10 +5,12 @@
  * same SDK clients and adapters as in Lambda.
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { DeserializeHandlerOutput } from '@smithy/types';
 import { createChangeJournal, createJournalClient } from '../aws/change-journal';
 import {
   type AwsClientSettings,
   baseClientConfig,
+  type ClientAttachment,
   defaultClientSettings,
   prepareClientStack,
 } from '../aws/client-config';
@@ -24,6 +26,7 @@ import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults
 import { inMemoryPlanSigning, type PlanSigning } from '../shared/plan-signing';
 import { newPlanKey } from '../shared/plan-token';
 import { SandboxAccount } from './sandbox/sandbox-account';
+import { SandboxTables } from './sandbox/sandbox-dynamodb';
 import type { Scenario } from './sandbox/scenario';
 
 export interface LocalBackend {
@@ -55,6 +58,25 @@ export interface LocalBackendOptions {
   timeReserveMs?: number;
   /** Signs and checks planIds; default: a key made for this backend, and the real clock. */
   plans?: PlanSigning;
+}
+
+/** A DynamoDB client answered in memory by the sandbox's tables, with the SDK's own stack above them. */
+function embeddedDynamoDb(settings: AwsClientSettings, region: string) {
+  const tables = new SandboxTables();
+  const attachment: ClientAttachment = (stack) => {
+    stack.add(
+      (_next, context) => async (args) => {
+        const command = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+        const output = structuredClone(tables.handle(command, args.input as Record<string, unknown>));
+        return {
+          output: { ...output, $metadata: { httpStatusCode: 200, requestId: 'embedded' } },
+          response: { statusCode: 200, headers: {} },
+        } as DeserializeHandlerOutput<object>;
+      },
+      { step: 'deserialize', priority: 'high', name: 'embeddedTables' },
+    );
+  };
+  return createJournalClient({ ...settings, attachments: [...settings.attachments, attachment] }, region);
 }
 
 /** A backend bound to a simulated account. Its clients carry fake credentials and never open a socket. */
@@ -111,10 +133,12 @@ function buildBackend(
   const s3Clients = createS3Clients(settings);
   const ec2Clients = createEc2Clients(settings);
   const dynamodb = createJournalClient(settings, homeRegion);
-  const snapshotStore = createScanSnapshotStore(
-    dynamodb,
-    options.snapshotTable ?? process.env.SCAN_SNAPSHOT_TABLE ?? SANDBOX_SNAPSHOT_TABLE,
-  );
+  const snapshotTable = options.snapshotTable ?? process.env.SCAN_SNAPSHOT_TABLE;
+  // Against a real account without a snapshot table, the scans are kept in this process (they only serve it).
+  const snapshotStore =
+    snapshotTable === undefined && kind === 'aws'
+      ? createScanSnapshotStore(embeddedDynamoDb(settings, homeRegion), SANDBOX_SNAPSHOT_TABLE)
+      : createScanSnapshotStore(dynamodb, snapshotTable ?? SANDBOX_SNAPSHOT_TABLE);
   const journal: JournalDeps = {
     journal: createChangeJournal(
       dynamodb,

@@ -63,6 +63,15 @@ const ENV = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
+/** What a function's module scope reads, as the stack sets it: the write functions need their table names. */
+const LOAD_ENV = {
+  ...ENV,
+  AWS_REGION: 'us-east-1',
+  POWERTOOLS_SERVICE_NAME: 'bench',
+  CHANGE_JOURNAL_TABLE: 'bench-journal',
+  SCAN_SNAPSHOT_TABLE: 'bench-scan-snapshots',
+};
+
 function bundle(entry: string, outfile: string, minify: boolean): Metafile {
   const result = buildSync({
     entryPoints: [entry],
@@ -191,7 +200,7 @@ function median(numbers: number[]): number {
 function loadOnceMs(bundlePath: string): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundlePath)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
   const out = execFileSync(nodeBinary, ['-e', script], {
-    env: { ...ENV, AWS_REGION: 'us-east-1', POWERTOOLS_SERVICE_NAME: 'bench' },
+    env: LOAD_ENV,
     encoding: 'utf8',
   });
   return Number(out);
@@ -211,7 +220,7 @@ function loadInstructions(bundlePath: string): number | undefined {
       '-e',
       `require(${JSON.stringify(bundlePath)})`,
     ],
-    { env: { ...ENV, AWS_REGION: 'us-east-1', POWERTOOLS_SERVICE_NAME: 'bench' }, encoding: 'utf8' },
+    { env: LOAD_ENV, encoding: 'utf8' },
   );
   const collected = /Collected : (\d+)/.exec(run.stderr ?? '');
   return collected ? Number(collected[1]) : undefined;
