@@ -7,7 +7,7 @@
  * the token does not allow are left out of tools/list, and a call to one answers why.
  *
  * Each service's SDK clients and handlers load on the first call of one of its tools, so initialize and
- * tools/list (what a client sends first, often to a fresh container) never pay for them.
+ * tools/list (what a client sends first, often to a fresh container) never read their code.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import {
@@ -23,7 +23,6 @@ import {
   previewUndoOfChange,
   removePublicAccessFromS3Bucket,
 } from '../openapi/operations';
-import { onFirstUse } from '../openapi/schemas';
 import { callerFromEvent } from './shared/caller';
 import { errorBody } from './shared/errors';
 import { bindOperation, type OperationBinding, type OperationHandler } from './shared/http-router';
@@ -31,77 +30,59 @@ import type { InvocationContext } from './shared/invocation';
 import { logger } from './shared/logger';
 import { handleMcpHttpRequest } from './shared/mcp-server';
 
-// `require`, not `import()`: esbuild bundles both, but evaluates a required module only when the call runs.
-// One change journal (CHANGE_JOURNAL_TABLE) for every change, history and undo tool, as the REST functions share it.
-const journal = onFirstUse(() => {
-  const { lambdaJournalDeps } =
-    require('./handlers/lambda-journal-deps') as typeof import('./handlers/lambda-journal-deps');
-  return lambdaJournalDeps();
-});
-
-const journalHandlers = onFirstUse(() => {
-  const { lambdaUndoDeps } =
-    require('./handlers/lambda-undo-deps') as typeof import('./handlers/lambda-undo-deps');
-  const { createListChangesHandler } =
-    require('./handlers/list-changes') as typeof import('./handlers/list-changes');
-  const { createPreviewUndoHandler, createApplyUndoHandler } =
-    require('./handlers/undo-change') as typeof import('./handlers/undo-change');
-  const undoDeps = lambdaUndoDeps(journal());
-  return {
-    list: createListChangesHandler(journal()),
-    preview: createPreviewUndoHandler(undoDeps),
-    apply: createApplyUndoHandler(undoDeps),
+/**
+ * Loads a module once, on first use; a failed import is not kept here, so the next call imports again. The MCP bundle
+ * is split at these imports (infra/constructs/split-bundle.ts): each service's code, and its SDK clients',
+ * is read on the first call of one of its tools.
+ */
+function importOnFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
   };
-});
+}
 
-const s3Handlers = onFirstUse(() => {
-  const { lambdaS3Deps } = require('./handlers/lambda-s3-deps') as typeof import('./handlers/lambda-s3-deps');
-  const { createFindPublicBucketsHandler } =
-    require('./handlers/find-public-buckets') as typeof import('./handlers/find-public-buckets');
-  const { createBlockBucketPublicAccessHandler, createBlockPublicAccessPreviewHandler } =
-    require('./handlers/block-bucket-public-access') as typeof import('./handlers/block-bucket-public-access');
-  const deps = lambdaS3Deps();
-  return {
-    find: createFindPublicBucketsHandler(deps),
-    preview: createBlockPublicAccessPreviewHandler(deps),
-    block: createBlockBucketPublicAccessHandler(deps, journal()),
-  };
-});
-
-const ec2Handlers = onFirstUse(() => {
-  const { lambdaClosePortDeps } =
-    require('./handlers/lambda-close-port-deps') as typeof import('./handlers/lambda-close-port-deps');
-  const { createFindOpenPortsHandler } =
-    require('./handlers/find-open-ports') as typeof import('./handlers/find-open-ports');
-  const { createCloseOpenPortHandler, createClosePortPreviewHandler } =
-    require('./handlers/close-open-port') as typeof import('./handlers/close-open-port');
-  // With the Service Quotas client: preview and close plan against the account's rule quota.
-  const deps = lambdaClosePortDeps();
-  return {
-    find: createFindOpenPortsHandler(deps),
-    preview: createClosePortPreviewHandler(deps),
-    close: createCloseOpenPortHandler(deps, journal()),
-  };
-});
+// One module per group of tools a REST function serves, so a tool's first call reads what that function would.
+const s3Reads = importOnFirstUse(() =>
+  import('./handlers/mcp-s3-handlers.js').then((module) => module.s3ReadToolHandlers),
+);
+const s3Block = importOnFirstUse(() =>
+  import('./handlers/mcp-s3-block-handler.js').then((module) => module.s3BlockToolHandler),
+);
+const ec2Reads = importOnFirstUse(() =>
+  import('./handlers/mcp-ec2-handlers.js').then((module) => module.ec2ReadToolHandlers),
+);
+const ec2Close = importOnFirstUse(() =>
+  import('./handlers/mcp-ec2-close-handler.js').then((module) => module.ec2CloseToolHandler),
+);
+const journalHandlers = importOnFirstUse(() =>
+  import('./handlers/mcp-journal-handlers.js').then((module) => module.journalToolHandlers),
+);
 
 /** A binding whose handler is loaded the first time the operation is called. */
 function lazyBinding<O extends OperationDefinition>(
   operation: O,
-  load: () => OperationHandler<O>,
+  load: () => Promise<OperationHandler<O>>,
 ): OperationBinding {
-  return bindOperation(operation, (input, context) => load()(input, context)) as OperationBinding;
+  return bindOperation(operation, async (input, context) =>
+    (await load())(input, context),
+  ) as OperationBinding;
 }
 
 const bindings: OperationBinding[] = [
-  lazyBinding(findS3BucketsWithPublicAccess, () => s3Handlers().find),
-  lazyBinding(previewRemovePublicAccessFromS3Bucket, () => s3Handlers().preview),
-  lazyBinding(removePublicAccessFromS3Bucket, () => s3Handlers().block),
-  lazyBinding(findEc2InstancesWithOpenPort, () => ec2Handlers().find),
-  lazyBinding(previewCloseUnwantedPortForEc2Instance, () => ec2Handlers().preview),
-  lazyBinding(closeUnwantedPortForEc2Instance, () => ec2Handlers().close),
-  lazyBinding(listChanges, () => journalHandlers().list),
-  lazyBinding(previewUndoOfChange, () => journalHandlers().preview),
-  lazyBinding(applyUndoOfChange, () => journalHandlers().apply),
+  lazyBinding(findS3BucketsWithPublicAccess, async () => (await s3Reads()).find),
+  lazyBinding(previewRemovePublicAccessFromS3Bucket, async () => (await s3Reads()).preview),
+  lazyBinding(removePublicAccessFromS3Bucket, s3Block),
+  lazyBinding(findEc2InstancesWithOpenPort, async () => (await ec2Reads()).find),
+  lazyBinding(previewCloseUnwantedPortForEc2Instance, async () => (await ec2Reads()).preview),
+  lazyBinding(closeUnwantedPortForEc2Instance, ec2Close),
+  lazyBinding(listChanges, async () => (await journalHandlers()).list),
+  lazyBinding(previewUndoOfChange, async () => (await journalHandlers()).preview),
+  lazyBinding(applyUndoOfChange, async () => (await journalHandlers()).apply),
 ];
 
 export const PROTECTED_RESOURCE_PATH = '/.well-known/oauth-protected-resource';

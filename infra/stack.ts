@@ -124,6 +124,12 @@ export class ExposureStack extends Stack {
         domainPrefix: config.cognitoDomainPrefix ?? this.defaultDomainPrefix(),
         userPoolRemovalPolicy: config.retainUserPool ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         ...(config.samlMetadataUrl ? { samlMetadataUrl: config.samlMetadataUrl } : {}),
+        remediatorGroupName: config.remediatorGroupName,
+        ...(config.samlGroupsAttribute ? { samlGroupsAttribute: config.samlGroupsAttribute } : {}),
+        sourceMapStackTraces: config.sourceMapStackTraces,
+        // Its log says, at every token, whether the person got the remediate scope: kept like the audit records.
+        triggerLogRetention: config.auditLogRetentionDays as logs.RetentionDays,
+        triggerLogRemovalPolicy: config.retainAuditRecords ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       });
     } else {
       Annotations.of(this).addWarningV2(
@@ -380,6 +386,14 @@ export class ExposureStack extends Stack {
           : {}),
         // The functions check the token's scopes themselves too (defence in depth behind the authorizer).
         ...(this.auth ? { OAUTH_SCOPE_PREFIX: RESOURCE_SERVER_ID } : {}),
+        // Previews name the group to a read-only person.
+        ...(this.auth && served.some((o) => o.usesPlanKey)
+          ? { REMEDIATOR_GROUP: this.config.remediatorGroupName }
+          : {}),
+        // Bucket tags are read before a write: IAM's Deny sees them only on buckets with ABAC enabled.
+        ...(served.some((o) => o.iamActions.includes('s3:GetBucketTagging'))
+          ? { PROTECTED_TAG_KEY: this.config.protectedTagKey }
+          : {}),
         ...(served.some((o) => o.usesPlanKey) ? { PLAN_KEY_SECRET_ARN: this.planKey.secretArn } : {}),
       },
       // Read operations are the account-wide scans.
@@ -401,7 +415,7 @@ export class ExposureStack extends Stack {
       );
     }
     grantOperationActions(
-      fn.executionRole,
+      fn,
       served.flatMap((o) => o.iamActions),
       { journalTableArn: this.journal.table.tableArn },
       {
@@ -505,6 +519,11 @@ export class ExposureStack extends Stack {
         'Cognito domain (hosted sign-in and OAuth endpoints).',
       );
       output(STACK_OUTPUTS.userPoolId, auth.userPool.userPoolId, 'Cognito user pool id.');
+      output(
+        STACK_OUTPUTS.remediatorGroupName,
+        this.config.remediatorGroupName,
+        'Cognito group whose members may change things (npm run grant -- --user NAME --remediator).',
+      );
       if (auth.automationClient) {
         output(
           STACK_OUTPUTS.automationClientId,

@@ -42,7 +42,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'Not signed in, or the access token lacks the scope this operation needs (API Gateway answers both with 401).',
   403: 'Not allowed: refused before the operation runs (an invalid request signature; a call that reaches a function without the operation’s scope, which the function refuses itself and, for a change, says who can make it; or on the local server a request from another web origin or host name).',
   404: 'The bucket, instance or recorded change does not exist (in that Region, if one was given).',
-  409: 'The previewed change no longer applies (the target changed, the preview expired, or the planId is for another change), or an undo would overwrite a later change (or there is nothing to undo); nothing was changed.',
+  409: 'The previewed change no longer applies (the target changed, the preview expired, or the planId is for another change), or an undo would overwrite a later change (or there is nothing to undo), or the bucket carries the protected tag (this API never changes it); nothing was changed.',
   429: 'Too many requests: the API is throttling; retry after a moment.',
   500: 'Unexpected failure; no internals are returned.',
   502: 'AWS refused or failed; the message names the AWS call and error code.',

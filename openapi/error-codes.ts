@@ -14,7 +14,10 @@ export const ERROR_STATUS = {
   NotFound: 404,
   /** The path exists but not with this method. */
   MethodNotAllowed: 405,
-  /** An undo would overwrite a later change, or there is nothing to undo; nothing was changed. */
+  /**
+   * An undo would overwrite a later change, there is nothing to undo, or the target carries the protected tag
+   * (a bucket this API never changes); nothing was changed.
+   */
   Conflict: 409,
   /** A previewed change no longer applies (target changed, plan expired, forged or for another change): nothing was written. */
   PlanRejected: 409,

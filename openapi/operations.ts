@@ -145,6 +145,7 @@ export const removePublicAccessFromS3Bucket = defineOperation({
     's3:GetAccountPublicAccessBlock',
     's3:GetBucketPublicAccessBlock',
     's3:GetBucketWebsite',
+    's3:GetBucketTagging',
     // Whether the bucket is public before and what stays latent after: its ACL and policy.
     's3:GetBucketAcl',
     's3:GetBucketPolicyStatus',
@@ -183,6 +184,7 @@ export const previewRemovePublicAccessFromS3Bucket = defineOperation({
     's3:GetAccountPublicAccessBlock',
     's3:GetBucketPublicAccessBlock',
     's3:GetBucketWebsite',
+    's3:GetBucketTagging',
     // Whether the bucket is public before and what stays latent after: its ACL and policy.
     's3:GetBucketAcl',
     's3:GetBucketPolicyStatus',
@@ -192,7 +194,8 @@ export const previewRemovePublicAccessFromS3Bucket = defineOperation({
     const { params, previewResponse } = blockPublicAccessSchemas();
     return { request: { query: undefined, params, body: undefined }, response: previewResponse };
   },
-  errorStatuses: [400, 404, 502],
+  // 409: the bucket carries the protected tag.
+  errorStatuses: [400, 404, 409, 502],
 });
 
 export const findEc2InstancesWithOpenPort = defineOperation({

@@ -218,6 +218,14 @@ function previewFields() {
       description: 'When the planId stops being accepted (ISO 8601); preview again after that.',
       example: '2026-01-01T12:10:00.000Z',
     }),
+    canApply: withMeta(boolean(), {
+      description:
+        'False when the signed-in person has read-only access: applying would be refused. Say so and pass on applyNote instead of asking them to confirm.',
+    }),
+    applyNote: withMeta(nullable(string()), {
+      description:
+        'For a read-only person: why the change would be refused and who can make it (the summary says it too); null otherwise.',
+    }),
   };
 }
 

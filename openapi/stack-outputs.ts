@@ -14,6 +14,7 @@ export const STACK_OUTPUTS = {
   // Read by the operator commands only.
   cognitoDomainUrl: 'CognitoDomainUrl',
   userPoolId: 'UserPoolId',
+  remediatorGroupName: 'RemediatorGroupName',
   automationClientId: 'AutomationClientId',
   automationClientSecretCommand: 'AutomationClientSecretCommand',
   automationApiUrl: 'AutomationApiUrl',

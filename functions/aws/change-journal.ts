@@ -17,6 +17,7 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { CHANGE_ID_PATTERN, compactTime } from '../domain/change-id';
 import type {
   ChangeCompletion,
   ChangeIntent,
@@ -28,6 +29,7 @@ import type {
 import { ValidationError } from '../shared/errors';
 import { type AwsClientSettings, baseClientConfig, prepareClientStack } from './client-config';
 
+export { CHANGE_ID_PATTERN, newChangeId } from '../domain/change-id';
 export type { ChangeCompletion, ChangeIntent, ChangeRecord, JsonValue } from '../domain/change-record';
 
 const PARTITION = 'change';
@@ -59,21 +61,6 @@ export interface ChangeJournal {
   markUndone(changeId: string, undoChangeId: string): Promise<void>;
   getChange(changeId: string): Promise<ChangeRecord | undefined>;
   listChanges(filter: ChangeListFilter): Promise<ChangePage>;
-}
-
-/** Change ids sort by the time they began: `c-20261130T033600123Z-1a2b3c4d`. */
-export function newChangeId(now: Date, random: () => number = Math.random): string {
-  const stamp = compactTime(now);
-  const suffix = Math.floor(random() * 0x1_0000_0000)
-    .toString(16)
-    .padStart(8, '0');
-  return `c-${stamp}-${suffix}`;
-}
-
-export const CHANGE_ID_PATTERN = /^c-\d{8}T\d{9}Z-[0-9a-f]{8}$/;
-
-function compactTime(time: Date): string {
-  return time.toISOString().replace(/[-:.]/g, '');
 }
 
 /** JSON value → DynamoDB attribute value (maps and lists stay structured, so the table reads without us). */

@@ -5,7 +5,7 @@
  * sandbox (or a test) attaches itself to the client as SDK middleware.
  */
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
-import type { AwsCredentialIdentity, MiddlewareStack } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
 import { DEFAULT_CONCURRENCY } from '../shared/defaults';
 
 /** Services the adapters talk to; each maps to its `AWS_ENDPOINT_URL_<SERVICE>` variable. */
@@ -39,7 +39,8 @@ export interface AwsClientSettings {
   /** Buckets or Regions worked on at once; each client's HTTP agent gets `callsInFlight(concurrency)` sockets. */
   concurrency: number;
   maxAttempts: number;
-  credentials?: AwsCredentialIdentity;
+  /** Fixed credentials (the sandbox) or a provider (an assumed write role); default: the SDK's chain. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Explicit endpoint per service; `endpointsFromEnv` fills it from the environment. */
   endpoints: Partial<Record<AwsService, string>>;
   attachments: ClientAttachment[];

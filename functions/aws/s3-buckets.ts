@@ -9,6 +9,7 @@ import {
   GetBucketLocationCommand,
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
+  GetBucketTaggingCommand,
   GetBucketWebsiteCommand,
   GetPublicAccessBlockCommand,
   ListBucketsCommand,
@@ -222,6 +223,26 @@ export async function readWebsiteEnabled(s3: S3Client, bucketName: string): Prom
       return true;
     } catch (error) {
       if (hasAwsErrorCode(error, 'NoSuchWebsiteConfiguration')) return false;
+      throw error;
+    }
+  });
+}
+
+/** The bucket's tags as a map; `NoSuchTagSet` means none. A reply without `TagSet` is a failed read. */
+export async function readBucketTags(
+  s3: S3Client,
+  bucketName: string,
+): Promise<Fact<Record<string, string>>> {
+  return readFact('GetBucketTagging', bucketName, async () => {
+    try {
+      const out = await s3.send(new GetBucketTaggingCommand({ Bucket: bucketName }));
+      return Object.fromEntries(
+        required(out.TagSet, 'TagSet')
+          .filter((tag) => tag.Key !== undefined)
+          .map((tag) => [tag.Key as string, tag.Value ?? '']),
+      );
+    } catch (error) {
+      if (hasAwsErrorCode(error, 'NoSuchTagSet')) return {};
       throw error;
     }
   });

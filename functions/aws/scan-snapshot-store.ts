@@ -16,10 +16,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   type AttributeValue,
   BatchGetItemCommand,
-  type DynamoDBClient,
+  DynamoDBClient,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { ChangeTarget, JsonValue } from '../domain/change-record';
+import { type AwsClientSettings, baseClientConfig, prepareClientStack } from './client-config';
 
 /**
  * Raw JSON per chunk: a page unzips and parses only a little, and even rows that do not compress stay far
@@ -261,4 +262,11 @@ export class SnapshotGoneError extends Error {
     super('The scan snapshot is no longer kept.');
     this.name = 'SnapshotGoneError';
   }
+}
+
+/** The snapshot store's DynamoDB client, built like the others (the sandbox attaches to it), without the journal's code. */
+export function createSnapshotClient(settings: AwsClientSettings, region: string): DynamoDBClient {
+  const client = new DynamoDBClient(baseClientConfig(settings, 'dynamodb', region));
+  prepareClientStack(client.middlewareStack, settings, 'dynamodb', region);
+  return client;
 }

@@ -32,6 +32,9 @@ export interface ClosureOutcome {
 /**
  * Carries out a port-closure plan unless it is a dry run or empty, then reads the groups back to see
  * whether the port is closed. A failed read-back is a warning: the change was made.
+ *
+ * @param writer - the client the writes (and the reads that reconcile them mid-write) go through: the
+ *   assumed write role's, as the caller; the read-back after the write uses `ec2`
  */
 export async function closePortAndVerify(
   ec2: EC2Client,
@@ -39,6 +42,7 @@ export async function closePortAndVerify(
   facts: GroupRuleFacts,
   plan: PortClosurePlan,
   write: { query: PortQuery; dryRun: boolean; changed: boolean },
+  writer: EC2Client = ec2,
 ): Promise<ClosureOutcome> {
   const { instance, region } = located;
   const predicted = { ...facts, rulesByGroup: rulesAfterPlan(facts.rulesByGroup, plan, 'planned-rule-') };
@@ -55,7 +59,7 @@ export async function closePortAndVerify(
     );
   }
   if (!write.changed || write.dryRun) return outcome;
-  const applied = await applyPortClosure(ec2, region, plan);
+  const applied = await applyPortClosure(writer, region, plan);
   outcome.revoked = applied.revokedRules;
   outcome.added = applied.addedRules;
   outcome.warnings.push(...applied.notices);

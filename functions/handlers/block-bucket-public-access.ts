@@ -7,6 +7,7 @@ import type {
 } from '../../openapi/operations';
 import { upstreamError } from '../aws/aws-errors';
 import { writeBucketFlags } from '../aws/s3-buckets';
+import { applyAccessOf, withApplyNote } from '../domain/apply-access';
 import type { PublicAccessBlockFlags } from '../domain/bucket-exposure';
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
 import type { OperationHandler } from '../shared/http-router';
@@ -27,10 +28,14 @@ export function createBlockPublicAccessPreviewHandler(
 ): OperationHandler<typeof previewRemovePublicAccessFromS3Bucket> {
   return async ({ params }, context) => {
     const prepared = await prepareBlock(deps, params.bucketName, context);
+    const answer = answerOf(params.bucketName, prepared, true, true);
+    const access = applyAccessOf(context.caller, deps.remediatorGroup);
     return {
-      ...answerOf(params.bucketName, prepared, true, true),
+      ...answer,
+      summary: withApplyNote(answer.summary, access),
       changeId: null,
       ...(await issuePlan(deps.plans, prepared.binding)),
+      ...access,
     };
   };
 }
@@ -48,14 +53,16 @@ export function createBlockBucketPublicAccessHandler(
       const prepared = await prepareBlock(deps, bucketName, context, (region) => attempt.foundRegion(region));
       // With a planId, the fresh read must be the one previewed, or nothing is written.
       if (body.planId !== undefined) await requirePlan(deps.plans, body.planId, prepared.binding);
-      const { region, s3, before, plan } = prepared;
+      const { region, before, plan } = prepared;
 
-      const changeId =
-        plan.changed && !dryRun
-          ? await journaledBucketBlock(journal, context, prepared, bucketName, () =>
-              writeBlock(s3, bucketName, plan.after),
-            )
-          : null;
+      // As the caller: CloudTrail's sourceIdentity names them (a refused AssumeRole stops here, before any
+      // journal record or write).
+      const writer = plan.changed && !dryRun ? await deps.writeS3(context.caller, region) : undefined;
+      const changeId = writer
+        ? await journaledBucketBlock(journal, context, prepared, bucketName, () =>
+            writeBlock(writer, bucketName, plan.after),
+          )
+        : null;
       const answer = answerOf(bucketName, prepared, dryRun);
       const result = {
         ...answer,

@@ -10,6 +10,7 @@ import {
   readAccountFlags,
   readBucketFacts,
   readBucketFlags,
+  readBucketTags,
   readWebsiteEnabled,
   resolveBucketRegion,
   suggestBucketNames,
@@ -28,7 +29,7 @@ import {
 } from '../domain/summaries/block-public-access-summary';
 import { orList } from '../domain/summaries/plural';
 import { BUCKET_NAME_MAX, cleanUntrustedText, quoteUntrusted } from '../domain/untrusted-text';
-import { NotFoundError } from '../shared/errors';
+import { ApiError, NotFoundError } from '../shared/errors';
 import type { InvocationContext } from '../shared/invocation';
 import type { S3OperationDeps } from './s3-deps';
 
@@ -82,6 +83,7 @@ export async function prepareBlock(
   }
   const before = bucketFlags.value;
   const plan = planBlockPublicAccess(bucketName, region, before);
+  if (plan.changed) await refuseProtected(s3, bucketName, deps.protectedTagKey);
   // The grants (ACL, policy) say whether the bucket is public now and what stays behind, neutralised, after.
   const facts = await readBucketFacts(s3, bucketName, accountFlags, { bucketFlags });
   const verdictBefore = evaluateBucketExposure(facts);
@@ -100,6 +102,30 @@ export async function prepareBlock(
     warnings,
     binding: blockPublicAccessBinding(bucketName, region, before),
   };
+}
+
+/** 409: the bucket carries the protected tag, so this API will not change it (preview, dry run and write alike). */
+export class ProtectedResourceError extends ApiError {
+  constructor(bucketName: string, tagKey: string) {
+    super(
+      409,
+      'Conflict',
+      `Bucket ${bucketName} carries the tag "${tagKey}", which marks resources this API never changes; nothing was ` +
+        'changed. Whoever owns the bucket decides: remove the tag to let this API block its public access, or ' +
+        'change the bucket outside this API.',
+      { protectedTagKey: tagKey },
+    );
+  }
+}
+
+/**
+ * Refuses a bucket that carries the protected tag, before any write. IAM's Deny on the tag reaches buckets only
+ * once ABAC is enabled on them, so the API reads the tags itself; a failed read refuses too (fail safe).
+ */
+async function refuseProtected(s3: S3Client, bucketName: string, tagKey: string): Promise<void> {
+  const tags = await readBucketTags(s3, bucketName);
+  if (!tags.ok) throw upstreamError(`s3:${tags.call}`, { name: tags.errorCode });
+  if (Object.hasOwn(tags.value, tagKey)) throw new ProtectedResourceError(bucketName, tagKey);
 }
 
 /** The answer, for what was written or (dry run, preview) what would be. */

@@ -1,5 +1,6 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { WriteClients } from '../aws/assumed-write-role';
 import type { ChangeJournal } from '../aws/change-journal';
 import type { ChangeTarget } from '../domain/change-record';
 import type { InvocationContext } from '../shared/invocation';
@@ -21,4 +22,7 @@ export interface UndoDeps extends JournalDeps {
   ec2: (region: string) => EC2Client;
   /** Signs the undo preview's planId and checks it on apply. */
   plans: PlanSigning;
+  /** The clients an undo writes through: as the caller under the assumed write role (see assumed-write-role.ts). */
+  writeS3: WriteClients<S3Client>;
+  writeEc2: WriteClients<EC2Client>;
 }

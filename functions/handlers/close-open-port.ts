@@ -8,6 +8,7 @@ import type {
 } from '../../openapi/operations';
 import type { PortQuery } from '../aws/ec2-port-scan';
 import { closePortAndVerify } from '../aws/verified-port-closure';
+import { applyAccessOf, withApplyNote } from '../domain/apply-access';
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
 import type { OperationHandler } from '../shared/http-router';
 import { issuePlan, requirePlan } from '../shared/plan-signing';
@@ -25,15 +26,19 @@ const OPERATION = 'closeUnwantedPortForEc2Instance';
 export function createClosePortPreviewHandler(
   deps: Ec2OperationDeps,
 ): OperationHandler<typeof previewCloseUnwantedPortForEc2Instance> {
-  return async ({ params, query: input }) => {
+  return async ({ params, query: input }, context) => {
     const query: PortQuery = { port: input.port, protocol: input.protocol ?? 'tcp' };
     const prepared = await prepareClosure(deps, params.instanceId, query, input.region);
     const { ec2, located, facts, plan, changed } = prepared;
     const outcome = await closePortAndVerify(ec2, located, facts, plan, { query, dryRun: true, changed });
+    const answer = answerOf(prepared, query, true, outcome, true);
+    const access = applyAccessOf(context.caller, deps.remediatorGroup);
     return {
-      ...answerOf(prepared, query, true, outcome, true),
+      ...answer,
+      summary: withApplyNote(answer.summary, access),
       changeId: null,
       ...(await issuePlan(deps.plans, prepared.binding)),
+      ...access,
     };
   };
 }
@@ -60,7 +65,11 @@ export function createCloseOpenPortHandler(
       // With a planId, the fresh read must be the one previewed, or nothing is written.
       if (body.planId !== undefined) await requirePlan(deps.plans, body.planId, prepared.binding);
       const { ec2, located, facts, plan, changed } = prepared;
-      const closeAndVerify = () => closePortAndVerify(ec2, located, facts, plan, { query, dryRun, changed });
+      // As the caller: CloudTrail's sourceIdentity names them (a refused AssumeRole stops here, before any
+      // journal record or write).
+      const writer = changed && !dryRun ? await deps.writeEc2(context.caller, located.region) : ec2;
+      const closeAndVerify = () =>
+        closePortAndVerify(ec2, located, facts, plan, { query, dryRun, changed }, writer);
       // A real change runs between its journal intent and completion (no intent recorded: no write).
       const { outcome, changeId } =
         changed && !dryRun

@@ -1,4 +1,5 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { WriteClients } from '../aws/assumed-write-role';
 import type { RulesPerGroupQuota } from '../aws/service-quotas';
 import type { PlanSigning } from '../shared/plan-signing';
 import type { ScanSnapshotDeps } from './paged-scan';
@@ -19,4 +20,8 @@ export interface Ec2OperationDeps {
   plans: PlanSigning;
   /** Where the finds keep their scans for paging and reuse. */
   snapshots: ScanSnapshotDeps;
+  /** The client a write goes through: as the caller under the assumed write role (see assumed-write-role.ts). */
+  writeEc2: WriteClients<EC2Client>;
+  /** The group whose members may apply changes, named to a read-only person in previews. */
+  remediatorGroup: string;
 }

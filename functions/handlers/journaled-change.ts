@@ -5,7 +5,7 @@
  */
 import { awsErrorCode } from '../aws/aws-errors';
 import type { ChangeJournal } from '../aws/change-journal';
-import { newChangeId } from '../aws/change-journal';
+import { newChangeId } from '../domain/change-id';
 import type { ChangeCompletion, ChangeIntent, ChangeTarget, JsonValue } from '../domain/change-record';
 import { ApiError, UpstreamError } from '../shared/errors';
 import type { InvocationContext } from '../shared/invocation';

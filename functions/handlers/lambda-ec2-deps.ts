@@ -4,11 +4,12 @@
  */
 import { defaultClientSettings } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
-import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
+import { DEFAULT_CONCURRENCY, DEFAULT_REMEDIATOR_GROUP, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
 import { readIntEnv, requireEnv } from '../shared/env';
 import type { Ec2OperationDeps } from './ec2-deps';
 import { lambdaPlanSigning } from './lambda-plan-signing';
 import { lambdaSnapshotDeps } from './lambda-snapshot-deps';
+import { lambdaWriteClients } from './lambda-write-role';
 
 export function lambdaEc2Deps(): Ec2OperationDeps {
   const concurrency = readIntEnv('SCAN_CONCURRENCY', DEFAULT_CONCURRENCY);
@@ -21,7 +22,11 @@ export function lambdaEc2Deps(): Ec2OperationDeps {
     homeRegion,
     concurrency,
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
-    plans,
     snapshots: lambdaSnapshotDeps(plans),
+    plans,
+    remediatorGroup: process.env.REMEDIATOR_GROUP || DEFAULT_REMEDIATOR_GROUP,
+    writeEc2: lambdaWriteClients(homeRegion, ec2, (credentials) =>
+      createEc2Clients(defaultClientSettings({ concurrency: 1, credentials })),
+    ),
   };
 }

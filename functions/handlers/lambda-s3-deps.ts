@@ -5,11 +5,17 @@
  */
 import { defaultClientSettings } from '../aws/client-config';
 import { createS3Clients } from '../aws/s3-clients';
-import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_PROTECTED_TAG_KEY,
+  DEFAULT_REMEDIATOR_GROUP,
+  DEFAULT_TIME_RESERVE_MS,
+} from '../shared/defaults';
 import { readIntEnv, requireEnv } from '../shared/env';
 import { accountIdFromArn } from '../shared/invocation';
 import { lambdaPlanSigning } from './lambda-plan-signing';
 import { lambdaSnapshotDeps } from './lambda-snapshot-deps';
+import { lambdaWriteClients } from './lambda-write-role';
 import type { S3OperationDeps } from './s3-deps';
 
 export function lambdaS3Deps(): S3OperationDeps {
@@ -24,8 +30,15 @@ export function lambdaS3Deps(): S3OperationDeps {
     homeRegion,
     concurrency,
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
-    plans,
     snapshots: lambdaSnapshotDeps(plans),
+    plans,
+    protectedTagKey: process.env.PROTECTED_TAG_KEY || DEFAULT_PROTECTED_TAG_KEY,
+    remediatorGroup: process.env.REMEDIATOR_GROUP || DEFAULT_REMEDIATOR_GROUP,
+    writeS3: lambdaWriteClients(
+      homeRegion,
+      clients.s3,
+      (credentials) => createS3Clients(defaultClientSettings({ concurrency: 1, credentials })).s3,
+    ),
     resolveAccountId: async (context) => {
       const accountId = accountIdFromArn(context.invokedFunctionArn);
       if (!accountId) throw new Error('The Lambda context carries no account id in invokedFunctionArn.');

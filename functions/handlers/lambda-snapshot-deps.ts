@@ -3,9 +3,12 @@
  * container, on the table the stack names in SCAN_SNAPSHOT_TABLE; the lifetime of a snapshot comes from
  * SCAN_SNAPSHOT_TTL_SECONDS.
  */
-import { createJournalClient } from '../aws/change-journal';
 import { defaultClientSettings } from '../aws/client-config';
-import { createScanSnapshotStore, type ScanSnapshotStore } from '../aws/scan-snapshot-store';
+import {
+  createScanSnapshotStore,
+  createSnapshotClient,
+  type ScanSnapshotStore,
+} from '../aws/scan-snapshot-store';
 import { readIntEnv, requireEnv } from '../shared/env';
 import { accountIdFromArn } from '../shared/invocation';
 import type { PlanSigning } from '../shared/plan-signing';
@@ -16,7 +19,10 @@ let store: ScanSnapshotStore | undefined;
 /** The store, built on first use: the write functions use it only to mark scans out of date. */
 export function lambdaSnapshotStore(): ScanSnapshotStore {
   store ??= createScanSnapshotStore(
-    createJournalClient(defaultClientSettings({ concurrency: 16, maxAttempts: 5 }), requireEnv('AWS_REGION')),
+    createSnapshotClient(
+      defaultClientSettings({ concurrency: 16, maxAttempts: 5 }),
+      requireEnv('AWS_REGION'),
+    ),
     requireEnv('SCAN_SNAPSHOT_TABLE'),
   );
   return store;

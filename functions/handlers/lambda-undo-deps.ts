@@ -2,17 +2,29 @@
 import { defaultClientSettings } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
 import { createS3Clients } from '../aws/s3-clients';
+import { requireEnv } from '../shared/env';
 import type { JournalDeps, UndoDeps } from './change-deps';
 import { lambdaPlanSigning } from './lambda-plan-signing';
+import { lambdaWriteClients } from './lambda-write-role';
 
 export function lambdaUndoDeps(journal: JournalDeps): UndoDeps {
   // An undo touches one bucket or a few groups: no scan width needed.
   const settings = defaultClientSettings({ concurrency: 4 });
   const s3 = createS3Clients(settings).s3;
+  const ec2 = createEc2Clients(settings);
+  const homeRegion = requireEnv('AWS_REGION');
   return {
     ...journal,
     s3,
-    ec2: createEc2Clients(settings),
+    ec2,
     plans: lambdaPlanSigning(),
+    writeS3: lambdaWriteClients(
+      homeRegion,
+      s3,
+      (credentials) => createS3Clients(defaultClientSettings({ concurrency: 1, credentials })).s3,
+    ),
+    writeEc2: lambdaWriteClients(homeRegion, ec2, (credentials) =>
+      createEc2Clients(defaultClientSettings({ concurrency: 1, credentials })),
+    ),
   };
 }

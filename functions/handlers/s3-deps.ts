@@ -1,3 +1,5 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { WriteClients } from '../aws/assumed-write-role';
 import type { S3Clients } from '../aws/s3-clients';
 import type { InvocationContext } from '../shared/invocation';
 import type { PlanSigning } from '../shared/plan-signing';
@@ -16,4 +18,10 @@ export interface S3OperationDeps {
   plans: PlanSigning;
   /** Where the finds keep their scans for paging and reuse. */
   snapshots: ScanSnapshotDeps;
+  /** The client a write goes through: as the caller under the assumed write role (see assumed-write-role.ts). */
+  writeS3: WriteClients<S3Client>;
+  /** Buckets carrying this tag are never changed (checked before the write: IAM sees bucket tags only with ABAC). */
+  protectedTagKey: string;
+  /** The group whose members may apply changes, named to a read-only person in previews. */
+  remediatorGroup: string;
 }

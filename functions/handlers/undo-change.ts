@@ -181,7 +181,8 @@ export function createApplyUndoHandler(deps: UndoDeps): OperationHandler<typeof 
           const [step] = verdict.steps;
           if (step?.action !== 'restoreBucketPublicAccessBlock')
             throw new Error('bucket undo plan without a restore step');
-          const s3 = deps.s3(step.region);
+          // As the caller, like every write: CloudTrail's sourceIdentity names who asked for the undo.
+          const s3 = await deps.writeS3(context.caller, step.region);
           try {
             if (step.flags === null) await deleteBucketFlags(s3, step.bucketName);
             else await writeBucketFlags(s3, step.bucketName, step.flags);
@@ -219,7 +220,8 @@ export function createApplyUndoHandler(deps: UndoDeps): OperationHandler<typeof 
             if (rule) revoke.push(rule);
           }
         }
-        const applied = await applyPortClosure(deps.ec2(target.region), target.region, { authorize, revoke });
+        const writer = await deps.writeEc2(context.caller, target.region);
+        const applied = await applyPortClosure(writer, target.region, { authorize, revoke });
         const revokedRules = applied.revokedRules.map(toRuleChange);
         const addedRules = applied.addedRules.map(toRuleChange);
         const undoPlan = portClosureUndoPlan(target.region, applied.revokedRules, applied.addedRules);

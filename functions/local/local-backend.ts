@@ -4,25 +4,31 @@
  * AWS_ENDPOINT_URL for LocalStack or moto). Either way the handlers get the
  * same SDK clients and adapters as in Lambda.
  */
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { DeserializeHandlerOutput } from '@smithy/types';
-import { createChangeJournal, createJournalClient } from '../aws/change-journal';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider, DeserializeHandlerOutput } from '@smithy/types';
 import {
-  type AwsClientSettings,
-  baseClientConfig,
-  type ClientAttachment,
-  defaultClientSettings,
-  prepareClientStack,
-} from '../aws/client-config';
+  assumedWriteClients,
+  createAssumedWriteRole,
+  directWriteClients,
+  type WriteClients,
+} from '../aws/assumed-write-role';
+import { createChangeJournal, createJournalClient } from '../aws/change-journal';
+import { type AwsClientSettings, type ClientAttachment, defaultClientSettings } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
 import { createS3Clients } from '../aws/s3-clients';
 import { createScanSnapshotStore, scopeOfTarget } from '../aws/scan-snapshot-store';
 import { createServiceQuotasClients, readRulesPerGroupQuota } from '../aws/service-quotas';
+import { createStsClient } from '../aws/sts-clients';
 import type { JournalDeps, UndoDeps } from '../handlers/change-deps';
 import type { Ec2OperationDeps } from '../handlers/ec2-deps';
 import { DEFAULT_SNAPSHOT_TTL_MS, type ScanSnapshotDeps } from '../handlers/paged-scan';
 import type { S3OperationDeps } from '../handlers/s3-deps';
-import { DEFAULT_CONCURRENCY, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_PROTECTED_TAG_KEY,
+  DEFAULT_REMEDIATOR_GROUP,
+  DEFAULT_TIME_RESERVE_MS,
+} from '../shared/defaults';
 import { inMemoryPlanSigning, type PlanSigning } from '../shared/plan-signing';
 import { newPlanKey } from '../shared/plan-token';
 import { SandboxAccount } from './sandbox/sandbox-account';
@@ -58,6 +64,17 @@ export interface LocalBackendOptions {
   timeReserveMs?: number;
   /** Signs and checks planIds; default: a key made for this backend, and the real clock. */
   plans?: PlanSigning;
+  /**
+   * The role writes assume with the caller as source identity, as in Lambda. The sandbox always has one (its
+   * STS answers AssumeRole); with `--aws` it is WRITE_ROLE_ARN, and without it writes use your own credentials
+   * (the documented local bypass: docs/deploy.md, "Write roles").
+   */
+  writeRoleArn?: string;
+}
+
+/** The role the sandbox account's writes must be made under (its STS issues sessions for it). */
+export function sandboxWriteRoleArn(accountId: string): string {
+  return `arn:aws:iam::${accountId}:role/aiops-sandbox-write`;
 }
 
 /** A DynamoDB client answered in memory by the sandbox's tables, with the SDK's own stack above them. */
@@ -82,6 +99,7 @@ function embeddedDynamoDb(settings: AwsClientSettings, region: string) {
 /** A backend bound to a simulated account. Its clients carry fake credentials and never open a socket. */
 export function sandboxBackend(scenario: Scenario, options: LocalBackendOptions = {}): LocalBackend {
   const sandbox = new SandboxAccount(scenario);
+  sandbox.writeRoleArn = sandboxWriteRoleArn(scenario.accountId);
   const settings = defaultClientSettings({
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     credentials: { accessKeyId: 'SANDBOXACCESSKEY', secretAccessKey: 'sandbox-secret' },
@@ -89,6 +107,7 @@ export function sandboxBackend(scenario: Scenario, options: LocalBackendOptions 
     attachments: [sandbox.attachment],
   });
   return buildBackend('sandbox', settings, scenario.homeRegion, sandbox, {
+    writeRoleArn: sandboxWriteRoleArn(scenario.accountId),
     ...options,
     journalTable: options.journalTable ?? SANDBOX_JOURNAL_TABLE,
     snapshotTable: options.snapshotTable ?? SANDBOX_SNAPSHOT_TABLE,
@@ -104,7 +123,11 @@ export function awsBackend(
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     ...options.settings,
   });
-  return buildBackend('aws', settings, region, undefined, options);
+  const writeRoleArn = options.writeRoleArn ?? (process.env.WRITE_ROLE_ARN || undefined);
+  return buildBackend('aws', settings, region, undefined, {
+    ...options,
+    ...(writeRoleArn ? { writeRoleArn } : {}),
+  });
 }
 
 function buildBackend(
@@ -114,8 +137,7 @@ function buildBackend(
   sandbox: SandboxAccount | undefined,
   options: LocalBackendOptions,
 ): LocalBackend {
-  const sts = new STSClient(baseClientConfig(settings, 'sts', homeRegion));
-  prepareClientStack(sts.middlewareStack, settings, 'sts', homeRegion);
+  const sts = createStsClient(settings, homeRegion);
   let accountId: Promise<string> | undefined;
   const resolveAccountId = () => {
     const fromEnv = process.env.AWS_ACCOUNT_ID;
@@ -157,15 +179,26 @@ function buildBackend(
     ttlMs: options.snapshotTtlMs ?? DEFAULT_SNAPSHOT_TTL_MS,
     resolveAccountId,
   };
+  const role = options.writeRoleArn ? createAssumedWriteRole(sts, options.writeRoleArn) : undefined;
+  // The same path as Lambda: clients with the assumed role's credentials, one per caller and Region.
+  const writes = <T>(
+    own: (region: string) => T,
+    build: (credentials: AwsCredentialIdentityProvider) => (region: string) => T,
+  ): WriteClients<T> => (role ? assumedWriteClients(role, build) : directWriteClients(own));
+  const writeS3 = writes(s3Clients.s3, (credentials) => createS3Clients({ ...settings, credentials }).s3);
+  const writeEc2 = writes(ec2Clients, (credentials) => createEc2Clients({ ...settings, credentials }));
   return {
     kind,
     settings,
     homeRegion,
     sandbox,
     journal,
-    undo: { ...journal, s3: s3Clients.s3, ec2: ec2Clients, plans },
+    undo: { ...journal, s3: s3Clients.s3, ec2: ec2Clients, plans, writeS3, writeEc2 },
     s3: {
       clients: s3Clients,
+      writeS3,
+      protectedTagKey: process.env.PROTECTED_TAG_KEY || DEFAULT_PROTECTED_TAG_KEY,
+      remediatorGroup: DEFAULT_REMEDIATOR_GROUP,
       homeRegion,
       concurrency: settings.concurrency,
       timeReserveMs: options.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS,
@@ -175,6 +208,8 @@ function buildBackend(
     },
     ec2: {
       ec2: ec2Clients,
+      writeEc2,
+      remediatorGroup: DEFAULT_REMEDIATOR_GROUP,
       homeRegion,
       concurrency: settings.concurrency,
       timeReserveMs: options.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS,

@@ -13,14 +13,19 @@ export function callerFromEvent(event: APIGatewayProxyEvent | undefined): Caller
   const username = text(claims['cognito:username']) ?? text(claims.username);
   const clientId = text(claims.client_id);
   const sub = text(claims.sub);
+  const email = text(claims.email);
+  const scopes = (text(claims.scope) ?? '').split(/\s+/).filter((scope) => scope !== '');
+  const readOnly = scopes.length > 0 && !scopes.some((scope) => scope.endsWith('/remediate'));
   // The automation API authorizes with IAM: API Gateway then names the signing principal, not a token.
   const iamArn = text(event?.requestContext?.identity?.userArn);
   const principal = username ?? clientId ?? sub ?? iamArn ?? text(authorizer?.principalId) ?? 'anonymous';
   return {
     principal,
     ...(username ? { username } : {}),
+    ...(email ? { email } : {}),
     ...(sub ? { sub } : {}),
     ...(clientId ? { clientId } : {}),
     ...(iamArn ? { iamArn } : {}),
+    ...(readOnly ? { readOnly: true as const } : {}),
   };
 }

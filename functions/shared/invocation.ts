@@ -3,8 +3,15 @@ export interface Caller {
   /** Best human identifier: username, else client id, else sub, else IAM principal; `local` on the local server. */
   principal: string;
   username?: string;
+  /** The email the token trigger puts on access tokens (names the person in CloudTrail's source identity). */
+  email?: string;
   sub?: string;
   clientId?: string;
+  /**
+   * True when the verified access token carries scopes but no `remediate` one: a read-only person. Unset
+   * without a token (local server, IAM-signed calls), where IAM or nothing decides.
+   */
+  readOnly?: true;
   /** The IAM principal of a SigV4-signed call (the automation API). */
   iamArn?: string;
 }

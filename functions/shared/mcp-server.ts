@@ -15,7 +15,6 @@ import {
   type CallToolResult,
   ListToolsRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { type McpTool, toolOf } from '../../openapi/mcp-tools';
 import type { OperationScope } from '../../openapi/operations';
@@ -113,15 +112,14 @@ export async function callTool(
 }
 
 /**
- * The SDK's JSON Schema validator, shared and built on first use. The SDK builds a new Ajv for every server
- * unless given one, and a stateless HTTP server is a new server per request; this server never asks a
- * client for input (elicitation, the validator's only use here), so usually it is never built at all.
+ * The server's JSON Schema validator: the SDK uses one only to check what a client answers to an elicitation
+ * (a server asking the user for input), which this server never sends. Without it the SDK would build an Ajv
+ * for every server, that is for every stateless HTTP request, and the MCP function's bundle leaves Ajv out
+ * (functions/shared/ajv-left-out.ts).
  */
-let ajvValidator: AjvJsonSchemaValidator | undefined;
-const sharedValidator: jsonSchemaValidator = {
-  getValidator: (schema) => {
-    ajvValidator ??= new AjvJsonSchemaValidator();
-    return ajvValidator.getValidator(schema);
+const noElicitationValidator: jsonSchemaValidator = {
+  getValidator: () => {
+    throw new Error('This MCP server never asks a client for input, so it validates no JSON Schema.');
   },
 };
 
@@ -130,7 +128,7 @@ export function createMcpServer(options: McpServerOptions): Server {
   const server = new Server(MCP_SERVER_INFO, {
     capabilities: { tools: {} },
     instructions: INSTRUCTIONS,
-    jsonSchemaValidator: sharedValidator,
+    jsonSchemaValidator: noElicitationValidator,
   });
   const byName = new Map(options.bindings.map((binding) => [binding.operation.operationId, binding]));
 

@@ -9,8 +9,10 @@
  */
 import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { OperationScope } from '../../openapi/operations';
+import { ExposureFunction } from './exposure-function';
 
 /** Cognito resource server identifier: full scope names are `<identifier>/<scope>`. */
 export const RESOURCE_SERVER_ID = 'aiops-exposure-api';
@@ -40,7 +42,21 @@ export interface ExposureAuthProps {
   readonly userPoolRemovalPolicy: RemovalPolicy;
   /** IAM Identity Center SAML metadata URL: when set, users sign in through Identity Center. */
   readonly samlMetadataUrl?: string;
+  /** The user pool group whose members get the `remediate` scope on their access tokens. */
+  readonly remediatorGroupName: string;
+  /**
+   * With SAML: the name of the SAML attribute that carries the user's group names. It is mapped to the custom
+   * attribute `custom:groups`, which the token trigger also reads for membership.
+   */
+  readonly samlGroupsAttribute?: string;
+  readonly sourceMapStackTraces?: boolean;
+  /** The token trigger's log group (which records each role decision): retention and what destroy does. */
+  readonly triggerLogRetention?: logs.RetentionDays;
+  readonly triggerLogRemovalPolicy?: RemovalPolicy;
 }
+
+/** The custom attribute (without `custom:`) a SAML group list is mapped to. */
+export const MAPPED_GROUPS_ATTRIBUTE = 'groups';
 
 export class ExposureAuth extends Construct {
   readonly userPool: cognito.UserPool;
@@ -57,9 +73,18 @@ export class ExposureAuth extends Construct {
   readonly authorizeUrl: string;
   readonly tokenUrl: string;
   readonly samlProvider?: cognito.UserPoolIdentityProviderSaml;
+  /** The group whose members may remediate, and the trigger that suppresses `remediate` for everyone else. */
+  readonly remediatorGroup: cognito.CfnUserPoolGroup;
+  readonly tokenTrigger: ExposureFunction;
+  /** The group whose members get the remediate scope. */
+  readonly remediatorGroupName: string;
+  /** A SAML attribute's group list is mapped to `custom:groups` (federation with samlGroupsAttribute). */
+  readonly mapsGroups: boolean;
 
   constructor(scope: Construct, id: string, props: ExposureAuthProps) {
     super(scope, id);
+    this.remediatorGroupName = props.remediatorGroupName;
+    this.mapsGroups = props.samlMetadataUrl !== undefined && props.samlGroupsAttribute !== undefined;
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       // Only operators add users (npm run grant); nobody signs up on their own.
@@ -67,6 +92,14 @@ export class ExposureAuth extends Construct {
       signInAliases: { email: true },
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
+      // Only with a SAML group list to map: a custom attribute cannot be removed from a pool once added.
+      ...(this.mapsGroups
+        ? {
+            customAttributes: {
+              [MAPPED_GROUPS_ATTRIBUTE]: new cognito.StringAttribute({ mutable: true, maxLen: 2048 }),
+            },
+          }
+        : {}),
       signInCaseSensitive: false,
       passwordPolicy: {
         minLength: 12,
@@ -127,10 +160,55 @@ export class ExposureAuth extends Construct {
         name: SAML_PROVIDER_NAME,
         metadata: cognito.UserPoolIdentityProviderSamlMetadata.url(props.samlMetadataUrl),
         // Identity Center's SAML application maps the user's email to the attribute named "email".
-        attributeMapping: { email: cognito.ProviderAttribute.other('email') },
+        attributeMapping: {
+          email: cognito.ProviderAttribute.other('email'),
+          ...(props.samlGroupsAttribute
+            ? {
+                custom: {
+                  [`custom:${MAPPED_GROUPS_ATTRIBUTE}`]: cognito.ProviderAttribute.other(
+                    props.samlGroupsAttribute,
+                  ),
+                },
+              }
+            : {}),
+        },
         idpSignout: false,
       });
     }
+
+    this.remediatorGroup = new cognito.CfnUserPoolGroup(this, 'RemediatorGroup', {
+      userPoolId: this.userPool.userPoolId,
+      groupName: props.remediatorGroupName,
+      description:
+        'Members get the remediate scope on their access tokens (npm run grant -- --user NAME --remediator); everyone else reads only.',
+    });
+    this.tokenTrigger = new ExposureFunction(this, 'TokenTrigger', {
+      functionName: 'pre-token-generation',
+      description: `AIOps exposure API: access tokens carry the remediate scope only for members of ${props.remediatorGroupName}`,
+      // Cognito waits at most five seconds for a trigger; the decision is a list look-up.
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      ...(props.sourceMapStackTraces ? { sourceMapStackTraces: true } : {}),
+      ...(props.triggerLogRetention ? { logRetention: props.triggerLogRetention } : {}),
+      ...(props.triggerLogRemovalPolicy ? { logRemovalPolicy: props.triggerLogRemovalPolicy } : {}),
+      environment: {
+        REMEDIATOR_GROUP: props.remediatorGroupName,
+        REMEDIATE_SCOPE: this.scopeNames.remediate,
+        ...(this.mapsGroups ? { MAPPED_GROUPS_ATTRIBUTE: `custom:${MAPPED_GROUPS_ATTRIBUTE}` } : {}),
+      },
+    });
+    Validations.of(this.tokenTrigger).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Pinned to nodejs22.x, the runtime the bundle targets (esbuild target node22) and the code is tested on; ' +
+        'it moves to a newer runtime together with the toolchain, not silently.',
+    });
+    // V2_0: access-token customisation (the Essentials plan above has it); V1_0 could only change ID tokens.
+    this.userPool.addTrigger(
+      cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      this.tokenTrigger,
+      cognito.LambdaVersion.V2_0,
+    );
   }
 
   /**
@@ -168,14 +246,23 @@ export class ExposureAuth extends Construct {
   }
 
   /**
-   * The authorization-code client that people's tools use (the Q Business plugin, Amazon Quick):
-   * `read` and `remediate`, so the API's own methods decide what each call needs.
+   * The authorization-code client that people's tools use (the Q Business plugin, Amazon Quick): it may ask
+   * for `read` and `remediate`, and the token trigger takes `remediate` away from anyone outside the
+   * remediators group, so the API's own methods then decide what each call needs.
    */
   addInteractiveClient(id: string, callbackUrls: string[]): cognito.UserPoolClient {
     const client = this.userPool.addClient(id, {
       userPoolClientName: 'interactive',
       generateSecret: true,
       authFlows: INTERACTIVE_AUTH_FLOWS,
+      // Only what federation maps (Cognito requires mapped attributes to be writable): nothing else a user could
+      // change about themselves. The client's scopes never include aws.cognito.signin.user.admin, so its tokens
+      // cannot call UpdateUserAttributes, and federation overwrites the mapped group list at each sign-in.
+      writeAttributes: this.mapsGroups
+        ? new cognito.ClientAttributes()
+            .withStandardAttributes({ email: true })
+            .withCustomAttributes(MAPPED_GROUPS_ATTRIBUTE)
+        : new cognito.ClientAttributes().withStandardAttributes({ email: true }),
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [

@@ -12,6 +12,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { REQUEST_DEADLINE_MS } from '../../openapi/limits';
+import { type SplitBundleOptions, splitBundleCode } from './split-bundle';
 
 /** Repository root: entries live in `functions/`, the lock file next to package.json. */
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
@@ -29,6 +30,9 @@ export const FUNCTION_TIMEOUT = Duration.millis(REQUEST_DEADLINE_MS);
  * with the same fields.
  */
 export const BUNDLE_MAIN_FIELDS = ['module', 'main'] as const;
+
+/** The Node version the bundles target: the runtime's. */
+export const BUNDLE_TARGET = 'node22';
 
 /** Enough for a remediation (a few AWS calls); scans ask for more, see `SCAN_MEMORY_MB`. */
 export const DEFAULT_MEMORY_MB = 1024;
@@ -66,8 +70,15 @@ export interface ExposureFunctionProps {
   readonly sourceMapStackTraces?: boolean;
   /** Reserved (and maximum) concurrent executions; undefined leaves the function on the account's pool. */
   readonly reservedConcurrentExecutions?: number;
+  /** Default `FUNCTION_TIMEOUT` (the API's deadline); a Cognito trigger gets Cognito's five seconds. */
+  readonly timeout?: Duration;
   /** Extra environment (SCAN_CONCURRENCY, TIME_RESERVE_MS, ...). */
   readonly environment?: Record<string, string>;
+  /**
+   * Bundle as ES modules split at each dynamic `import()` (split-bundle.ts), so a cold start reads only the
+   * code its request runs. Default: one CommonJS file, as NodejsFunction bundles it.
+   */
+  readonly splitBundle?: SplitBundleOptions;
 }
 
 export class ExposureFunction extends NodejsFunction {
@@ -75,6 +86,8 @@ export class ExposureFunction extends NodejsFunction {
   readonly functionLogGroup: logs.LogGroup;
   /** The function's own role: no managed policy, only its log group and what the caller adds. */
   readonly executionRole: iam.Role;
+  /** The role its AWS writes run under (assumed per request with the caller as source identity), if it writes. */
+  writeRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: ExposureFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
@@ -95,11 +108,36 @@ export class ExposureFunction extends NodejsFunction {
       }),
     );
 
+    const entry = resolve(PROJECT_ROOT, 'functions', `${props.functionName}.ts`);
     super(scope, id, {
-      entry: resolve(PROJECT_ROOT, 'functions', `${props.functionName}.ts`),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: resolve(PROJECT_ROOT, 'package-lock.json'),
+      ...(props.splitBundle
+        ? {
+            code: splitBundleCode(PROJECT_ROOT, entry, {
+              ...props.splitBundle,
+              mainFields: BUNDLE_MAIN_FIELDS,
+              target: BUNDLE_TARGET,
+            }),
+            handler: 'index.handler',
+          }
+        : {
+            entry,
+            handler: 'handler',
+            projectRoot: PROJECT_ROOT,
+            depsLockFilePath: resolve(PROJECT_ROOT, 'package-lock.json'),
+            bundling: {
+              forceDockerBundling: false,
+              minify: true,
+              sourceMap: true,
+              target: BUNDLE_TARGET,
+              format: OutputFormat.CJS,
+              // Bundle the pinned SDK v3 clients instead of trusting the runtime's copy.
+              externalModules: [],
+              mainFields: [...BUNDLE_MAIN_FIELDS],
+              metafile: false,
+              // Warnings and errors only: the bundle-size summary on every synth is noise.
+              logLevel: LogLevel.WARNING,
+            },
+          }),
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -107,7 +145,7 @@ export class ExposureFunction extends NodejsFunction {
       ...(props.reservedConcurrentExecutions === undefined
         ? {}
         : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
-      timeout: FUNCTION_TIMEOUT,
+      timeout: props.timeout ?? FUNCTION_TIMEOUT,
       role: executionRole,
       logGroup,
       environment: {
@@ -115,19 +153,6 @@ export class ExposureFunction extends NodejsFunction {
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         ...(props.sourceMapStackTraces ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         ...props.environment,
-      },
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        format: OutputFormat.CJS,
-        // Bundle the pinned SDK v3 clients instead of trusting the runtime's copy.
-        externalModules: [],
-        mainFields: [...BUNDLE_MAIN_FIELDS],
-        metafile: false,
-        // Warnings and errors only: the bundle-size summary on every synth is noise.
-        logLevel: LogLevel.WARNING,
       },
     });
     this.functionLogGroup = logGroup;

@@ -17,10 +17,24 @@ import { type ExposureApi, STAGE_NAME } from './api';
 import type { ExposureAuth } from './auth';
 import { ExposureFunction, SCAN_MEMORY_MB } from './exposure-function';
 import { grantOperationActions, grantScanSnapshotActions, type WriteGuard } from './operation-permissions';
+import type { SplitBundleOptions } from './split-bundle';
 
 /** Path of the MCP endpoint and of its protected-resource metadata, under the stage. */
 export const MCP_ENDPOINT_PATH = '/mcp';
 export const PROTECTED_RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';
+
+/**
+ * How the MCP function is bundled: split, so a cold start reads the MCP SDK and the tool list but not the S3
+ * or EC2 code (functions/mcp.ts imports each service's handlers on its first tool call), and without Ajv:
+ * the SDK imports it to check elicitation answers against a JSON Schema, and this server never elicits
+ * (functions/shared/ajv-left-out.ts). docs/performance.md has what each saves.
+ */
+export const MCP_BUNDLE: SplitBundleOptions = {
+  alias: {
+    ajv: './functions/shared/ajv-left-out.ts',
+    'ajv-formats': './functions/shared/ajv-left-out.ts',
+  },
+};
 
 export interface McpEndpointProps {
   readonly api: ExposureApi;
@@ -63,6 +77,7 @@ export class McpEndpoint extends Construct {
       description: `AIOps exposure API: MCP tools (POST ${MCP_ENDPOINT_PATH}), one per operation of the API (${served.length} tools).`,
       // Its tools include the account-wide scans.
       memorySize: SCAN_MEMORY_MB,
+      splitBundle: MCP_BUNDLE,
       ...(props.sourceMapStackTraces ? { sourceMapStackTraces: true } : {}),
       ...(props.reservedConcurrentExecutions
         ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
@@ -77,6 +92,8 @@ export class McpEndpoint extends Construct {
           ? {
               OAUTH_SCOPE_READ: auth.scopeNames.read,
               OAUTH_SCOPE_REMEDIATE: auth.scopeNames.remediate,
+              // Previews name the group to a read-only person.
+              REMEDIATOR_GROUP: auth.remediatorGroupName,
               // The pool's issuer (`iss` of its tokens); ProviderURL alone lacks the scheme.
               OAUTH_ISSUER: `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${auth.userPool.userPoolId}`,
             }
@@ -84,6 +101,8 @@ export class McpEndpoint extends Construct {
         ...(props.planKey && served.some((o) => o.usesPlanKey)
           ? { PLAN_KEY_SECRET_ARN: props.planKey.secretArn }
           : {}),
+        // Bucket tags are read before a write: IAM's Deny sees them only on buckets with ABAC enabled.
+        PROTECTED_TAG_KEY: props.writeGuard.protectedTagKey,
       },
     });
     if (props.planKey && served.some((o) => o.usesPlanKey)) {
@@ -98,7 +117,7 @@ export class McpEndpoint extends Construct {
     }
     // It runs every operation, so it holds the union of their actions; each tool still needs its own scope.
     grantOperationActions(
-      this.function.executionRole,
+      this.function,
       served.flatMap((operation) => operation.iamActions),
       { journalTableArn: props.journal.tableArn },
       props.writeGuard,

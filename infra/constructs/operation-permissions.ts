@@ -3,9 +3,14 @@
  * scoped as narrowly as each action allows, and acknowledges, with the reason,
  * each cdk-nag wildcard finding that scoping leaves. An action this table does
  * not know fails synth: a new AWS call must come with a decision on its scope.
+ *
+ * Reads go on the function's execution role. Writes go on a write role of
+ * their own that only that execution role may assume, and only while setting
+ * a source identity (the caller), so CloudTrail names who asked for each write.
  */
-import { Aws, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
 
 /** Resources the stack creates that some actions are scoped to. */
 export interface GrantContext {
@@ -108,6 +113,24 @@ const SCOPES: readonly ResourceScope[] = [
   },
 ];
 
+/**
+ * Reads the write path itself makes with the write role's credentials: closing a port re-reads a group's
+ * rules mid-write to find the ids of rules it just added or to tell a raced revoke from a failed one.
+ */
+const WRITE_PATH_READS: Record<string, readonly string[]> = {
+  SecurityGroupIngressWrites: ['ec2:DescribeSecurityGroupRules'],
+};
+
+/** What a function must offer to be granted its operations' actions. */
+export interface GrantedFunction extends Construct {
+  readonly executionRole: iam.Role;
+  writeRole?: iam.Role;
+  addEnvironment(key: string, value: string): unknown;
+}
+
+/** The environment variable that hands a write function its write role. */
+export const WRITE_ROLE_ENV = 'WRITE_ROLE_ARN';
+
 function scopeOf(action: string): ResourceScope {
   const scope = SCOPES.find((candidate) => candidate.matches(action));
   if (!scope) {
@@ -119,21 +142,22 @@ function scopeOf(action: string): ResourceScope {
   return scope;
 }
 
-/**
- * Grants exactly `actions` to `role`, one statement per resource scope, and acknowledges the cdk-nag
- * wildcard findings those scopes raise on that role only.
- */
-export function grantOperationActions(
-  role: iam.Role,
-  actions: readonly string[],
-  context: GrantContext,
-  guard: WriteGuard,
-): void {
+/** Groups actions by resource scope (a scope's actions in the order first seen). */
+function byResourceScope(actions: Iterable<string>): Map<ResourceScope, string[]> {
   const byScope = new Map<ResourceScope, string[]>();
   for (const action of new Set(actions)) {
     const scope = scopeOf(action);
     byScope.set(scope, [...(byScope.get(scope) ?? []), action]);
   }
+  return byScope;
+}
+
+/** One statement per resource scope on `role`, and the cdk-nag wildcard findings acknowledged on it. */
+function addScopedStatements(
+  role: iam.Role,
+  byScope: Map<ResourceScope, string[]>,
+  context: GrantContext,
+): void {
   const reasons = new Map<string, string[]>();
   for (const [scope, scopedActions] of byScope) {
     role.addToPolicy(
@@ -149,11 +173,6 @@ export function grantOperationActions(
       scope.wildcard.reason,
     ]);
   }
-  const writes = [...byScope]
-    .filter(([scope]) => scope.writes)
-    .flatMap(([, scoped]) => scoped)
-    .sort();
-  if (writes.length > 0) addWriteGuard(role, writes, guard);
   for (const [finding, why] of reasons) {
     Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason: why.join(' ') });
   }
@@ -172,6 +191,61 @@ export function grantScanSnapshotActions(role: iam.Role, actions: readonly strin
       `snapshotActions ${unknown.join(', ')} are not scan snapshot reads or writes; decide their scope in infra/constructs/operation-permissions.ts.`,
     );
   role.addToPolicy(new iam.PolicyStatement({ sid: 'ScanSnapshots', actions: unique, resources: [tableArn] }));
+}
+
+/**
+ * Grants exactly `actions`: the reads to the function's execution role, the writes (with the reads the write
+ * path makes) to a write role the function assumes per request with the caller as source identity, whose
+ * ARN the function gets in `WRITE_ROLE_ARN`. Returns the write role, or undefined when nothing is written.
+ */
+export function grantOperationActions(
+  fn: GrantedFunction,
+  actions: readonly string[],
+  context: GrantContext,
+  guard: WriteGuard,
+): iam.Role | undefined {
+  const byScope = byResourceScope(actions);
+  const reads = new Map([...byScope].filter(([scope]) => !scope.writes));
+  const writes = new Map([...byScope].filter(([scope]) => scope.writes));
+  if (reads.size > 0) addScopedStatements(fn.executionRole, reads, context);
+  if (writes.size === 0) return undefined;
+
+  const writeRole = writeRoleFor(fn);
+  const writeActions = [...writes.values()].flat().sort();
+  const writePathReads = [...writes.keys()].flatMap((scope) => WRITE_PATH_READS[scope.sid] ?? []);
+  addScopedStatements(writeRole, byResourceScope([...writeActions, ...writePathReads]), context);
+  addWriteGuard(writeRole, writeActions, guard);
+  return writeRole;
+}
+
+/**
+ * The role a function's writes run under. Its trust policy names only that function's execution role, for
+ * sts:AssumeRole together with sts:SetSourceIdentity: without a source identity there is no session. The
+ * execution role may assume it, and nothing else may.
+ */
+function writeRoleFor(fn: GrantedFunction): iam.Role {
+  const scope = fn.node.scope as Construct;
+  const writeRole = new iam.Role(scope, `${fn.node.id}WriteRole`, {
+    assumedBy: fn.executionRole,
+    description: `Makes the AWS writes of ${fn.node.path}, assumed per request with the caller as source identity.`,
+    // Role chaining caps sessions at an hour anyway; the function asks for the shortest one.
+    maxSessionDuration: Duration.hours(1),
+  });
+  // One trust statement, both actions: CDK's principals add sts:AssumeRole only.
+  (writeRole.node.defaultChild as iam.CfnRole).addPropertyOverride(
+    'AssumeRolePolicyDocument.Statement.0.Action',
+    ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+  );
+  fn.executionRole.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'AssumeWriteRoleAsCaller',
+      actions: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+      resources: [writeRole.roleArn],
+    }),
+  );
+  fn.addEnvironment(WRITE_ROLE_ENV, writeRole.roleArn);
+  fn.writeRole = writeRole;
+  return writeRole;
 }
 
 /**

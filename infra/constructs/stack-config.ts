@@ -28,6 +28,10 @@ export interface StackConfig {
   readonly quickRedirectUrl?: string;
   /** IAM Identity Center SAML application metadata URL: federates the Cognito user pool. */
   readonly samlMetadataUrl?: string;
+  /** The user pool group whose members may remediate (default `remediators`). */
+  readonly remediatorGroupName: string;
+  /** With SAML federation: the SAML attribute that carries the user's group names (mapped to custom:groups). */
+  readonly samlGroupsAttribute?: string;
   /** Cognito domain prefix; default `<stack name>-<8 hex digits of the stack id>`, lower case. */
   readonly cognitoDomainPrefix?: string;
   /** Reserve (and cap) each function's concurrency; off only for accounts whose Lambda limit is too low. */
@@ -64,6 +68,8 @@ export const CONTEXT_KEYS = {
   automationRemediate: 'automationRemediate',
   quickRedirectUrl: 'quickRedirectUrl',
   samlMetadataUrl: 'samlMetadataUrl',
+  remediatorGroup: 'remediatorGroup',
+  samlGroupsAttribute: 'samlGroupsAttribute',
   cognitoDomainPrefix: 'cognitoDomainPrefix',
   sourceMapStackTraces: 'sourceMapStackTraces',
   protectedTagKey: 'protectedTagKey',
@@ -75,6 +81,8 @@ export const CONTEXT_KEYS = {
 } as const;
 
 export const DEFAULT_PROTECTED_TAG_KEY = 'aiops-protected';
+/** The group whose members get the remediate scope, unless context remediatorGroup names another. */
+export const DEFAULT_REMEDIATOR_GROUP = 'remediators';
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
@@ -172,6 +180,19 @@ export function readStackConfig(node: Node): StackConfig {
         `with "aws:"), got "${protectedTagKey}".`,
     );
   }
+  const remediatorGroupName = optionalString(node, CONTEXT_KEYS.remediatorGroup) ?? DEFAULT_REMEDIATOR_GROUP;
+  // Cognito group names: 1-128 characters of \p{L}\p{M}\p{S}\p{N}\p{P} (no spaces or commas here either, so the
+  // name reads the same in a mapped SAML group list).
+  if (
+    !/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u.test(remediatorGroupName) ||
+    remediatorGroupName.includes(',')
+  ) {
+    throw new Error(
+      `Context remediatorGroup must be a Cognito group name (1-128 letters, digits and punctuation, no spaces or ` +
+        `commas), got "${remediatorGroupName}".`,
+    );
+  }
+  const samlGroupsAttribute = optionalString(node, CONTEXT_KEYS.samlGroupsAttribute);
   const regionsText = optionalString(node, CONTEXT_KEYS.allowedRegions);
   const allowedRegions = regionsText?.split(',').map((region) => region.trim());
   const badRegion = allowedRegions?.find((region) => !REGION.test(region));
@@ -217,6 +238,7 @@ export function readStackConfig(node: Node): StackConfig {
     scanSnapshotTtlSeconds,
     automation: automation as AutomationMode,
     protectedTagKey,
+    remediatorGroupName,
     reservedConcurrency:
       node.tryGetContext(CONTEXT_KEYS.reservedConcurrency) === undefined ||
       flag(node, CONTEXT_KEYS.reservedConcurrency),
@@ -236,7 +258,13 @@ export function readStackConfig(node: Node): StackConfig {
       httpsUrl(CONTEXT_KEYS.samlMetadataUrl, optionalString(node, CONTEXT_KEYS.samlMetadataUrl)),
     ),
     ...optionalEntry('cognitoDomainPrefix', cognitoDomainPrefix),
+    ...optionalEntry('samlGroupsAttribute', samlGroupsAttribute),
   };
+  if (samlGroupsAttribute !== undefined && config.samlMetadataUrl === undefined) {
+    throw new Error(
+      'Context samlGroupsAttribute needs samlMetadataUrl: only a SAML identity provider sends a group list to map.',
+    );
+  }
   if (auth === 'none' && identityCenterInstanceArn !== undefined) {
     throw new Error(
       'Context auth=none cannot be combined with identityCenterInstanceArn: the Q Business plugin would call an ' +

@@ -1,5 +1,5 @@
 /**
- * `npm run grant -- --user NAME | --group NAME [--stack NAME] [--region REGION]`:
+ * `npm run grant -- --user NAME [--remediator | --read-only] | --group NAME [--stack NAME] [--region REGION]`:
  * gives an IAM Identity Center user or group access to the Q Business
  * application, replacing the console clicks: the Identity Center application
  * assignment (when the application requires assignments) and a Q Business
@@ -8,13 +8,18 @@
  * federation applications only. For a user it also creates the matching Cognito user
  * (same email) that signs in to the plugin, unless the user pool is
  * federated with Identity Center, where the same identity already works.
+ * `--remediator` puts the user's Cognito user in the remediators group (their
+ * next token carries the remediate scope); `--read-only` takes it out.
  */
 import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import {
+  AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
+  AdminRemoveUserFromGroupCommand,
   CognitoIdentityProviderClient,
   ListIdentityProvidersCommand,
+  ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   DescribeUserCommand,
@@ -37,6 +42,9 @@ export const SUBSCRIPTION_TYPE = 'Q_BUSINESS';
 
 export type Principal = { kind: 'user'; name: string } | { kind: 'group'; name: string };
 
+/** What the user may do through the API: change things (remediator) or only read. Undefined: unchanged. */
+export type ApiRole = 'remediator' | 'read-only';
+
 export interface GrantDeps {
   readonly stackName: string;
   readonly cloudFormation: CloudFormationClient;
@@ -55,6 +63,8 @@ export interface GrantResult {
   readonly assignment: 'created' | 'existing' | 'not-required';
   readonly subscription: 'created' | 'existing';
   readonly cognitoUser: 'created' | 'existing' | 'federated' | 'not-applicable';
+  /** The Cognito users put in (remediator) or taken out of (read-only) the remediators group; absent without a role. */
+  readonly role?: { readonly role: ApiRole; readonly group: string; readonly cognitoUsers: string[] };
 }
 
 async function identityStoreOf(ssoAdmin: SSOAdminClient, instanceArn: string): Promise<string> {
@@ -172,6 +182,74 @@ async function isFederated(cognito: CognitoIdentityProviderClient, userPoolId: s
   return (providers.Providers ?? []).length > 0;
 }
 
+/** The user's primary email in Identity Center: the Cognito user (own or federated) carries the same one. */
+async function emailOf(
+  deps: GrantDeps,
+  identityStoreId: string,
+  userId: string,
+  name: string,
+): Promise<string> {
+  const user = await deps.identityStore.send(
+    new DescribeUserCommand({ IdentityStoreId: identityStoreId, UserId: userId }),
+  );
+  const emails = user.Emails ?? [];
+  const email = (emails.find((candidate) => candidate.Primary) ?? emails[0])?.Value;
+  if (!email) {
+    throw new OperatorError(
+      `User ${name} has no email in IAM Identity Center, so no matching Cognito user can be found or created. ` +
+        'Add an email to the user in IAM Identity Center.',
+    );
+  }
+  return email;
+}
+
+/**
+ * Puts every Cognito user with this email (the pool's own user, and the federated `IdentityCenter_...` user
+ * once it has signed in) in the remediators group, or takes them out. Both calls are idempotent. The change
+ * reaches the API with the user's next token: at the next sign-in or refresh, within the access token's hour.
+ */
+async function setRole(
+  deps: GrantDeps,
+  userPoolId: string,
+  group: string,
+  email: string,
+  role: ApiRole,
+): Promise<string[]> {
+  if (email.includes('"') || email.includes('\\')) {
+    throw new OperatorError(`The email ${JSON.stringify(email)} cannot be searched for in Cognito.`);
+  }
+  const found = await deps.cognito.send(
+    new ListUsersCommand({ UserPoolId: userPoolId, Filter: `email = "${email}"`, Limit: 60 }),
+  );
+  const usernames = (found.Users ?? [])
+    .map((user) => user.Username)
+    .filter((username): username is string => username !== undefined);
+  if (usernames.length === 0) {
+    throw new OperatorError(
+      `No Cognito user has the email ${email}. With Identity Center federation Cognito creates the user at ` +
+        'the first sign-in: ask them to sign in to the plugin once, then run grant again (or map a SAML group ' +
+        'list with -c samlGroupsAttribute, docs/deploy.md).',
+    );
+  }
+  for (const username of usernames) {
+    if (role === 'remediator') {
+      await deps.cognito.send(
+        new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: group }),
+      );
+      deps.log(`Added Cognito user ${username} to ${group}: their next token carries the remediate scope.`);
+    } else {
+      await deps.cognito.send(
+        new AdminRemoveUserFromGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: group }),
+      );
+      deps.log(
+        `Removed Cognito user ${username} from ${group}: read-only from their next token (at the latest ` +
+          'when the current one expires, within an hour).',
+      );
+    }
+  }
+  return usernames;
+}
+
 async function createCognitoUser(
   deps: GrantDeps,
   userPoolId: string | undefined,
@@ -189,17 +267,7 @@ async function createCognitoUser(
     );
     return 'federated';
   }
-  const user = await deps.identityStore.send(
-    new DescribeUserCommand({ IdentityStoreId: identityStoreId, UserId: userId }),
-  );
-  const emails = user.Emails ?? [];
-  const email = (emails.find((candidate) => candidate.Primary) ?? emails[0])?.Value;
-  if (!email) {
-    throw new OperatorError(
-      `User ${name} has no email in IAM Identity Center, so no matching Cognito user can be created. ` +
-        'Add an email to the user, or federate the user pool with Identity Center (see the README).',
-    );
-  }
+  const email = await emailOf(deps, identityStoreId, userId, name);
   try {
     await deps.cognito.send(
       new AdminCreateUserCommand({
@@ -221,13 +289,31 @@ async function createCognitoUser(
   }
 }
 
-export async function grantAccess(deps: GrantDeps, principal: Principal): Promise<GrantResult> {
+export async function grantAccess(
+  deps: GrantDeps,
+  principal: Principal,
+  role?: ApiRole,
+): Promise<GrantResult> {
   const outputs = await readStackOutputs(deps.cloudFormation, deps.stackName);
   const hint =
     'it was deployed without Q Business; deploy again with -c identityCenterInstanceArn=arn:aws:sso:::instance/ssoins-...';
   const applicationId = requireOutput(outputs, STACK_OUTPUTS.applicationId, deps.stackName, hint);
   const instanceArn = requireOutput(outputs, STACK_OUTPUTS.identityCenterInstanceArn, deps.stackName, hint);
 
+  if (role !== undefined && principal.kind === 'group') {
+    throw new OperatorError(
+      `--${role} applies to users: run grant --user NAME --${role} for each member of ${principal.name}, or ` +
+        'map the Identity Center group through a SAML attribute (-c samlGroupsAttribute, docs/deploy.md).',
+    );
+  }
+  const userPoolId = outputs[STACK_OUTPUTS.userPoolId];
+  const group = outputs[STACK_OUTPUTS.remediatorGroupName];
+  if (role !== undefined && (!userPoolId || !group)) {
+    throw new OperatorError(
+      `Stack ${deps.stackName} has no remediators group (outputs ${STACK_OUTPUTS.userPoolId} and ` +
+        `${STACK_OUTPUTS.remediatorGroupName}): deploy this version with auth=oauth, then run grant again.`,
+    );
+  }
   const identityStoreId = await identityStoreOf(deps.ssoAdmin, instanceArn);
   const id = await principalId(deps, identityStoreId, principal);
   const assignment = await assign(deps, applicationId, principal, id);
@@ -246,7 +332,32 @@ export async function grantAccess(deps: GrantDeps, principal: Principal): Promis
       'Groups get no Cognito users: federate the user pool with Identity Center, or run grant --user for each member.',
     );
   }
-  return { principalId: id, identityStoreId, assignment, subscription, cognitoUser };
+  let roleResult: GrantResult['role'];
+  if (role !== undefined && userPoolId && group) {
+    const email = await emailOf(deps, identityStoreId, id, principal.name);
+    roleResult = { role, group, cognitoUsers: await setRole(deps, userPoolId, group, email, role) };
+  }
+  return {
+    principalId: id,
+    identityStoreId,
+    assignment,
+    subscription,
+    cognitoUser,
+    ...(roleResult ? { role: roleResult } : {}),
+  };
+}
+
+/** `--remediator` or `--read-only`, at most one. */
+export function parseRole(values: {
+  remediator?: boolean | undefined;
+  'read-only'?: boolean | undefined;
+}): ApiRole | undefined {
+  if (values.remediator && values['read-only']) {
+    throw new OperatorError('Give --remediator or --read-only, not both.');
+  }
+  if (values.remediator) return 'remediator';
+  if (values['read-only']) return 'read-only';
+  return undefined;
 }
 
 /** `--user NAME` or `--group NAME`, exactly one. */
@@ -254,7 +365,7 @@ export function parsePrincipal(values: { user?: string | undefined; group?: stri
   if (values.user && !values.group) return { kind: 'user', name: values.user };
   if (values.group && !values.user) return { kind: 'group', name: values.group };
   throw new OperatorError(
-    'Usage: npm run grant -- --user USER_NAME | --group GROUP_NAME [--stack NAME] [--region REGION]',
+    'Usage: npm run grant -- --user USER_NAME [--remediator | --read-only] | --group GROUP_NAME [--stack NAME] [--region REGION]',
   );
 }
 
@@ -263,11 +374,14 @@ async function main(): Promise<number> {
     options: {
       user: { type: 'string' },
       group: { type: 'string' },
+      remediator: { type: 'boolean' },
+      'read-only': { type: 'boolean' },
       stack: { type: 'string', default: DEFAULT_STACK_NAME },
       region: { type: 'string' },
     },
   });
   const principal = parsePrincipal(values);
+  const role = parseRole(values);
   const config = values.region ? { region: values.region } : {};
   await grantAccess(
     {
@@ -280,6 +394,7 @@ async function main(): Promise<number> {
       log: (line) => process.stdout.write(`${line}\n`),
     },
     principal,
+    role,
   );
   return 0;
 }

@@ -4,7 +4,9 @@
  * local server. Issue 16 asks for the first at most 1.2x and the second at most 5 ms more (medians).
  */
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -13,7 +15,9 @@ import { sandboxBackend } from '../../functions/local/local-backend';
 import { startLocalServer } from '../../functions/local/local-server';
 import { DEFAULT_SCENARIO } from '../../functions/local/main';
 import { loadScenarioFile } from '../../functions/local/sandbox/scenario';
-import { BUNDLE_MAIN_FIELDS } from '../../infra/constructs/exposure-function';
+import { BUNDLE_MAIN_FIELDS, BUNDLE_TARGET, PROJECT_ROOT } from '../../infra/constructs/exposure-function';
+import { MCP_BUNDLE } from '../../infra/constructs/mcp';
+import { SPLIT_BUNDLE_ENTRY_FILE, splitBundleBuildOptions } from '../../infra/constructs/split-bundle';
 import { apiGatewayEvent } from '../support/api-gateway-event';
 import { startAwsHttpStub } from '../support/aws-http-stub';
 
@@ -34,13 +38,14 @@ function median(numbers: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
+/** A REST function's bundle, one CommonJS file as `cdk synth` builds it. */
 function bundleEntry(name: string, outDir: string): string {
   const outfile = resolve(outDir, `${name}.js`);
   buildSync({
     entryPoints: [resolve(ROOT, `functions/${name}.ts`)],
     bundle: true,
     platform: 'node',
-    target: 'node22',
+    target: BUNDLE_TARGET,
     format: 'cjs',
     mainFields: [...BUNDLE_MAIN_FIELDS],
     minify: true,
@@ -50,9 +55,25 @@ function bundleEntry(name: string, outDir: string): string {
   return outfile;
 }
 
+/** The MCP function's bundle, split ES modules as `cdk synth` builds it (infra/constructs/split-bundle.ts). */
+function bundleMcp(outDir: string): string {
+  const outdir = resolve(outDir, 'mcp');
+  rmSync(outdir, { recursive: true, force: true });
+  buildSync({
+    ...splitBundleBuildOptions(PROJECT_ROOT, resolve(ROOT, 'functions/mcp.ts'), outdir, {
+      ...MCP_BUNDLE,
+      mainFields: BUNDLE_MAIN_FIELDS,
+      target: BUNDLE_TARGET,
+    }),
+    logLevel: 'error',
+  });
+  return resolve(outdir, SPLIT_BUNDLE_ENTRY_FILE);
+}
+
 /**
- * Milliseconds for one fresh Node process to require a bundle and, when an event is given, answer it: what
- * a new Lambda container spends before its first reply (less the runtime's own start, the same for both).
+ * Milliseconds for one fresh Node process to load a bundle (require a CommonJS one, import an ES module, as
+ * Lambda's runtime does) and, when an event is given, answer it: what a new Lambda container spends before
+ * its first reply (less the runtime's own start, the same for both).
  */
 async function coldMs(
   options: McpBenchOptions,
@@ -60,12 +81,16 @@ async function coldMs(
   event: unknown,
   env: NodeJS.ProcessEnv,
 ): Promise<number> {
+  const load = bundlePath.endsWith('.mjs')
+    ? `import(${JSON.stringify(pathToFileURL(bundlePath).href)})`
+    : `Promise.resolve(require(${JSON.stringify(bundlePath)}))`;
   const script = [
     'const t=process.hrtime.bigint();',
-    `const { handler } = require(${JSON.stringify(bundlePath)});`,
+    `${load}.then(({ handler }) => {`,
     'const context = { awsRequestId: "bench", invokedFunctionArn: "arn:aws:lambda:us-east-1:111122223333:function:bench", getRemainingTimeInMillis: () => 20000 };',
-    `Promise.resolve(${event === undefined ? 'undefined' : `handler(${JSON.stringify(event)}, context)`})`,
-    '.then((reply) => { if (reply && reply.statusCode !== 200) throw new Error(reply.body);',
+    `return ${event === undefined ? 'undefined' : `handler(${JSON.stringify(event)}, context)`};`,
+    // A tool call that failed still answers 200: its result says isError.
+    '}).then((reply) => { if (reply && (reply.statusCode !== 200 || reply.body.includes(\'"isError":true\'))) throw new Error(reply.body);',
     'process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6)); });',
   ].join('');
   // Asynchronous: the stub AWS answering the child runs in this process.
@@ -83,7 +108,7 @@ function mcpEvent(name: string, args: Record<string, unknown>) {
 
 /** Rows of the MCP tables: [measure, REST, MCP, MCP / REST or MCP - REST]. */
 export async function runMcpBench(options: McpBenchOptions): Promise<{ cold: string[][]; warm: string[][] }> {
-  const mcp = bundleEntry('mcp', options.outDir);
+  const mcp = bundleMcp(options.outDir);
   const findBuckets = bundleEntry('find-public-buckets', options.outDir);
   const closePort = bundleEntry('close-open-port', options.outDir);
   const stub = await startAwsHttpStub();
@@ -95,7 +120,7 @@ export async function runMcpBench(options: McpBenchOptions): Promise<{ cold: str
     AWS_SECRET_ACCESS_KEY: 'bench',
   };
   const pairs: Array<[string, string, unknown, unknown]> = [
-    ['load only (initialize, tools/list) vs find-public-buckets', findBuckets, undefined, undefined],
+    ['load only vs find-public-buckets', findBuckets, undefined, undefined],
     ['load only vs close-open-port', closePort, undefined, undefined],
     [
       'load + first findS3BucketsWithPublicAccess (stub AWS over HTTP)',

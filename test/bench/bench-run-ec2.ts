@@ -2,14 +2,16 @@
  * The EC2 scenarios of the benchmark, shaped like the deployed function: only
  * the EC2 client is loaded (the worker requires this module only for EC2 tasks).
  */
+
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { MiddlewareStack } from '@smithy/types';
+import { directWriteClients } from '../../functions/aws/assumed-write-role';
 import { defaultClientSettings, perRegion } from '../../functions/aws/client-config';
 import { createEc2Clients } from '../../functions/aws/ec2-clients';
 import { createFindOpenPortsHandler } from '../../functions/handlers/find-open-ports';
 import { SandboxAccount } from '../../functions/local/sandbox/sandbox-account';
 import { parseScenario } from '../../functions/local/sandbox/scenario';
-import { DEFAULT_TIME_RESERVE_MS } from '../../functions/shared/defaults';
+import { DEFAULT_REMEDIATOR_GROUP, DEFAULT_TIME_RESERVE_MS } from '../../functions/shared/defaults';
 import { inMemoryPlanSigning } from '../../functions/shared/plan-signing';
 import { newPlanKey } from '../../functions/shared/plan-token';
 import { benchSnapshots, runPaging } from './bench-paging';
@@ -48,6 +50,8 @@ export async function prepare(task: WorkerTask): Promise<PreparedRun> {
   const plans = inMemoryPlanSigning(newPlanKey());
   const handler = createFindOpenPortsHandler({
     ec2,
+    writeEc2: directWriteClients(ec2),
+    remediatorGroup: DEFAULT_REMEDIATOR_GROUP,
     homeRegion: 'us-east-1',
     concurrency: task.concurrency,
     timeReserveMs: DEFAULT_TIME_RESERVE_MS,

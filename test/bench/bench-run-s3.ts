@@ -3,14 +3,20 @@
  * S3 and S3 Control clients are loaded (the worker requires this module only
  * for S3 tasks, so the EC2 client never enters the process's memory).
  */
+
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import type { MiddlewareStack } from '@smithy/types';
+import { directWriteClients } from '../../functions/aws/assumed-write-role';
 import { defaultClientSettings } from '../../functions/aws/client-config';
 import { createS3Clients } from '../../functions/aws/s3-clients';
 import { createFindPublicBucketsHandler } from '../../functions/handlers/find-public-buckets';
 import { SandboxAccount } from '../../functions/local/sandbox/sandbox-account';
 import { parseScenario } from '../../functions/local/sandbox/scenario';
-import { DEFAULT_TIME_RESERVE_MS } from '../../functions/shared/defaults';
+import {
+  DEFAULT_PROTECTED_TAG_KEY,
+  DEFAULT_REMEDIATOR_GROUP,
+  DEFAULT_TIME_RESERVE_MS,
+} from '../../functions/shared/defaults';
 import { inMemoryPlanSigning } from '../../functions/shared/plan-signing';
 import { newPlanKey } from '../../functions/shared/plan-token';
 import { benchSnapshots, runPaging } from './bench-paging';
@@ -42,6 +48,9 @@ export async function prepare(task: WorkerTask): Promise<PreparedRun> {
   const plans = inMemoryPlanSigning(newPlanKey());
   const handler = createFindPublicBucketsHandler({
     clients,
+    writeS3: directWriteClients(clients.s3),
+    protectedTagKey: DEFAULT_PROTECTED_TAG_KEY,
+    remediatorGroup: DEFAULT_REMEDIATOR_GROUP,
     homeRegion: 'us-east-1',
     concurrency: task.concurrency,
     timeReserveMs: DEFAULT_TIME_RESERVE_MS,

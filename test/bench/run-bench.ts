@@ -61,6 +61,8 @@ const ENV = {
   ...process.env,
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  // The functions that change things build their journal client at load (a table name, no call is made).
+  CHANGE_JOURNAL_TABLE: 'bench-journal',
 };
 
 /** What a function's module scope reads, as the stack sets it: the write functions need their table names. */

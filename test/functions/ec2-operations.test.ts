@@ -1068,8 +1068,9 @@ describe('POST /ec2/instances/{instanceId}/close-port on the default scenario', 
     // Act
     await api.call('POST', closePath(idOf('bastion-a')), { port: 22 });
 
-    // Assert
-    // STS is local only: in Lambda the journal takes the account id from the function's ARN.
+    // Assert: STS's AssumeRole of the write role is the stack's own grant (infra/constructs/operation-permissions.ts);
+    // GetCallerIdentity is local only (in Lambda the journal takes the account id from the function's ARN).
+    expect(api.sandbox.calls.some((c) => c.command === 'AssumeRole')).toBe(true);
     const actions = new Set(
       api.sandbox.calls
         .filter((c) => c.service !== 'sts' && !isSnapshotCall(c))

@@ -6,6 +6,7 @@
 
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
+  GetBucketTaggingCommand,
   GetBucketWebsiteCommand,
   GetPublicAccessBlockCommand,
   ListBucketsCommand,
@@ -68,6 +69,7 @@ beforeEach(() => {
   s3Mock.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'data', BucketRegion: 'eu-west-1' }] });
   s3Mock.on(GetPublicAccessBlockCommand).rejects(awsError('NoSuchPublicAccessBlockConfiguration', 404));
   s3Mock.on(GetBucketWebsiteCommand).rejects(awsError('NoSuchWebsiteConfiguration', 404));
+  s3Mock.on(GetBucketTaggingCommand).rejects(awsError('NoSuchTagSet', 404));
   s3Mock.on(PutPublicAccessBlockCommand).resolves({});
   controlMock
     .on(GetAccountPublicAccessBlockCommand)
@@ -272,6 +274,7 @@ describe('log lines of a Lambda invocation', () => {
     s3.on(s3Sdk.ListBucketsCommand).resolves({ Buckets: [{ Name: 'data', BucketRegion: 'eu-west-1' }] });
     s3.on(s3Sdk.GetPublicAccessBlockCommand).rejects(awsError('NoSuchPublicAccessBlockConfiguration'));
     s3.on(s3Sdk.GetBucketWebsiteCommand).rejects(awsError('NoSuchWebsiteConfiguration'));
+    s3.on(s3Sdk.GetBucketTaggingCommand).rejects(awsError('NoSuchTagSet'));
     mockClient(controlSdk.S3ControlClient)
       .on(controlSdk.GetPublicAccessBlockCommand)
       .rejects(awsError('NoSuchPublicAccessBlockConfiguration'));

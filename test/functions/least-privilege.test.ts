@@ -4,7 +4,7 @@
  * on the sandbox must be granted; every grant must be used by some call.
  */
 
-import type { RecordedCall } from '../../functions/local/sandbox/sandbox-account';
+import { type RecordedCall, WRITE_COMMANDS } from '../../functions/local/sandbox/sandbox-account';
 import { operations } from '../../openapi/operations';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { isSnapshotCall } from '../support/snapshot-calls';
@@ -129,6 +129,23 @@ describe.each(operations.map((operation) => [operation.operationId, operation] a
     it('calls on the scan snapshot table are exactly its snapshotActions', () => {
       const used = new Set(snapshotCalls.map((call) => `dynamodb:${call.command}`));
       expect([...used].sort()).toEqual([...(operation.snapshotActions ?? [])].sort());
+    });
+
+    it('writes only under the write role, as the caller, and uses that session for nothing else', () => {
+      // The write role holds the writes and the rule reads a port closure makes mid-write (infra/constructs/operation-permissions.ts).
+      const writeRoleActions = new Set([
+        ...operation.iamActions.filter((action) => /:(Put|Authorize|Revoke|Delete)/.test(action)),
+        ...(operation.iamActions.some((action) => action.startsWith('ec2:Revoke'))
+          ? ['ec2:DescribeSecurityGroupRules']
+          : []),
+      ]);
+      const asCaller = calls.filter((call) => call.sourceIdentity !== undefined);
+      const writes = calls.filter((call) => WRITE_COMMANDS.has(call.command));
+      expect(writes.every((call) => call.sourceIdentity === 'local')).toBe(true);
+      expect(
+        [...new Set(asCaller.map(iamActionFor))].filter((action) => !writeRoleActions.has(action ?? '')),
+      ).toEqual([]);
+      expect(asCaller.length > 0).toBe(operation.method === 'post');
     });
 
     it('only the write operations hold write actions', () => {

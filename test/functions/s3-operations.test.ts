@@ -623,3 +623,83 @@ describe('POST /s3/buckets/{bucketName}/block-public-access', () => {
     });
   });
 });
+
+describe('block public access on a bucket tagged as protected (issue 17: IAM sees bucket tags only with ABAC)', () => {
+  const PROTECTED = {
+    name: 'payroll-exports',
+    region: 'eu-west-1',
+    policy: PUBLIC_POLICY,
+    tags: { 'aiops-protected': 'yes', owner: 'finance' },
+  };
+  const PATH = '/s3/buckets/payroll-exports/block-public-access';
+
+  it.each([
+    ['the preview', 'GET', `${PATH}/preview`, undefined],
+    ['a dry run', 'POST', PATH, { dryRun: true }],
+    ['the write', 'POST', PATH, {}],
+  ])('refuses %s with 409 naming the tag, and writes nothing', async (_name, method, path, body) => {
+    // Arrange
+    const api = await startTestApi(scenario({ s3: { buckets: [PROTECTED] } }));
+    try {
+      // Act
+      const reply = await api.call(method, path, body);
+
+      // Assert
+      expect(reply.status).toBe(409);
+      expect(reply.body.error).toMatchObject({
+        code: 'Conflict',
+        message: expect.stringContaining('carries the tag "aiops-protected"'),
+        details: { protectedTagKey: 'aiops-protected' },
+      });
+      expect(api.sandbox.countCalls('GetBucketTagging')).toBe(1);
+      expect(api.sandbox.writeCalls()).toEqual([]);
+      expect(api.sandbox.countCalls('AssumeRole')).toBe(0);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('blocks a bucket whose other tags do not include the protected key', async () => {
+    const api = await startTestApi(
+      scenario({
+        s3: { buckets: [{ ...PROTECTED, tags: { owner: 'finance', 'aiops-protected-not': 'x' } }] },
+      }),
+    );
+    try {
+      const reply = await api.call('POST', PATH, {});
+      expect(reply.status).toBe(200);
+      expect(reply.body.changed).toBe(true);
+      expect(api.sandbox.writeCalls().map((call) => call.command)).toEqual(['PutPublicAccessBlock']);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('refuses with 502 naming GetBucketTagging when the tags cannot be read (fail safe)', async () => {
+    const api = await startTestApi(
+      scenario({ s3: { buckets: [{ ...PROTECTED, tags: {}, denied: ['GetBucketTagging'] }] } }),
+    );
+    try {
+      const reply = await api.call('POST', PATH, {});
+      expect(reply.status).toBe(502);
+      expect(reply.body.error.message).toContain('s3:GetBucketTagging failed with AccessDenied');
+      expect(api.sandbox.writeCalls()).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('reads no tags when nothing would be written', async () => {
+    const api = await startTestApi(
+      scenario({ s3: { buckets: [{ ...PROTECTED, publicAccessBlock: ALL_ON }] } }),
+    );
+    try {
+      const reply = await api.call('POST', PATH, {});
+      expect(reply.status).toBe(200);
+      expect(reply.body.changed).toBe(false);
+      expect(api.sandbox.countCalls('GetBucketTagging')).toBe(0);
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -4,10 +4,13 @@
  * fails `npm test`. Each bundle is minified, has a source map, loads, and
  * serves requests: esbuild keeps only the SDK code a function uses (the SDK's
  * ES modules, tree-shaken), so the bundles themselves answer real HTTP here.
+ * The MCP function's bundle is split ES modules (infra/constructs/split-bundle.ts):
+ * what its cold start reads is checked file by file.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -55,6 +58,28 @@ afterAll(() => stub.close());
 
 type Json = Record<string, unknown>;
 
+/** The file Lambda loads for `index.handler`: index.js (CommonJS) or index.mjs (a split ES-module bundle). */
+function entryFile(directory: string): string {
+  return existsSync(join(directory, 'index.mjs'))
+    ? join(directory, 'index.mjs')
+    : join(directory, 'index.js');
+}
+
+/** The sources (from its source map) of one output file. */
+function sourcesOf(file: string): string[] {
+  return (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources;
+}
+
+/** An ES-module output file and every file it imports statically, transitively: what loading it reads. */
+function staticGraph(file: string, seen = new Set<string>()): Set<string> {
+  seen.add(file);
+  for (const [, path] of readFileSync(file, 'utf8').matchAll(/(?:import|from)\s*"(\.\.?\/[^"]+\.mjs)"/g)) {
+    const imported = join(dirname(file), path ?? '');
+    if (!seen.has(imported)) staticGraph(imported, seen);
+  }
+  return seen;
+}
+
 /**
  * Loads a function's bundle in a fresh Node process, as Lambda does (not in Jest's sandbox, which refuses
  * the SDK's lazy `import('node:http')`), with AWS pointed at the stub, and invokes its handler once.
@@ -69,10 +94,13 @@ async function invokeBundle(
     awsRequestId: 'bundle-aws-req',
     invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:bundle',
   };
+  // Lambda's runtime requires a CommonJS entry and imports an ES-module one.
+  const entry = entryFile(directory);
   const script = [
-    `const { handler } = require(${JSON.stringify(join(directory, 'index.js'))});`,
+    `import(${JSON.stringify(pathToFileURL(entry).href)}).then(({ handler }) => {`,
     `const context = { ...${JSON.stringify(context)}, getRemainingTimeInMillis: () => 20000 };`,
-    `handler(${JSON.stringify(event)}, context).then((reply) => process.stdout.write('\\nREPLY ' + JSON.stringify(reply)));`,
+    `return handler(${JSON.stringify(event)}, context);`,
+    `}).then((reply) => process.stdout.write('\\nREPLY ' + JSON.stringify(reply)));`,
   ].join('\n');
   const { stdout } = await execFileAsync(process.execPath, ['-e', script], {
     env: {
@@ -97,20 +125,67 @@ function event(method: string, path: string, query: Record<string, string> | nul
 it('bundles every function with esbuild into a minified handler with a source map', () => {
   // One per registry entry file, and the MCP function.
   expect(bundles.size).toBe(new Set(operations.map((o) => o.functionName)).size + 1);
-  for (const directory of bundles.values()) {
-    const bundle = join(directory, 'index.js');
-    expect(existsSync(join(directory, 'index.js.map'))).toBe(true);
-    // Minified: no indentation-driven line count.
-    const source = readFileSync(bundle, 'utf8');
-    expect(source.split('\n').length).toBeLessThan(statSync(bundle).size / 500);
-    expect(source).toContain('//# sourceMappingURL=index.js.map');
+  for (const [functionName, directory] of bundles) {
+    const entry = entryFile(directory);
+    expect(entry.endsWith(functionName === 'mcp' ? 'index.mjs' : 'index.js')).toBe(true);
+    const files = [
+      entry,
+      ...(existsSync(join(directory, 'chunks'))
+        ? readdirSync(join(directory, 'chunks'))
+            .filter((name) => name.endsWith('.mjs'))
+            .map((name) => join(directory, 'chunks', name))
+        : []),
+    ];
+    const sources: string[] = [];
+    for (const file of files) {
+      expect(existsSync(`${file}.map`)).toBe(true);
+      const source = readFileSync(file, 'utf8');
+      // Minified: no indentation-driven line count.
+      if (file === entry) expect(source.split('\n').length).toBeLessThan(statSync(file).size / 500);
+      expect(source).toContain(`//# sourceMappingURL=${file.split('/').pop()}.map`);
+      sources.push(...sourcesOf(file));
+    }
     // The SDK clients' ES modules, which esbuild tree-shakes, never their CommonJS builds (BUNDLE_MAIN_FIELDS).
-    const { sources } = JSON.parse(readFileSync(join(directory, 'index.js.map'), 'utf8')) as {
-      sources: string[];
-    };
     expect(sources.filter((path) => /@aws-sdk\/client-[a-z0-9-]+\/dist-cjs\//.test(path))).toEqual([]);
     expect(sources.some((path) => /@aws-sdk\/client-[a-z0-9-]+\/dist-es\//.test(path))).toBe(true);
   }
+});
+
+it('splits the mcp bundle: loading it reads the MCP SDK and the tools, not the S3, EC2 or journal code, nor Ajv', () => {
+  // Arrange
+  const directory = bundles.get('mcp') ?? '';
+  const everySource = (files: Iterable<string>) => [...files].flatMap(sourcesOf);
+
+  // Act: what a cold start reads (the entry and its static imports), and what the whole bundle holds.
+  const coldStart = everySource(staticGraph(entryFile(directory)));
+  const chunks = readdirSync(join(directory, 'chunks')).filter((name) => name.endsWith('.mjs'));
+  const whole = everySource([entryFile(directory), ...chunks.map((name) => join(directory, 'chunks', name))]);
+
+  // Assert
+  const sdkClient = (path: string) =>
+    /@aws-sdk\/client-(s3|s3-control|ec2|service-quotas|dynamodb)\//.test(path);
+  expect(coldStart.some((path) => path.includes('@modelcontextprotocol/sdk/'))).toBe(true);
+  const has = (sources: string[], path: string) => sources.some((source) => source.endsWith(path));
+  expect(has(coldStart, '/openapi/mcp-tools.ts')).toBe(true);
+  expect(coldStart.filter(sdkClient)).toEqual([]);
+  expect(coldStart.filter((path) => path.includes('functions/handlers/'))).toEqual([]);
+  // The SDK imports Ajv for elicitation only; the bundle has this project's stand-in instead.
+  expect(whole.filter((path) => /node_modules\/ajv(-formats)?\//.test(path))).toEqual([]);
+  expect(has(coldStart, '/functions/shared/ajv-left-out.ts')).toBe(true);
+  // The rest is there, in the chunks read on a tool's first call.
+  expect(whole.filter(sdkClient).length).toBeGreaterThan(0);
+  expect(has(whole, '/functions/handlers/mcp-s3-handlers.ts')).toBe(true);
+  expect(has(whole, '/functions/handlers/mcp-ec2-handlers.ts')).toBe(true);
+  expect(has(whole, '/functions/handlers/mcp-journal-handlers.ts')).toBe(true);
+  // A first scan reads what the find-public-buckets function reads: the S3 clients and the DynamoDB client of the
+  // scan snapshots (paging, reuse), not the change journal's code.
+  const scanChunk = chunks
+    .map((name) => join(directory, 'chunks', name))
+    .find((file) => has(sourcesOf(file), '/functions/handlers/mcp-s3-handlers.ts'));
+  const firstScan = everySource(staticGraph(scanChunk ?? ''));
+  expect(firstScan.some((path) => path.includes('@aws-sdk/client-s3/'))).toBe(true);
+  expect(firstScan.some((path) => path.includes('@aws-sdk/client-dynamodb/'))).toBe(true);
+  expect(firstScan.filter((path) => path.endsWith('/functions/aws/change-journal.ts'))).toEqual([]);
 });
 
 it('the find-public-buckets bundle scans over real HTTP: lists, reads, parses AWS errors, finds the public bucket', async () => {

@@ -7,9 +7,12 @@
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
+  AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
+  AdminRemoveUserFromGroupCommand,
   CognitoIdentityProviderClient,
   ListIdentityProvidersCommand,
+  ListUsersCommand,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
@@ -35,7 +38,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { OperatorError } from '../../infra/ops/deployed-stack';
-import { type GrantDeps, grantAccess, parsePrincipal } from '../../infra/ops/grant';
+import { type GrantDeps, grantAccess, parsePrincipal, parseRole } from '../../infra/ops/grant';
 import { stackWith } from '../support/deployed-stack';
 
 const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
@@ -43,6 +46,7 @@ const IDC_APPLICATION_ARN = 'arn:aws:sso::111122223333:application/ssoins-123456
 const OUTPUTS: Record<string, string> = {
   ApiUrl: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod',
   UserPoolId: 'eu-west-1_AbCdEf',
+  RemediatorGroupName: 'remediators',
   QBusinessApplicationId: 'app-1',
   IdentityCenterInstanceArn: INSTANCE_ARN,
 };
@@ -308,6 +312,101 @@ describe('grantAccess', () => {
   });
 });
 
+describe('grantAccess with a role', () => {
+  beforeEach(() => {
+    cognito.on(ListUsersCommand).resolves({
+      Users: [{ Username: 'a1b2-uuid' }, { Username: 'IdentityCenter_alice@example.com' }],
+    });
+  });
+
+  it('--remediator puts every Cognito user with the email in the remediators group', async () => {
+    // Act
+    const result = await grantAccess(deps(), { kind: 'user', name: 'alice' }, 'remediator');
+
+    // Assert
+    expect(result.role).toEqual({
+      role: 'remediator',
+      group: 'remediators',
+      cognitoUsers: ['a1b2-uuid', 'IdentityCenter_alice@example.com'],
+    });
+    expect(cognito).toHaveReceivedCommandWith(ListUsersCommand, {
+      UserPoolId: 'eu-west-1_AbCdEf',
+      Filter: 'email = "alice@example.com"',
+    });
+    expect(cognito).toHaveReceivedCommandTimes(AdminAddUserToGroupCommand, 2);
+    expect(cognito).toHaveReceivedCommandWith(AdminAddUserToGroupCommand, {
+      UserPoolId: 'eu-west-1_AbCdEf',
+      Username: 'IdentityCenter_alice@example.com',
+      GroupName: 'remediators',
+    });
+    expect(cognito).not.toHaveReceivedCommand(AdminRemoveUserFromGroupCommand);
+  });
+
+  it('--read-only takes them out of the group, and says when it takes effect', async () => {
+    // Arrange
+    const d = deps();
+
+    // Act
+    const result = await grantAccess(d, { kind: 'user', name: 'alice' }, 'read-only');
+
+    // Assert
+    expect(result.role?.role).toBe('read-only');
+    expect(cognito).toHaveReceivedCommandWith(AdminRemoveUserFromGroupCommand, {
+      Username: 'a1b2-uuid',
+      GroupName: 'remediators',
+    });
+    expect(cognito).not.toHaveReceivedCommand(AdminAddUserToGroupCommand);
+    expect(d.lines.join('\n')).toContain('within an hour');
+  });
+
+  it('asks a federated user to sign in once when Cognito has no user with that email yet', async () => {
+    // Arrange
+    cognito.on(ListIdentityProvidersCommand).resolves({
+      Providers: [{ ProviderName: 'IdentityCenter', ProviderType: 'SAML' }],
+    });
+    cognito.on(ListUsersCommand).resolves({ Users: [] });
+
+    // Act + Assert
+    await expect(grantAccess(deps(), { kind: 'user', name: 'alice' }, 'remediator')).rejects.toThrow(
+      /No Cognito user has the email alice@example.com.*sign in to the plugin once/,
+    );
+    expect(cognito).not.toHaveReceivedCommand(AdminAddUserToGroupCommand);
+  });
+
+  it('refuses a role for a group before changing anything', async () => {
+    await expect(grantAccess(deps(), { kind: 'group', name: 'SecOps' }, 'remediator')).rejects.toThrow(
+      /--remediator applies to users/,
+    );
+    expect(qbusiness.calls()).toHaveLength(0);
+  });
+
+  it('says to deploy again when the stack predates the remediators group', async () => {
+    // Arrange
+    const { RemediatorGroupName: _omitted, ...older } = OUTPUTS;
+    stackWith(cloudFormation, older);
+
+    // Act + Assert
+    await expect(grantAccess(deps(), { kind: 'user', name: 'alice' }, 'remediator')).rejects.toThrow(
+      /has no remediators group/,
+    );
+    expect(qbusiness.calls()).toHaveLength(0);
+  });
+});
+
+describe('parseRole', () => {
+  it.each([
+    [{}, undefined],
+    [{ remediator: true }, 'remediator'],
+    [{ 'read-only': true }, 'read-only'],
+  ])('reads %j', (values, role) => {
+    expect(parseRole(values)).toBe(role);
+  });
+
+  it('refuses both at once', () => {
+    expect(() => parseRole({ remediator: true, 'read-only': true })).toThrow('not both');
+  });
+});
+
 describe('parsePrincipal', () => {
   it.each([
     [{ user: 'alice' }, { kind: 'user', name: 'alice' }],
@@ -318,7 +417,7 @@ describe('parsePrincipal', () => {
 
   it.each([[{}], [{ user: 'alice', group: 'SecOps' }]])('prints the usage for %j', (values) => {
     expect(() => parsePrincipal(values)).toThrow(
-      /Usage: npm run grant -- --user USER_NAME \| --group GROUP_NAME/,
+      /Usage: npm run grant -- --user USER_NAME \[--remediator \| --read-only\] \| --group GROUP_NAME/,
     );
   });
 });

@@ -131,21 +131,37 @@ function evaluate(value: unknown, refs: Record<string, string>, attrs: Record<st
 }
 
 /** The Deny statements of each function's role, by function name. */
+/** Every statement of the inline policies attached to `role`. */
+function statementsOf(
+  stack: ExposureStack,
+  template: Template,
+  role: { node: { defaultChild?: unknown } },
+): Json[] {
+  const roleId = stack.getLogicalId(role.node.defaultChild as never);
+  return resources(template, 'AWS::IAM::Policy')
+    .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Json[] }).Statement);
+}
+
+const actionsOf = (statement: Json) => [statement.Action].flat() as string[];
+
+/** The write guard's Denies, wherever a function's writes are granted (its write role). */
 function denyStatementsByFunction(stack: ExposureStack, template: Template): Map<string, Json[]> {
-  const policies = resources(template, 'AWS::IAM::Policy');
   const byFunction = new Map<string, Json[]>();
   for (const [name, fn] of stack.functions) {
-    const roleId = stack.getLogicalId(fn.executionRole.node.defaultChild as never);
     byFunction.set(
       name,
-      policies
-        .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
-        .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Json[] }).Statement)
+      [fn.executionRole, ...(fn.writeRole ? [fn.writeRole] : [])]
+        .flatMap((role) => statementsOf(stack, template, role))
         .filter((statement) => statement.Effect === 'Deny'),
     );
   }
   return byFunction;
 }
+
+const WRITE_ACTION = /^(s3:Put|ec2:Authorize|ec2:Revoke)/;
+/** The assume-role actions a write function's execution role holds on its write role. */
+const ASSUME_WRITE_ROLE = ['sts:AssumeRole', 'sts:SetSourceIdentity'];
 
 describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Quick redirect)', () => {
   const { stack, template } = synth({
@@ -281,12 +297,18 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     const fn = Object.fromEntries(resources(template, 'AWS::Lambda::Function'))[functionId];
     if (!fn) throw new Error('no MCP function');
 
+    const writeRole = stack.mcp.function.writeRole;
+    if (!writeRole) throw new Error('no MCP write role');
+
     // Act
     const actions = resources(template, 'AWS::IAM::Policy')
       .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
       .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Json[] }).Statement)
       .flatMap((statement) => [statement.Action].flat() as string[])
       .filter((action) => !action.startsWith('logs:'));
+    const writeActions = statementsOf(stack, template, writeRole)
+      .filter((statement) => statement.Effect === 'Allow')
+      .flatMap(actionsOf);
     const variables = evaluate(
       (fn.Properties.Environment as { Variables: Json }).Variables,
       { ...refs, [poolId]: 'eu-west-1_AbCdEf123' },
@@ -294,14 +316,21 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     );
 
     // Assert
-    // Plus the plan key's value, which previews and applies need to sign and check planIds.
+    // Plus the plan key's value, which previews and applies need to sign and check planIds; the writes are
+    // on its write role, which it assumes with the caller as source identity.
+    const all = operations.flatMap((o) => o.iamActions);
     expect([...new Set(actions)].sort()).toEqual(
       [
         ...new Set([
-          ...operations.flatMap((o) => [...o.iamActions, ...(o.snapshotActions ?? [])]),
+          ...all.filter((a) => !WRITE_ACTION.test(a)),
+          ...operations.flatMap((o) => o.snapshotActions ?? []),
           'secretsmanager:GetSecretValue',
+          ...ASSUME_WRITE_ROLE,
         ]),
       ].sort(),
+    );
+    expect([...new Set(writeActions)].sort()).toEqual(
+      [...new Set([...all.filter((a) => WRITE_ACTION.test(a)), 'ec2:DescribeSecurityGroupRules'])].sort(),
     );
     expect(fn.Properties.MemorySize).toBe(SCAN_MEMORY_MB);
     expect(variables).toMatchObject({
@@ -349,7 +378,7 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     });
   });
 
-  it('grants each function exactly the IAM actions of its registry entry, plus writing its own log group', () => {
+  it('grants each function exactly the IAM actions of its registry entry (writes on its write role), plus writing its own log group', () => {
     // Arrange
     const functions = Object.fromEntries(resources(template, 'AWS::Lambda::Function'));
     const policies = resources(template, 'AWS::IAM::Policy');
@@ -367,7 +396,9 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
         .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
         .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Json[] }).Statement)
         .filter((statement) => statement.Effect === 'Allow'); // the write guard's Denies are tested below
-      const actionsOf = (statement: Json) => [statement.Action].flat() as string[];
+      const writeStatements = fn.writeRole
+        ? statementsOf(stack, template, fn.writeRole).filter((statement) => statement.Effect === 'Allow')
+        : [];
       const logStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
       const operationActions = statements
         .filter((s) => s.Sid !== 'ScanSnapshots')
@@ -375,8 +406,11 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
         .filter((a) => !a.startsWith('logs:'));
 
       // Assert: the union of the operations its function serves (a read function also serves the previews),
-      // and the plan key's value where one of them signs or checks planIds.
+      // and the plan key's value where one of them signs or checks planIds; the writes, and the rule reads
+      // closing a port makes mid-write, only on the write role, which the execution role may assume.
       const served = operations.filter((o) => o.functionName === operation.functionName);
+      const servedActions = served.flatMap((o) => o.iamActions);
+      const writes = servedActions.filter((a) => WRITE_ACTION.test(a));
       const planKey = served.some((o) => o.usesPlanKey) ? ['secretsmanager:GetSecretValue'] : [];
       // The scan snapshot actions come in a statement of their own, on that table only (asserted below).
       const scanSnapshots = statements.filter((s) => s.Sid === 'ScanSnapshots');
@@ -388,8 +422,21 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
           'Fn::GetAtt': [stack.getLogicalId(stack.snapshots.table.node.defaultChild as never), 'Arn'],
         });
       expect(operationActions.sort()).toEqual(
-        [...new Set([...served.flatMap((o) => o.iamActions), ...planKey])].sort(),
+        [
+          ...new Set([
+            ...servedActions.filter((a) => !WRITE_ACTION.test(a)),
+            ...planKey,
+            ...(writes.length > 0 ? ASSUME_WRITE_ROLE : []),
+          ]),
+        ].sort(),
       );
+      expect(writeStatements.flatMap(actionsOf).sort()).toEqual(
+        [
+          ...writes,
+          ...(writes.some((a) => a.startsWith('ec2:')) ? ['ec2:DescribeSecurityGroupRules'] : []),
+        ].sort(),
+      );
+      expect(fn.writeRole === undefined).toBe(writes.length === 0);
       const planKeyId = stack.getLogicalId(stack.planKey.node.defaultChild as never);
       for (const statement of statements.filter((s) =>
         actionsOf(s).includes('secretsmanager:GetSecretValue'),
@@ -405,7 +452,7 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
           Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
         }),
       ]);
-      for (const statement of statements) {
+      for (const statement of [...statements, ...writeStatements]) {
         expect(statement.Effect).toBe('Allow');
         for (const action of actionsOf(statement)) {
           expect(action).not.toContain('*');
@@ -462,7 +509,9 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
   });
 
   it('builds every function with the shared defaults', () => {
-    for (const [, fn] of resources(template, 'AWS::Lambda::Function')) {
+    const triggerId = stack.getLogicalId(stack.auth?.tokenTrigger.node.defaultChild as never);
+    for (const [id, fn] of resources(template, 'AWS::Lambda::Function')) {
+      if (id === triggerId) continue; // Cognito's five seconds, tested with the trigger
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
@@ -479,9 +528,9 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
       // Source-mapped stack traces cost every cold start; they are opt-in.
       expect(fn.Properties.Environment).not.toHaveProperty('Variables.NODE_OPTIONS');
     }
-    // One per registry entry file, plus the MCP function.
+    // One per registry entry file, plus the MCP function and the Cognito token trigger.
     expect(resources(template, 'AWS::Lambda::Function')).toHaveLength(
-      new Set(operations.map((o) => o.functionName)).size + 1,
+      new Set(operations.map((o) => o.functionName)).size + 2,
     );
   });
 
@@ -540,8 +589,8 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
 
   it('keeps the functions’ log groups (audit records) a year and on destroy, and sets a retention on each', () => {
     const logGroups = resources(template, 'AWS::Logs::LogGroup');
-    // One per function (the registry's and the MCP one), the access logs and the execution logs.
-    expect(logGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size + 3);
+    // One per function (the registry's, the MCP one and the token trigger), the access logs and the execution logs.
+    expect(logGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size + 4);
     for (const fn of stack.functions.values()) {
       const logGroup =
         template.toJSON().Resources[stack.getLogicalId(fn.functionLogGroup.node.defaultChild as never)];
@@ -1134,7 +1183,8 @@ describe('context switches', () => {
     const functionLogGroups = resources(destroyed, 'AWS::Logs::LogGroup').filter(
       ([, group]) => group.Properties.RetentionInDays === 60,
     );
-    expect(functionLogGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size + 1);
+    // Every function's (the MCP one's and the token trigger's, whose log records each role decision, too).
+    expect(functionLogGroups).toHaveLength(new Set(operations.map((o) => o.functionName)).size + 2);
     for (const [, group] of functionLogGroups) expect(group.DeletionPolicy).toBe('Delete');
   });
 

@@ -38,18 +38,29 @@ function bundledInputs(source: Pick<BuildOptions, 'entryPoints' | 'stdin'>): str
 /** The MCP function (infra/constructs/mcp.ts): every operation's tools, outside the one-function-per-entry rule. */
 const MCP_ENTRY = 'functions/mcp.ts';
 
-it('finds one entry per Lambda function of the registry, and the MCP function', () => {
+/** The Cognito token trigger (infra/constructs/auth.ts): no API operation, so no schemas at all. */
+const TOKEN_TRIGGER_ENTRY = 'functions/pre-token-generation.ts';
+
+it('finds one entry per Lambda function of the registry, the MCP function and the token trigger', () => {
   // Arrange
   const functionEntries = [
     ...new Set(operations.map((operation) => `functions/${operation.functionName}.ts`)),
     MCP_ENTRY,
+    TOKEN_TRIGGER_ENTRY,
   ];
 
   // Assert
   expect(entries).toEqual(functionEntries.sort());
 });
 
-const restEntries = entries.filter((entry) => entry !== MCP_ENTRY);
+const restEntries = entries.filter((entry) => entry !== MCP_ENTRY && entry !== TOKEN_TRIGGER_ENTRY);
+
+it(`${TOKEN_TRIGGER_ENTRY} bundles no zod and no SDK client: Cognito waits for it at every sign-in`, () => {
+  const inputs = bundledInputs({ entryPoints: [TOKEN_TRIGGER_ENTRY] });
+  expect(inputs.filter((input) => /node_modules\/zod\//.test(input))).toEqual([]);
+  expect(inputs.filter((input) => /node_modules\/@aws-sdk\/client-/.test(input))).toEqual([]);
+  expect(inputs).toContain('functions/domain/remediator-role.ts');
+});
 
 it.each(restEntries)(
   '%s bundles zod/mini only: no classic zod, no zod-to-openapi or its adapter',

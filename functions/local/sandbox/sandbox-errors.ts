@@ -31,6 +31,7 @@ const STATUS: Record<string, number> = {
   NoSuchPublicAccessBlockConfiguration: 404,
   NoSuchBucketPolicy: 404,
   NoSuchWebsiteConfiguration: 404,
+  NoSuchTagSet: 404,
   PermanentRedirect: 301,
   SlowDown: 503,
   Throttling: 400,
@@ -54,6 +55,7 @@ const STATUS: Record<string, number> = {
   UnknownOperationException: 400,
   ResourceNotFoundException: 400,
   ProvisionedThroughputExceededException: 400,
+  ValidationError: 400,
 };
 
 export function sandboxError(code: string, message?: string): SandboxServiceError {

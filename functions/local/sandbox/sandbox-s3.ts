@@ -38,6 +38,11 @@ export function handleS3(scenario: Scenario, region: string, command: string, in
       bucket.publicAccessBlock = eachFlag((flag) => config[flag] === true);
       return {};
     }
+    case 'GetBucketTagging': {
+      const tags = Object.entries(bucket.tags);
+      if (tags.length === 0) throw sandboxError('NoSuchTagSet', 'The TagSet does not exist');
+      return { TagSet: tags.map(([Key, Value]) => ({ Key, Value })) };
+    }
     case 'DeletePublicAccessBlock':
       bucket.publicAccessBlock = null;
       return {};

@@ -34,6 +34,8 @@ const bucket = z.strictObject({
     .union([z.boolean(), z.literal('computed'), z.literal('unsupported'), z.literal('omitted')])
     .default('computed'),
   website: z.boolean().default(false),
+  /** The bucket's tags (GetBucketTagging); none by default (NoSuchTagSet). */
+  tags: z.record(z.string(), z.string()).default({}),
   /** S3 commands that answer AccessDenied for this bucket (e.g. "GetBucketAcl"). */
   denied: z.array(z.string()).default([]),
 });
