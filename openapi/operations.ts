@@ -111,6 +111,8 @@ export const findS3BucketsWithPublicAccess = defineOperation({
     's3:GetBucketPolicyStatus',
     's3:GetBucketPolicy',
     's3:GetBucketWebsite',
+    // Asked only of public buckets, for the intended-exposure tags.
+    's3:GetBucketTagging',
   ],
   // Signs nextTokens with a key derived from the plan key.
   usesPlanKey: true,
@@ -233,9 +235,10 @@ export const closeUnwantedPortForEc2Instance = defineOperation({
   operationId: 'closeUnwantedPortForEc2Instance',
   method: 'post',
   path: '/ec2/instances/{instanceId}/close-port',
-  summary: 'Close one port to the internet on one EC2 instance',
+  summary: 'Close one port (or every port but some) to the internet on one EC2 instance',
   description: [
-    'Use this when the user asks to close a port on an instance, e.g. "Close port 22 on i-0123456789abcdef0".',
+    'Use this when the user asks to close a port on an instance, e.g. "Close port 22 on i-0123456789abcdef0",',
+    'or everything open on it except some ports ("close everything but 80 and 443": allPorts with keep [80, 443]).',
     'It revokes only the security group rules that open that port to the internet; when a rule covers more',
     'ports (or all traffic) it first adds rules for the other ports from the same source, so nothing else closes.',
     'Rules from other sources stay. It returns every rule revoked and added, other instances that share a changed',
@@ -273,14 +276,15 @@ export const previewCloseUnwantedPortForEc2Instance = defineOperation({
   operationId: 'previewCloseUnwantedPortForEc2Instance',
   method: 'get',
   path: '/ec2/instances/{instanceId}/close-port/preview',
-  summary: 'Preview closing one port to the internet on one EC2 instance (changes nothing)',
+  summary:
+    'Preview closing one port (or every port but some) to the internet on one EC2 instance (changes nothing)',
   description: [
-    'Use this when the user asks to close a port on an instance, e.g. "Close port 22 on i-0123456789abcdef0", before',
-    'closeUnwantedPortForEc2Instance.',
+    'Use this when the user asks to close a port on an instance, e.g. "Close port 22 on i-0123456789abcdef0", or every',
+    'port open on it except some ("everything but 80 and 443": allPorts=true&keep=80,443), before closeUnwantedPortForEc2Instance.',
     'It changes nothing: it returns exactly what closeUnwantedPortForEc2Instance would do (every rule revoked and',
     'added, other instances that share a changed security group, protocols lost, whether the port stays open, the',
     'undo commands) and a planId. Show the user the summary; only if they agree, call closeUnwantedPortForEc2Instance',
-    'with the same port and protocol and this planId.',
+    'with the same port (or allPorts and keep) and protocol and this planId.',
   ].join(' '),
   scope: 'read',
   // Served by the read function: the preview runs without any permission to write.

@@ -231,6 +231,38 @@ function previewFields() {
 
 export const dryRunSchema = boolean({ error: 'dryRun must be true or false' });
 
+/** Says a change goes ahead on a resource tagged as exposed on purpose. */
+const forceSchema = boolean({ error: 'force must be true or false' });
+
+/** How bad a finding is; the rules are in docs/safety.md (and functions/domain/exposure-risk.ts). */
+function severitySchema(description: string) {
+  return withMeta(enumOf(['critical', 'high', 'medium', 'low']), { description, example: 'critical' });
+}
+
+function severityCountsSchema() {
+  return withMeta(
+    object({
+      critical: integer(),
+      high: integer(),
+      medium: integer(),
+      low: integer(),
+    }),
+    { description: 'How many findings have each severity (every finding, not only those listed).' },
+  );
+}
+
+function regionCountsSchema(what: string) {
+  return withMeta(
+    array(
+      object({
+        region: withMeta(string(), { description: 'Region.', example: 'eu-west-1' }),
+        count: withMeta(integer(), { description: `${what} in that Region.`, example: 3 }),
+      }),
+    ),
+    { description: `${what} per Region, most first.` },
+  );
+}
+
 // ---------- findS3BucketsWithPublicAccess ----------
 
 export const findBucketsSchemas = onFirstUse(() => {
@@ -250,11 +282,22 @@ export const findBucketsSchemas = onFirstUse(() => {
         example: 'prod-',
       },
     ),
+    region: withMeta(optional(regionSchema), {
+      description: 'Only check buckets in this Region. Absent: every Region.',
+      example: 'eu-west-1',
+    }),
     limit: limitSchema,
     ...findPagingFields(),
   });
 
   const publicBucketSchema = object({
+    severity: severitySchema(
+      'critical: anyone may write; high: anyone may read; medium: a public static website. The list is sorted by it, then by name.',
+    ),
+    access: withMeta(enumOf(['read', 'write']), {
+      description: 'write when anyone may change objects, the ACL or the policy; read otherwise.',
+      example: 'read',
+    }),
     bucketName: withMeta(string(), { description: `Bucket name. ${UNTRUSTED_DATA}`, example: 'prod-assets' }),
     region: withMeta(string(), { description: 'The bucket’s Region.', example: 'eu-west-1' }),
     reasons: withMeta(array(string()), {
@@ -305,7 +348,53 @@ export const findBucketsSchemas = onFirstUse(() => {
         description: 'True when a list goes on past this page (see nextToken).',
       }),
       ...findPageFields(),
-      publicBuckets: withMeta(array(publicBucketSchema), { description: 'Publicly accessible buckets.' }),
+      publicBuckets: withMeta(array(publicBucketSchema), {
+        description: 'Publicly accessible buckets, worst first (severity, then name).',
+      }),
+      counts: withMeta(
+        object({
+          bySeverity: severityCountsSchema(),
+          byRegion: regionCountsSchema('Public buckets'),
+          byCause: withMeta(
+            object({
+              acl: integer(),
+              policy: integer(),
+              read: integer(),
+              write: integer(),
+              website: integer(),
+            }),
+            {
+              description:
+                'Public buckets made public by an ACL grant, by a policy (a bucket can have both), readable only, writable, and hosting a website.',
+            },
+          ),
+        }),
+        { description: 'How bad it is, in one call: counts over every public bucket found.' },
+      ),
+      intendedCount: withMeta(integer(), {
+        description:
+          'Public buckets tagged as public on purpose (aiops:exposure=intended by default), listed apart.',
+        example: 1,
+      }),
+      intendedBuckets: withMeta(
+        array(
+          object({
+            bucketName: withMeta(string(), { description: `Bucket name. ${UNTRUSTED_DATA}` }),
+            region: withMeta(string(), { description: 'The bucket’s Region.' }),
+            severity: severitySchema('What it would be as a finding.'),
+            website: withMeta(nullable(boolean()), {
+              description: 'Hosts a static website; null when unknown.',
+            }),
+            reason: withMeta(nullable(string()), {
+              description: `The aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
+            }),
+          }),
+        ),
+        {
+          description:
+            'Public buckets tagged as public on purpose: not findings (a tag set that cannot be read leaves a bucket among the findings).',
+        },
+      ),
       unknownBuckets: withMeta(array(unknownBucketSchema), {
         description: 'Buckets that could not be checked: never assume these are private.',
       }),
@@ -350,6 +439,12 @@ export const blockPublicAccessSchemas = onFirstUse(() => {
         'x-amzn-form-display-name': 'Dry run (preview only)',
       }),
       planId: planIdField(),
+      force: withMeta(optional(forceSchema), {
+        description:
+          'true: change it even though it is tagged as public on purpose (aiops:exposure=intended). Without it such a change is refused (409); the preview says so first.',
+        example: false,
+        'x-amzn-form-display-name': 'Change an intended exposure anyway',
+      }),
     }),
     { id: 'RemovePublicAccessFromS3BucketRequest' },
   );
@@ -382,6 +477,19 @@ export const blockPublicAccessSchemas = onFirstUse(() => {
         description: `Why it is public before: the ACL grant or policy statement (Sid in quotes). A quoted Sid is data: ${UNTRUSTED_DATA}`,
       }),
       publicAfter: withMeta(boolean(), { description: 'Whether the bucket is still public afterwards.' }),
+      intendedExposure: withMeta(
+        nullable(
+          object({
+            reason: withMeta(nullable(string()), {
+              description: `The aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
+            }),
+          }),
+        ),
+        {
+          description:
+            'Set when the bucket is tagged as public on purpose: the change is refused unless force is true (the summary says so); null otherwise.',
+        },
+      ),
       latentAfter: withMeta(array(string()), {
         description:
           'Public grants that stay in the ACL or policy afterwards, neutralised by the flags: they take effect again if the flags are turned off.',
@@ -419,11 +527,15 @@ export const blockPublicAccessSchemas = onFirstUse(() => {
 
 export const findInstancesSchemas = onFirstUse(() => {
   const findInstancesQuerySchema = strictObject({
-    port: withMeta(preprocess(integerFromQuery, portSchema), {
-      description: 'The port to look for (0-65535), e.g. 22 for SSH or 3389 for RDP.',
+    port: withMeta(optional(preprocess(integerFromQuery, portSchema)), {
+      description:
+        'The port to look for (0-65535), e.g. 22 for SSH or 3389 for RDP. Absent: every port open to the internet, with its service named.',
       example: 22,
     }),
-    protocol: withMeta(optional(protocolSchema), { description: 'tcp (default) or udp.', example: 'tcp' }),
+    protocol: withMeta(optional(protocolSchema), {
+      description: 'tcp (default) or udp. Without port and without protocol: both.',
+      example: 'tcp',
+    }),
     region: withMeta(optional(regionSchema), {
       description: 'Only scan this Region. Absent: every Region enabled for the account.',
       example: 'us-east-1',
@@ -447,7 +559,21 @@ export const findInstancesSchemas = onFirstUse(() => {
     }),
   });
 
+  const openPortSchema = object({
+    protocol: withMeta(protocolSchema, { description: 'tcp or udp.' }),
+    fromPort: withMeta(integer(), { description: 'First port of the open range.', example: 22 }),
+    toPort: withMeta(integer(), { description: 'Last port of the open range.', example: 22 }),
+    service: withMeta(nullable(string()), {
+      description: 'The well-known services inside the range; null when none.',
+      example: 'SSH',
+    }),
+    severity: severitySchema(
+      'critical: admin, database or file-sharing service reachable now; high, medium, low: see docs/safety.md.',
+    ),
+  });
+
   const instanceSchema = object({
+    severity: severitySchema('The worst of its open ports. The list is sorted by it, then by name.'),
     instanceId: withMeta(string(), { description: 'Instance id.', example: 'i-0123456789abcdef0' }),
     name: withMeta(nullable(string()), {
       description: `Value of the Name tag; null if none. ${UNTRUSTED_DATA}`,
@@ -465,13 +591,17 @@ export const findInstancesSchemas = onFirstUse(() => {
     exposures: withMeta(array(exposureSchema), {
       description: 'Each rule that opens the port to the internet.',
     }),
+    openPorts: withMeta(array(openPortSchema), {
+      description:
+        'Each internet-open (protocol, port range), worst first; the asked port alone when one was given.',
+    }),
   });
 
   const findInstancesResponseSchema = withMeta(
     object({
       summary: withMeta(string(), { description: SUMMARY_DESCRIPTION }),
-      port: withMeta(integer(), { description: 'The port checked.' }),
-      protocol: withMeta(string(), { description: 'The protocol checked.' }),
+      port: withMeta(nullable(integer()), { description: 'The port checked; null: every port.' }),
+      protocol: withMeta(string(), { description: 'The protocol checked (tcp, udp, or "tcp and udp").' }),
       complete: withMeta(boolean(), {
         description: 'False only when some Region was never tried (time limit).',
       }),
@@ -484,13 +614,62 @@ export const findInstancesSchemas = onFirstUse(() => {
       }),
       ...findPageFields(),
       instances: withMeta(array(instanceSchema), {
-        description: 'Instances with the port open to the internet.',
+        description: 'Instances with the port open to the internet, worst first (severity, then name).',
       }),
+      counts: withMeta(
+        object({
+          bySeverity: severityCountsSchema(),
+          byRegion: regionCountsSchema('Exposed instances'),
+          byPort: withMeta(
+            array(
+              object({
+                protocol: withMeta(protocolSchema, { description: 'tcp or udp.' }),
+                fromPort: withMeta(integer(), { description: 'First port of the open range.' }),
+                toPort: withMeta(integer(), { description: 'Last port of the open range.' }),
+                service: withMeta(nullable(string()), { description: 'Well-known services in it, or null.' }),
+                count: withMeta(integer(), { description: 'Instances with this range open.' }),
+              }),
+            ),
+            { description: 'Exposed instances per open (protocol, port range) and service, most first.' },
+          ),
+        }),
+        { description: 'How bad it is, in one call: counts over every exposed instance found.' },
+      ),
+      intendedCount: withMeta(integer(), {
+        description:
+          'Exposed instances tagged as exposed on purpose (aiops:exposure=intended by default), listed apart.',
+        example: 1,
+      }),
+      intendedInstances: withMeta(
+        array(
+          object({
+            instanceId: withMeta(string(), { description: 'Instance id.' }),
+            name: withMeta(nullable(string()), {
+              description: `Value of the Name tag; null if none. ${UNTRUSTED_DATA}`,
+            }),
+            region: withMeta(string(), { description: 'The instance’s Region.' }),
+            state: withMeta(string(), { description: 'The instance state.' }),
+            severity: severitySchema('What it would be as a finding.'),
+            reason: withMeta(nullable(string()), {
+              description: `The aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
+            }),
+            openPorts: withMeta(array(openPortSchema), {
+              description: 'Its internet-open ranges, worst first.',
+            }),
+          }),
+        ),
+        {
+          description:
+            'Exposed instances tagged as exposed on purpose: not findings, and close-port refuses them unless force is true.',
+        },
+      ),
       unknownInstances: withMeta(
         array(
           object({
             instanceId: withMeta(string(), { description: 'Instance id.' }),
-            name: withMeta(nullable(string()), { description: 'Value of the Name tag; null if none.' }),
+            name: withMeta(nullable(string()), {
+              description: `Value of the Name tag; null if none. ${UNTRUSTED_DATA}`,
+            }),
             region: withMeta(string(), { description: 'The instance’s Region.' }),
             state: withMeta(string(), { description: 'The instance state.' }),
             reason: withMeta(string(), {
@@ -531,6 +710,73 @@ export const findInstancesSchemas = onFirstUse(() => {
 
 // ---------- closeUnwantedPortForEc2Instance ----------
 
+const allPortsSchema = boolean({ error: 'allPorts must be true or false' });
+
+/** At most this many kept ports: a chat request names a handful, and the plan stays small. */
+const MAX_KEPT_PORTS = 50;
+
+/**
+ * Kept ports as text, `80,443`: Q Business takes no arrays in requests, so body and query both spell the
+ * list this way. Each must be a port; the handler reads them with {@link parseKeptPorts}.
+ */
+const keepSchema = string({ error: 'keep must be a comma-separated list of ports, e.g. "80,443"' }).check(
+  maxLength(MAX_KEPT_PORTS * 6, `keep lists at most ${MAX_KEPT_PORTS} ports`),
+  regex(/^\s*\d{1,5}\s*(?:,\s*\d{1,5}\s*)*$/, 'keep must be a comma-separated list of ports, e.g. "80,443"'),
+  superRefine((value, context) => {
+    const ports = parseKeptPorts(value);
+    if (ports.some((port) => port > 65535))
+      context.addIssue({ code: 'custom', message: 'keep: every port must be from 0 to 65535', input: value });
+    if (ports.length > MAX_KEPT_PORTS)
+      context.addIssue({
+        code: 'custom',
+        message: `keep lists at most ${MAX_KEPT_PORTS} ports`,
+        input: value,
+      });
+  }),
+);
+
+/**
+ * The ports of a `keep` text that the schema accepted, distinct and in order.
+ *
+ * @param keep - e.g. `443, 80`
+ */
+export function parseKeptPorts(keep: string): number[] {
+  const ports = keep
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map(Number);
+  return [...new Set(ports)].sort((a, b) => a - b);
+}
+
+/**
+ * Why a close-port request is unclear, or undefined when it is not: it names one port, or asks for every
+ * port (allPorts, keep), never both or neither. The schema checks it, and so does the handler, because an
+ * MCP tool's argument schema is rebuilt from the fields and would not carry this check.
+ *
+ * @param value - the request's port, allPorts and keep
+ */
+export function closureRequestProblem(value: {
+  port?: number | undefined;
+  allPorts?: boolean | undefined;
+  keep?: string | undefined;
+}): string | undefined {
+  const every = value.allPorts === true || value.keep !== undefined;
+  if (value.port !== undefined && (every || value.allPorts === false))
+    return 'port closes one port, allPorts and keep close every port but those kept: send port alone, or allPorts/keep without port';
+  if (value.port === undefined && !every)
+    return 'say what to close: port (one port, e.g. 22), or allPorts: true to close every port open to the internet (keep: "80,443" leaves those open)';
+  return undefined;
+}
+
+function requireOneClosure(
+  value: Parameters<typeof closureRequestProblem>[0],
+  context: core.$RefinementCtx,
+): void {
+  const problem = closureRequestProblem(value);
+  if (problem !== undefined) context.addIssue({ code: 'custom', message: problem, input: value });
+}
+
 export const closePortSchemas = onFirstUse(() => {
   const instancePathSchema = strictObject({
     instanceId: withMeta(
@@ -550,13 +796,26 @@ export const closePortSchemas = onFirstUse(() => {
 
   const closePortBodySchema = withMeta(
     strictObject({
-      port: withMeta(portSchema, {
-        description: 'The port to close to the internet (0-65535).',
+      port: withMeta(optional(portSchema), {
+        description:
+          'The port to close to the internet (0-65535). Leave it out and set allPorts (or keep) to close every internet-open port instead.',
         example: 22,
         'x-amzn-form-display-name': 'Port to close',
       }),
+      allPorts: withMeta(optional(allPortsSchema), {
+        description:
+          'true: close every port open to the internet on this instance (tcp and udp, or only protocol when given), except the ports in keep. Not with port.',
+        example: false,
+        'x-amzn-form-display-name': 'Close every open port',
+      }),
+      keep: withMeta(optional(keepSchema), {
+        description:
+          'Comma-separated ports that stay open when closing every port, e.g. "80,443"; giving keep implies allPorts. Not with port.',
+        example: '80,443',
+        'x-amzn-form-display-name': 'Ports to keep open',
+      }),
       protocol: withMeta(optional(protocolSchema), {
-        description: 'tcp (default) or udp.',
+        description: 'tcp (default for one port) or udp. With allPorts, absent means tcp and udp.',
         example: 'tcp',
         'x-amzn-form-display-name': 'Protocol',
       }),
@@ -571,7 +830,13 @@ export const closePortSchemas = onFirstUse(() => {
         'x-amzn-form-display-name': 'Dry run (preview only)',
       }),
       planId: planIdField(),
-    }),
+      force: withMeta(optional(forceSchema), {
+        description:
+          'true: change it even though it is tagged as exposed on purpose (aiops:exposure=intended). Without it such a change is refused (409); the preview says so first.',
+        example: false,
+        'x-amzn-form-display-name': 'Change an intended exposure anyway',
+      }),
+    }).check(superRefine(requireOneClosure)),
     { id: 'CloseUnwantedPortForEc2InstanceRequest' },
   );
 
@@ -592,8 +857,40 @@ export const closePortSchemas = onFirstUse(() => {
       summary: withMeta(string(), { description: SUMMARY_DESCRIPTION }),
       instanceId: withMeta(string(), { description: 'Instance id.' }),
       region: withMeta(string(), { description: 'The instance’s Region.' }),
-      port: withMeta(integer(), { description: 'The port closed.' }),
-      protocol: withMeta(string(), { description: 'The protocol.' }),
+      port: withMeta(nullable(integer()), {
+        description: 'The port closed; null when every port was asked.',
+      }),
+      protocol: withMeta(string(), { description: 'The protocol (tcp, udp, or "tcp and udp").' }),
+      keep: withMeta(array(integer()), {
+        description: 'Ports kept open (every-port closure); empty otherwise.',
+      }),
+      intendedExposure: withMeta(
+        nullable(
+          object({
+            reason: withMeta(nullable(string()), {
+              description: `The aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
+            }),
+          }),
+        ),
+        {
+          description:
+            'Set when the instance is tagged as exposed on purpose: the change is refused unless force is true (the summary says so); null otherwise.',
+        },
+      ),
+      closedPorts: withMeta(
+        array(
+          object({
+            protocol: withMeta(protocolSchema, { description: 'tcp or udp.' }),
+            fromPort: withMeta(integer(), { description: 'First port of the range.', example: 22 }),
+            toPort: withMeta(integer(), { description: 'Last port of the range.', example: 22 }),
+            service: withMeta(nullable(string()), { description: 'Well-known services in it, or null.' }),
+          }),
+        ),
+        {
+          description:
+            'The internet-open ranges the change closes (as found before it). Empty when nothing was open.',
+        },
+      ),
       dryRun: withMeta(boolean(), { description: 'True when nothing was written (preview).' }),
       changed: withMeta(boolean(), {
         description: 'True when rules were (or, in a dry run, would be) changed.',
@@ -690,16 +987,28 @@ export const closePortSchemas = onFirstUse(() => {
     { id: 'CloseUnwantedPortForEc2InstanceResponse' },
   );
   const previewQuerySchema = strictObject({
-    port: withMeta(preprocess(integerFromQuery, portSchema), {
-      description: 'The port to close to the internet (0-65535).',
+    port: withMeta(optional(preprocess(integerFromQuery, portSchema)), {
+      description: 'The port to close to the internet (0-65535). Leave it out with allPorts or keep.',
       example: 22,
     }),
-    protocol: withMeta(optional(protocolSchema), { description: 'tcp (default) or udp.', example: 'tcp' }),
+    allPorts: withMeta(optional(preprocess(booleanFromQuery, allPortsSchema)), {
+      description: 'true: every port open to the internet on this instance, except keep. Not with port.',
+      example: false,
+    }),
+    keep: withMeta(optional(keepSchema), {
+      description:
+        'Comma-separated ports that stay open when closing every port (implies allPorts), e.g. 80,443.',
+      example: '80,443',
+    }),
+    protocol: withMeta(optional(protocolSchema), {
+      description: 'tcp (default for one port) or udp. With allPorts, absent means tcp and udp.',
+      example: 'tcp',
+    }),
     region: withMeta(optional(regionSchema), {
       description: 'The instance’s Region. Absent: the instance is looked up in every enabled Region.',
       example: 'us-east-1',
     }),
-  });
+  }).check(superRefine(requireOneClosure));
   const previewResponseSchema = withMeta(extend(closePortResponseSchema, previewFields()), {
     id: 'PreviewCloseUnwantedPortForEc2InstanceResponse',
   });

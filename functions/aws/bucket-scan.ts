@@ -12,12 +12,14 @@ import {
   type PublicAccessBlockFlags,
   readsNeeded,
 } from '../domain/bucket-exposure';
+import { publicPolicyAllowsWrite } from '../domain/bucket-policy';
 import { mapWithConcurrency } from './concurrency';
 import {
   BucketVanishedError,
   listBuckets,
   readAccountFlags,
   readBucketFacts,
+  readBucketTags,
   readWebsiteEnabled,
   resolveBucketRegion,
 } from './s3-buckets';
@@ -30,6 +32,10 @@ export interface ScannedBucket {
   /** Read for public buckets only (false otherwise); null when the read failed, with `websiteNote` saying why. */
   website: boolean | null;
   websiteNote?: string;
+  /** A public statement of its policy allows a write (read with the verdict's own facts: no extra call). */
+  policyAllowsWrite: boolean;
+  /** Read for public buckets only (the intended-exposure tags); absent otherwise. */
+  tags?: Fact<Record<string, string>>;
 }
 
 export interface BucketScanResult {
@@ -48,12 +54,17 @@ export interface BucketScanOptions {
   accountId: string;
   homeRegion: string;
   prefix: string;
+  /** Only buckets in this Region (undefined: every Region); others are skipped, not counted as scanned. */
+  region?: string;
   concurrency: number;
   /** True when the scan must stop starting new work (time budget). */
   shouldStop: () => boolean;
 }
 
-type BucketOutcome = { kind: 'scanned'; bucket: ScannedBucket } | { kind: 'vanished'; bucketName: string };
+type BucketOutcome =
+  | { kind: 'scanned'; bucket: ScannedBucket }
+  | { kind: 'vanished'; bucketName: string }
+  | { kind: 'other-region' };
 
 export async function scanBuckets(clients: S3Clients, options: BucketScanOptions): Promise<BucketScanResult> {
   const home = clients.s3(options.homeRegion);
@@ -69,11 +80,21 @@ export async function scanBuckets(clients: S3Clients, options: BucketScanOptions
     buckets,
     options.concurrency,
     async (bucket): Promise<BucketOutcome> => {
+      // ListBuckets names most buckets' Region: those elsewhere cost no call at all.
+      if (options.region !== undefined && bucket.region !== undefined && bucket.region !== options.region) {
+        return { kind: 'other-region' };
+      }
       if (accountNeutralisesAll) {
         const verdict = evaluateBucketExposure({ bucketName: bucket.name, accountFlags });
         return {
           kind: 'scanned',
-          bucket: { bucketName: bucket.name, region: bucket.region, verdict, website: false },
+          bucket: {
+            bucketName: bucket.name,
+            region: bucket.region,
+            verdict,
+            website: false,
+            policyAllowsWrite: false,
+          },
         };
       }
       try {
@@ -86,13 +107,24 @@ export async function scanBuckets(clients: S3Clients, options: BucketScanOptions
           };
           return {
             kind: 'scanned',
-            bucket: { bucketName: bucket.name, region: undefined, verdict, website: false },
+            bucket: {
+              bucketName: bucket.name,
+              region: undefined,
+              verdict,
+              website: false,
+              policyAllowsWrite: false,
+            },
           };
         }
+        if (options.region !== undefined && region.value !== options.region) return { kind: 'other-region' };
         const s3 = clients.s3(region.value);
         const facts = await readBucketFacts(s3, bucket.name, accountFlags);
         const verdict = evaluateBucketExposure(facts);
-        const website = verdict.verdict === 'public' ? await readWebsiteEnabled(s3, bucket.name) : undefined;
+        // Website and tags matter only for a public bucket: a private one costs no call for them.
+        const [website, tags] =
+          verdict.verdict === 'public'
+            ? await Promise.all([readWebsiteEnabled(s3, bucket.name), readBucketTags(s3, bucket.name)])
+            : [undefined, undefined];
         return {
           kind: 'scanned',
           bucket: {
@@ -107,6 +139,11 @@ export async function scanBuckets(clients: S3Clients, options: BucketScanOptions
                     website: null,
                     websiteNote: `${describeFailedRead(website)}, so website hosting is unknown`,
                   }),
+            policyAllowsWrite:
+              facts.policy?.ok === true &&
+              facts.policy.value !== null &&
+              publicPolicyAllowsWrite(facts.policy.value),
+            ...(tags === undefined ? {} : { tags }),
           },
         };
       } catch (error) {
@@ -120,10 +157,19 @@ export async function scanBuckets(clients: S3Clients, options: BucketScanOptions
   const scanned: ScannedBucket[] = [];
   const vanished: string[] = [];
   let notAttempted = 0;
+  let otherRegions = 0;
   for (const outcome of outcomes) {
     if (outcome === undefined) notAttempted++;
+    else if (outcome.kind === 'other-region') otherRegions++;
     else if (outcome.kind === 'vanished') vanished.push(outcome.bucketName);
     else scanned.push(outcome.bucket);
   }
-  return { accountFlags, accountNeutralisesAll, listed: buckets.length, scanned, vanished, notAttempted };
+  return {
+    accountFlags,
+    accountNeutralisesAll,
+    listed: buckets.length - otherRegions,
+    scanned,
+    vanished,
+    notAttempted,
+  };
 }

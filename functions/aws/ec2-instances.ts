@@ -39,6 +39,8 @@ export interface Ec2InstanceFacts {
   ipv6Addresses: string[];
   /** Every network interface, primary first. */
   interfaces: InterfaceGroups[];
+  /** The instance's tags as DescribeInstances returns them (the intended-exposure tags are read from these). */
+  tags?: ReadonlyArray<{ Key?: string | undefined; Value?: string | undefined }>;
 }
 
 /** A network interface that uses one of the groups asked about. */
@@ -140,6 +142,7 @@ export function toInstanceFacts(instance: Instance): Ec2InstanceFacts | undefine
     publicIp: publicIps[0] ?? null,
     ipv6Addresses: [...ipv6].sort(),
     interfaces: interfaceGroups,
+    ...(instance.Tags !== undefined && instance.Tags.length > 0 ? { tags: instance.Tags } : {}),
   };
 }
 

@@ -6,9 +6,11 @@
  * with bounded concurrency and stop starting when the time budget runs out.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import { exposuresOfRanges, memoisedOpenPortRanges, type OpenPortRange } from '../domain/open-port-ranges';
 import {
   type IngressRule,
   judgePortExposure,
+  normaliseIpProtocol,
   type PortExposure,
   type PortProtocol,
   type PortVerdict,
@@ -37,6 +39,26 @@ export interface PortQuery {
   protocol: PortProtocol;
 }
 
+/** What a scan asks: one port, or (no port) every port of the protocol or of both. */
+export interface ScanQuery {
+  /** Undefined: every port of the protocol (or of both, when `allProtocols`). */
+  port?: number;
+  protocol: PortProtocol;
+  /** With no port: tcp and udp both. */
+  allProtocols?: boolean;
+}
+
+function protocolsOf(query: ScanQuery): PortProtocol[] {
+  return query.allProtocols === true ? ['tcp', 'udp'] : [query.protocol];
+}
+
+/** Whether a rule can admit something the query asks about (any port, when none is given). */
+function ruleMatters(rule: IngressRule, query: ScanQuery): boolean {
+  if (query.port !== undefined) return ruleAdmitsPort(rule, query.port, query.protocol);
+  const ipProtocol = normaliseIpProtocol(rule.ipProtocol);
+  return rule.isEgress !== true && (ipProtocol === '-1' || protocolsOf(query).some((p) => p === ipProtocol));
+}
+
 /**
  * Reads the ingress rules of the groups, then the entries of the prefix lists
  * referenced by rules that admit the port (the only ones that can matter).
@@ -44,13 +66,13 @@ export interface PortQuery {
 export async function readGroupRuleFacts(
   ec2: EC2Client,
   groupIds: readonly string[],
-  query: PortQuery,
+  query: ScanQuery,
 ): Promise<GroupRuleFacts> {
   const rulesByGroup = await describeIngressRules(ec2, groupIds);
   const prefixListIds = new Set<string>();
   for (const rules of rulesByGroup.values()) {
     for (const rule of rules) {
-      if (rule.prefixListId && ruleAdmitsPort(rule, query.port, query.protocol)) {
+      if (rule.prefixListId && ruleMatters(rule, query)) {
         prefixListIds.add(rule.prefixListId);
       }
     }
@@ -87,9 +109,32 @@ export function exposuresOf(instance: Ec2InstanceFacts, facts: GroupRuleFacts, q
   return verdictOf(instance, facts, query).exposures;
 }
 
+/** Judges each instance of one Region: its verdict, and (with no port asked) every internet-open range. */
+function instanceJudge(
+  facts: GroupRuleFacts,
+  query: ScanQuery,
+): (instance: Ec2InstanceFacts) => PortVerdict & { openPorts?: OpenPortRange[] } {
+  const { port } = query;
+  if (port !== undefined) return (instance) => verdictOf(instance, facts, { ...query, port });
+  const rangesOf = memoisedOpenPortRanges(
+    {
+      rulesByGroup: facts.rulesByGroup,
+      prefixListCidrs: facts.prefixListCidrs,
+      unreadablePrefixLists: facts.unreadablePrefixLists,
+    },
+    protocolsOf(query),
+  );
+  return (instance) => {
+    const { ranges, unknown } = rangesOf(instance.interfaces);
+    return { exposures: exposuresOfRanges(ranges), unknown, openPorts: ranges };
+  };
+}
+
 export interface ExposedInstance extends Ec2InstanceFacts {
   region: string;
   exposures: PortExposure[];
+  /** Set when no port was asked: every internet-open (protocol, port range), services named. */
+  openPorts?: OpenPortRange[];
 }
 
 export interface UnknownRegion {
@@ -118,7 +163,7 @@ export interface OpenPortScanResult {
   notAttempted: string[];
 }
 
-export interface OpenPortScanOptions extends PortQuery {
+export interface OpenPortScanOptions extends ScanQuery {
   regions: readonly string[];
   concurrency: number;
   /** True when the scan must stop starting new Regions (time budget). */
@@ -138,16 +183,23 @@ export function regionFailureReason(error: UpstreamError): string {
 async function scanRegion(
   ec2: EC2Client,
   region: string,
-  query: PortQuery,
+  query: ScanQuery,
 ): Promise<{ instances: ExposedInstance[]; unknownInstances: UnknownInstance[] }> {
   const instances = await describeInstances(ec2);
   if (instances.length === 0) return { instances: [], unknownInstances: [] };
   const facts = await readGroupRuleFacts(ec2, groupIdsOf(instances), query);
+  const judge = instanceJudge(facts, query);
   const exposed: ExposedInstance[] = [];
   const unknown: UnknownInstance[] = [];
   for (const instance of [...instances].sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1))) {
-    const verdict = verdictOf(instance, facts, query);
-    if (verdict.exposures.length > 0) exposed.push({ ...instance, region, exposures: verdict.exposures });
+    const verdict = judge(instance);
+    if (verdict.exposures.length > 0)
+      exposed.push({
+        ...instance,
+        region,
+        exposures: verdict.exposures,
+        ...(verdict.openPorts !== undefined ? { openPorts: verdict.openPorts } : {}),
+      });
     else if (verdict.unknown.length > 0) {
       const lists = [...new Set(verdict.unknown.map((rule) => rule.prefixListId))];
       unknown.push({
@@ -166,7 +218,11 @@ export async function scanRegionsForOpenPort(
   ec2: (region: string) => EC2Client,
   options: OpenPortScanOptions,
 ): Promise<OpenPortScanResult> {
-  const query = { port: options.port, protocol: options.protocol };
+  const query: ScanQuery = {
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    protocol: options.protocol,
+    ...(options.allProtocols !== undefined ? { allProtocols: options.allProtocols } : {}),
+  };
   const outcomes = await mapWithConcurrency(
     options.regions,
     options.concurrency,

@@ -3,17 +3,23 @@
  * then read the groups back and report what is still exposed.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { type PortClosurePlan, rulesAfterPlan } from '../domain/port-closure-plan';
-import type { IngressRule, PortExposure } from '../domain/port-exposure';
+import { exposuresOfRanges, judgeOpenPortRanges } from '../domain/open-port-ranges';
+import {
+  type ClosureQuery,
+  openRangesToClose,
+  type PortClosurePlan,
+  rulesAfterPlan,
+} from '../domain/port-closure-plan';
+import type { IngressRule, PortExposure, UnknownExposure } from '../domain/port-exposure';
 import type { AddedRule } from '../domain/security-group-rules';
 import { verifyFailedWarning } from '../domain/summaries/port-closure-summary';
 import { UpstreamError } from '../shared/errors';
+import type { Ec2InstanceFacts } from './ec2-instances';
 import {
-  exposuresOf,
   type GroupRuleFacts,
   groupIdsOf,
-  type PortQuery,
   readGroupRuleFacts,
+  type ScanQuery,
   verdictOf,
 } from './ec2-port-scan';
 import type { LocatedInstance } from './instance-location';
@@ -29,6 +35,27 @@ export interface ClosureOutcome {
   warnings: string[];
 }
 
+/** What to read to judge a closure: the port, or every port of the protocols closed. */
+export function scanQueryOf(query: ClosureQuery): ScanQuery {
+  if ('port' in query) return { port: query.port, protocol: query.protocol };
+  const [first = 'tcp'] = query.closing.protocols;
+  return { protocol: first, allProtocols: query.closing.protocols.length > 1 };
+}
+
+/** What the closure leaves open on the facts (the exposures it was to close), and what cannot be judged. */
+export function remainingAfter(
+  instance: Ec2InstanceFacts,
+  facts: GroupRuleFacts,
+  query: ClosureQuery,
+): { exposures: PortExposure[]; unknown: UnknownExposure[] } {
+  if ('port' in query) return verdictOf(instance, facts, query);
+  const input = { ...facts, interfaces: instance.interfaces };
+  return {
+    exposures: exposuresOfRanges(openRangesToClose(input, query.closing)),
+    unknown: judgeOpenPortRanges(input, query.closing.protocols).unknown,
+  };
+}
+
 /**
  * Carries out a port-closure plan unless it is a dry run or empty, then reads the groups back to see
  * whether the port is closed. A failed read-back is a warning: the change was made.
@@ -41,21 +68,23 @@ export async function closePortAndVerify(
   located: LocatedInstance,
   facts: GroupRuleFacts,
   plan: PortClosurePlan,
-  write: { query: PortQuery; dryRun: boolean; changed: boolean },
+  write: { query: ClosureQuery; dryRun: boolean; changed: boolean },
   writer: EC2Client = ec2,
 ): Promise<ClosureOutcome> {
   const { instance, region } = located;
   const predicted = { ...facts, rulesByGroup: rulesAfterPlan(facts.rulesByGroup, plan, 'planned-rule-') };
+  const predictedVerdict = remainingAfter(instance, predicted, write.query);
   const outcome: ClosureOutcome = {
     revoked: plan.revoke,
     added: plan.authorize,
-    remaining: exposuresOf(instance, predicted, write.query),
+    remaining: predictedVerdict.exposures,
     verifiedAfterWrite: false,
     warnings: [...plan.warnings],
   };
-  for (const rule of verdictOf(instance, predicted, write.query).unknown) {
+  const asked = 'port' in write.query ? `port ${write.query.port}/${write.query.protocol}` : 'a port';
+  for (const rule of predictedVerdict.unknown) {
     outcome.warnings.push(
-      `Rule ${rule.securityGroupRuleId} in ${rule.securityGroupId} admits port ${write.query.port}/${write.query.protocol} from prefix list ${rule.prefixListId}, which could not be read (${facts.unreadablePrefixLists.get(rule.prefixListId) ?? 'read failed'}): it was left alone, and it may still open the port to the internet.`,
+      `Rule ${rule.securityGroupRuleId} in ${rule.securityGroupId} admits ${asked} from prefix list ${rule.prefixListId}, which could not be read (${facts.unreadablePrefixLists.get(rule.prefixListId) ?? 'read failed'}): it was left alone, and it may still open the port to the internet.`,
     );
   }
   if (!write.changed || write.dryRun) return outcome;
@@ -64,8 +93,8 @@ export async function closePortAndVerify(
   outcome.added = applied.addedRules;
   outcome.warnings.push(...applied.notices);
   try {
-    const after = await readGroupRuleFacts(ec2, groupIdsOf([instance]), write.query);
-    outcome.remaining = exposuresOf(instance, after, write.query);
+    const after = await readGroupRuleFacts(ec2, groupIdsOf([instance]), scanQueryOf(write.query));
+    outcome.remaining = remainingAfter(instance, after, write.query).exposures;
     outcome.verifiedAfterWrite = true;
   } catch (error) {
     if (!(error instanceof UpstreamError)) throw error;

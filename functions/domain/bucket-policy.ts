@@ -94,6 +94,54 @@ export function evaluateBucketPolicy(policyJson: string): PolicyEvaluation {
   return { isPublic: publicStatements.length > 0, publicStatements };
 }
 
+/** Actions that change a bucket or its objects; a wildcard action matching any of them is a write. */
+const WRITE_ACTIONS = [
+  's3:putobject',
+  's3:deleteobject',
+  's3:putobjectacl',
+  's3:putbucketpolicy',
+  's3:putbucketacl',
+  's3:deletebucket',
+  's3:deletebucketpolicy',
+  's3:abortmultipartupload',
+  's3:restoreobject',
+  's3:replicateobject',
+];
+
+function actionAllowsWrite(action: string): boolean {
+  const lower = action.trim().toLowerCase();
+  if (!lower.includes('*') && !lower.includes('?')) {
+    // Every S3 read is a Get* or List*; anything else changes something.
+    return !/^s3:(get|list)/.test(lower);
+  }
+  const pattern = new RegExp(
+    `^${lower
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+  return WRITE_ACTIONS.some((write) => pattern.test(write));
+}
+
+/**
+ * Whether a public `Allow` statement of the policy lets anyone write (put, delete, change the ACL or
+ * policy): used to rank the bucket, not to decide whether it is public. `NotAction` allows everything
+ * it does not list, so it counts as a write. An unreadable policy answers false (the verdict already
+ * says unknown or public for its own reasons).
+ *
+ * @param policyJson - the policy text as returned by `GetBucketPolicy`.
+ */
+export function publicPolicyAllowsWrite(policyJson: string): boolean {
+  const parsed = parsePolicyStatements(policyJson);
+  if ('error' in parsed) return false;
+  return parsed.statements.some((statement, index) => {
+    if (publicStatementFinding(statement, index) === undefined) return false;
+    if (statement.NotAction !== undefined) return true;
+    const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+    return actions.some((action) => typeof action === 'string' && actionAllowsWrite(action));
+  });
+}
+
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

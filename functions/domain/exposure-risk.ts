@@ -135,3 +135,109 @@ function lower(severity: Severity): Severity {
 export function compareSeverity(a: Severity, b: Severity): number {
   return SEVERITIES.indexOf(a) - SEVERITIES.indexOf(b);
 }
+
+/** Why a public bucket is public, for counts by cause. */
+export interface BucketCauses {
+  /** A public ACL grant makes it public. */
+  acl: boolean;
+  /** A public policy statement (or AWS's policy status) makes it public. */
+  policy: boolean;
+  /** Anyone may write (otherwise: read only). */
+  write: boolean;
+  website: boolean;
+}
+
+const ACL_WRITE_PERMISSIONS: ReadonlySet<string> = new Set(['WRITE', 'WRITE_ACP', 'FULL_CONTROL']);
+
+/**
+ * The causes of one public bucket, from the reasons of its verdict (`ACL grants P to ...` or
+ * `Bucket policy ...` / `AWS reports the bucket policy ...`) and whether a public policy statement
+ * allows a write. Reads the reason texts the verdict writes, so verdict and counts cannot disagree.
+ */
+export function bucketCauses(
+  reasons: readonly string[],
+  policyAllowsWrite: boolean,
+  website: boolean,
+): BucketCauses {
+  const aclPermissions = reasons.flatMap((reason) => {
+    const match = /^ACL grants (\S+) to /.exec(reason);
+    return match?.[1] === undefined ? [] : [match[1]];
+  });
+  const policy = reasons.some((reason) => /^(Bucket policy|AWS reports the bucket policy)/.test(reason));
+  const aclWrite = aclPermissions.some((permission) => ACL_WRITE_PERMISSIONS.has(permission));
+  return {
+    acl: aclPermissions.length > 0,
+    policy,
+    write: aclWrite || (policy && policyAllowsWrite),
+    website,
+  };
+}
+
+/** Whether an instance's public address makes its exposures reachable now (see `portSeverity`). */
+export interface InstanceRiskInput {
+  state: string;
+  publicIp: string | null;
+  ipv6Addresses: readonly string[];
+  exposures: readonly { ipProtocol: string; fromPort: number; toPort: number }[];
+}
+
+/** The worst severity among an instance's exposures (`low` when it has none). */
+export function instanceSeverity(instance: InstanceRiskInput): Severity {
+  const hasPublicAddress = instance.publicIp !== null || instance.ipv6Addresses.length > 0;
+  let worst: Severity = 'low';
+  for (const exposure of instance.exposures) {
+    const severity = portSeverity({ ...exposure, state: instance.state, hasPublicAddress });
+    if (compareSeverity(severity, worst) < 0) worst = severity;
+  }
+  return worst;
+}
+
+/**
+ * What a person calls an exposed range: the one service it is known for, or the first few well-known
+ * services inside it; null when it holds none.
+ */
+export function describeServices(ipProtocol: string, fromPort: number, toPort: number): string | null {
+  const names = [...new Set(servicesInRange(ipProtocol, fromPort, toPort).map((s) => s.name))];
+  if (names.length === 0) return null;
+  const shown = names.slice(0, SERVICES_SHOWN);
+  return names.length > SERVICES_SHOWN
+    ? `${shown.join(', ')} and ${names.length - SERVICES_SHOWN} more`
+    : shown.join(', ');
+}
+
+const SERVICES_SHOWN = 4;
+
+/** Counts per severity, every level present (0 when none). */
+export type SeverityCounts = Record<Severity, number>;
+
+export function countBySeverity(items: readonly { severity: Severity }[]): SeverityCounts {
+  const counts: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0 };
+  for (const item of items) counts[item.severity]++;
+  return counts;
+}
+
+/** Counts of items per key, largest first then by key: the shape every "by ..." count takes. */
+export function countBy<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+): { key: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const item of items) {
+    const key = keyOf(item);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .map(([key, count]) => ({ key, count }))
+    .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Risk order: worst severity first, then by name (code-unit order, the same on every host). */
+export function compareByRisk<T extends { severity: Severity }>(
+  nameOf: (item: T) => string,
+): (a: T, b: T) => number {
+  return (a, b) => {
+    const an = nameOf(a);
+    const bn = nameOf(b);
+    return compareSeverity(a.severity, b.severity) || (an < bn ? -1 : an > bn ? 1 : 0);
+  };
+}

@@ -39,8 +39,8 @@ export function blockPublicAccessBinding(
  */
 export function portClosureBinding(input: {
   instanceId: string;
-  port: number;
-  protocol: string;
+  /** What is closed: `{ port, protocol }`, or every port (`allPorts`, protocols, kept ports). */
+  parameters: Record<string, unknown>;
   region: string;
   interfaces: readonly InterfaceGroups[];
   rulesByGroup: ReadonlyMap<string, readonly IngressRule[]>;
@@ -51,7 +51,7 @@ export function portClosureBinding(input: {
   return {
     operation: 'closeUnwantedPortForEc2Instance',
     target: input.instanceId,
-    parameters: { port: input.port, protocol: input.protocol },
+    parameters: input.parameters,
     beforeState: {
       region: input.region,
       interfaces: [...input.interfaces]

@@ -5,7 +5,9 @@
  * to the internet?" in shared/semantics.md: revoke exactly the exposing rules,
  * re-authorize what they allowed besides P, and check the group quota first.
  */
+import { describeServices } from './exposure-risk';
 import { IP_FAMILIES, type IpFamily, isNarrowRange, parseCidr } from './ip-ranges';
+import { judgeOpenPortRanges, type OpenPortRange } from './open-port-ranges';
 import {
   compareText,
   describeRuleSource,
@@ -207,13 +209,44 @@ class Coverage {
   }
 }
 
-/** `from..to` without `port`, as up to two ranges, skipping empty ones. */
-function rangesWithout(from: number, to: number, port: number): [number, number][] {
+/** A closed stretch of ports, both ends included. */
+export type PortInterval = readonly [number, number];
+
+/** `from..to` without the `closed` intervals, in port order, skipping empty ranges. */
+function rangesWithout(from: number, to: number, closed: readonly PortInterval[]): [number, number][] {
   const ranges: [number, number][] = [];
-  if (from <= port - 1) ranges.push([from, Math.min(to, port - 1)]);
-  if (port + 1 <= to) ranges.push([Math.max(from, port + 1), to]);
+  let next = from;
+  for (const [first, last] of [...closed].sort((a, b) => a[0] - b[0])) {
+    if (last < next) continue;
+    if (first > to) break;
+    if (first > next) ranges.push([next, first - 1]);
+    next = Math.max(next, last + 1);
+  }
+  if (next <= to) ranges.push([next, to]);
   return ranges;
 }
+
+/** The ports a revoked rule stops admitting, per protocol (empty: that protocol is kept whole). */
+export type ClosedPorts = Record<PortProtocol, PortInterval[]>;
+
+/** `22`, `20-30`: one interval as people write it. */
+function intervalText([first, last]: PortInterval): string {
+  return first === last ? `${first}` : `${first}-${last}`;
+}
+
+/** `tcp port 22`, `tcp ports 20-30, 3389`: what a closure closes for one protocol. */
+export function describeClosedPorts(protocol: string, closed: readonly PortInterval[]): string {
+  const single = closed.length === 1 && closed[0]?.[0] === closed[0]?.[1];
+  return `${protocol} ${single ? 'port' : 'ports'} ${closed.map(intervalText).join(', ')}`;
+}
+
+function describeClosed(closed: ClosedPorts): string {
+  return PROTOCOLS.filter((p) => closed[p].length > 0)
+    .map((p) => describeClosedPorts(p, closed[p]))
+    .join(' and ');
+}
+
+const PROTOCOLS: readonly PortProtocol[] = ['tcp', 'udp'];
 
 /** Which ICMP flavours a '-1' rule's source needs kept: by the families of its addresses. */
 function icmpProtocolsFor(
@@ -238,20 +271,21 @@ function icmpProtocolsFor(
   return kept.map((family) => (family === 4 ? 'icmp' : 'icmpv6'));
 }
 
-function otherTransport(protocol: PortProtocol): PortProtocol {
-  return protocol === 'tcp' ? 'udp' : 'tcp';
+/** `a`, `a and b`, `a, b and c`. */
+function andList(parts: readonly string[]): string {
+  return parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }
 
-/** What a revoked rule allowed besides the port, as rules to authorize, and what cannot be kept. */
+/** What a revoked rule allowed besides the closed ports, as rules to authorize, and what cannot be kept. */
 function replacementsFor(
   rule: IngressRule,
-  input: PortClosureInput,
+  closed: ClosedPorts,
+  prefixListCidrs: ReadonlyMap<string, readonly string[]>,
 ): {
   rules: NewIngressRule[];
   warning?: string;
   loss?: Omit<ProtocolLoss, 'securityGroupRuleId' | 'groupId'>;
 } {
-  const { port, protocol } = input;
   const base = {
     groupId: rule.groupId,
     ...sourceOf(rule),
@@ -259,9 +293,10 @@ function replacementsFor(
   };
   const ipProtocol = normaliseIpProtocol(rule.ipProtocol);
   if (ipProtocol !== '-1') {
-    // The rule admits the port, so it is a tcp/udp rule of the asked protocol; write its canonical name.
+    // The rule admits a closed port, so it is a tcp/udp rule; write its canonical name.
+    const protocol = ipProtocol as PortProtocol;
     return {
-      rules: rangesWithout(rule.fromPort, rule.toPort, port).map(([fromPort, toPort]) => ({
+      rules: rangesWithout(rule.fromPort, rule.toPort, closed[protocol]).map(([fromPort, toPort]) => ({
         ...base,
         ipProtocol,
         fromPort,
@@ -269,30 +304,42 @@ function replacementsFor(
       })),
     };
   }
-  const icmp = icmpProtocolsFor(rule, input.prefixListCidrs);
-  const rules: NewIngressRule[] = [
-    ...rangesWithout(0, MAX_PORT, port).map(([fromPort, toPort]) => ({
+  const icmp = icmpProtocolsFor(rule, prefixListCidrs);
+  // Protocols that lose ports first, then those kept whole: "tcp except port 22, all of udp".
+  const order = [...PROTOCOLS].sort((a, b) => Number(closed[b].length > 0) - Number(closed[a].length > 0));
+  const rules: NewIngressRule[] = order.flatMap((protocol) =>
+    rangesWithout(0, MAX_PORT, closed[protocol]).map(([fromPort, toPort]) => ({
       ...base,
       ipProtocol: protocol,
       fromPort,
       toPort,
     })),
-    { ...base, ipProtocol: otherTransport(protocol), fromPort: 0, toPort: MAX_PORT },
-    ...icmp.map((name) => ({ ...base, ipProtocol: name, fromPort: ALL_PORTS, toPort: ALL_PORTS })),
-  ];
-  const source = describeRuleSource(rule, input.prefixListCidrs);
-  const kept = `${protocol} except port ${port}, all of ${otherTransport(protocol)} and ${icmp.join(' and ')}`;
+  );
+  rules.push(...icmp.map((name) => ({ ...base, ipProtocol: name, fromPort: ALL_PORTS, toPort: ALL_PORTS })));
+  const kept = order.flatMap((protocol) => {
+    if (closed[protocol].length === 0) return [`all of ${protocol}`];
+    if (rangesWithout(0, MAX_PORT, closed[protocol]).length === 0) return [];
+    const ports = closed[protocol];
+    return [
+      `${protocol} except ${ports.length === 1 && ports[0]?.[0] === ports[0]?.[1] ? 'port' : 'ports'} ${ports.map(intervalText).join(', ')}`,
+    ];
+  });
+  const source = describeRuleSource(rule, prefixListCidrs);
+  const keptText = andList([...kept, icmp.join(' and ')]);
   const warning =
     `Rule ${rule.securityGroupRuleId} in ${rule.groupId} allowed all traffic from ${source}; ` +
-    `it is replaced by ${kept}, ` +
+    `it is replaced by ${keptText}, ` +
     `so other protocols (such as GRE 47 or ESP 50) from ${source} are no longer allowed.`;
-  return { rules, warning, loss: { source, kept } };
+  return { rules, warning, loss: { source, kept: keptText } };
 }
 
 /** The entries of a revoked rule's prefix list that are not what made the port open, and lose it anyway. */
-function prefixListLossOf(rule: IngressRule, input: PortClosureInput): PrefixListLoss | undefined {
+function prefixListLossOf(
+  rule: IngressRule,
+  prefixListCidrs: ReadonlyMap<string, readonly string[]>,
+): PrefixListLoss | undefined {
   if (rule.prefixListId === undefined) return undefined;
-  const entries = (input.prefixListCidrs.get(rule.prefixListId) ?? []).filter((text) => {
+  const entries = (prefixListCidrs.get(rule.prefixListId) ?? []).filter((text) => {
     const range = parseCidr(text);
     return range !== undefined && isNarrowRange(range);
   });
@@ -315,6 +362,64 @@ function compareNewRules(a: NewIngressRule, b: NewIngressRule): number {
   );
 }
 
+/** The quota facts both planners take. */
+interface QuotaInput {
+  /** Inbound rules per security group and address family; AWS's default quota is 60. */
+  rulesPerGroupLimit?: number;
+  /** As in {@link PortClosureInput}. */
+  prefixListFacts?: ReadonlyMap<string, PrefixListFacts>;
+}
+
+/** Closing every internet-open port of the protocols, except the ports kept. */
+export interface AllPortsClosure {
+  protocols: readonly PortProtocol[];
+  /** Ports that stay as they are (in every protocol closed), sorted. */
+  keep: readonly number[];
+}
+
+/** Input of {@link planAllPortsClosure}: the instance's facts, without a port, and what to close. */
+export type AllPortsClosureInput = Omit<PortExposureInput, 'port' | 'protocol'> &
+  QuotaInput & { closing: AllPortsClosure };
+
+/** The port intervals `closing` may close in one protocol: everything except the kept ports. */
+function closableIntervals(closing: AllPortsClosure, protocol: PortProtocol): PortInterval[] {
+  if (!closing.protocols.includes(protocol)) return [];
+  return rangesWithout(
+    0,
+    MAX_PORT,
+    closing.keep.map((port) => [port, port]),
+  );
+}
+
+/**
+ * The internet-open ranges of an instance that `closing` closes: every open range of the protocols,
+ * cut where a kept port sits (the kept ports stay as they are). Each range carries the rules that open it.
+ *
+ * @param input - the instance's interfaces, rules and prefix lists
+ * @param closing - protocols and kept ports
+ */
+export function openRangesToClose(
+  input: Omit<PortExposureInput, 'port' | 'protocol'>,
+  closing: AllPortsClosure,
+): OpenPortRange[] {
+  const { ranges } = judgeOpenPortRanges(input, closing.protocols);
+  return ranges.flatMap((range) =>
+    closableIntervals(closing, range.protocol).flatMap(([first, last]) => {
+      const fromPort = Math.max(first, range.fromPort);
+      const toPort = Math.min(last, range.toPort);
+      return fromPort <= toPort
+        ? [{ ...range, fromPort, toPort, service: describeServices(range.protocol, fromPort, toPort) }]
+        : [];
+    }),
+  );
+}
+
+/** A rule to revoke and the ports it stops admitting. */
+interface RuleClosure {
+  rule: IngressRule;
+  closed: ClosedPorts;
+}
+
 /**
  * Plans closing `port`/`protocol` to the internet on an instance: revoke the
  * rules {@link findPortExposures} reports, each once, and authorize (first)
@@ -328,8 +433,61 @@ function compareNewRules(a: NewIngressRule, b: NewIngressRule): number {
  * @throws RangeError when the port is not 0..65535 or the protocol not tcp/udp
  */
 export function planPortClosure(input: PortClosureInput): PortClosurePlan {
+  const closures = findExposingRules(input).map((rule) => {
+    const closed: ClosedPorts = { tcp: [], udp: [] };
+    closed[input.protocol] = [[input.port, input.port]];
+    return { rule, closed };
+  });
+  return planRuleClosures(input, closures);
+}
+
+/**
+ * Plans closing every internet-open port of the protocols on an instance except the kept ones: per
+ * open range (see {@link openRangesToClose}), the rules that open it stop admitting it; each revoked
+ * rule is re-authorized for everything else it allowed (kept ports, ranges that were not open, other
+ * protocols), exactly as {@link planPortClosure} does for one port, so both plans agree on one port.
+ *
+ * @param input - the instance's facts, the quota, and the protocols and ports kept
+ * @returns the plan; with `quotaProblems` non-empty nothing may be written
+ */
+export function planAllPortsClosure(input: AllPortsClosureInput): PortClosurePlan {
+  const byRule = new Map<string, RuleClosure>();
+  const rules = new Map<string, IngressRule>();
+  for (const groupRules of input.rulesByGroup.values()) {
+    for (const rule of groupRules) rules.set(rule.securityGroupRuleId, rule);
+  }
+  for (const range of openRangesToClose(input, input.closing)) {
+    for (const exposure of range.exposures) {
+      const rule = rules.get(exposure.securityGroupRuleId);
+      if (rule === undefined) continue;
+      let closure = byRule.get(rule.securityGroupRuleId);
+      if (closure === undefined) {
+        closure = { rule, closed: { tcp: [], udp: [] } };
+        byRule.set(rule.securityGroupRuleId, closure);
+      }
+      const intervals = closure.closed[range.protocol];
+      const last = intervals.at(-1);
+      // The same rule on two interfaces names the same range twice; neighbouring ranges join.
+      if (last !== undefined && last[1] + 1 >= range.fromPort)
+        intervals[intervals.length - 1] = [last[0], Math.max(last[1], range.toPort)];
+      else intervals.push([range.fromPort, range.toPort]);
+    }
+  }
+  const closures = [...byRule.values()].sort(
+    (a, b) =>
+      compareText(a.rule.groupId, b.rule.groupId) ||
+      compareText(a.rule.securityGroupRuleId, b.rule.securityGroupRuleId),
+  );
+  return planRuleClosures(input, closures);
+}
+
+/** The shared half of both planners: replacements, redundancy, prefix-list losses and the quota. */
+function planRuleClosures(
+  input: Pick<PortExposureInput, 'rulesByGroup' | 'prefixListCidrs'> & QuotaInput,
+  closures: readonly RuleClosure[],
+): PortClosurePlan {
   const limit = input.rulesPerGroupLimit ?? DEFAULT_RULES_PER_GROUP_LIMIT;
-  const revoke = findExposingRules(input);
+  const revoke = closures.map((closure) => closure.rule);
   const revokedIds = new Set(revoke.map((rule) => rule.securityGroupRuleId));
 
   const inPlace = new Set<string>();
@@ -347,8 +505,8 @@ export function planPortClosure(input: PortClosureInput): PortClosurePlan {
   const warnings: string[] = [];
   const prefixListLosses: PrefixListLoss[] = [];
   const protocolLosses: ProtocolLoss[] = [];
-  for (const rule of revoke) {
-    const { rules, warning, loss: protocolLoss } = replacementsFor(rule, input);
+  for (const { rule, closed } of closures) {
+    const { rules, warning, loss: protocolLoss } = replacementsFor(rule, closed, input.prefixListCidrs);
     candidates.push(...rules);
     if (warning !== undefined) warnings.push(warning);
     if (protocolLoss !== undefined) {
@@ -358,12 +516,12 @@ export function planPortClosure(input: PortClosureInput): PortClosurePlan {
         ...protocolLoss,
       });
     }
-    const loss = prefixListLossOf(rule, input);
+    const loss = prefixListLossOf(rule, input.prefixListCidrs);
     if (loss !== undefined) {
       prefixListLosses.push(loss);
       warnings.push(
         `Rule ${loss.securityGroupRuleId} in ${loss.groupId} references prefix list ${loss.prefixListId}, and a rule goes as a whole: ` +
-          `revoking it also closes ${input.protocol} port ${input.port} to the list's private or narrow entries ${loss.entries.join(', ')}. ` +
+          `revoking it also closes ${describeClosed(closed)} to the list's private or narrow entries ${loss.entries.join(', ')}. ` +
           'Add a rule for those that still need the port.',
       );
     }
@@ -475,4 +633,23 @@ export function rulesAfterPlan(
     ]);
   });
   return after;
+}
+
+/** What a close-port call closes: one port of one protocol, or every internet-open port except those kept. */
+export type ClosureQuery = { port: number; protocol: PortProtocol } | { closing: AllPortsClosure };
+
+/**
+ * The plan for a closure query on an instance's facts: {@link planPortClosure} for one port,
+ * {@link planAllPortsClosure} for every port.
+ *
+ * @param input - the instance's interfaces, rules, prefix lists and quota facts
+ * @param query - what to close
+ */
+export function planClosure(
+  input: Omit<PortExposureInput, 'port' | 'protocol'> & QuotaInput,
+  query: ClosureQuery,
+): PortClosurePlan {
+  return 'port' in query
+    ? planPortClosure({ ...input, port: query.port, protocol: query.protocol })
+    : planAllPortsClosure({ ...input, closing: query.closing });
 }

@@ -10,6 +10,7 @@ import { writeBucketFlags } from '../aws/s3-buckets';
 import { applyAccessOf, withApplyNote } from '../domain/apply-access';
 import type { PublicAccessBlockFlags } from '../domain/bucket-exposure';
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
+import { ConflictError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
 import { issuePlan, requirePlan } from '../shared/plan-signing';
 import { answerOf, prepareBlock } from './block-public-access-preparation';
@@ -50,7 +51,20 @@ export function createBlockBucketPublicAccessHandler(
     const subject = { operation: OPERATION, target: bucketName, dryRun };
 
     return auditedWrite(context, subject, async (attempt) => {
-      const prepared = await prepareBlock(deps, bucketName, context, (region) => attempt.foundRegion(region));
+      const force = body.force === true;
+      const prepared = await prepareBlock(
+        deps,
+        bucketName,
+        context,
+        (region) => attempt.foundRegion(region),
+        force,
+      );
+      // Public on purpose (tagged): refused, dry run included, unless the caller says force.
+      if (prepared.intent !== undefined && !force && prepared.intentNotice !== undefined) {
+        throw new ConflictError(`Nothing was changed: ${prepared.intentNotice}`, {
+          intendedExposure: { reason: prepared.intent.reason },
+        });
+      }
       // With a planId, the fresh read must be the one previewed, or nothing is written.
       if (body.planId !== undefined) await requirePlan(deps.plans, body.planId, prepared.binding);
       const { region, before, plan } = prepared;

@@ -22,6 +22,13 @@ import {
   type Fact,
   type PublicAccessBlockFlags,
 } from '../domain/bucket-exposure';
+import {
+  DEFAULT_EXPOSURE_TAGS,
+  type ExposureIntent,
+  exposureIntentOf,
+  intendedExposureForced,
+  intendedExposureRefusal,
+} from '../domain/exposure-intent';
 import { blockPublicAccessBinding, type ChangeBinding } from '../domain/plan-bindings';
 import {
   blockPublicAccessWarnings,
@@ -47,6 +54,10 @@ export interface PreparedBlock {
   website: Fact<boolean>;
   warnings: string[];
   binding: ChangeBinding;
+  /** Set when the bucket is tagged as public on purpose: the write refuses without force. */
+  intent: ExposureIntent | undefined;
+  /** The refusal (write) or warning (preview) sentence when `intent` is set and the change would write. */
+  intentNotice: string | undefined;
 }
 
 /** Finds the bucket, reads its flags, the account's and its website, and plans; writes nothing. */
@@ -55,6 +66,7 @@ export async function prepareBlock(
   bucketName: string,
   context: InvocationContext,
   foundRegion: (region: string) => void = () => {},
+  force = false,
 ): Promise<PreparedBlock> {
   const bucket = await findOwnBucket(deps.clients.s3(deps.homeRegion), bucketName);
   if (!bucket) {
@@ -83,14 +95,25 @@ export async function prepareBlock(
   }
   const before = bucketFlags.value;
   const plan = planBlockPublicAccess(bucketName, region, before);
-  if (plan.changed) await refuseProtected(s3, bucketName, deps.protectedTagKey);
+  // One tag read, only when something would be written: the protected tag and the intended-exposure tags.
+  const tags = plan.changed ? await refuseProtected(s3, bucketName, deps.protectedTagKey) : undefined;
   // The grants (ACL, policy) say whether the bucket is public now and what stays behind, neutralised, after.
   const facts = await readBucketFacts(s3, bucketName, accountFlags, { bucketFlags });
   const verdictBefore = evaluateBucketExposure(facts);
   const verdictAfter = evaluateBucketExposure({ ...facts, bucketFlags: { ok: true, value: plan.after } });
   const publicAfter = verdictAfter.verdict === 'public';
   const warnings = blockPublicAccessWarnings({ bucketName, changed: plan.changed, website, accountFlags });
+  const tagNames = deps.exposureTags ?? DEFAULT_EXPOSURE_TAGS;
+  const intent = tags === undefined ? undefined : exposureIntentOf(tags, tagNames);
+  const label = `Bucket ${quoteUntrusted(bucketName, BUCKET_NAME_MAX)} (${region})`;
+  const intentNotice =
+    intent === undefined || !plan.changed
+      ? undefined
+      : (force ? intendedExposureForced : intendedExposureRefusal)(label, intent, tagNames);
+  if (intentNotice !== undefined) warnings.unshift(intentNotice);
   return {
+    intent,
+    intentNotice,
     region,
     s3,
     before,
@@ -122,29 +145,36 @@ export class ProtectedResourceError extends ApiError {
  * Refuses a bucket that carries the protected tag, before any write. IAM's Deny on the tag reaches buckets only
  * once ABAC is enabled on them, so the API reads the tags itself; a failed read refuses too (fail safe).
  */
-async function refuseProtected(s3: S3Client, bucketName: string, tagKey: string): Promise<void> {
+async function refuseProtected(
+  s3: S3Client,
+  bucketName: string,
+  tagKey: string,
+): Promise<Record<string, string>> {
   const tags = await readBucketTags(s3, bucketName);
   if (!tags.ok) throw upstreamError(`s3:${tags.call}`, { name: tags.errorCode });
   if (Object.hasOwn(tags.value, tagKey)) throw new ProtectedResourceError(bucketName, tagKey);
+  return tags.value;
 }
 
 /** The answer, for what was written or (dry run, preview) what would be. */
 export function answerOf(bucketName: string, prepared: PreparedBlock, dryRun: boolean, preview = false) {
   const { region, before, plan, verdictBefore, verdictAfter, publicAfter, website, warnings } = prepared;
   const publicBefore = verdictBefore.verdict === 'unknown' ? null : verdictBefore.verdict === 'public';
+  const summary = summariseBlockPublicAccess({
+    bucketName,
+    region,
+    dryRun,
+    preview,
+    changed: plan.changed,
+    before,
+    publicAfter,
+    publicBefore: verdictBefore,
+    latentAfter: verdictAfter.latentReasons,
+    website,
+  });
   return {
-    summary: summariseBlockPublicAccess({
-      bucketName,
-      region,
-      dryRun,
-      preview,
-      changed: plan.changed,
-      before,
-      publicAfter,
-      publicBefore: verdictBefore,
-      latentAfter: verdictAfter.latentReasons,
-      website,
-    }),
+    summary: prepared.intentNotice === undefined ? summary : `${prepared.intentNotice} ${summary}`,
+    intendedExposure: prepared.intent === undefined ? null : { reason: prepared.intent.reason },
     bucketName: cleanUntrustedText(bucketName, BUCKET_NAME_MAX),
     region,
     dryRun,

@@ -2,14 +2,18 @@
  * `closeUnwantedPortForEc2Instance` and its preview: prepare (locate, read, plan against the quota),
  * check a previewed planId, write (unless dry run or nothing to do), verify, audit.
  */
+
 import type {
   closeUnwantedPortForEc2Instance,
   previewCloseUnwantedPortForEc2Instance,
 } from '../../openapi/operations';
-import type { PortQuery } from '../aws/ec2-port-scan';
+import { closureRequestProblem, parseKeptPorts } from '../../openapi/schemas';
 import { closePortAndVerify } from '../aws/verified-port-closure';
 import { applyAccessOf, withApplyNote } from '../domain/apply-access';
+import type { ClosureQuery } from '../domain/port-closure-plan';
+import type { PortProtocol } from '../domain/port-exposure';
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
+import { ConflictError, ValidationError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
 import { issuePlan, requirePlan } from '../shared/plan-signing';
 import type { JournalDeps } from './change-deps';
@@ -19,6 +23,31 @@ import { answerOf, prepareClosure } from './port-closure-preparation';
 
 const OPERATION = 'closeUnwantedPortForEc2Instance';
 
+/** What the request closes; both or neither of port and allPorts/keep is refused (the schema did, except over MCP). */
+function closureQueryOf(input: {
+  port?: number | undefined;
+  allPorts?: boolean | undefined;
+  keep?: string | undefined;
+  protocol?: PortProtocol | undefined;
+}): ClosureQuery {
+  const problem = closureRequestProblem(input);
+  if (problem !== undefined) throw new ValidationError(`Invalid request: ${problem}.`);
+  if (input.port !== undefined) return { port: input.port, protocol: input.protocol ?? 'tcp' };
+  return {
+    closing: {
+      protocols: input.protocol !== undefined ? [input.protocol] : ['tcp', 'udp'],
+      keep: input.keep === undefined ? [] : parseKeptPorts(input.keep),
+    },
+  };
+}
+
+/** The audit target: `tcp/22`, or `all tcp+udp except 80,443`. */
+function targetOf(query: ClosureQuery): string {
+  if ('port' in query) return `${query.protocol}/${query.port}`;
+  const { protocols, keep } = query.closing;
+  return `all ${protocols.join('+')}${keep.length > 0 ? ` except ${keep.join(',')}` : ''}`;
+}
+
 /**
  * `previewCloseUnwantedPortForEc2Instance`: the write's answer, predicted, with a planId that binds it.
  * Served by the read function, so it runs without permission to write.
@@ -27,7 +56,7 @@ export function createClosePortPreviewHandler(
   deps: Ec2OperationDeps,
 ): OperationHandler<typeof previewCloseUnwantedPortForEc2Instance> {
   return async ({ params, query: input }, context) => {
-    const query: PortQuery = { port: input.port, protocol: input.protocol ?? 'tcp' };
+    const query = closureQueryOf(input);
     const prepared = await prepareClosure(deps, params.instanceId, query, input.region);
     const { ec2, located, facts, plan, changed } = prepared;
     const outcome = await closePortAndVerify(ec2, located, facts, plan, { query, dryRun: true, changed });
@@ -49,19 +78,36 @@ export function createCloseOpenPortHandler(
 ): OperationHandler<typeof closeUnwantedPortForEc2Instance> {
   return async ({ params, body }, context) => {
     const instanceId = params.instanceId;
-    const query: PortQuery = { port: body.port, protocol: body.protocol ?? 'tcp' };
+    const query = closureQueryOf(body);
     const dryRun = body.dryRun === true;
     const subject = {
       operation: OPERATION,
-      target: `${instanceId} ${query.protocol}/${query.port}`,
+      target: `${instanceId} ${targetOf(query)}`,
       dryRun,
       region: body.region,
     };
 
     return auditedWrite(context, subject, async (attempt) => {
-      const prepared = await prepareClosure(deps, instanceId, query, body.region, (region) =>
-        attempt.foundRegion(region),
+      const force = body.force === true;
+      const prepared = await prepareClosure(
+        deps,
+        instanceId,
+        query,
+        body.region,
+        (region) => attempt.foundRegion(region),
+        force,
       );
+      // Exposed on purpose (tagged): refused, dry run included, unless the caller says force.
+      if (
+        prepared.intent !== undefined &&
+        prepared.changed &&
+        !force &&
+        prepared.intentNotice !== undefined
+      ) {
+        throw new ConflictError(`Nothing was changed: ${prepared.intentNotice}`, {
+          intendedExposure: { reason: prepared.intent.reason },
+        });
+      }
       // With a planId, the fresh read must be the one previewed, or nothing is written.
       if (body.planId !== undefined) await requirePlan(deps.plans, body.planId, prepared.binding);
       const { ec2, located, facts, plan, changed } = prepared;

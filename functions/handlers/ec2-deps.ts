@@ -1,6 +1,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { WriteClients } from '../aws/assumed-write-role';
 import type { RulesPerGroupQuota } from '../aws/service-quotas';
+import type { ExposureIntentTags } from '../domain/exposure-intent';
 import type { PlanSigning } from '../shared/plan-signing';
 import type { ScanSnapshotDeps } from './paged-scan';
 
@@ -20,6 +21,8 @@ export interface Ec2OperationDeps {
   plans: PlanSigning;
   /** Where the finds keep their scans for paging and reuse. */
   snapshots: ScanSnapshotDeps;
+  /** The intended-exposure tag names; the defaults (aiops:exposure, aiops:exposure-reason) when absent. */
+  exposureTags?: ExposureIntentTags;
   /** The client a write goes through: as the caller under the assumed write role (see assumed-write-role.ts). */
   writeEc2: WriteClients<EC2Client>;
   /** The group whose members may apply changes, named to a read-only person in previews. */

@@ -3,6 +3,8 @@ import { DEFAULT_FIND_LIMIT } from '../../openapi/limits';
 import type { findEc2InstancesWithOpenPort } from '../../openapi/operations';
 import { scanRegionsForOpenPort } from '../aws/ec2-port-scan';
 import { regionsToScan } from '../aws/instance-location';
+import { DEFAULT_EXPOSURE_TAGS, exposureIntentOf } from '../domain/exposure-intent';
+import { rankExposedInstances } from '../domain/risk-report';
 import { summarisePortScan } from '../domain/summaries/port-scan-summary';
 import { cleanUntrustedText } from '../domain/untrusted-text';
 import type { OperationHandler } from '../shared/http-router';
@@ -37,32 +39,52 @@ export function createFindOpenPortsHandler(
   };
 }
 
-/** The whole answer, every list complete and in order: pagedScan keeps it and cuts the pages. */
+/** The whole answer, every list complete and in risk order: pagedScan keeps it and cuts the pages. */
 async function scanWhole(
   deps: Ec2OperationDeps,
-  query: { port: number; protocol?: 'tcp' | 'udp' | undefined; region?: string | undefined },
+  query: { port?: number | undefined; protocol?: 'tcp' | 'udp' | undefined; region?: string | undefined },
   context: InvocationContext,
 ) {
   const port = query.port;
   const protocol = query.protocol ?? 'tcp';
+  // With no port and no protocol, every open port of both: "what is open on my instances?"
+  const allProtocols = port === undefined && query.protocol === undefined;
   const regions = await regionsToScan(deps.ec2(deps.homeRegion), query.region);
   const scan = await scanRegionsForOpenPort(deps.ec2, {
     regions,
-    port,
+    ...(port !== undefined ? { port } : {}),
     protocol,
+    allProtocols,
     concurrency: deps.concurrency,
     shouldStop: () => context.remainingMs() < deps.timeReserveMs,
   });
 
+  // Instances tagged as exposed on purpose are reported apart, never mixed with the findings.
+  const tagNames = deps.exposureTags ?? DEFAULT_EXPOSURE_TAGS;
+  const intentOf = new Map(scan.instances.map((i) => [i, exposureIntentOf(i.tags, tagNames)]));
+  const findings = scan.instances.filter((i) => intentOf.get(i) === undefined);
+  const asked = { ...(port !== undefined ? { port } : {}), protocol };
+  const ranked = rankExposedInstances(findings, asked);
+  const intended = rankExposedInstances(
+    scan.instances.filter((i) => intentOf.get(i) !== undefined),
+    asked,
+  ).instances;
   const complete = scan.notAttempted.length === 0;
   const summary = summarisePortScan({
     port,
-    protocol,
+    protocol: allProtocols ? 'tcp and udp' : protocol,
     regionAsked: query.region,
     regionCount: regions.length,
     attemptedCount: scan.scannedRegions.length + scan.unknownRegions.length,
     notAttempted: scan.notAttempted,
-    instances: scan.instances,
+    instances: ranked.instances.map(({ instance, severity, openPorts }) => ({
+      ...instance,
+      severity,
+      openPorts,
+    })),
+    bySeverity: ranked.counts.bySeverity,
+    intendedCount: intended.length,
+    intendedTag: tagNames.intentKey,
     unknownRegions: scan.unknownRegions,
     unknownInstances: scan.unknownInstances,
     // The page's own sentence says where the lists go on.
@@ -73,15 +95,18 @@ async function scanWhole(
   return {
     fields: {
       summary,
-      port,
-      protocol,
+      port: port ?? null,
+      protocol: allProtocols ? 'tcp and udp' : protocol,
       complete,
       scannedRegions: scan.scannedRegions,
-      instanceCount: scan.instances.length,
+      instanceCount: findings.length,
+      counts: ranked.counts,
+      intendedCount: intended.length,
       unknownRegions: scan.unknownRegions,
     },
     lists: {
-      instances: scan.instances.map((instance) => ({
+      instances: ranked.instances.map(({ instance, severity, openPorts }) => ({
+        severity,
         instanceId: instance.instanceId,
         name: instance.name ? cleanUntrustedText(instance.name) : null,
         region: instance.region,
@@ -89,10 +114,20 @@ async function scanWhole(
         publicIp: instance.publicIp,
         ipv6Addresses: instance.ipv6Addresses,
         exposures: instance.exposures,
+        openPorts,
+      })),
+      intendedInstances: intended.map(({ instance, severity, openPorts }) => ({
+        instanceId: instance.instanceId,
+        name: instance.name ? cleanUntrustedText(instance.name) : null,
+        region: instance.region,
+        state: instance.state,
+        severity,
+        reason: intentOf.get(instance)?.reason ?? null,
+        openPorts,
       })),
       unknownInstances: scan.unknownInstances.map((instance) => ({
         instanceId: instance.instanceId,
-        name: instance.name,
+        name: instance.name ? cleanUntrustedText(instance.name) : null,
         region: instance.region,
         state: instance.state,
         reason: instance.reason,

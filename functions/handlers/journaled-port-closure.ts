@@ -2,9 +2,9 @@
  * A close-port write with its journal records around it: the intent (target, rules before, plan) before
  * the AWS write, the completion (rules revoked/added, the undo plan in machine form) after.
  */
-import type { PortQuery } from '../aws/ec2-port-scan';
 import type { ClosureOutcome } from '../aws/verified-port-closure';
 import { type JsonValue, portClosureUndoPlan } from '../domain/change-record';
+import type { ClosureQuery } from '../domain/port-closure-plan';
 import { undoCommands } from '../domain/port-closure-undo';
 import { toRuleChange } from '../domain/security-group-rules';
 import type { InvocationContext } from '../shared/invocation';
@@ -16,7 +16,7 @@ export async function journaledPortClosure(
   journal: JournalDeps,
   context: InvocationContext,
   prepared: PreparedClosure,
-  query: PortQuery,
+  query: ClosureQuery,
   closeAndVerify: () => Promise<ClosureOutcome>,
 ): Promise<{ outcome: ClosureOutcome; changeId: string }> {
   const { located, plan } = prepared;
@@ -35,8 +35,9 @@ export async function journaledPortClosure(
       },
       before: plan.revoke.map(toRuleChange) as unknown as JsonValue,
       planned: {
-        port: query.port,
-        protocol: query.protocol,
+        ...('port' in query
+          ? { port: query.port, protocol: query.protocol }
+          : { allPorts: true, protocols: query.closing.protocols, keep: query.closing.keep }),
         revoke: plan.revoke.map(toRuleChange),
         authorize: plan.authorize.map(toRuleChange),
       } as unknown as JsonValue,

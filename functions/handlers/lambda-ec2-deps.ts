@@ -4,6 +4,7 @@
  */
 import { defaultClientSettings } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
+import { exposureTagsFrom } from '../domain/exposure-intent';
 import { DEFAULT_CONCURRENCY, DEFAULT_REMEDIATOR_GROUP, DEFAULT_TIME_RESERVE_MS } from '../shared/defaults';
 import { readIntEnv, requireEnv } from '../shared/env';
 import type { Ec2OperationDeps } from './ec2-deps';
@@ -24,6 +25,8 @@ export function lambdaEc2Deps(): Ec2OperationDeps {
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
     snapshots: lambdaSnapshotDeps(plans),
     plans,
+    // The tag names are the organisation's choice; unset means the documented defaults.
+    exposureTags: exposureTagsFrom(process.env),
     remediatorGroup: process.env.REMEDIATOR_GROUP || DEFAULT_REMEDIATOR_GROUP,
     writeEc2: lambdaWriteClients(homeRegion, ec2, (credentials) =>
       createEc2Clients(defaultClientSettings({ concurrency: 1, credentials })),

@@ -5,6 +5,7 @@
  */
 import { defaultClientSettings } from '../aws/client-config';
 import { createS3Clients } from '../aws/s3-clients';
+import { exposureTagsFrom } from '../domain/exposure-intent';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_PROTECTED_TAG_KEY,
@@ -32,6 +33,8 @@ export function lambdaS3Deps(): S3OperationDeps {
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
     snapshots: lambdaSnapshotDeps(plans),
     plans,
+    // The tag names are the organisation's choice; unset means the documented defaults.
+    exposureTags: exposureTagsFrom(process.env),
     protectedTagKey: process.env.PROTECTED_TAG_KEY || DEFAULT_PROTECTED_TAG_KEY,
     remediatorGroup: process.env.REMEDIATOR_GROUP || DEFAULT_REMEDIATOR_GROUP,
     writeS3: lambdaWriteClients(

@@ -6,11 +6,24 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { prefixListFactsOf, rulesPerGroupQuotaOf } from '../aws/closure-quota';
 import { describeGroupUsers, describeInstanceNames } from '../aws/ec2-instances';
-import { type GroupRuleFacts, groupIdsOf, type PortQuery, readGroupRuleFacts } from '../aws/ec2-port-scan';
+import { type GroupRuleFacts, groupIdsOf, readGroupRuleFacts } from '../aws/ec2-port-scan';
 import { type LocatedInstance, locateInstance } from '../aws/instance-location';
-import type { ClosureOutcome } from '../aws/verified-port-closure';
+import { type ClosureOutcome, scanQueryOf } from '../aws/verified-port-closure';
+import {
+  DEFAULT_EXPOSURE_TAGS,
+  type ExposureIntent,
+  exposureIntentOf,
+  intendedExposureForced,
+  intendedExposureRefusal,
+} from '../domain/exposure-intent';
+import { describeServices } from '../domain/exposure-risk';
 import { type ChangeBinding, portClosureBinding } from '../domain/plan-bindings';
-import { type PortClosurePlan, planPortClosure } from '../domain/port-closure-plan';
+import {
+  type ClosureQuery,
+  openRangesToClose,
+  type PortClosurePlan,
+  planClosure,
+} from '../domain/port-closure-plan';
 import { undoCommands } from '../domain/port-closure-undo';
 import { toRuleChange } from '../domain/security-group-rules';
 import { findAlsoAffected } from '../domain/shared-group-impact';
@@ -36,15 +49,22 @@ export interface PreparedClosure {
   binding: ChangeBinding;
   /** What the caller should know about the quota check (an assumed quota, unreadable list sizes). */
   quotaNotes: string[];
+  /** Set when the instance is tagged as exposed on purpose: the write refuses without force. */
+  intent: ExposureIntent | undefined;
+  /** The refusal (write) or warning (preview) sentence when `intent` is set and the change would write. */
+  intentNotice: string | undefined;
+  /** The internet-open (protocol, port range)s the change closes, before it is made. */
+  closedPorts: { protocol: 'tcp' | 'udp'; fromPort: number; toPort: number; service: string | null }[];
 }
 
 /** Locates the instance, reads its groups' rules, plans and checks the quota; writes nothing. */
 export async function prepareClosure(
   deps: Ec2OperationDeps,
   instanceId: string,
-  query: PortQuery,
+  query: ClosureQuery,
   regionAsked: string | undefined,
   foundRegion: (region: string) => void = () => {},
+  force = false,
 ): Promise<PreparedClosure> {
   const located = await locateInstance(deps.ec2, deps.homeRegion, {
     instanceId,
@@ -54,19 +74,22 @@ export async function prepareClosure(
   const { region, instance } = located;
   foundRegion(region);
   const ec2 = deps.ec2(region);
-  const facts = await readGroupRuleFacts(ec2, groupIdsOf([instance]), query);
-  const planInput = { ...facts, interfaces: instance.interfaces, ...query };
-  let plan = planPortClosure(planInput);
+  const facts = await readGroupRuleFacts(ec2, groupIdsOf([instance]), scanQueryOf(query));
+  const planInput = { ...facts, interfaces: instance.interfaces };
+  let plan = planClosure(planInput, query);
   const quotaNotes: string[] = [];
   if (plan.authorize.length > 0) {
     // Additions must fit the quota as AWS counts it: read its value and the prefix lists' weights, then plan again.
     const quota = await rulesPerGroupQuotaOf(deps.rulesPerGroupQuota, region);
     if (quota.assumedBecause !== undefined) quotaNotes.push(assumedQuotaWarning(quota));
-    plan = planPortClosure({
-      ...planInput,
-      rulesPerGroupLimit: quota.limit,
-      prefixListFacts: await prefixListFactsOf(ec2, plan.changedGroupIds, facts, quotaNotes),
-    });
+    plan = planClosure(
+      {
+        ...planInput,
+        rulesPerGroupLimit: quota.limit,
+        prefixListFacts: await prefixListFactsOf(ec2, plan.changedGroupIds, facts, quotaNotes),
+      },
+      query,
+    );
   }
   if (plan.quotaProblems.length > 0) {
     throw new ValidationError(
@@ -97,18 +120,60 @@ export async function prepareClosure(
   });
   const binding = portClosureBinding({
     instanceId,
-    ...query,
+    parameters:
+      'port' in query
+        ? { port: query.port, protocol: query.protocol }
+        : { allPorts: true, protocols: query.closing.protocols, keep: query.closing.keep },
     region,
     interfaces: instance.interfaces,
     ...facts,
   });
-  return { located, ec2, facts, plan, changed, alsoAffected, binding, quotaNotes };
+  const closedPorts =
+    'port' in query
+      ? changed
+        ? [
+            {
+              protocol: query.protocol,
+              fromPort: query.port,
+              toPort: query.port,
+              service: describeServices(query.protocol, query.port, query.port),
+            },
+          ]
+        : []
+      : openRangesToClose(planInput, query.closing).map(({ protocol, fromPort, toPort, service }) => ({
+          protocol,
+          fromPort,
+          toPort,
+          service,
+        }));
+  const intent = exposureIntentOf(instance.tags, deps.exposureTags ?? DEFAULT_EXPOSURE_TAGS);
+  const intentNotice =
+    intent === undefined || !changed
+      ? undefined
+      : (force ? intendedExposureForced : intendedExposureRefusal)(
+          instanceLabel(instance, region),
+          intent,
+          deps.exposureTags,
+        );
+  return {
+    located,
+    ec2,
+    facts,
+    plan,
+    changed,
+    alsoAffected,
+    binding,
+    quotaNotes,
+    closedPorts,
+    intent,
+    intentNotice,
+  };
 }
 
 /** The answer, for what was written or (dry run, preview) what would be. */
 export function answerOf(
   prepared: PreparedClosure,
-  query: PortQuery,
+  query: ClosureQuery,
   dryRun: boolean,
   outcome: ClosureOutcome,
   preview = false,
@@ -117,6 +182,7 @@ export function answerOf(
   const { region, instance } = located;
   const { revoked, added, remaining, verifiedAfterWrite, warnings } = outcome;
   warnings.unshift(...prepared.quotaNotes);
+  if (prepared.intentNotice !== undefined) warnings.unshift(prepared.intentNotice);
   const stillOpen = remaining.length > 0;
   if (stillOpen) warnings.push(stillOpenWarning(remaining, query, verifiedAfterWrite));
   const undo = changed ? undoCommands(region, revoked, added) : [];
@@ -128,6 +194,7 @@ export function answerOf(
     prefixListLosses: plan.prefixListLosses,
     quotaUse: plan.quotaUse,
     publicAddress,
+    closedPorts: prepared.closedPorts,
   };
   const summary = summarisePortClosure({
     query,
@@ -141,11 +208,14 @@ export function answerOf(
     ...consequences,
   });
   return {
-    summary,
+    summary: prepared.intentNotice === undefined ? summary : `${prepared.intentNotice} ${summary}`,
+    intendedExposure: prepared.intent === undefined ? null : { reason: prepared.intent.reason },
     instanceId: instance.instanceId,
     region,
-    port: query.port,
-    protocol: query.protocol,
+    port: 'port' in query ? query.port : null,
+    protocol: 'port' in query ? query.protocol : query.closing.protocols.join(' and '),
+    keep: 'port' in query ? [] : [...query.closing.keep],
+    closedPorts: prepared.closedPorts,
     dryRun,
     changed,
     revokedRules: revoked.map(toRuleChange),

@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { WriteClients } from '../aws/assumed-write-role';
 import type { S3Clients } from '../aws/s3-clients';
+import type { ExposureIntentTags } from '../domain/exposure-intent';
 import type { InvocationContext } from '../shared/invocation';
 import type { PlanSigning } from '../shared/plan-signing';
 import type { ScanSnapshotDeps } from './paged-scan';
@@ -18,6 +19,8 @@ export interface S3OperationDeps {
   plans: PlanSigning;
   /** Where the finds keep their scans for paging and reuse. */
   snapshots: ScanSnapshotDeps;
+  /** The intended-exposure tag names; the defaults (aiops:exposure, aiops:exposure-reason) when absent. */
+  exposureTags?: ExposureIntentTags;
   /** The client a write goes through: as the caller under the assumed write role (see assumed-write-role.ts). */
   writeS3: WriteClients<S3Client>;
   /** Buckets carrying this tag are never changed (checked before the write: IAM sees bucket tags only with ABAC). */

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { REQUEST_DEADLINE_MS } from '../../openapi/limits';
 import { awsBackend, type LocalBackend, sandboxBackend } from './local-backend';
 import { startLocalServer } from './local-server';
-import { loadScenarioFile } from './sandbox/scenario';
+import { loadScenarioFile, type Scenario } from './sandbox/scenario';
 
 export const DEFAULT_SCENARIO = resolve(__dirname, 'scenarios/default.json');
 
@@ -29,14 +29,36 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-export function curlExamples(url: string): string[] {
+/**
+ * Curl lines to try, naming the served scenario's own resources: a bucket with a public-looking ACL or
+ * policy (else the first bucket) and the first instance with an internet-wide rule (else the first one).
+ * Without a scenario (`--aws`), the lines use placeholders to replace.
+ */
+export function curlExamples(url: string, scenario?: Scenario): string[] {
+  const buckets = scenario?.s3.buckets ?? [];
+  const bucket =
+    buckets.find((b) => b.acl.length > 0 || b.policy !== null)?.name ?? buckets[0]?.name ?? 'BUCKET-NAME';
+  const regions = Object.values(scenario?.ec2 ?? {});
+  const instances = regions.flatMap((region) => region.instances);
+  const openGroups = new Set(
+    regions.flatMap((region) =>
+      region.securityGroups
+        .filter((g) => g.rules.some((r) => r.cidrIpv4 === '0.0.0.0/0' || r.cidrIpv6 === '::/0'))
+        .map((g) => g.groupId),
+    ),
+  );
+  const instance =
+    instances.find((i) => i.networkInterfaces.some((eni) => eni.groupIds.some((g) => openGroups.has(g)))) ??
+    instances[0];
+  const instanceId = instance?.instanceId ?? 'INSTANCE-ID';
   return [
     `curl -s '${url}/s3/public-buckets'`,
-    `curl -s --json '{"dryRun": true}' '${url}/s3/buckets/acme-public-acl/block-public-access'`,
-    `curl -s --json '{}' '${url}/s3/buckets/acme-public-acl/block-public-access'`,
+    `curl -s --json '{"dryRun": true}' '${url}/s3/buckets/${bucket}/block-public-access'`,
+    `curl -s --json '{}' '${url}/s3/buckets/${bucket}/block-public-access'`,
+    `curl -s '${url}/ec2/instances-with-open-port'`,
     `curl -s '${url}/ec2/instances-with-open-port?port=22'`,
-    `curl -s --json '{"port": 22, "dryRun": true}' '${url}/ec2/instances/i-0b8bfaa60ede5b648/close-port'`,
-    `curl -s --json '{"port": 22}' '${url}/ec2/instances/i-0b8bfaa60ede5b648/close-port'`,
+    `curl -s --json '{"port": 22, "dryRun": true}' '${url}/ec2/instances/${instanceId}/close-port'`,
+    `curl -s --json '{"port": 22}' '${url}/ec2/instances/${instanceId}/close-port'`,
   ];
 }
 
@@ -122,7 +144,7 @@ async function main(): Promise<void> {
       `Serving ${source}.`,
       '',
       'Try:',
-      ...curlExamples(running.url).map((line) => `  ${line}`),
+      ...curlExamples(running.url, backend.sandbox?.scenario).map((line) => `  ${line}`),
       '',
       'Press Ctrl+C to stop.',
       '',

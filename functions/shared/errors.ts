@@ -36,6 +36,13 @@ export class NotFoundError extends ApiError {
   }
 }
 
+/** The change is refused as asked (e.g. an intended exposure without force); nothing was changed. */
+export class ConflictError extends ApiError {
+  constructor(message: string, details?: ErrorDetails) {
+    super(409, 'Conflict', message, details);
+  }
+}
+
 /** AWS refused or failed; the message names the AWS call and its error code. */
 export class UpstreamError extends ApiError {
   readonly awsCall: string;

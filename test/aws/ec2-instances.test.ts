@@ -145,6 +145,11 @@ describe('describeInstances', () => {
         { networkInterfaceId: 'eni-primary', groupIds: ['sg-a'] },
         { networkInterfaceId: 'eni-second', groupIds: ['sg-b', 'sg-c'] },
       ],
+      // Every tag is kept: the intended-exposure tag names are configurable.
+      tags: [
+        { Key: 'team', Value: 'x' },
+        { Key: 'Name', Value: 'web' },
+      ],
     });
   });
 

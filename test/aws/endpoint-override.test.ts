@@ -54,6 +54,8 @@ describe('--aws with AWS_ENDPOINT_URL', () => {
         {
           bucketName: 'stub-bucket',
           region: 'us-east-1',
+          severity: 'high',
+          access: 'read',
           reasons: [expect.stringContaining('AllUsers')],
           website: false,
         },

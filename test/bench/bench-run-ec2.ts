@@ -81,7 +81,11 @@ export async function prepare(task: WorkerTask): Promise<PreparedRun> {
     go: async () => {
       // fresh: every run scans (an identical find would otherwise reuse the stored scan).
       const result = await handler(
-        { query: { port: 22, limit: 1000, fresh: true }, params: undefined, body: undefined },
+        {
+          query: task.allPorts ? { limit: 1000, fresh: true } : { port: 22, limit: 1000, fresh: true },
+          params: undefined,
+          body: undefined,
+        },
         BENCH_CONTEXT,
       );
       return { found: result.instanceCount, complete: result.complete };

@@ -15,6 +15,8 @@ export interface WorkerTask {
   accountFlagsOn?: boolean;
   /** Paging runs: the latency of each call to the DynamoDB snapshot store. */
   storeLatencyMs?: number;
+  /** EC2 only: scan every port (no `port` asked) instead of port 22. */
+  allPorts?: boolean;
 }
 
 export interface WorkerResult {

@@ -5,7 +5,9 @@
  * its own Node process so its peak memory is its own.
  *
  *   npm run bench -- [--latency 40] [--store-latency 5] [--concurrency 64] [--repeat 3] [--load-runs 21]
- *                    [--node PATH] [--instructions] [--quick] [--mcp-only]
+ *                    [--node PATH] [--instructions] [--quick] [--mcp-only] [--ports-only]
+ *
+ * `--ports-only` runs just the all-ports against single-port EC2 comparison (the issue-15 target).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -39,6 +41,7 @@ const { values } = parseArgs({
     instructions: { type: 'boolean', default: false },
     // Only the MCP tables (cold start next to the REST function, tool call next to the REST call).
     'mcp-only': { type: 'boolean', default: false },
+    'ports-only': { type: 'boolean', default: false },
   },
 });
 const latencyMs = Number(values.latency);
@@ -271,7 +274,47 @@ async function printMcpBench(): Promise<void> {
   );
 }
 
+/**
+ * An all-ports EC2 scan against a port-22 scan of the same account, in the same run: the calls must be
+ * equal (the rules are read once either way) and the time ratio is the target (at most 1.2x).
+ */
+async function comparePortScans(size: number): Promise<string> {
+  const base: WorkerTask = { kind: 'ec2-ours', size, latencyMs, concurrency };
+  const single = await runMedian(base, repeat);
+  const all = await runMedian({ ...base, allPorts: true }, repeat);
+  const rows = [
+    ['scan', 'first scan', 'warm', 'AWS calls', 'instances found'],
+    ...[
+      ['port 22', single],
+      ['every port', all],
+    ].map(([label, r]) => {
+      const result = r as WorkerResult;
+      return [
+        label as string,
+        seconds(result.wallMs),
+        seconds(result.warmWallMs ?? Number.NaN),
+        result.calls.toLocaleString('en-US'),
+        String(result.found),
+      ];
+    }),
+  ];
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+  const lines = rows.map((row) => `| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`);
+  lines.splice(1, 0, `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  return (
+    `\nEC2 every port vs one port (${size.toLocaleString('en-US')} instances / 17 Regions, ${latencyMs} ms per call, median of ${repeat})\n\n` +
+    `${lines.join('\n')}\n\ncalls equal: ${all.calls === single.calls ? 'yes' : 'NO'}; time ratio (every / one): ` +
+    `first ${(all.wallMs / single.wallMs).toFixed(2)}x, warm ${((all.warmWallMs ?? Number.NaN) / (single.warmWallMs ?? Number.NaN)).toFixed(2)}x (target <= 1.2x)\n`
+  );
+}
+
 async function main(): Promise<void> {
+  if (values['ports-only']) {
+    mkdirSync(OUT, { recursive: true });
+    bundle(resolve(__dirname, 'bench-worker.ts'), resolve(OUT, 'bench-worker.js'), false);
+    process.stdout.write(await comparePortScans(values.quick ? 2000 : 10_000));
+    return;
+  }
   mkdirSync(OUT, { recursive: true });
   const nodeVersion = execFileSync(nodeBinary, ['--version'], { encoding: 'utf8' }).trim();
   if (values['mcp-only']) {
@@ -462,6 +505,7 @@ async function main(): Promise<void> {
     `\nCold start (require + client construction, median of ${loadRuns} rounds, each loading every bundle once in a fresh process)\n\n${table(coldRows)}\n`,
   );
   await printMcpBench();
+  process.stdout.write(await comparePortScans(large));
   process.stdout.write(`\nBench finished in ${seconds(Date.now() - started)}.\n`);
 }
 

@@ -109,7 +109,7 @@ describe('the assistant rendering answers every outcome a user can act on with 2
     expect(rest.status).toBe(400);
     expect(assistant.status).toBe(200);
     expect(assistant.body.outcome).toBe('invalidRequest');
-    expect(assistant.body.summary).toContain('port is required in the request body');
+    expect(assistant.body.summary).toContain('say what to close: port (one port, e.g. 22), or allPorts');
     expect(assistant.body.summary).toContain('Correct it and ask again.');
   });
 

@@ -450,7 +450,6 @@ describe('GET /ec2/instances-with-open-port on the default scenario', () => {
     ['port=abc', /port must be a whole number/],
     ['port=22.5', /port must be a whole number/],
     ['port=22&protocol=icmp', /protocol must be "tcp" or "udp"/],
-    ['protocol=tcp', /port is required/],
     ['port=22&prot=tcp', /unknown query string field "prot"/],
     ['port=22&region=mars', /region must be an AWS Region code/],
     ['port=22&region=us-west-2', /Region us-west-2 is not enabled/],
@@ -561,6 +560,109 @@ describe('find: Regions and work per Region', () => {
     // Assert
     expect(many).toEqual(one);
     expect(one['eu-west-1']).toBe(2);
+  });
+});
+
+describe('find without a port: every open range, in risk order, with counts', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(() => api.close());
+
+  it('lists every internet-open (protocol, port range) per instance with its service, worst first', async () => {
+    // Act
+    const reply = await api.call('GET', findPath(''));
+
+    // Assert
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ port: null, protocol: 'tcp and udp', complete: true });
+    const ssh = await api.call('GET', findPath('port=22'));
+    const sshNames = ssh.body.instances.map((i: { name: string | null }) => i.name);
+    const allNames = reply.body.instances.map((i: { name: string | null }) => i.name);
+    // Every instance with SSH open is among those with some port open, and win-jump (RDP) too.
+    expect(allNames).toEqual(expect.arrayContaining([...sshNames, 'win-jump']));
+    const winJump = reply.body.instances.find((i: { name: string | null }) => i.name === 'win-jump');
+    expect(winJump.openPorts).toContainEqual(
+      expect.objectContaining({ protocol: 'tcp', fromPort: 3389, toPort: 3389, service: 'RDP' }),
+    );
+    const debugBox = reply.body.instances.find((i: { name: string | null }) => i.name === 'debug-box');
+    expect(debugBox.openPorts.map((p: { protocol: string }) => p.protocol)).toContain('udp');
+    const rank = { critical: 0, high: 1, medium: 2, low: 3 } as const;
+    const ranks = reply.body.instances.map((i: { severity: keyof typeof rank }) => rank[i.severity]);
+    expect(ranks).toEqual([...ranks].sort((a: number, b: number) => a - b));
+    expect(reply.body.counts.bySeverity).toEqual({
+      critical: reply.body.instances.filter((i: { severity: string }) => i.severity === 'critical').length,
+      high: reply.body.instances.filter((i: { severity: string }) => i.severity === 'high').length,
+      medium: reply.body.instances.filter((i: { severity: string }) => i.severity === 'medium').length,
+      low: reply.body.instances.filter((i: { severity: string }) => i.severity === 'low').length,
+    });
+    expect(reply.body.counts.byRegion.reduce((n: number, r: { count: number }) => n + r.count, 0)).toBe(
+      reply.body.instanceCount,
+    );
+    expect(reply.body.counts.byPort).toContainEqual(
+      expect.objectContaining({ protocol: 'tcp', fromPort: 3389, toPort: 3389, service: 'RDP' }),
+    );
+    expect(reply.body.summary).toMatch(
+      /instances have ports open to the internet.*; 9 critical, 1 high, worst first: "bastion-a"/,
+    );
+  });
+
+  it('the single-port answer names the severity of the port and sorts by it', async () => {
+    // Act
+    const reply = await api.call('GET', findPath('port=22'));
+
+    // Assert
+    const bastion = reply.body.instances.find((i: { name: string | null }) => i.name === 'bastion-a');
+    expect(bastion).toMatchObject({
+      severity: 'critical',
+      openPorts: [{ protocol: 'tcp', fromPort: 22, toPort: 22, service: 'SSH', severity: 'critical' }],
+    });
+    const stopped = reply.body.instances.find((i: { name: string | null }) => i.name === 'batch-worker');
+    expect(stopped.severity).toBe('high');
+    expect(reply.body.instances.indexOf(stopped)).toBeGreaterThan(reply.body.instances.indexOf(bastion));
+    expect(reply.body.counts.byPort).toEqual([
+      { protocol: 'tcp', fromPort: 22, toPort: 22, service: 'SSH', count: 9 },
+    ]);
+  });
+
+  it('makes exactly the AWS calls of a single-port scan (rules are read once either way)', async () => {
+    // Arrange: a prefix list referenced by the port-22 rule, so both scans must read it.
+    const scenarioInput = ec2Scenario({
+      'us-east-1': {
+        groups: {
+          'sg-a': ['tcp 22 pl-0000000000000000a', 'tcp 3306 0.0.0.0/0', 'udp 53 ::/0'],
+          'sg-b': ['-1 * 0.0.0.0/0'],
+        },
+        prefixLists: { 'pl-0000000000000000a': ['0.0.0.0/0'] },
+        instances: [{ interfaces: { 'eni-1': ['sg-a'] } }, { interfaces: { 'eni-2': ['sg-b'] } }],
+      },
+    });
+    const callsOf = async (query: string) => {
+      const scoped = await startTestApi(scenarioInput);
+      try {
+        const reply = await scoped.call('GET', findPath(query));
+        expect(reply.status).toBe(200);
+        return { reply, calls: scoped.sandbox.calls.map((c) => `${c.region} ${c.command}`).sort() };
+      } finally {
+        await scoped.close();
+      }
+    };
+
+    // Act
+    const single = await callsOf('port=22');
+    const all = await callsOf('');
+
+    // Assert
+    expect(all.calls).toEqual(single.calls);
+    expect(all.calls).toContain('us-east-1 GetManagedPrefixListEntries');
+    const ranges = all.reply.body.instances.flatMap(
+      (i: { openPorts: { protocol: string; fromPort: number; toPort: number }[] }) =>
+        i.openPorts.map((p) => `${p.protocol} ${p.fromPort}-${p.toPort}`),
+    );
+    expect(ranges.sort()).toEqual(
+      ['tcp 22-22', 'tcp 3306-3306', 'udp 53-53', 'tcp 0-65535', 'udp 0-65535'].sort(),
+    );
   });
 });
 
@@ -843,7 +945,13 @@ describe('POST /ec2/instances/{instanceId}/close-port on the default scenario', 
       400,
       /unknown request body field "dryrun"/,
     ],
-    ['a missing port', closePath(web), { dryRun: true }, 400, /port is required/],
+    [
+      'a missing port',
+      closePath(web),
+      { dryRun: true },
+      400,
+      /say what to close: port \(one port, e\.g\. 22\), or allPorts/,
+    ],
     ['no body', closePath(web), undefined, 400, /needs a JSON body/],
     ['malformed JSON', closePath(web), '{"port": 2', 400, /not valid JSON/],
     ['a bad region', closePath(web), { port: 22, region: 'moon' }, 400, /region must be an AWS Region code/],

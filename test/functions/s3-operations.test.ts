@@ -113,6 +113,91 @@ describe('GET /s3/public-buckets on the default scenario', () => {
   });
 });
 
+describe('risk order, counts and the Region filter', () => {
+  const writePolicy = {
+    ...PUBLIC_POLICY,
+    Statement: [{ ...PUBLIC_POLICY.Statement[0], Sid: 'Upload', Action: ['s3:GetObject', 's3:PutObject'] }],
+  };
+  const buckets = [
+    { name: 'a-read-acl', region: 'us-east-1', acl: [{ uri: ALL_USERS, permission: 'READ' as const }] },
+    { name: 'b-site', region: 'eu-west-1', policy: PUBLIC_POLICY, website: true },
+    { name: 'c-write-policy', region: 'eu-west-1', policy: writePolicy },
+    { name: 'd-write-acl', region: 'us-east-1', acl: [{ uri: ALL_USERS, permission: 'WRITE' as const }] },
+    { name: 'e-private', region: 'eu-west-1' },
+  ];
+
+  it('lists writable before readable before websites, and counts by severity, Region and cause', async () => {
+    // Arrange
+    const api = await startTestApi(scenario({ s3: { accountPublicAccessBlock: null, buckets } }));
+    try {
+      // Act
+      const reply = await api.call('GET', '/s3/public-buckets');
+
+      // Assert
+      expect(
+        reply.body.publicBuckets.map((b: { bucketName: string; severity: string; access: string }) => [
+          b.bucketName,
+          b.severity,
+          b.access,
+        ]),
+      ).toEqual([
+        ['c-write-policy', 'critical', 'write'],
+        ['d-write-acl', 'critical', 'write'],
+        ['a-read-acl', 'high', 'read'],
+        ['b-site', 'medium', 'read'],
+      ]);
+      expect(reply.body.counts).toEqual({
+        bySeverity: { critical: 2, high: 1, medium: 1, low: 0 },
+        byRegion: [
+          { region: 'eu-west-1', count: 2 },
+          { region: 'us-east-1', count: 2 },
+        ],
+        byCause: { acl: 2, policy: 2, read: 2, write: 2, website: 1 },
+      });
+      expect(reply.body.summary).toContain(
+        '4 buckets are publicly accessible (2 critical, 1 high, 1 medium), worst first: "c-write-policy" (critical, anyone may write, eu-west-1)',
+      );
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('the Region filter checks only that Region’s buckets, and reads nothing of the others', async () => {
+    // Arrange
+    const api = await startTestApi(scenario({ s3: { accountPublicAccessBlock: null, buckets } }));
+    try {
+      // Act
+      const reply = await api.call('GET', '/s3/public-buckets?region=us-east-1');
+
+      // Assert
+      expect(reply.status).toBe(200);
+      expect(reply.body.publicBuckets.map((b: { bucketName: string }) => b.bucketName)).toEqual([
+        'd-write-acl',
+        'a-read-acl',
+      ]);
+      expect(reply.body.scannedBuckets).toBe(2);
+      expect(reply.body.summary).toContain('Checked both buckets in us-east-1 in account');
+      const readOthers = api.sandbox.calls.filter(
+        (c) => typeof c.input.Bucket === 'string' && !['a-read-acl', 'd-write-acl'].includes(c.input.Bucket),
+      );
+      expect(readOthers).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('rejects a Region that cannot exist with a 400 that says what to fix', async () => {
+    const api = await startTestApi(scenario({ s3: { accountPublicAccessBlock: null, buckets } }));
+    try {
+      const reply = await api.call('GET', '/s3/public-buckets?region=mars');
+      expect(reply.status).toBe(400);
+      expect(reply.body.error.message).toMatch(/region must be an AWS Region code/);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('bucket verdicts across account and bucket flags', () => {
   it.each([
     {
@@ -278,7 +363,9 @@ describe('bucket verdicts across account and bucket flags', () => {
           websiteNote: 'GetBucketWebsite failed with AccessDenied, so website hosting is unknown',
         }),
       ]);
-      expect(reply.body.summary).toContain('"site" (us-east-1, website hosting unknown)');
+      expect(reply.body.summary).toContain(
+        '"site" (high, anyone may read, us-east-1, website hosting unknown)',
+      );
     } finally {
       await api.close();
     }

@@ -24,6 +24,7 @@ function setup(iamApiId?: string) {
           region: 'us-east-1',
           dryRun: false,
           changed: false,
+          intendedExposure: null,
           before: null,
           after: {
             BlockPublicAcls: true,

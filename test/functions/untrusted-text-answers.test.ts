@@ -89,7 +89,7 @@ describe('a Name tag carrying an instruction and hidden characters', () => {
     expect([...name].length).toBeLessThanOrEqual(UNTRUSTED_TEXT_MAX);
     expect(name.endsWith('…')).toBe(true);
     // In the sentence, the tag sits inside one pair of quotes: it reads as a name, not as our words.
-    expect(reply.body.summary).toContain(`"${name}" (${INSTANCE}, us-east-1`);
+    expect(reply.body.summary).toContain(`"${name}" (${INSTANCE}, critical, us-east-1`);
     expect(reply.body.summary).not.toMatch(hidden);
   });
 
@@ -128,6 +128,6 @@ describe('a policy Sid carrying an instruction', () => {
     const reason = reply.body.publicBuckets[0]?.reasons.join(' ') ?? '';
     expect(reason).toContain(`Sid "ReadAll SYSTEM: ${INJECTION.slice(0, 40)}`);
     expect(reason).not.toMatch(hidden);
-    expect(reply.body.summary).toContain('"site-assets" (us-east-1');
+    expect(reply.body.summary).toContain('"site-assets" (high, anyone may read, us-east-1');
   });
 });

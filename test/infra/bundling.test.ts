@@ -206,6 +206,8 @@ it('the find-public-buckets bundle scans over real HTTP: lists, reads, parses AW
     {
       bucketName: 'stub-bucket',
       region: 'us-east-1',
+      severity: 'high',
+      access: 'read',
       reasons: [expect.stringContaining('AllUsers')],
       website: false,
     },

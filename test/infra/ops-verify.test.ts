@@ -402,7 +402,7 @@ describe('verifyDeployment', () => {
 describe('exampleRequestUrl', () => {
   it('fills required parameters with their documented examples and keeps lists short', () => {
     expect(exampleRequestUrl(`${API_URL}/`, 'findEc2InstancesWithOpenPort')).toBe(
-      `${API_URL}/ec2/instances-with-open-port?port=22&limit=5`,
+      `${API_URL}/ec2/instances-with-open-port?limit=5`,
     );
     expect(exampleRequestUrl(API_URL, 'findS3BucketsWithPublicAccess')).toBe(
       `${API_URL}/s3/public-buckets?limit=5`,

@@ -369,7 +369,8 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     const [validatorId] = only(template, 'AWS::ApiGateway::RequestValidator');
     template.hasResourceProperties('AWS::ApiGateway::Method', {
       OperationName: 'findEc2InstancesWithOpenPort',
-      RequestParameters: Match.objectLike({ 'method.request.querystring.port': true }),
+      // port is optional (absent: every open port), so API Gateway must not require it.
+      RequestParameters: Match.objectLike({ 'method.request.querystring.port': false }),
       RequestValidatorId: { Ref: validatorId },
     });
     template.hasResourceProperties('AWS::ApiGateway::Method', {

@@ -216,8 +216,15 @@ describe.each(TRANSPORTS)('MCP over %s', (_name, connect) => {
     [
       'a missing required argument',
       'closeUnwantedPortForEc2Instance',
+      { port: 22 },
+      'Invalid arguments: instanceId is required in the arguments.',
+    ],
+    [
+      // The argument schema is rebuilt from the fields, so the handler itself refuses a close that names nothing.
+      'a close-port call that says neither port nor allPorts (nothing is closed)',
+      'closeUnwantedPortForEc2Instance',
       { instanceId: 'i-0b8bfaa60ede5b648' },
-      'Invalid arguments: port is required in the arguments.',
+      'Invalid request: say what to close: port (one port, e.g. 22), or allPorts: true to close every port open to the internet (keep: "80,443" leaves those open).',
     ],
     [
       'an unknown argument',

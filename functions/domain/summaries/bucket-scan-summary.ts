@@ -1,4 +1,5 @@
 /** The `summary` of `findS3BucketsWithPublicAccess`: one paragraph from the partitioned scan. */
+import { SEVERITIES, type Severity, type SeverityCounts } from '../exposure-risk';
 import { BUCKET_NAME_MAX, quoteUntrusted } from '../untrusted-text';
 import { plural } from './plural';
 
@@ -15,7 +16,21 @@ export interface BucketScanSummaryInput {
   scannedBuckets: number;
   /** Buckets not reached before the time limit. */
   notAttempted: number;
-  publicBuckets: ReadonlyArray<{ bucketName: string; region: string | undefined; website: boolean | null }>;
+  /** The Region the caller asked for; undefined when every Region was checked. */
+  regionAsked?: string | undefined;
+  /** In risk order (worst first): the summary names the first ones. */
+  publicBuckets: ReadonlyArray<{
+    bucketName: string;
+    region: string | undefined;
+    website: boolean | null;
+    severity?: Severity;
+    access?: 'read' | 'write';
+  }>;
+  bySeverity?: SeverityCounts;
+  /** Public buckets tagged as exposed on purpose, listed apart (not in `publicBuckets`). */
+  intendedCount?: number;
+  /** The intent tag key, named in the sentence. */
+  intendedTag?: string;
   unknownCount: number;
   latentCount: number;
   vanishedCount: number;
@@ -27,7 +42,11 @@ export interface BucketScanSummaryInput {
 /** The answer's summary, in the order a person asks: what was checked, what is public, what is unsure. */
 export function summariseBucketScan(scan: BucketScanSummaryInput): string {
   const { accountId, scannedBuckets } = scan;
-  const scope = scan.prefix ? ` whose name starts with "${scan.prefix}"` : '';
+  const scope = [
+    scan.prefix ? ` whose name starts with "${scan.prefix}"` : '',
+    scan.regionAsked !== undefined ? ` in ${scan.regionAsked}` : '',
+  ].join('');
+  const everywhere = scan.regionAsked === undefined ? ', in every Region' : '';
   const sentences: string[] = [];
   if (scan.listed === 0) sentences.push(`Account ${accountId} has no buckets${scope}.`);
   else if (scan.notAttempted === 0) {
@@ -37,7 +56,7 @@ export function summariseBucketScan(scan: BucketScanSummaryInput): string {
         : scannedBuckets === 2
           ? 'both buckets'
           : `all ${scannedBuckets} buckets`;
-    sentences.push(`Checked ${which}${scope} in account ${accountId}, in every Region.`);
+    sentences.push(`Checked ${which}${scope} in account ${accountId}${everywhere}.`);
   } else {
     sentences.push(
       `Checked ${scannedBuckets} of ${scan.listed} buckets${scope} before the time limit; ${scan.notAttempted} were not checked, so this answer is incomplete: ask again with a narrower prefix.`,
@@ -49,15 +68,29 @@ export function summariseBucketScan(scan: BucketScanSummaryInput): string {
       scan.unknownCount === 0 ? 'None is publicly accessible.' : 'None was found publicly accessible.',
     );
   } else {
-    const names = scan.publicBuckets
-      .slice(0, NAMED_IN_SUMMARY)
-      .map(
-        (b) =>
-          `${quoteUntrusted(b.bucketName, BUCKET_NAME_MAX)} (${b.region ?? 'unknown Region'}${b.website === true ? ', hosts a website' : b.website === null ? ', website hosting unknown' : ''})`,
-      );
+    const names = scan.publicBuckets.slice(0, NAMED_IN_SUMMARY).map((b) => {
+      const details = [
+        ...(b.severity !== undefined ? [b.severity] : []),
+        ...(b.access !== undefined ? [b.access === 'write' ? 'anyone may write' : 'anyone may read'] : []),
+        b.region ?? 'unknown Region',
+        ...(b.website === true ? ['hosts a website'] : b.website === null ? ['website hosting unknown'] : []),
+      ];
+      return `${quoteUntrusted(b.bucketName, BUCKET_NAME_MAX)} (${details.join(', ')})`;
+    });
+    const severities =
+      scan.bySeverity === undefined
+        ? ''
+        : ` (${SEVERITIES.filter((s) => s !== 'low' && scan.bySeverity?.[s])
+            .map((s) => `${scan.bySeverity?.[s]} ${s}`)
+            .join(', ')}), worst first`;
     const more = publicCount > NAMED_IN_SUMMARY ? ` and ${publicCount - NAMED_IN_SUMMARY} more` : '';
     sentences.push(
-      `${plural(publicCount, 'bucket is', 'buckets are')} publicly accessible: ${names.join(', ')}${more}.`,
+      `${plural(publicCount, 'bucket is', 'buckets are')} publicly accessible${severities}: ${names.join(', ')}${more}.`,
+    );
+  }
+  if ((scan.intendedCount ?? 0) > 0) {
+    sentences.push(
+      `${plural(scan.intendedCount ?? 0, 'more bucket is', 'more buckets are')} public on purpose (tagged ${scan.intendedTag ?? 'as intended'}) and listed apart in intendedBuckets.`,
     );
   }
   if (scan.unknownCount > 0) {

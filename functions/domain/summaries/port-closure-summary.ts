@@ -5,10 +5,23 @@ import { type AddedRule, ruleSource } from '../security-group-rules';
 import { quoteUntrusted } from '../untrusted-text';
 import { plural } from './plural';
 
-/** The port asked about. */
-export interface PortQuerySummary {
-  port: number;
-  protocol: string;
+/** What a closure closes: one port, or every internet-open port of some protocols except those kept. */
+export type PortQuerySummary =
+  | { port: number; protocol: string }
+  | { closing: { protocols: readonly string[]; keep: readonly number[] } };
+
+/** `tcp port 22`, or `every internet-open tcp and udp port except 80, 443`. */
+export function closureLabel(query: PortQuerySummary): string {
+  if ('port' in query) return `${query.protocol} port ${query.port}`;
+  const { protocols, keep } = query.closing;
+  return `every internet-open ${protocols.join(' and ')} port${keep.length > 0 ? ` except ${keep.join(', ')}` : ''}`;
+}
+
+/** `Port 22/tcp`, `Every internet-open tcp port except 443`: the subject of a sentence. */
+function closureSubject(query: PortQuerySummary): string {
+  if ('port' in query) return `Port ${query.port}/${query.protocol}`;
+  const label = closureLabel(query);
+  return `${label.charAt(0).toUpperCase()}${label.slice(1)}`;
 }
 
 /** What the sentences need from one close-port call. */
@@ -52,6 +65,8 @@ export interface PortClosureSummaryInput {
   /** Whether the instance has a public IPv4 or IPv6 address (the port is reachable from the internet). */
   publicAddress?: boolean;
   stillOpen: boolean;
+  /** Every-port closure: the ranges it closes. */
+  closedPorts?: ReadonlyArray<{ protocol: string; fromPort: number; toPort: number }>;
 }
 
 /** Remote administration protocols whose loss can lock a person out, by port (tcp). */
@@ -69,9 +84,24 @@ export function remoteAccessLost(call: {
   changed: boolean;
   stillOpen: boolean;
   publicAddress: boolean;
+  /** Every-port closure: the ranges it closes (SSH or RDP counts when one of them holds its port). */
+  closedPorts?: ReadonlyArray<{ protocol: string; fromPort: number; toPort: number }>;
 }): 'SSH' | 'RDP' | null {
-  if (!call.changed || call.stillOpen || !call.publicAddress || call.query.protocol !== 'tcp') return null;
-  return REMOTE_ACCESS.get(call.query.port) ?? null;
+  if (!call.changed || call.stillOpen || !call.publicAddress) return null;
+  if ('port' in call.query) {
+    if (call.query.protocol !== 'tcp') return null;
+    return REMOTE_ACCESS.get(call.query.port) ?? null;
+  }
+  for (const [port, name] of REMOTE_ACCESS) {
+    if ((call.closedPorts ?? []).some((r) => r.protocol === 'tcp' && r.fromPort <= port && port <= r.toPort))
+      return name;
+  }
+  return null;
+}
+
+/** The port of a remote access protocol. */
+function remotePort(name: 'SSH' | 'RDP'): number {
+  return name === 'SSH' ? 22 : 3389;
 }
 
 function describeAffected(affected: PortClosureSummaryInput['alsoAffected'][number]): string {
@@ -118,8 +148,12 @@ export function summarisePortClosure(call: PortClosureSummaryInput): string {
   const preview = call.preview === true;
   const dryRun = call.dryRun || preview;
   if (!call.changed) {
-    return `Port ${query.port}/${query.protocol} is not open to the internet on ${call.instanceLabel}; nothing ${preview ? 'would change' : 'was changed'}.`;
+    const nothing = preview ? 'would change' : 'was changed';
+    return 'port' in query
+      ? `Port ${query.port}/${query.protocol} is not open to the internet on ${call.instanceLabel}; nothing ${nothing}.`
+      : `No ${query.closing.protocols.join(' or ')} port${query.closing.keep.length > 0 ? ` other than ${query.closing.keep.join(', ')}` : ''} is open to the internet on ${call.instanceLabel}; nothing ${nothing}.`;
   }
+  const thePort = 'port' in query ? 'The port' : 'Something it should close';
   const sentences: string[] = [];
   const [revokeVerb, addVerb] = dryRun ? ['would revoke', 'add'] : ['revoked', 'added'];
   const addedText =
@@ -127,13 +161,13 @@ export function summarisePortClosure(call: PortClosureSummaryInput): string {
       ? ` and ${addVerb} ${plural(added.length, 'rule')} so the other ports stay open (${added.map(describeRule).join('; ')})`
       : '';
   const change = `${revokeVerb} ${plural(revoked.length, 'rule')} (${revoked.map(describeRule).join('; ')})${addedText}`;
-  const closing = `closing ${query.protocol} port ${query.port} to the internet on ${call.instanceLabel} ${change}.`;
+  const closing = `closing ${closureLabel(query)} to the internet on ${call.instanceLabel} ${change}.`;
   sentences.push(
     preview
       ? `Preview: ${closing}`
       : dryRun
         ? `Dry run: ${closing}`
-        : `Closed ${query.protocol} port ${query.port} to the internet on ${call.instanceLabel}: ${change}.`,
+        : `Closed ${closureLabel(query)} to the internet on ${call.instanceLabel}: ${change}.`,
   );
   if (call.alsoAffected.length > 0) {
     const seen = new Map<string, string>();
@@ -156,15 +190,16 @@ export function summarisePortClosure(call: PortClosureSummaryInput): string {
     changed: call.changed,
     stillOpen: call.stillOpen,
     publicAddress: call.publicAddress === true,
+    ...(call.closedPorts !== undefined ? { closedPorts: call.closedPorts } : {}),
   });
   if (remote !== null) {
     sentences.push(
-      `This ${dryRun ? 'would remove' : 'removed'} the only path for ${remote} (port ${query.port}) from the internet to this instance: make sure there is another way in (AWS Systems Manager Session Manager, EC2 Instance Connect Endpoint, a VPN or a bastion)${dryRun ? ' before applying' : ''}.`,
+      `This ${dryRun ? 'would remove' : 'removed'} the only path for ${remote} (port ${remotePort(remote)}) from the internet to this instance: make sure there is another way in (AWS Systems Manager Session Manager, EC2 Instance Connect Endpoint, a VPN or a bastion)${dryRun ? ' before applying' : ''}.`,
     );
   }
   for (const loss of call.prefixListLosses) {
     sentences.push(
-      `Revoking the rule that references prefix list ${loss.prefixListId} ${dryRun ? 'would also close' : 'also closed'} the port to its private or narrow entries ${loss.entries.join(', ')} (see warnings).`,
+      `Revoking the rule that references prefix list ${loss.prefixListId} ${dryRun ? 'would also close' : 'also closed'} ${'port' in query ? 'the port' : 'those ports'} to its private or narrow entries ${loss.entries.join(', ')} (see warnings).`,
     );
   }
   for (const use of call.quotaUse ?? []) {
@@ -178,8 +213,10 @@ export function summarisePortClosure(call: PortClosureSummaryInput): string {
   }
   sentences.push(
     call.stillOpen
-      ? `The port ${dryRun ? 'would still be' : 'is still'} open to the internet (see warnings).`
-      : `The port ${dryRun ? 'would no longer be' : 'is no longer'} open to the internet.`,
+      ? `${thePort} ${dryRun ? 'would still be' : 'is still'} open to the internet (see warnings).`
+      : 'port' in query
+        ? `The port ${dryRun ? 'would no longer be' : 'is no longer'} open to the internet.`
+        : `No port it closes ${dryRun ? 'would still be' : 'is still'} open to the internet.`,
   );
   if (preview) {
     sentences.push(
@@ -203,9 +240,10 @@ export function stillOpenWarning(
         `rule ${e.securityGroupRuleId} in ${e.securityGroupId} (${e.ipProtocol} ${e.fromPort}-${e.toPort} from ${e.source})`,
     )
     .join(', ');
+  const subject = closureSubject(query);
   return afterWrite
-    ? `Port ${query.port}/${query.protocol} is still open to the internet through ${through}: the group changed while this request ran. Send the request again to close it.`
-    : `Port ${query.port}/${query.protocol} would still be open to the internet through ${through}.`;
+    ? `${subject} is still open to the internet through ${through}: the group changed while this request ran. Send the request again to close it.`
+    : `${subject} would still be open to the internet through ${through}.`;
 }
 
 /** Why nothing was written when a group would go over its rule quota, and what to do about it. */
@@ -220,7 +258,8 @@ export function quotaRefusal(
         `${p.groupId} has ${p.currentRules} inbound ${p.family} rules and would need ${p.rulesAfter}, over its limit of ${p.limit}`,
     )
     .join('; ');
-  return `Closing port ${query.port}/${query.protocol} on ${instanceId} keeps the other ports open by adding rules, but ${over}. Nothing was changed: remove unneeded inbound rules from the group first (or raise the "Inbound or outbound rules per security group" quota), then try again.`;
+  const what = 'port' in query ? `port ${query.port}/${query.protocol}` : closureLabel(query);
+  return `Closing ${what} on ${instanceId} keeps the other ports open by adding rules, but ${over}. Nothing was changed: remove unneeded inbound rules from the group first (or raise the "Inbound or outbound rules per security group" quota), then try again.`;
 }
 
 /** The warning when the account's rule quota could not be read and AWS's default is used instead. */

@@ -1,9 +1,13 @@
 /** The `summary` of `findEc2InstancesWithOpenPort`: one paragraph from the scan across Regions. */
+import { SEVERITIES, type Severity, type SeverityCounts } from '../exposure-risk';
 import { quoteUntrusted } from '../untrusted-text';
 import { plural } from './plural';
 
 /** Instances named in the summary; the rest are counted. */
 const NAMED_IN_SUMMARY = 10;
+
+/** Open ranges named per instance in an all-ports answer; the rest are counted. */
+const PORTS_IN_SUMMARY = 3;
 
 /** An exposed instance, as much as the sentence names. */
 export interface ExposedInstanceSummary {
@@ -13,11 +17,15 @@ export interface ExposedInstanceSummary {
   state: string;
   publicIp?: string | null | undefined;
   ipv6Addresses: readonly string[];
+  severity?: Severity;
+  /** Open ranges, worst first: named when there is more than the one port asked. */
+  openPorts?: ReadonlyArray<{ protocol: string; fromPort: number; toPort: number; service: string | null }>;
 }
 
 /** What the sentences need from a port scan. */
 export interface PortScanSummaryInput {
-  port: number;
+  /** Undefined: every port was checked. */
+  port: number | undefined;
   protocol: string;
   /** The Region the caller asked for; undefined when every enabled Region was scanned. */
   regionAsked: string | undefined;
@@ -27,7 +35,13 @@ export interface PortScanSummaryInput {
   attemptedCount: number;
   /** Regions not reached before the time limit. */
   notAttempted: readonly string[];
+  /** In risk order (worst first): the summary names the first ones. */
   instances: readonly ExposedInstanceSummary[];
+  bySeverity?: SeverityCounts;
+  /** Exposed instances tagged as intended, listed apart (not in `instances`). */
+  intendedCount?: number;
+  /** The intent tag key, named in the sentence. */
+  intendedTag?: string;
   unknownRegions: ReadonlyArray<{ region: string }>;
   /** Instances whose verdict depends on a prefix list that could not be read. */
   unknownInstances: ReadonlyArray<{ instanceId: string }>;
@@ -40,7 +54,18 @@ function isStopped(instance: ExposedInstanceSummary): boolean {
 }
 
 function describeInstance(instance: ExposedInstanceSummary): string {
-  const details = [instance.instanceId, instance.region];
+  const details = [instance.instanceId, ...(instance.severity ? [instance.severity] : []), instance.region];
+  const open = instance.openPorts ?? [];
+  if (open.length > 1 || open.some((p) => p.fromPort !== p.toPort)) {
+    const ports = open
+      .slice(0, PORTS_IN_SUMMARY)
+      .map(
+        (p) =>
+          `${p.protocol} ${p.fromPort === p.toPort ? p.fromPort : `${p.fromPort}-${p.toPort}`}${p.service ? ` ${p.service}` : ''}`,
+      );
+    if (open.length > PORTS_IN_SUMMARY) ports.push(`${open.length - PORTS_IN_SUMMARY} more`);
+    details.push(`open: ${ports.join(', ')}`);
+  }
   if (isStopped(instance)) details.push(`${instance.state}: exposed once started`);
   else if (instance.publicIp) details.push(`public IP ${instance.publicIp}`);
   else if (instance.ipv6Addresses.length > 0) details.push('IPv6 only');
@@ -54,6 +79,8 @@ function describeInstance(instance: ExposedInstanceSummary): string {
 /** The answer's summary: where it looked, which instances have the port open, what could not be read. */
 export function summarisePortScan(scan: PortScanSummaryInput): string {
   const { port, protocol } = scan;
+  const what = port === undefined ? `every ${protocol} port` : `${protocol} port ${port}`;
+  const it = port === undefined ? 'any of them' : 'it';
   const complete = scan.notAttempted.length === 0;
   const sentences: string[] = [];
   if (complete) {
@@ -61,10 +88,10 @@ export function summarisePortScan(scan: PortScanSummaryInput): string {
       scan.regionAsked !== undefined
         ? `in ${scan.regionAsked}`
         : `in ${scan.regionCount === 1 ? 'the only enabled Region' : `all ${scan.regionCount} enabled Regions`}`;
-    sentences.push(`Checked ${protocol} port ${port} ${where}.`);
+    sentences.push(`Checked ${what} ${where}.`);
   } else {
     sentences.push(
-      `Checked ${protocol} port ${port} in ${plural(scan.attemptedCount, 'Region')} before the time limit; ` +
+      `Checked ${what} in ${plural(scan.attemptedCount, 'Region')} before the time limit; ` +
         `${scan.notAttempted.join(', ')} ${scan.notAttempted.length === 1 ? 'was' : 'were'} not checked, so this answer is incomplete: ask again with region set to one of them.`,
     );
   }
@@ -72,22 +99,34 @@ export function summarisePortScan(scan: PortScanSummaryInput): string {
   if (count === 0) {
     sentences.push(
       scan.unknownRegions.length === 0 && scan.unknownInstances.length === 0 && complete
-        ? 'No instance has it open to the internet.'
-        : 'No instance was found with it open to the internet.',
+        ? `No instance has ${it} open to the internet.`
+        : `No instance was found with ${it} open to the internet.`,
     );
   } else {
     const stopped = scan.instances.filter(isStopped).length;
     const named = scan.instances.slice(0, NAMED_IN_SUMMARY).map(describeInstance);
     const more = count > NAMED_IN_SUMMARY ? ` and ${count - NAMED_IN_SUMMARY} more` : '';
+    const counts = scan.bySeverity;
+    const severities =
+      counts === undefined
+        ? ''
+        : `; ${SEVERITIES.filter((s) => counts[s] > 0)
+            .map((s) => `${counts[s]} ${s}`)
+            .join(', ')}, worst first`;
     sentences.push(
-      `${plural(count, 'instance has', 'instances have')} it open to the internet${
+      `${plural(count, 'instance has', 'instances have')} ${port === undefined ? 'ports' : 'it'} open to the internet${
         stopped > 0 ? ` (${stopped} of them stopped, exposed once started)` : ''
-      }: ${named.join(', ')}${more}.`,
+      }${severities}: ${named.join(', ')}${more}.`,
+    );
+  }
+  if ((scan.intendedCount ?? 0) > 0) {
+    sentences.push(
+      `${plural(scan.intendedCount ?? 0, 'more instance is', 'more instances are')} exposed on purpose (tagged ${scan.intendedTag ?? 'as intended'}) and listed apart in intendedInstances.`,
     );
   }
   if (scan.unknownInstances.length > 0) {
     sentences.push(
-      `${plural(scan.unknownInstances.length, 'instance admits', 'instances admit')} the port from a prefix list that could not be read (${scan.unknownInstances
+      `${plural(scan.unknownInstances.length, 'instance admits', 'instances admit')} ${port === undefined ? 'ports' : 'the port'} from a prefix list that could not be read (${scan.unknownInstances
         .map((u) => u.instanceId)
         .join(', ')}; see unknownInstances) and must not be assumed safe.`,
     );

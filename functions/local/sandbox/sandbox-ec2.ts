@@ -198,7 +198,10 @@ function toSdkInstance(data: ScenarioEc2Region, instance: ScenarioInstance): Out
     InstanceId: instance.instanceId,
     InstanceType: 't3.micro',
     State: { Name: instance.state, Code: STATE_CODES[instance.state] },
-    Tags: instance.name !== undefined ? [{ Key: 'Name', Value: instance.name }] : [],
+    Tags: [
+      ...(instance.name !== undefined ? [{ Key: 'Name', Value: instance.name }] : []),
+      ...Object.entries(instance.tags).map(([Key, Value]) => ({ Key, Value })),
+    ],
     PrivateIpAddress: primary?.privateIp,
     ...(primary?.publicIp ? { PublicIpAddress: primary.publicIp } : {}),
     ...(primary?.ipv6Addresses[0] ? { Ipv6Address: primary.ipv6Addresses[0] } : {}),

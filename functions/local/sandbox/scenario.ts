@@ -77,6 +77,8 @@ const networkInterface = z.strictObject({
 const instance = z.strictObject({
   instanceId: z.string(),
   name: z.string().optional(),
+  /** Tags besides Name (e.g. the intended-exposure tags). */
+  tags: z.record(z.string(), z.string()).default({}),
   note: z.string().optional(),
   state: z
     .enum(['pending', 'running', 'shutting-down', 'terminated', 'stopping', 'stopped'])

@@ -1,0 +1,107 @@
+/**
+ * Intended exposure: a resource tagged as public on purpose (a website bucket, a bastion) is reported apart
+ * from the findings, counted, and a change on it is refused unless the caller says `force`. The tag names
+ * are configurable; the values are data written by whoever can tag the resource, so the reason is cleaned
+ * and only ever quoted.
+ */
+import { cleanUntrustedText, quoteUntrusted } from './untrusted-text';
+
+/** The tag keys that say a resource is exposed on purpose, and why. */
+export interface ExposureIntentTags {
+  /** Key whose value `intended` (any case, spaces trimmed) marks the exposure as intended. */
+  intentKey: string;
+  /** Key holding the reason, reported with the resource. */
+  reasonKey: string;
+}
+
+/** The default tag names (AIOPS_EXPOSURE_TAG / AIOPS_EXPOSURE_REASON_TAG override them in Lambda). */
+export const DEFAULT_EXPOSURE_TAGS: ExposureIntentTags = {
+  intentKey: 'aiops:exposure',
+  reasonKey: 'aiops:exposure-reason',
+};
+
+/** The value of the intent tag that marks an exposure as intended. */
+export const INTENDED = 'intended';
+
+/** A reason is a sentence, not a document: longer text is cut. */
+const REASON_MAX = 200;
+
+/** What a resource's tags say about its exposure: intended (with a reason, or null when none was given). */
+export interface ExposureIntent {
+  /** The tag's reason, cleaned; null when the reason tag is missing or empty. */
+  reason: string | null;
+}
+
+/**
+ * Whether a resource's tags mark its exposure as intended.
+ *
+ * @param tags - the resource's tags (key, value), as AWS returns them
+ * @param names - the tag keys in use
+ * @returns the intent, or undefined when the resource is not tagged as intended
+ */
+export function exposureIntentOf(
+  tags:
+    | ReadonlyArray<{ Key?: string | undefined; Value?: string | undefined }>
+    | Readonly<Record<string, string>>
+    | undefined,
+  names: ExposureIntentTags = DEFAULT_EXPOSURE_TAGS,
+): ExposureIntent | undefined {
+  const value = (key: string): string | undefined =>
+    tags === undefined
+      ? undefined
+      : Array.isArray(tags)
+        ? (tags as ReadonlyArray<{ Key?: string; Value?: string }>).find((tag) => tag.Key === key)?.Value
+        : Object.hasOwn(tags, key)
+          ? (tags as Readonly<Record<string, string>>)[key]
+          : undefined;
+  if (value(names.intentKey)?.trim().toLowerCase() !== INTENDED) return undefined;
+  const reason = value(names.reasonKey);
+  const cleaned = reason === undefined ? '' : cleanUntrustedText(reason, REASON_MAX);
+  return { reason: cleaned === '' ? null : cleaned };
+}
+
+/**
+ * The sentence that refuses (or, in a preview, warns about) a change on an intentionally exposed resource.
+ *
+ * @param what - the resource as a person knows it (already quoted where it came from AWS)
+ * @param intent - its intent, with the reason
+ * @param names - the tag keys in use
+ */
+export function intendedExposureRefusal(
+  what: string,
+  intent: ExposureIntent,
+  names: ExposureIntentTags = DEFAULT_EXPOSURE_TAGS,
+): string {
+  const reason =
+    intent.reason === null ? 'no reason given' : `reason ${quoteUntrusted(intent.reason, REASON_MAX)}`;
+  return `${what} is tagged ${names.intentKey}=${INTENDED} (${reason}): its exposure is intended, so the change is refused unless the request says force: true. Check with its owner first.`;
+}
+
+/**
+ * The warning when a change on an intentionally exposed resource went ahead because the caller said force.
+ *
+ * @param what - the resource as a person knows it
+ * @param intent - its intent, with the reason
+ * @param names - the tag keys in use
+ */
+export function intendedExposureForced(
+  what: string,
+  intent: ExposureIntent,
+  names: ExposureIntentTags = DEFAULT_EXPOSURE_TAGS,
+): string {
+  const reason =
+    intent.reason === null ? 'no reason given' : `reason ${quoteUntrusted(intent.reason, REASON_MAX)}`;
+  return `${what} is tagged ${names.intentKey}=${INTENDED} (${reason}); the change goes ahead because the request said force: true.`;
+}
+
+/**
+ * The tag names from the environment (AIOPS_EXPOSURE_TAG, AIOPS_EXPOSURE_REASON_TAG), the defaults when unset.
+ *
+ * @param env - the variables (process.env in Lambda)
+ */
+export function exposureTagsFrom(env: Readonly<Record<string, string | undefined>>): ExposureIntentTags {
+  return {
+    intentKey: env.AIOPS_EXPOSURE_TAG?.trim() || DEFAULT_EXPOSURE_TAGS.intentKey,
+    reasonKey: env.AIOPS_EXPOSURE_REASON_TAG?.trim() || DEFAULT_EXPOSURE_TAGS.reasonKey,
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * Every (protocol, port range) open to the internet on an instance, without being asked for a port.
+ *
+ * The verdict for one port is `findPortExposures`; here it is asked once per stretch of ports over
+ * which the set of rules that could admit traffic does not change (the rules' own range boundaries
+ * cut the 0-65535 line into such stretches), so this answer and the single-port answer cannot
+ * disagree. Neighbouring stretches exposed by the same rules merge into one range.
+ */
+import { describeServices } from './exposure-risk';
+import {
+  type IngressRule,
+  judgePortExposure,
+  MAX_PORT,
+  normaliseIpProtocol,
+  type PortExposure,
+  type PortExposureInput,
+  type PortProtocol,
+  type UnknownExposure,
+} from './port-exposure';
+
+/** One internet-open range of one protocol, and the rules (per interface) that open it. */
+export interface OpenPortRange {
+  protocol: PortProtocol;
+  fromPort: number;
+  toPort: number;
+  /** The well-known services inside the range (`SSH`, `MySQL`...), or null. */
+  service: string | null;
+  exposures: PortExposure[];
+}
+
+const PROTOCOLS: readonly PortProtocol[] = ['tcp', 'udp'];
+
+/** Port numbers where the set of rules admitting a protocol may change. */
+function boundaries(rules: readonly IngressRule[], protocol: PortProtocol): number[] {
+  const cuts = new Set<number>([0]);
+  for (const rule of rules) {
+    if (rule.isEgress === true) continue;
+    const ipProtocol = normaliseIpProtocol(rule.ipProtocol);
+    if (ipProtocol !== protocol) continue;
+    cuts.add(Math.max(0, rule.fromPort));
+    if (rule.toPort + 1 <= MAX_PORT) cuts.add(rule.toPort + 1);
+  }
+  return [...cuts].sort((a, b) => a - b);
+}
+
+const exposureKey = (exposures: readonly PortExposure[]) =>
+  exposures.map((e) => `${e.networkInterfaceId}/${e.securityGroupRuleId}`).join(',');
+
+/** Every open range of an instance, and the rules an unreadable prefix list leaves undecided. */
+export interface OpenPortVerdict {
+  ranges: OpenPortRange[];
+  /** Rules whose prefix list could not be read, on interfaces not already shown open for that port; deduplicated. */
+  unknown: UnknownExposure[];
+}
+
+/**
+ * The internet-open port ranges of one instance, tcp before udp, each in port order.
+ *
+ * @param input - interfaces, rules and prefix lists, as for `findPortExposures` (without a port)
+ * @param protocols - the protocols to look at (both by default)
+ */
+export function findOpenPortRanges(
+  input: Omit<PortExposureInput, 'port' | 'protocol'>,
+  protocols: readonly PortProtocol[] = PROTOCOLS,
+): OpenPortRange[] {
+  return judgeOpenPortRanges(input, protocols).ranges;
+}
+
+/**
+ * The internet-open port ranges of one instance (see {@link findOpenPortRanges}), and what stays
+ * unknown: a rule whose prefix list could not be read, for a stretch of ports where the readable
+ * rules do not already open that interface.
+ *
+ * @param input - interfaces, rules and prefix lists, as for `judgePortExposure` (without a port)
+ * @param protocols - the protocols to look at (both by default)
+ */
+export function judgeOpenPortRanges(
+  input: Omit<PortExposureInput, 'port' | 'protocol'>,
+  protocols: readonly PortProtocol[] = PROTOCOLS,
+): OpenPortVerdict {
+  const groups = new Set(input.interfaces.flatMap((eni) => eni.groupIds));
+  const rules = [...groups].flatMap((groupId) => input.rulesByGroup.get(groupId) ?? []);
+  const ranges: OpenPortRange[] = [];
+  const unknown = new Map<string, UnknownExposure>();
+  for (const protocol of PROTOCOLS.filter((p) => protocols.includes(p))) {
+    const cuts = boundaries(rules, protocol);
+    let open: { fromPort: number; toPort: number; exposures: PortExposure[]; key: string } | undefined;
+    const flush = () => {
+      if (open === undefined) return;
+      ranges.push({
+        protocol,
+        fromPort: open.fromPort,
+        toPort: open.toPort,
+        service: describeServices(protocol, open.fromPort, open.toPort),
+        exposures: open.exposures,
+      });
+      open = undefined;
+    };
+    cuts.forEach((fromPort, index) => {
+      const toPort = (cuts[index + 1] ?? MAX_PORT + 1) - 1;
+      const verdict = judgePortExposure({ ...input, port: fromPort, protocol });
+      for (const rule of verdict.unknown)
+        unknown.set(`${rule.networkInterfaceId}/${rule.securityGroupRuleId}`, rule);
+      const { exposures } = verdict;
+      if (exposures.length === 0) {
+        flush();
+        return;
+      }
+      const key = exposureKey(exposures);
+      if (open !== undefined && open.key === key && open.toPort + 1 === fromPort) open.toPort = toPort;
+      else {
+        flush();
+        open = { fromPort, toPort, exposures, key };
+      }
+    });
+    flush();
+  }
+  return { ranges, unknown: [...unknown.values()] };
+}
+
+/** The distinct exposures behind some ranges, in the order `findPortExposures` gives them. */
+export function exposuresOfRanges(ranges: readonly OpenPortRange[]): PortExposure[] {
+  const seen = new Map<string, PortExposure>();
+  for (const range of ranges) {
+    for (const exposure of range.exposures) {
+      seen.set(`${exposure.networkInterfaceId}/${exposure.securityGroupRuleId}`, exposure);
+    }
+  }
+  return [...seen.values()];
+}
+
+/**
+ * `findOpenPortRanges` for many instances on the same rules: instances whose interfaces carry the same
+ * groups (the common case: fleets share a few groups) are judged once. The memo belongs to one set of
+ * rules and prefix lists (one Region of one scan); interface ids are put back on each answer.
+ *
+ * @param facts - the rules and prefix lists every instance of the batch is judged on
+ * @param protocols - the protocols to look at
+ */
+export function memoisedOpenPortRanges(
+  facts: Omit<PortExposureInput, 'port' | 'protocol' | 'interfaces'>,
+  protocols: readonly PortProtocol[] = PROTOCOLS,
+): (interfaces: PortExposureInput['interfaces']) => OpenPortVerdict {
+  const memo = new Map<string, OpenPortVerdict>();
+  return (interfaces) => {
+    // Interfaces in id order, as the verdict orders them; placeholders keep that order.
+    const ordered = [...interfaces].sort((a, b) =>
+      a.networkInterfaceId < b.networkInterfaceId ? -1 : a.networkInterfaceId > b.networkInterfaceId ? 1 : 0,
+    );
+    const key = ordered.map((eni) => [...new Set(eni.groupIds)].sort().join(',')).join('|');
+    let shape = memo.get(key);
+    if (shape === undefined) {
+      const placeholders = ordered.map((eni, index) => ({
+        networkInterfaceId: `#${String(index).padStart(6, '0')}`,
+        groupIds: eni.groupIds,
+      }));
+      shape = judgeOpenPortRanges({ ...facts, interfaces: placeholders }, protocols);
+      memo.set(key, shape);
+    }
+    const real = <T extends { networkInterfaceId: string }>(item: T): T => ({
+      ...item,
+      networkInterfaceId:
+        ordered[Number(item.networkInterfaceId.slice(1))]?.networkInterfaceId ?? item.networkInterfaceId,
+    });
+    return {
+      ranges: shape.ranges.map((range) => ({ ...range, exposures: range.exposures.map(real) })),
+      unknown: shape.unknown.map(real),
+    };
+  };
+}
