@@ -164,8 +164,7 @@ export function createAccountBlockHandler(
       const answer = answerOf(prepared, writer ? 'applied' : 'dry-run');
       if (writer) {
         const outcome = await runJournaledChange(
-          journal.journal,
-          journal.now,
+          journal,
           context,
           {
             operation: OPERATION,
