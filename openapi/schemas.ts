@@ -26,6 +26,7 @@ import {
   maximum,
   maxLength,
   minimum,
+  minLength,
   nullable,
   number,
   object,
@@ -88,7 +89,6 @@ function integerFromQuery(value: unknown): unknown {
 // Bucket names: today's rules allow [a-z0-9.-], 3-63 chars; buckets created in us-east-1 before
 // March 2018 may also use upper case and underscores, up to 255 chars. Anything else cannot exist.
 const BUCKET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/;
-const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 
 /** Classic's `number().int()`: `int()` is a safe-integer format check, which the document shows as `integer`. */
@@ -729,15 +729,14 @@ export const closePortSchemas = onFirstUse(() => {
   const instancePathSchema = strictObject({
     instanceId: withMeta(
       string().check(
-        regex(
-          INSTANCE_ID,
-          'instanceId must look like i-0123456789abcdef0 (i- followed by 8 or 17 hex digits)',
-        ),
+        minLength(1, 'instanceId must be an instance id (i-0123456789abcdef0) or its Name tag'),
+        maxLength(256, 'instanceId must be an instance id or a Name tag of at most 256 characters'),
       ),
       {
-        description: 'Id of the instance whose port to close.',
+        description:
+          'The instance whose port to close: its id (i- followed by 8 or 17 hex digits), or its Name tag (exact, case-sensitive). A Name carried by several instances is refused with the candidates listed, to pick one by id.',
         example: 'i-0123456789abcdef0',
-        'x-amzn-form-display-name': 'Instance id',
+        'x-amzn-form-display-name': 'Instance id or Name',
       },
     ),
   });
@@ -803,7 +802,12 @@ export const closePortSchemas = onFirstUse(() => {
   const closePortResponseSchema = withMeta(
     object({
       summary: withMeta(string(), { description: SUMMARY_DESCRIPTION }),
-      instanceId: withMeta(string(), { description: 'Instance id.' }),
+      instanceId: withMeta(string(), {
+        description: 'Instance id (also when the request named the instance by its Name tag).',
+      }),
+      instanceName: withMeta(nullable(string()), {
+        description: `The instance's Name tag; null if none. ${UNTRUSTED_DATA}`,
+      }),
       region: withMeta(string(), { description: 'The instance’s Region.' }),
       port: withMeta(nullable(integer()), {
         description: 'The port closed; null when every port was asked.',

@@ -153,10 +153,12 @@ export function toInstanceFacts(instance: Instance): Ec2InstanceFacts | undefine
  */
 export async function describeInstances(
   ec2: EC2Client,
-  options: { instanceId?: string } = {},
+  options: { instanceId?: string; name?: string } = {},
 ): Promise<Ec2InstanceFacts[]> {
   const filters: Filter[] = [{ Name: 'instance-state-name', Values: LIVE_STATES }];
   if (options.instanceId !== undefined) filters.push({ Name: 'instance-id', Values: [options.instanceId] });
+  // Exact and case-sensitive, as EC2 matches tag values.
+  if (options.name !== undefined) filters.push({ Name: 'tag:Name', Values: [options.name] });
   const pages = await readAllPages<DescribeInstancesCommandOutput>('ec2:DescribeInstances', (token) =>
     ec2.send(
       new DescribeInstancesCommand({
