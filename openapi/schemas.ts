@@ -493,7 +493,13 @@ export const findInstancesSchemas = onFirstUse(() => {
       description: 'Network interface the exposed group is attached to.',
     }),
     securityGroupId: withMeta(string(), { description: 'Security group holding the rule.' }),
+    securityGroupName: withMeta(nullable(string()), {
+      description: `The security group's name; null if unknown. ${UNTRUSTED_DATA}`,
+    }),
     securityGroupRuleId: withMeta(string(), { description: 'The ingress rule that opens the port.' }),
+    ruleDescription: withMeta(nullable(string()), {
+      description: `The rule's description; null if none. ${UNTRUSTED_DATA}`,
+    }),
     ipProtocol: withMeta(string(), { description: 'Rule protocol as AWS reports it (tcp, udp, -1 = all).' }),
     fromPort: withMeta(integer(), { description: 'First port of the rule (-1 = all).' }),
     toPort: withMeta(integer(), { description: 'Last port of the rule (-1 = all).' }),
