@@ -212,6 +212,7 @@ export function answerOf(
     added,
     changedGroupCount: plan.changedGroupIds.length,
     alsoAffected,
+    groupNames: new Map(Object.entries(instance.groupNames ?? {})),
     ...consequences,
   });
   return {

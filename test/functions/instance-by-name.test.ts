@@ -63,6 +63,8 @@ describe('close-port by Name tag', () => {
       changed: true,
     });
     expect(reply.body.summary).toContain(`"web-frontend" (${WEB}, us-east-1)`);
+    // Groups are named too, from the DescribeInstances answer already read.
+    expect(reply.body.summary).toContain(`("ssh-open" (sg-${WEB.slice(2)}) tcp 22 from 0.0.0.0/0)`);
   });
 
   it('the planId of a preview by Name applies to a write by id: it binds the id found', async () => {
