@@ -78,9 +78,9 @@ describe('npm start on the default scenario', () => {
     expect(block).toMatchObject({ dryRun: false, changed: true, publicAfter: false });
   });
 
-  it('the README shows the same curl lines (on port 3000)', () => {
+  it('docs/usage.md shows the same curl lines (on port 3000)', () => {
     // Arrange
-    const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
+    const usage = readFileSync(resolve(ROOT, 'docs/usage.md'), 'utf8');
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
     const printed = output
       .split('\n')
@@ -89,6 +89,6 @@ describe('npm start on the default scenario', () => {
       .map((line) => line.replaceAll(url, 'http://127.0.0.1:3000'));
 
     // Assert
-    for (const line of printed) expect([line, readme.includes(line)]).toEqual([line, true]);
+    for (const line of printed) expect([line, usage.includes(line)]).toEqual([line, true]);
   });
 });
