@@ -33,13 +33,14 @@ import { pascalCase } from './constructs/construct-ids';
 import { ExposureFunction, RESERVED_CONCURRENCY, SCAN_MEMORY_MB } from './constructs/exposure-function';
 import { McpEndpoint } from './constructs/mcp';
 import { deployTimeDocumentPayload } from './constructs/openapi-payload';
-import { grantOperationActions } from './constructs/operation-permissions';
+import { grantOperationActions, grantScanSnapshotActions } from './constructs/operation-permissions';
 import {
   QBUSINESS_REGIONS,
   QBUSINESS_REGIONS_WITHOUT_ACTIONS,
   QBusinessAssistant,
   qBusinessRegionMessage,
 } from './constructs/q-business';
+import { ScanSnapshotTable } from './constructs/scan-snapshot-table';
 import { defaultDomainPrefixStem, readStackConfig, type StackConfig } from './constructs/stack-config';
 
 /** CloudWatch's hard limit on the metrics one alarm's math expression may use. */
@@ -95,6 +96,8 @@ export class ExposureStack extends Stack {
   readonly functions = new Map<string, ExposureFunction>();
   readonly api: ExposureApi;
   readonly journal: ChangeJournalTable;
+  /** The finds' scans, kept minutes for paging and reuse. */
+  readonly snapshots: ScanSnapshotTable;
   readonly mcp: McpEndpoint;
   readonly auth?: ExposureAuth;
   readonly assistant?: QBusinessAssistant;
@@ -137,6 +140,7 @@ export class ExposureStack extends Stack {
     }
 
     this.journal = new ChangeJournalTable(this, 'ChangeJournal', { retain: config.retainAuditRecords });
+    this.snapshots = new ScanSnapshotTable(this, 'ScanSnapshots');
     this.planKey = new secretsmanager.Secret(this, 'PlanKey', {
       description:
         'AIOps exposure API: HMAC key that signs the planId of each preview, so a write applies exactly what was previewed.',
@@ -171,6 +175,7 @@ export class ExposureStack extends Stack {
     this.mcp = new McpEndpoint(this, 'Mcp', {
       api: this.api,
       journal: this.journal.table,
+      snapshots: { table: this.snapshots.table, ttlSeconds: config.scanSnapshotTtlSeconds },
       logRetention: this.config.auditLogRetentionDays as logs.RetentionDays,
       logRemovalPolicy: this.config.retainAuditRecords ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       planKey: this.planKey,
@@ -360,6 +365,7 @@ export class ExposureStack extends Stack {
     const existing = this.functions.get(operation.functionName);
     if (existing) return existing;
     const served = operations.filter((candidate) => candidate.functionName === operation.functionName);
+    const snapshotActions = served.flatMap((o) => o.snapshotActions ?? []);
     const fn = new ExposureFunction(this, pascalCase(operation.functionName), {
       functionName: operation.functionName,
       description: `AIOps exposure API: ${served.map((o) => `${o.method.toUpperCase()} ${o.path}`).join(', ')}`,
@@ -367,9 +373,16 @@ export class ExposureStack extends Stack {
       // The log groups hold the audit records (one per remediation call, refusals included).
       logRetention: this.config.auditLogRetentionDays as logs.RetentionDays,
       logRemovalPolicy: this.config.retainAuditRecords ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // One environment object: the plan key's variable joins the others instead of replacing them.
       environment: {
         ...(served.some((o) => o.iamActions.some((action) => action.startsWith('dynamodb:')))
           ? { CHANGE_JOURNAL_TABLE: this.journal.table.tableName }
+          : {}),
+        ...(snapshotActions.length > 0
+          ? {
+              SCAN_SNAPSHOT_TABLE: this.snapshots.table.tableName,
+              SCAN_SNAPSHOT_TTL_SECONDS: String(this.config.scanSnapshotTtlSeconds),
+            }
           : {}),
         // The functions check the token's scopes themselves too (defence in depth behind the authorizer).
         ...(this.auth ? { OAUTH_SCOPE_PREFIX: RESOURCE_SERVER_ID } : {}),
@@ -381,6 +394,7 @@ export class ExposureStack extends Stack {
         ...(served.some((o) => o.iamActions.includes('s3:GetBucketTagging'))
           ? { PROTECTED_TAG_KEY: this.config.protectedTagKey }
           : {}),
+        ...(served.some((o) => o.usesPlanKey) ? { PLAN_KEY_SECRET_ARN: this.planKey.secretArn } : {}),
       },
       // Read operations are the account-wide scans.
       ...(served.some((o) => o.scope === 'read') ? { memorySize: SCAN_MEMORY_MB } : {}),
@@ -388,9 +402,6 @@ export class ExposureStack extends Stack {
         ? {
             reservedConcurrentExecutions: Math.max(...served.map((o) => RESERVED_CONCURRENCY[o.scope])),
           }
-        : {}),
-      ...(served.some((o) => o.usesPlanKey)
-        ? { environment: { PLAN_KEY_SECRET_ARN: this.planKey.secretArn } }
         : {}),
     });
     if (served.some((o) => o.usesPlanKey)) {
@@ -412,6 +423,7 @@ export class ExposureStack extends Stack {
         ...(this.config.allowedRegions ? { allowedRegions: this.config.allowedRegions } : {}),
       },
     );
+    grantScanSnapshotActions(fn.executionRole, snapshotActions, this.snapshots.table.tableArn);
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',
       reason:

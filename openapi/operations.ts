@@ -41,6 +41,12 @@ export interface OperationDefinition<
   iamActions: readonly string[];
   /** Signs (a preview) or checks (a write) planIds: its function reads the stack's plan key. */
   usesPlanKey?: true;
+  /**
+   * DynamoDB actions on the scan snapshot table, which holds nothing but copies of scans for a few minutes:
+   * the finds store and read their scans there (paging, reuse); the writes mark them out of date. Granted on
+   * that table only, apart from `iamActions` (the account's resources and the change journal).
+   */
+  snapshotActions?: readonly string[];
   request: { query: Q; params: P; body: B };
   response: R;
   /** Error statuses documented for this operation besides the shared ones. */
@@ -108,6 +114,9 @@ export const findS3BucketsWithPublicAccess = defineOperation({
     // Asked only of public buckets, for the intended-exposure tags.
     's3:GetBucketTagging',
   ],
+  // Signs nextTokens with a key derived from the plan key.
+  usesPlanKey: true,
+  snapshotActions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
   schemas: () => {
     const { query, response } = findBucketsSchemas();
     return { request: { query, params: undefined, body: undefined }, response };
@@ -147,6 +156,8 @@ export const removePublicAccessFromS3Bucket = defineOperation({
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
   ],
+  // Marks the stored scans of the changed service out of date, so no find serves what this changed.
+  snapshotActions: ['dynamodb:PutItem'],
   schemas: () => {
     const { params, body, response } = blockPublicAccessSchemas();
     return { request: { query: undefined, params, body }, response };
@@ -210,6 +221,9 @@ export const findEc2InstancesWithOpenPort = defineOperation({
     'ec2:DescribeSecurityGroupRules',
     'ec2:GetManagedPrefixListEntries',
   ],
+  // Signs nextTokens with a key derived from the plan key.
+  usesPlanKey: true,
+  snapshotActions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
   schemas: () => {
     const { query, response } = findInstancesSchemas();
     return { request: { query, params: undefined, body: undefined }, response };
@@ -249,6 +263,8 @@ export const closeUnwantedPortForEc2Instance = defineOperation({
     'dynamodb:UpdateItem',
     'servicequotas:GetServiceQuota',
   ],
+  // Marks the stored scans of the changed service out of date, so no find serves what this changed.
+  snapshotActions: ['dynamodb:PutItem'],
   schemas: () => {
     const { params, body, response } = closePortSchemas();
     return { request: { query: undefined, params, body }, response };
@@ -368,6 +384,8 @@ export const applyUndoOfChange = defineOperation({
     'ec2:AuthorizeSecurityGroupIngress',
     'ec2:RevokeSecurityGroupIngress',
   ],
+  // Marks the stored scans of the changed service out of date, so no find serves what this changed.
+  snapshotActions: ['dynamodb:PutItem'],
   schemas: () => {
     const { params, body, applied } = undoChangeSchemas();
     return { request: { query: undefined, params, body }, response: applied };

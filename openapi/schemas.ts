@@ -42,6 +42,7 @@ import {
 } from 'zod/mini';
 import { impossibleBucketNameReason } from './bucket-name';
 import { ERROR_CODES } from './error-codes';
+import { DEFAULT_FIND_LIMIT } from './limits';
 import { OUTCOMES } from './renderings';
 
 // Classic zod installs its English messages when the first schema is built; mini installs none and
@@ -108,11 +109,61 @@ export const limitSchema = withMeta(
     ),
   ),
   {
-    description:
-      'Maximum number of items to list (1-1000, default 100). Counts still cover everything found.',
-    example: 100,
+    description: `Items per page (1-1000, default ${DEFAULT_FIND_LIMIT}: a page an assistant can quote). Counts cover the whole scan; pass nextToken for the next page.`,
+    example: DEFAULT_FIND_LIMIT,
   },
 );
+
+/** HTTP query strings are text: "true" and "false" become booleans, anything else stays as typed so zod names it. */
+function booleanFromQuery(value: unknown): unknown {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
+}
+
+/** The paging parameters of both finds. */
+function findPagingFields() {
+  return {
+    nextToken: withMeta(
+      optional(
+        string({ error: 'nextToken must be the text a previous page returned' }).check(
+          maxLength(1024, 'nextToken must be the text a previous page returned (at most 1024 characters)'),
+        ),
+      ),
+      {
+        description:
+          'The nextToken of the previous page, sent with the same other parameters: the next page of the same scan, without scanning again. Refused (400) when it expired or a change was made through this API since; then ask again without it.',
+        example: 'eyJ2IjoxLCJiIjoiUnZ2b3U0In0.c2lnbmF0dXJl',
+      },
+    ),
+    fresh: withMeta(
+      optional(preprocess(booleanFromQuery, boolean({ error: 'fresh must be true or false' }))),
+      {
+        description:
+          'true: scan the account now even if an identical find ran in the last few minutes (its results are otherwise reused, saying when they were taken). Default false.',
+        example: false,
+      },
+    ),
+  };
+}
+
+/** What a paged find's answer adds: where the scan was kept, and how to read on. */
+function findPageFields() {
+  return {
+    scannedAt: withMeta(string(), {
+      description: 'When the scan these results come from began (ISO 8601, UTC).',
+      example: '2026-11-30T07:30:00.000Z',
+    }),
+    cached: withMeta(boolean(), {
+      description:
+        'True when no scan ran for this answer: it comes from the stored scan taken at scannedAt (a later page, or an identical find within a few minutes with no change made through this API since).',
+    }),
+    nextToken: withMeta(nullable(string()), {
+      description:
+        'Pass it back (with the same other parameters) for the next page of the same scan; null on the last page.',
+    }),
+  };
+}
 
 export const regionSchema = string().check(
   regex(REGION, 'region must be an AWS Region code such as us-east-1'),
@@ -236,6 +287,7 @@ export const findBucketsSchemas = onFirstUse(() => {
       example: 'eu-west-1',
     }),
     limit: limitSchema,
+    ...findPagingFields(),
   });
 
   const publicBucketSchema = object({
@@ -292,7 +344,10 @@ export const findBucketsSchemas = onFirstUse(() => {
       publicCount: withMeta(integer(), {
         description: 'Number of public buckets found (may exceed the list).',
       }),
-      truncated: withMeta(boolean(), { description: 'True when a list was cut at limit.' }),
+      truncated: withMeta(boolean(), {
+        description: 'True when a list goes on past this page (see nextToken).',
+      }),
+      ...findPageFields(),
       publicBuckets: withMeta(array(publicBucketSchema), {
         description: 'Publicly accessible buckets, worst first (severity, then name).',
       }),
@@ -486,6 +541,7 @@ export const findInstancesSchemas = onFirstUse(() => {
       example: 'us-east-1',
     }),
     limit: limitSchema,
+    ...findPagingFields(),
   });
 
   const exposureSchema = object({
@@ -559,7 +615,10 @@ export const findInstancesSchemas = onFirstUse(() => {
       instanceCount: withMeta(integer(), {
         description: 'Instances found with the port open (may exceed the list).',
       }),
-      truncated: withMeta(boolean(), { description: 'True when the list was cut at limit.' }),
+      truncated: withMeta(boolean(), {
+        description: 'True when a list goes on past this page (see nextToken).',
+      }),
+      ...findPageFields(),
       instances: withMeta(array(instanceSchema), {
         description: 'Instances with the port open to the internet, worst first (severity, then name).',
       }),
@@ -694,13 +753,6 @@ export function parseKeptPorts(keep: string): number[] {
     .filter((part) => part !== '')
     .map(Number);
   return [...new Set(ports)].sort((a, b) => a - b);
-}
-
-/** `true`/`false` in a query string; anything else stays as typed so zod names it. */
-function booleanFromQuery(value: unknown): unknown {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  return value;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { WriteClients } from '../aws/assumed-write-role';
 import type { ChangeJournal } from '../aws/change-journal';
+import type { ChangeTarget } from '../domain/change-record';
 import type { InvocationContext } from '../shared/invocation';
 import type { PlanSigning } from '../shared/plan-signing';
 
@@ -9,6 +10,8 @@ import type { PlanSigning } from '../shared/plan-signing';
 export interface JournalDeps {
   journal: ChangeJournal;
   now: () => Date;
+  /** Marks the stored scans a change to `target` makes out of date (finds then scan afresh). */
+  invalidateScans: (target: ChangeTarget, at: Date) => Promise<void>;
   /** The account the records name as the target's. */
   resolveAccountId: (context: InvocationContext) => Promise<string>;
 }

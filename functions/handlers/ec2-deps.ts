@@ -3,6 +3,7 @@ import type { WriteClients } from '../aws/assumed-write-role';
 import type { RulesPerGroupQuota } from '../aws/service-quotas';
 import type { ExposureIntentTags } from '../domain/exposure-intent';
 import type { PlanSigning } from '../shared/plan-signing';
+import type { ScanSnapshotDeps } from './paged-scan';
 
 /** What the EC2 operations need from the outside world; Lambda and the local server each build one. */
 export interface Ec2OperationDeps {
@@ -18,6 +19,8 @@ export interface Ec2OperationDeps {
   rulesPerGroupQuota?: (region: string) => Promise<RulesPerGroupQuota>;
   /** Signs previews' planIds and checks them on apply. */
   plans: PlanSigning;
+  /** Where the finds keep their scans for paging and reuse. */
+  snapshots: ScanSnapshotDeps;
   /** The intended-exposure tag names; the defaults (aiops:exposure, aiops:exposure-reason) when absent. */
   exposureTags?: ExposureIntentTags;
   /** The client a write goes through: as the caller under the assumed write role (see assumed-write-role.ts). */

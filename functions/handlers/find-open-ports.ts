@@ -1,4 +1,5 @@
 /** `findEc2InstancesWithOpenPort`: scan the Regions, judge each instance, and shape the answer. */
+import { DEFAULT_FIND_LIMIT } from '../../openapi/limits';
 import type { findEc2InstancesWithOpenPort } from '../../openapi/operations';
 import { scanRegionsForOpenPort } from '../aws/ec2-port-scan';
 import { regionsToScan } from '../aws/instance-location';
@@ -7,71 +8,104 @@ import { rankExposedInstances } from '../domain/risk-report';
 import { summarisePortScan } from '../domain/summaries/port-scan-summary';
 import { cleanUntrustedText } from '../domain/untrusted-text';
 import type { OperationHandler } from '../shared/http-router';
+import type { InvocationContext } from '../shared/invocation';
 import type { Ec2OperationDeps } from './ec2-deps';
-
-const DEFAULT_LIMIT = 100;
+import { pagedScan } from './paged-scan';
 
 export function createFindOpenPortsHandler(
   deps: Ec2OperationDeps,
 ): OperationHandler<typeof findEc2InstancesWithOpenPort> {
   return async ({ query }, context) => {
-    const port = query.port;
-    const protocol = query.protocol ?? 'tcp';
-    // With no port and no protocol, every open port of both: "what is open on my instances?"
-    const allProtocols = port === undefined && query.protocol === undefined;
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const regions = await regionsToScan(deps.ec2(deps.homeRegion), query.region);
-    const scan = await scanRegionsForOpenPort(deps.ec2, {
-      regions,
-      ...(port !== undefined ? { port } : {}),
-      protocol,
-      allProtocols,
-      concurrency: deps.concurrency,
-      shouldStop: () => context.remainingMs() < deps.timeReserveMs,
-    });
-
-    // Instances tagged as exposed on purpose are reported apart, never mixed with the findings.
-    const tagNames = deps.exposureTags ?? DEFAULT_EXPOSURE_TAGS;
-    const intentOf = new Map(scan.instances.map((i) => [i, exposureIntentOf(i.tags, tagNames)]));
-    const findings = scan.instances.filter((i) => intentOf.get(i) === undefined);
-    const asked = { ...(port !== undefined ? { port } : {}), protocol };
-    const ranked = rankExposedInstances(findings, asked);
-    const intended = rankExposedInstances(
-      scan.instances.filter((i) => intentOf.get(i) !== undefined),
-      asked,
-    ).instances;
-    const complete = scan.notAttempted.length === 0;
-    const truncated = findings.length > limit || intended.length > limit;
-    const summary = summarisePortScan({
-      port,
-      protocol: allProtocols ? 'tcp and udp' : protocol,
-      regionAsked: query.region,
-      regionCount: regions.length,
-      attemptedCount: scan.scannedRegions.length + scan.unknownRegions.length,
-      notAttempted: scan.notAttempted,
-      instances: ranked.instances.map(({ instance, severity, openPorts }) => ({
-        ...instance,
-        severity,
-        openPorts,
-      })),
-      bySeverity: ranked.counts.bySeverity,
-      intendedCount: intended.length,
-      intendedTag: tagNames.intentKey,
-      unknownRegions: scan.unknownRegions,
-      unknownInstances: scan.unknownInstances,
-      truncated,
-      limit,
-    });
-
+    const { limit, nextToken, fresh, ...parameters } = query;
+    const paged = await pagedScan(
+      deps.snapshots,
+      context,
+      {
+        operation: 'findEc2InstancesWithOpenPort',
+        service: 'ec2',
+        parameters,
+        limit: limit ?? DEFAULT_FIND_LIMIT,
+        nextToken,
+        fresh: fresh === true,
+      },
+      () => scanWhole(deps, parameters, context),
+    );
     return {
+      ...paged.fields,
+      ...paged.lists,
+      ...paged.page,
+      summary: [paged.fields.summary, paged.pageSummary].filter((s) => s !== '').join(' '),
+    };
+  };
+}
+
+/** The whole answer, every list complete and in risk order: pagedScan keeps it and cuts the pages. */
+async function scanWhole(
+  deps: Ec2OperationDeps,
+  query: { port?: number | undefined; protocol?: 'tcp' | 'udp' | undefined; region?: string | undefined },
+  context: InvocationContext,
+) {
+  const port = query.port;
+  const protocol = query.protocol ?? 'tcp';
+  // With no port and no protocol, every open port of both: "what is open on my instances?"
+  const allProtocols = port === undefined && query.protocol === undefined;
+  const regions = await regionsToScan(deps.ec2(deps.homeRegion), query.region);
+  const scan = await scanRegionsForOpenPort(deps.ec2, {
+    regions,
+    ...(port !== undefined ? { port } : {}),
+    protocol,
+    allProtocols,
+    concurrency: deps.concurrency,
+    shouldStop: () => context.remainingMs() < deps.timeReserveMs,
+  });
+
+  // Instances tagged as exposed on purpose are reported apart, never mixed with the findings.
+  const tagNames = deps.exposureTags ?? DEFAULT_EXPOSURE_TAGS;
+  const intentOf = new Map(scan.instances.map((i) => [i, exposureIntentOf(i.tags, tagNames)]));
+  const findings = scan.instances.filter((i) => intentOf.get(i) === undefined);
+  const asked = { ...(port !== undefined ? { port } : {}), protocol };
+  const ranked = rankExposedInstances(findings, asked);
+  const intended = rankExposedInstances(
+    scan.instances.filter((i) => intentOf.get(i) !== undefined),
+    asked,
+  ).instances;
+  const complete = scan.notAttempted.length === 0;
+  const summary = summarisePortScan({
+    port,
+    protocol: allProtocols ? 'tcp and udp' : protocol,
+    regionAsked: query.region,
+    regionCount: regions.length,
+    attemptedCount: scan.scannedRegions.length + scan.unknownRegions.length,
+    notAttempted: scan.notAttempted,
+    instances: ranked.instances.map(({ instance, severity, openPorts }) => ({
+      ...instance,
+      severity,
+      openPorts,
+    })),
+    bySeverity: ranked.counts.bySeverity,
+    intendedCount: intended.length,
+    intendedTag: tagNames.intentKey,
+    unknownRegions: scan.unknownRegions,
+    unknownInstances: scan.unknownInstances,
+    // The page's own sentence says where the lists go on.
+    truncated: false,
+    limit: 0,
+  });
+
+  return {
+    fields: {
       summary,
       port: port ?? null,
       protocol: allProtocols ? 'tcp and udp' : protocol,
       complete,
       scannedRegions: scan.scannedRegions,
       instanceCount: findings.length,
-      truncated,
-      instances: ranked.instances.slice(0, limit).map(({ instance, severity, openPorts }) => ({
+      counts: ranked.counts,
+      intendedCount: intended.length,
+      unknownRegions: scan.unknownRegions,
+    },
+    lists: {
+      instances: ranked.instances.map(({ instance, severity, openPorts }) => ({
         severity,
         instanceId: instance.instanceId,
         name: instance.name ? cleanUntrustedText(instance.name) : null,
@@ -82,9 +116,7 @@ export function createFindOpenPortsHandler(
         exposures: instance.exposures,
         openPorts,
       })),
-      counts: ranked.counts,
-      intendedCount: intended.length,
-      intendedInstances: intended.slice(0, limit).map(({ instance, severity, openPorts }) => ({
+      intendedInstances: intended.map(({ instance, severity, openPorts }) => ({
         instanceId: instance.instanceId,
         name: instance.name ? cleanUntrustedText(instance.name) : null,
         region: instance.region,
@@ -101,7 +133,7 @@ export function createFindOpenPortsHandler(
         reason: instance.reason,
         rules: instance.rules,
       })),
-      unknownRegions: scan.unknownRegions,
-    };
+    },
+    reusable: complete,
   };
 }

@@ -18,8 +18,7 @@ export async function journaledBucketBlock(
 ): Promise<string> {
   const { region, before, plan } = prepared;
   const outcome = await runJournaledChange(
-    journal.journal,
-    journal.now,
+    journal,
     context,
     {
       operation: 'removePublicAccessFromS3Bucket',

@@ -10,6 +10,7 @@ import type { ChangeCompletion, ChangeIntent, ChangeTarget, JsonValue } from '..
 import { ApiError, UpstreamError } from '../shared/errors';
 import type { InvocationContext } from '../shared/invocation';
 import { logger } from '../shared/logger';
+import type { JournalDeps } from './change-deps';
 
 export interface JournaledChangeSpec {
   operation: string;
@@ -40,14 +41,27 @@ export function whoFrom(context: InvocationContext): ChangeIntent['who'] {
 /**
  * Records the intent, runs `write`, records its completion. `write` returns the result and the completion
  * fields; when it throws, the completion says `failed` (with what an UpstreamError reports as applied).
+ * Stored scans of the target's service are marked stale before the write (or nothing is written: a find
+ * must never serve a scan that hides this change) and again after it, for scans begun meanwhile.
  */
 export async function runJournaledChange<T>(
-  journal: ChangeJournal,
-  now: () => Date,
+  deps: Pick<JournalDeps, 'journal' | 'now' | 'invalidateScans'>,
   context: InvocationContext,
   spec: JournaledChangeSpec,
   write: () => Promise<{ result: T; completion: Omit<ChangeCompletion, 'completedAt' | 'outcome'> }>,
 ): Promise<JournaledOutcome<T>> {
+  const { journal, now, invalidateScans } = deps;
+  // Before the intent: a refusal here leaves neither a write nor a record of one.
+  try {
+    await invalidateScans(spec.target, now());
+  } catch (error) {
+    throw new UpstreamError(
+      'dynamodb:PutItem',
+      awsErrorCode(error),
+      `The stored scans could not be marked out of date (${awsErrorCode(error)}), so nothing was changed (a find could otherwise show the state before this change). Try again; if it persists, check the scan snapshot table.`,
+      { awsCall: 'dynamodb:PutItem', awsErrorCode: awsErrorCode(error) },
+    );
+  }
   const started = now();
   const changeId = newChangeId(started);
   const intent: ChangeIntent = {
@@ -72,6 +86,7 @@ export async function runJournaledChange<T>(
   try {
     outcome = await write();
   } catch (error) {
+    await invalidateAfter(invalidateScans, spec.target, now);
     const details = error instanceof ApiError ? error.details : undefined;
     const applied = (details?.applied ?? {}) as { revokedRules?: unknown[]; addedRules?: unknown[] };
     await complete(journal, changeId, {
@@ -89,6 +104,7 @@ export async function runJournaledChange<T>(
     });
     throw error;
   }
+  await invalidateAfter(invalidateScans, spec.target, now);
   const written = await complete(journal, changeId, {
     completedAt: now().toISOString(),
     outcome: 'changed',
@@ -103,6 +119,21 @@ export async function runJournaledChange<T>(
           journalWarning: `The change was made, but the journal could not record its outcome: change ${changeId} shows "unknown outcome" in the history.`,
         }),
   };
+}
+
+/** The second mark, for scans begun while the write ran: the first one already covers every earlier scan. */
+async function invalidateAfter(
+  invalidateScans: JournalDeps['invalidateScans'],
+  target: ChangeTarget,
+  now: () => Date,
+): Promise<void> {
+  try {
+    await invalidateScans(target, now());
+  } catch (error) {
+    logger.error('marking stored scans out of date after a change failed', {
+      errorCode: awsErrorCode(error),
+    });
+  }
 }
 
 async function complete(journal: ChangeJournal, changeId: string, completion: ChangeCompletion) {

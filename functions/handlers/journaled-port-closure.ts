@@ -22,8 +22,7 @@ export async function journaledPortClosure(
   const { located, plan } = prepared;
   const { region, instance } = located;
   const journaled = await runJournaledChange(
-    journal.journal,
-    journal.now,
+    journal,
     context,
     {
       operation: 'closeUnwantedPortForEc2Instance',

@@ -9,6 +9,7 @@ import { DEFAULT_CONCURRENCY, DEFAULT_REMEDIATOR_GROUP, DEFAULT_TIME_RESERVE_MS 
 import { readIntEnv, requireEnv } from '../shared/env';
 import type { Ec2OperationDeps } from './ec2-deps';
 import { lambdaPlanSigning } from './lambda-plan-signing';
+import { lambdaSnapshotDeps } from './lambda-snapshot-deps';
 import { lambdaWriteClients } from './lambda-write-role';
 
 export function lambdaEc2Deps(): Ec2OperationDeps {
@@ -16,12 +17,14 @@ export function lambdaEc2Deps(): Ec2OperationDeps {
   const homeRegion = requireEnv('AWS_REGION');
   const ec2 = createEc2Clients(defaultClientSettings({ concurrency }));
   ec2(homeRegion);
+  const plans = lambdaPlanSigning();
   return {
     ec2,
     homeRegion,
     concurrency,
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
-    plans: lambdaPlanSigning(),
+    snapshots: lambdaSnapshotDeps(plans),
+    plans,
     // The tag names are the organisation's choice; unset means the documented defaults.
     exposureTags: exposureTagsFrom(process.env),
     remediatorGroup: process.env.REMEDIATOR_GROUP || DEFAULT_REMEDIATOR_GROUP,

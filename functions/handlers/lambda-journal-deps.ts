@@ -5,9 +5,11 @@
  */
 import { createChangeJournal, createJournalClient } from '../aws/change-journal';
 import { defaultClientSettings } from '../aws/client-config';
+import { scopeOfTarget } from '../aws/scan-snapshot-store';
 import { requireEnv } from '../shared/env';
 import { accountIdFromArn } from '../shared/invocation';
 import type { JournalDeps } from './change-deps';
+import { lambdaSnapshotStore } from './lambda-snapshot-deps';
 
 export function lambdaJournalDeps(): JournalDeps {
   const region = requireEnv('AWS_REGION');
@@ -15,6 +17,7 @@ export function lambdaJournalDeps(): JournalDeps {
   return {
     journal: createChangeJournal(client, requireEnv('CHANGE_JOURNAL_TABLE')),
     now: () => new Date(),
+    invalidateScans: (target, at) => lambdaSnapshotStore().markStale(scopeOfTarget(target), at),
     resolveAccountId: async (context) => {
       const accountId = accountIdFromArn(context.invokedFunctionArn);
       if (!accountId) throw new Error('The Lambda context carries no account id in invokedFunctionArn.');

@@ -15,6 +15,7 @@ import {
 import { readIntEnv, requireEnv } from '../shared/env';
 import { accountIdFromArn } from '../shared/invocation';
 import { lambdaPlanSigning } from './lambda-plan-signing';
+import { lambdaSnapshotDeps } from './lambda-snapshot-deps';
 import { lambdaWriteClients } from './lambda-write-role';
 import type { S3OperationDeps } from './s3-deps';
 
@@ -24,12 +25,14 @@ export function lambdaS3Deps(): S3OperationDeps {
   const clients = createS3Clients(defaultClientSettings({ concurrency }));
   clients.s3(homeRegion);
   clients.s3control(homeRegion);
+  const plans = lambdaPlanSigning();
   return {
     clients,
     homeRegion,
     concurrency,
     timeReserveMs: readIntEnv('TIME_RESERVE_MS', DEFAULT_TIME_RESERVE_MS),
-    plans: lambdaPlanSigning(),
+    snapshots: lambdaSnapshotDeps(plans),
+    plans,
     // The tag names are the organisation's choice; unset means the documented defaults.
     exposureTags: exposureTagsFrom(process.env),
     protectedTagKey: process.env.PROTECTED_TAG_KEY || DEFAULT_PROTECTED_TAG_KEY,

@@ -4,6 +4,7 @@ import type { S3Clients } from '../aws/s3-clients';
 import type { ExposureIntentTags } from '../domain/exposure-intent';
 import type { InvocationContext } from '../shared/invocation';
 import type { PlanSigning } from '../shared/plan-signing';
+import type { ScanSnapshotDeps } from './paged-scan';
 
 /** What the S3 operations need from the outside world; Lambda and the local server each build one. */
 export interface S3OperationDeps {
@@ -16,6 +17,8 @@ export interface S3OperationDeps {
   timeReserveMs: number;
   /** Signs previews' planIds and checks them on apply. */
   plans: PlanSigning;
+  /** Where the finds keep their scans for paging and reuse. */
+  snapshots: ScanSnapshotDeps;
   /** The intended-exposure tag names; the defaults (aiops:exposure, aiops:exposure-reason) when absent. */
   exposureTags?: ExposureIntentTags;
   /** The client a write goes through: as the caller under the assumed write role (see assumed-write-role.ts). */

@@ -167,8 +167,7 @@ export function createApplyUndoHandler(deps: UndoDeps): OperationHandler<typeof 
         ? (current.flags as unknown as JsonValue)
         : (Object.fromEntries(current.rulesByGroup) as unknown as JsonValue);
     const outcome = await runJournaledChange(
-      deps.journal,
-      deps.now,
+      deps,
       context,
       {
         operation: OPERATION,

@@ -5,7 +5,7 @@
  * same SDK clients and adapters as in Lambda.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentityProvider, DeserializeHandlerOutput } from '@smithy/types';
 import {
   assumedWriteClients,
   createAssumedWriteRole,
@@ -13,13 +13,15 @@ import {
   type WriteClients,
 } from '../aws/assumed-write-role';
 import { createChangeJournal, createJournalClient } from '../aws/change-journal';
-import { type AwsClientSettings, defaultClientSettings } from '../aws/client-config';
+import { type AwsClientSettings, type ClientAttachment, defaultClientSettings } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
 import { createS3Clients } from '../aws/s3-clients';
+import { createScanSnapshotStore, scopeOfTarget } from '../aws/scan-snapshot-store';
 import { createServiceQuotasClients, readRulesPerGroupQuota } from '../aws/service-quotas';
 import { createStsClient } from '../aws/sts-clients';
 import type { JournalDeps, UndoDeps } from '../handlers/change-deps';
 import type { Ec2OperationDeps } from '../handlers/ec2-deps';
+import { DEFAULT_SNAPSHOT_TTL_MS, type ScanSnapshotDeps } from '../handlers/paged-scan';
 import type { S3OperationDeps } from '../handlers/s3-deps';
 import {
   DEFAULT_CONCURRENCY,
@@ -30,6 +32,7 @@ import {
 import { inMemoryPlanSigning, type PlanSigning } from '../shared/plan-signing';
 import { newPlanKey } from '../shared/plan-token';
 import { SandboxAccount } from './sandbox/sandbox-account';
+import { SandboxTables } from './sandbox/sandbox-dynamodb';
 import type { Scenario } from './sandbox/scenario';
 
 export interface LocalBackend {
@@ -46,11 +49,17 @@ export interface LocalBackend {
 
 /** The journal table the sandbox answers for (any name works there; this one shows in the records). */
 export const SANDBOX_JOURNAL_TABLE = 'sandbox-change-journal';
+/** The scan snapshot table the sandbox answers for. */
+export const SANDBOX_SNAPSHOT_TABLE = 'sandbox-scan-snapshots';
 
 export interface LocalBackendOptions {
   concurrency?: number;
   /** DynamoDB table of the change journal (`--aws`: required to make changes; the sandbox has its own). */
   journalTable?: string;
+  /** DynamoDB table of the scan snapshots (`--aws`: defaults to SCAN_SNAPSHOT_TABLE; the sandbox has its own). */
+  snapshotTable?: string;
+  /** How long a scan is kept for paging and reuse (default 5 minutes). */
+  snapshotTtlMs?: number;
   /** Milliseconds kept before the local deadline to answer. */
   timeReserveMs?: number;
   /** Signs and checks planIds; default: a key made for this backend, and the real clock. */
@@ -68,6 +77,25 @@ export function sandboxWriteRoleArn(accountId: string): string {
   return `arn:aws:iam::${accountId}:role/aiops-sandbox-write`;
 }
 
+/** A DynamoDB client answered in memory by the sandbox's tables, with the SDK's own stack above them. */
+function embeddedDynamoDb(settings: AwsClientSettings, region: string) {
+  const tables = new SandboxTables();
+  const attachment: ClientAttachment = (stack) => {
+    stack.add(
+      (_next, context) => async (args) => {
+        const command = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+        const output = structuredClone(tables.handle(command, args.input as Record<string, unknown>));
+        return {
+          output: { ...output, $metadata: { httpStatusCode: 200, requestId: 'embedded' } },
+          response: { statusCode: 200, headers: {} },
+        } as DeserializeHandlerOutput<object>;
+      },
+      { step: 'deserialize', priority: 'high', name: 'embeddedTables' },
+    );
+  };
+  return createJournalClient({ ...settings, attachments: [...settings.attachments, attachment] }, region);
+}
+
 /** A backend bound to a simulated account. Its clients carry fake credentials and never open a socket. */
 export function sandboxBackend(scenario: Scenario, options: LocalBackendOptions = {}): LocalBackend {
   const sandbox = new SandboxAccount(scenario);
@@ -82,6 +110,7 @@ export function sandboxBackend(scenario: Scenario, options: LocalBackendOptions 
     writeRoleArn: sandboxWriteRoleArn(scenario.accountId),
     ...options,
     journalTable: options.journalTable ?? SANDBOX_JOURNAL_TABLE,
+    snapshotTable: options.snapshotTable ?? SANDBOX_SNAPSHOT_TABLE,
   });
 }
 
@@ -125,17 +154,31 @@ function buildBackend(
   };
   const s3Clients = createS3Clients(settings);
   const ec2Clients = createEc2Clients(settings);
+  const dynamodb = createJournalClient(settings, homeRegion);
+  const snapshotTable = options.snapshotTable ?? process.env.SCAN_SNAPSHOT_TABLE;
+  // Against a real account without a snapshot table, the scans are kept in this process (they only serve it).
+  const snapshotStore =
+    snapshotTable === undefined && kind === 'aws'
+      ? createScanSnapshotStore(embeddedDynamoDb(settings, homeRegion), SANDBOX_SNAPSHOT_TABLE)
+      : createScanSnapshotStore(dynamodb, snapshotTable ?? SANDBOX_SNAPSHOT_TABLE);
   const journal: JournalDeps = {
     journal: createChangeJournal(
-      createJournalClient(settings, homeRegion),
+      dynamodb,
       options.journalTable ?? process.env.CHANGE_JOURNAL_TABLE ?? SANDBOX_JOURNAL_TABLE,
     ),
     now: () => new Date(),
+    invalidateScans: (target, at) => snapshotStore.markStale(scopeOfTarget(target), at),
     resolveAccountId,
   };
   const serviceQuotas = createServiceQuotasClients(settings);
   // A key per process: a planId from a previous run (or another server) is refused as not issued here.
   const plans = options.plans ?? inMemoryPlanSigning(newPlanKey());
+  const snapshots: ScanSnapshotDeps = {
+    store: snapshotStore,
+    signing: plans,
+    ttlMs: options.snapshotTtlMs ?? DEFAULT_SNAPSHOT_TTL_MS,
+    resolveAccountId,
+  };
   const role = options.writeRoleArn ? createAssumedWriteRole(sts, options.writeRoleArn) : undefined;
   // The same path as Lambda: clients with the assumed role's credentials, one per caller and Region.
   const writes = <T>(
@@ -161,6 +204,7 @@ function buildBackend(
       timeReserveMs: options.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS,
       resolveAccountId,
       plans,
+      snapshots,
     },
     ec2: {
       ec2: ec2Clients,
@@ -171,6 +215,7 @@ function buildBackend(
       timeReserveMs: options.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS,
       rulesPerGroupQuota: (region) => readRulesPerGroupQuota(serviceQuotas(region)),
       plans,
+      snapshots,
     },
   };
 }

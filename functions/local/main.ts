@@ -11,7 +11,8 @@ import { loadScenarioFile, type Scenario } from './sandbox/scenario';
 
 export const DEFAULT_SCENARIO = resolve(__dirname, 'scenarios/default.json');
 
-const USAGE = `Usage: npm start -- [--port N] [--scenario FILE | --aws [--journal-table NAME]] [--deadline-ms N]
+const USAGE = `Usage: npm start -- [--port N] [--scenario FILE | --aws [--journal-table NAME] [--snapshot-table NAME]]
+                    [--deadline-ms N]
 
   --port N         listen on 127.0.0.1:N (default 3000, or $PORT)
   --scenario FILE  sandbox account to simulate (default: functions/local/scenarios/default.json)
@@ -19,6 +20,8 @@ const USAGE = `Usage: npm start -- [--port N] [--scenario FILE | --aws [--journa
                    AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_S3, _S3_CONTROL, _EC2, _STS, _DYNAMODB) points it at LocalStack or moto
   --journal-table NAME  with --aws: the DynamoDB table of the change journal (or $CHANGE_JOURNAL_TABLE; the
                    stack output ChangeJournalTableName); without --aws the sandbox keeps the journal in memory
+  --snapshot-table NAME  with --aws: the DynamoDB table the finds keep their scans in for paging (or
+                   $SCAN_SNAPSHOT_TABLE); without it this process keeps them in memory
   --deadline-ms N  time limit of one request, like Lambda's timeout (default ${REQUEST_DEADLINE_MS})`;
 
 function fail(message: string): never {
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
     scenario?: string;
     aws?: boolean;
     'journal-table'?: string;
+    'snapshot-table'?: string;
     'deadline-ms'?: string;
     help?: boolean;
   };
@@ -75,6 +79,7 @@ async function main(): Promise<void> {
         scenario: { type: 'string' },
         aws: { type: 'boolean' },
         'journal-table': { type: 'string' },
+        'snapshot-table': { type: 'string' },
         'deadline-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -106,7 +111,11 @@ async function main(): Promise<void> {
   let backend: LocalBackend;
   let source: string;
   if (values.aws) {
-    backend = awsBackend(journalTable ? { journalTable } : {});
+    const snapshotTable = values['snapshot-table'] ?? process.env.SCAN_SNAPSHOT_TABLE;
+    backend = awsBackend({
+      ...(journalTable ? { journalTable } : {}),
+      ...(snapshotTable ? { snapshotTable } : {}),
+    });
     source = `the AWS account of your default credentials (home Region ${backend.homeRegion}${
       process.env.AWS_ENDPOINT_URL ? `, endpoint ${process.env.AWS_ENDPOINT_URL}` : ''
     })`;

@@ -16,7 +16,7 @@ import { type AnyOperation, operations } from '../../openapi/operations';
 import { type ExposureApi, STAGE_NAME } from './api';
 import type { ExposureAuth } from './auth';
 import { ExposureFunction, SCAN_MEMORY_MB } from './exposure-function';
-import { grantOperationActions, type WriteGuard } from './operation-permissions';
+import { grantOperationActions, grantScanSnapshotActions, type WriteGuard } from './operation-permissions';
 import type { SplitBundleOptions } from './split-bundle';
 
 /** Path of the MCP endpoint and of its protected-resource metadata, under the stage. */
@@ -47,6 +47,8 @@ export interface McpEndpointProps {
   readonly reservedConcurrentExecutions?: number;
   /** The change journal its change, history and undo tools read and write. */
   readonly journal: dynamodb.ITableV2;
+  /** The scan snapshot table its find tools page from (and its change tools mark out of date), and its TTL. */
+  readonly snapshots: { readonly table: dynamodb.ITableV2; readonly ttlSeconds: number };
   /** Its log group holds audit records: kept and retained as the REST functions' are. */
   readonly logRetention?: logs.RetentionDays;
   readonly logRemovalPolicy?: RemovalPolicy;
@@ -84,6 +86,8 @@ export class McpEndpoint extends Construct {
       ...(props.logRemovalPolicy ? { logRemovalPolicy: props.logRemovalPolicy } : {}),
       environment: {
         CHANGE_JOURNAL_TABLE: props.journal.tableName,
+        SCAN_SNAPSHOT_TABLE: props.snapshots.table.tableName,
+        SCAN_SNAPSHOT_TTL_SECONDS: String(props.snapshots.ttlSeconds),
         ...(auth
           ? {
               OAUTH_SCOPE_READ: auth.scopeNames.read,
@@ -117,6 +121,11 @@ export class McpEndpoint extends Construct {
       served.flatMap((operation) => operation.iamActions),
       { journalTableArn: props.journal.tableArn },
       props.writeGuard,
+    );
+    grantScanSnapshotActions(
+      this.function.executionRole,
+      served.flatMap((operation) => operation.snapshotActions ?? []),
+      props.snapshots.table.tableArn,
     );
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',

@@ -179,6 +179,21 @@ function addScopedStatements(
 }
 
 /**
+ * Grants the registry's `snapshotActions` on the scan snapshot table only (one statement, no wildcard): a
+ * find stores and reads its scans there, a write marks them out of date; nothing here reaches the journal.
+ */
+export function grantScanSnapshotActions(role: iam.Role, actions: readonly string[], tableArn: string): void {
+  const unique = [...new Set(actions)].sort();
+  if (unique.length === 0) return;
+  const unknown = unique.filter((action) => !/^dynamodb:(BatchGetItem|GetItem|PutItem)$/.test(action));
+  if (unknown.length > 0)
+    throw new Error(
+      `snapshotActions ${unknown.join(', ')} are not scan snapshot reads or writes; decide their scope in infra/constructs/operation-permissions.ts.`,
+    );
+  role.addToPolicy(new iam.PolicyStatement({ sid: 'ScanSnapshots', actions: unique, resources: [tableArn] }));
+}
+
+/**
  * Grants exactly `actions`: the reads to the function's execution role, the writes (with the reads the write
  * path makes) to a write role the function assumes per request with the caller as source identity, whose
  * ARN the function gets in `WRITE_ROLE_ARN`. Returns the write role, or undefined when nothing is written.

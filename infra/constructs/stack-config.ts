@@ -46,7 +46,12 @@ export interface StackConfig {
   readonly retainAuditRecords: boolean;
   /** Days the functions' log groups (the audit records) keep their events; default a year. */
   readonly auditLogRetentionDays: number;
+  /** Seconds a find's scan is kept for its later pages and for identical finds; default 300. */
+  readonly scanSnapshotTtlSeconds: number;
 }
+
+/** Bounds of scanSnapshotTtlSeconds: at least a minute to page through; at most an hour, to stay current. */
+export const SCAN_SNAPSHOT_TTL_SECONDS = { default: 300, min: 60, max: 3600 } as const;
 
 /** Retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -72,6 +77,7 @@ export const CONTEXT_KEYS = {
   allowedRegions: 'allowedRegions',
   auditRecordsRemovalPolicy: 'auditRecordsRemovalPolicy',
   auditLogRetentionDays: 'auditLogRetentionDays',
+  scanSnapshotTtlSeconds: 'scanSnapshotTtlSeconds',
 } as const;
 
 export const DEFAULT_PROTECTED_TAG_KEY = 'aiops-protected';
@@ -215,8 +221,21 @@ export function readStackConfig(node: Node): StackConfig {
       `Context auditLogRetentionDays must be a retention CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(', ')}), got ${JSON.stringify(retentionText)}.`,
     );
   }
+  const ttlText: unknown =
+    node.tryGetContext(CONTEXT_KEYS.scanSnapshotTtlSeconds) ?? SCAN_SNAPSHOT_TTL_SECONDS.default;
+  const scanSnapshotTtlSeconds = Number(ttlText);
+  if (
+    !Number.isInteger(scanSnapshotTtlSeconds) ||
+    scanSnapshotTtlSeconds < SCAN_SNAPSHOT_TTL_SECONDS.min ||
+    scanSnapshotTtlSeconds > SCAN_SNAPSHOT_TTL_SECONDS.max
+  ) {
+    throw new Error(
+      `Context scanSnapshotTtlSeconds must be a whole number of seconds from ${SCAN_SNAPSHOT_TTL_SECONDS.min} to ${SCAN_SNAPSHOT_TTL_SECONDS.max} (how long a find's scan is kept for paging and reuse), got ${JSON.stringify(ttlText)}.`,
+    );
+  }
   const config: StackConfig = {
     auth,
+    scanSnapshotTtlSeconds,
     automation: automation as AutomationMode,
     protectedTagKey,
     remediatorGroupName,

@@ -19,6 +19,7 @@ import {
 } from '../../functions/shared/defaults';
 import { inMemoryPlanSigning } from '../../functions/shared/plan-signing';
 import { newPlanKey } from '../../functions/shared/plan-token';
+import { benchSnapshots, runPaging } from './bench-paging';
 import { bucketScenario } from './bench-scenarios';
 import type { PreparedRun, WorkerTask } from './bench-worker';
 import { BENCH_CONTEXT } from './bench-worker';
@@ -37,14 +38,14 @@ export async function prepare(task: WorkerTask): Promise<PreparedRun> {
       go: async () => ({ found: (await referenceFindPublicBuckets(s3)).length, complete: true }),
     };
   }
-  const clients = createS3Clients(
-    defaultClientSettings({
-      concurrency: task.concurrency,
-      credentials,
-      endpoints: {},
-      attachments: [sandbox.attachment],
-    }),
-  );
+  const settings = defaultClientSettings({
+    concurrency: task.concurrency,
+    credentials,
+    endpoints: {},
+    attachments: [sandbox.attachment],
+  });
+  const clients = createS3Clients(settings);
+  const plans = inMemoryPlanSigning(newPlanKey());
   const handler = createFindPublicBucketsHandler({
     clients,
     writeS3: directWriteClients(clients.s3),
@@ -53,17 +54,32 @@ export async function prepare(task: WorkerTask): Promise<PreparedRun> {
     homeRegion: 'us-east-1',
     concurrency: task.concurrency,
     timeReserveMs: DEFAULT_TIME_RESERVE_MS,
-    // The scans sign nothing; a key keeps the deps complete.
-    plans: inMemoryPlanSigning(newPlanKey()),
+    plans,
+    snapshots: benchSnapshots(settings, plans, sandbox.scenario.accountId),
     resolveAccountId: async () => sandbox.scenario.accountId,
   });
   // Warm, as a Lambda container would be: SDK modules loaded, the client built.
   await clients.s3('us-east-1').send(new ListBucketsCommand({ MaxBuckets: 1 }));
+  if (task.kind === 's3-pages')
+    return {
+      sandbox,
+      go: async () => ({ found: 0, complete: true }),
+      paging: (storeLatencyMs) =>
+        runPaging(
+          sandbox,
+          async (request) => {
+            const page = await handler({ query: request, params: undefined, body: undefined }, BENCH_CONTEXT);
+            return { nextToken: page.nextToken, cached: page.cached, rows: page.publicBuckets.length };
+          },
+          storeLatencyMs,
+        ),
+    };
   return {
     sandbox,
     go: async () => {
+      // fresh: every run scans (an identical find would otherwise reuse the stored scan).
       const result = await handler(
-        { query: { limit: 1000 }, params: undefined, body: undefined },
+        { query: { limit: 1000, fresh: true }, params: undefined, body: undefined },
         BENCH_CONTEXT,
       );
       return {

@@ -72,8 +72,8 @@ export function bucketScenario(count: number, latencyMs: number, accountFlagsOn 
   };
 }
 
-/** N instances over 17 Regions, two interfaces' worth of groups each from a pool of 50 groups per Region; 5 % exposed on 22. */
-export function instanceScenario(count: number, latencyMs: number): ScenarioInput {
+/** N instances over 17 Regions, two interfaces' worth of groups each from a pool of 50 groups per Region; one in `exposedEvery` (default 5 %) exposed on 22. */
+export function instanceScenario(count: number, latencyMs: number, exposedEvery = 20): ScenarioInput {
   const ec2: Record<string, unknown> = {};
   BENCH_REGIONS.forEach((region, r) => {
     const groups = Array.from({ length: 50 }, (_, g) => ({
@@ -89,7 +89,7 @@ export function instanceScenario(count: number, latencyMs: number): ScenarioInpu
     const here = Math.floor(count / BENCH_REGIONS.length) + (r < count % BENCH_REGIONS.length ? 1 : 0);
     const instances = Array.from({ length: here }, (_, i) => {
       const id = (r * 100_000 + i).toString(16).padStart(17, '0');
-      const exposed = i % 20 === 0;
+      const exposed = i % exposedEvery === 0;
       return {
         instanceId: `i-${id}`,
         name: `bench-${r}-${i}`,

@@ -5,13 +5,16 @@
  */
 import type { RecordedCall, SandboxAccount } from '../../functions/local/sandbox/sandbox-account';
 import type { InvocationContext } from '../../functions/shared/invocation';
+import { accountCalls, type PagingStats } from './bench-paging';
 
 export interface WorkerTask {
-  kind: 's3-ours' | 's3-reference' | 'ec2-ours' | 'ec2-reference';
+  kind: 's3-ours' | 's3-reference' | 'ec2-ours' | 'ec2-reference' | 's3-pages' | 'ec2-pages';
   size: number;
   latencyMs: number;
   concurrency: number;
   accountFlagsOn?: boolean;
+  /** Paging runs: the latency of each call to the DynamoDB snapshot store. */
+  storeLatencyMs?: number;
   /** EC2 only: scan every port (no `port` asked) instead of port 22. */
   allPorts?: boolean;
 }
@@ -30,6 +33,10 @@ export interface WorkerResult {
   complete: boolean;
   /** S3: AWS calls naming a bucket, averaged over the buckets found not public (target: at most 3). */
   callsPerNonPublicBucket?: number;
+  /** Calls to the DynamoDB snapshot store (not counted in `calls`, which are the scanned account's). */
+  storeCalls?: number;
+  /** Paging runs only. */
+  paging?: PagingStats;
 }
 
 export const BENCH_CONTEXT: InvocationContext = {
@@ -43,6 +50,8 @@ export const BENCH_CONTEXT: InvocationContext = {
 export interface PreparedRun {
   sandbox: SandboxAccount;
   go: () => Promise<{ found: number; complete: boolean; publicNames?: string[] }>;
+  /** Paging runs: a scan, each later page, and the same find again. */
+  paging?: (storeLatencyMs: number) => Promise<PagingStats>;
 }
 
 /** Calls that name a bucket (`input.Bucket`), averaged over every listed bucket that is not public. */
@@ -64,15 +73,32 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
   const module = (task.kind.startsWith('s3') ? require('./bench-run-s3') : require('./bench-run-ec2')) as {
     prepare: (task: WorkerTask) => Promise<PreparedRun>;
   };
-  const { sandbox, go } = await module.prepare(task);
+  const { sandbox, go, paging } = await module.prepare(task);
   sandbox.calls.length = 0;
+  if (paging) {
+    const stats = await paging(task.storeLatencyMs ?? 0);
+    return {
+      task,
+      wallMs: stats.firstPageMs,
+      warmWallMs: undefined,
+      calls: accountCalls(sandbox.calls),
+      callsByCommand: {},
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      found: stats.rows,
+      complete: true,
+      paging: stats,
+    };
+  }
   const started = performance.now();
   const { found, complete, publicNames } = await go();
   const wallMs = performance.now() - started;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const callsByCommand: Record<string, number> = {};
-  for (const call of sandbox.calls) callsByCommand[call.command] = (callsByCommand[call.command] ?? 0) + 1;
-  const calls = sandbox.calls.length;
+  // The scanned account's calls; the snapshot store's are counted apart.
+  const accountOnly = sandbox.calls.filter((call) => call.service !== 'dynamodb');
+  for (const call of accountOnly) callsByCommand[call.command] = (callsByCommand[call.command] ?? 0) + 1;
+  const calls = accountOnly.length;
+  const storeCalls = sandbox.calls.length - calls;
   const callsPerNonPublicBucket =
     publicNames && perBucketAverage(sandbox.calls, new Set(publicNames), task.size);
   let warmWallMs: number | undefined;
@@ -82,9 +108,10 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
     const warmStarted = performance.now();
     const warm = await go();
     warmWallMs = performance.now() - warmStarted;
-    if (warm.found !== found || sandbox.calls.length !== calls)
+    const warmCalls = accountCalls(sandbox.calls);
+    if (warm.found !== found || warmCalls !== calls)
       throw new Error(
-        `The warm scan found ${warm.found} with ${sandbox.calls.length} calls, the first ${found} with ${calls}.`,
+        `The warm scan found ${warm.found} with ${warmCalls} calls, the first ${found} with ${calls}.`,
       );
   }
   return {
@@ -96,6 +123,7 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
     peakRssMb,
     found,
     complete,
+    storeCalls,
     ...(callsPerNonPublicBucket === undefined ? {} : { callsPerNonPublicBucket }),
   };
 }

@@ -4,8 +4,8 @@
  * size and load time against an SDK-clients-only floor. Every scenario runs in
  * its own Node process so its peak memory is its own.
  *
- *   npm run bench -- [--latency 40] [--concurrency 64] [--repeat 3] [--load-runs 21] [--node PATH]
- *                    [--instructions] [--quick] [--mcp-only] [--ports-only]
+ *   npm run bench -- [--latency 40] [--store-latency 5] [--concurrency 64] [--repeat 3] [--load-runs 21]
+ *                    [--node PATH] [--instructions] [--quick] [--mcp-only] [--ports-only]
  *
  * `--ports-only` runs just the all-ports against single-port EC2 comparison (the issue-15 target).
  */
@@ -27,6 +27,8 @@ const OUT = resolve(ROOT, '.tmp/bench');
 const { values } = parseArgs({
   options: {
     latency: { type: 'string', default: '40' },
+    // Each call to the DynamoDB snapshot store in the paging rows (single-digit ms within a Region).
+    'store-latency': { type: 'string', default: '5' },
     concurrency: { type: 'string', default: String(DEFAULT_CONCURRENCY) },
     quick: { type: 'boolean', default: false },
     repeat: { type: 'string', default: '3' },
@@ -43,12 +45,15 @@ const { values } = parseArgs({
   },
 });
 const latencyMs = Number(values.latency);
+const storeLatencyMs = Number(values['store-latency']);
 const concurrency = Number(values.concurrency);
 const loadRuns = Number(values['load-runs']);
 const repeat = Number(values.repeat);
 const nodeBinary = values.node;
 if (!Number.isFinite(latencyMs) || latencyMs < 0)
   throw new Error('--latency must be a number of milliseconds');
+if (!Number.isFinite(storeLatencyMs) || storeLatencyMs < 0)
+  throw new Error('--store-latency must be a number of milliseconds');
 if (!Number.isInteger(concurrency) || concurrency < 1)
   throw new Error('--concurrency must be a positive whole number');
 if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat must be a positive whole number');
@@ -61,6 +66,15 @@ const ENV = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   // The functions that change things build their journal client at load (a table name, no call is made).
   CHANGE_JOURNAL_TABLE: 'bench-journal',
+};
+
+/** What a function's module scope reads, as the stack sets it: the write functions need their table names. */
+const LOAD_ENV = {
+  ...ENV,
+  AWS_REGION: 'us-east-1',
+  POWERTOOLS_SERVICE_NAME: 'bench',
+  CHANGE_JOURNAL_TABLE: 'bench-journal',
+  SCAN_SNAPSHOT_TABLE: 'bench-scan-snapshots',
 };
 
 function bundle(entry: string, outfile: string, minify: boolean): Metafile {
@@ -191,7 +205,7 @@ function median(numbers: number[]): number {
 function loadOnceMs(bundlePath: string): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundlePath)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
   const out = execFileSync(nodeBinary, ['-e', script], {
-    env: { ...ENV, AWS_REGION: 'us-east-1', POWERTOOLS_SERVICE_NAME: 'bench' },
+    env: LOAD_ENV,
     encoding: 'utf8',
   });
   return Number(out);
@@ -211,7 +225,7 @@ function loadInstructions(bundlePath: string): number | undefined {
       '-e',
       `require(${JSON.stringify(bundlePath)})`,
     ],
-    { env: { ...ENV, AWS_REGION: 'us-east-1', POWERTOOLS_SERVICE_NAME: 'bench' }, encoding: 'utf8' },
+    { env: LOAD_ENV, encoding: 'utf8' },
   );
   const collected = /Collected : (\d+)/.exec(run.stderr ?? '');
   return collected ? Number(collected[1]) : undefined;
@@ -344,6 +358,10 @@ async function main(): Promise<void> {
   const cpuFloors: WorkerResult[] = [];
   for (const [t, times] of scenarios) cpuFloors.push(await runMedian({ ...t, latencyMs: 0 }, times));
   const [s3Reference, ec2Reference] = await references;
+  // Paging: one scan, then every later page of its snapshot, then the same find again (no scan expected).
+  const pagingRuns: WorkerResult[] = [];
+  for (const kind of ['ec2-pages', 's3-pages'] as const)
+    pagingRuns.push(await runWorker(task(kind, large, { storeLatencyMs })));
 
   const rows: string[][] = [
     [
@@ -447,6 +465,41 @@ async function main(): Promise<void> {
     `\nScans (${latencyMs} ms per AWS call; median of ${repeat} runs, each in a new process, the 10,000-bucket scan once)\n` +
       '"first scan": the first request a new Lambda container serves; "warm": the same scan again in that container.\n\n' +
       `${table(rows)}\n`,
+  );
+  const pagingRows: string[][] = [
+    [
+      'scenario',
+      'rows listed',
+      'first page (scan + store)',
+      'pages 2..n: median / slowest',
+      'S3/EC2 calls, pages 2..n',
+      'store calls per page',
+      'same find again',
+      'S3/EC2 calls, same find again',
+      'snapshot items (largest)',
+    ],
+  ];
+  for (const run of pagingRuns) {
+    const p = run.paging;
+    if (!p) continue;
+    const what =
+      run.task.kind === 'ec2-pages' ? 'instances, all exposed on 22' : 'buckets, public ones listed';
+    pagingRows.push([
+      `${run.task.size.toLocaleString('en-US')} ${what}`,
+      `${p.rows.toLocaleString('en-US')} in ${p.pages} pages of 20`,
+      seconds(p.firstPageMs),
+      `${p.pageMedianMs.toFixed(1)} ms / ${p.pageMaxMs.toFixed(1)} ms`,
+      String(p.pageAccountCalls),
+      p.storeCallsPerPage.toFixed(1),
+      `${p.repeatMs.toFixed(1)} ms${p.repeatCached ? ' (cached)' : ''}`,
+      String(p.repeatAccountCalls),
+      `${p.snapshotItems} (${p.largestItemKb.toFixed(0)} KB)`,
+    ]);
+  }
+  process.stdout.write(
+    `\nPaging (${latencyMs} ms per S3/EC2 call, ${storeLatencyMs} ms per snapshot store call; default limit 20)\n` +
+      'Later pages and a repeated identical find read the stored scan: no S3 or EC2 call.\n\n' +
+      `${table(pagingRows)}\n`,
   );
   process.stdout.write(
     `\nCold start (require + client construction, median of ${loadRuns} rounds, each loading every bundle once in a fresh process)\n\n${table(coldRows)}\n`,

@@ -39,7 +39,13 @@ describe('the assistant rendering answers every outcome a user can act on with 2
 
     // Assert
     expect(assistant.status).toBe(200);
-    expect(assistant.body).toEqual({ outcome: 'done', ...rest.body });
+    // The second find reuses the first one's scan, and says when it was taken.
+    expect(assistant.body).toEqual({
+      outcome: 'done',
+      ...rest.body,
+      cached: true,
+      summary: expect.stringContaining(`${rest.body.summary} These results come from a scan taken at`),
+    });
   });
 
   it('notFound: a bucket that does not exist, with the closest names quoted', async () => {

@@ -60,7 +60,9 @@ function comparable(body: unknown): unknown {
     JSON.stringify(body, (key, value) =>
       key === 'summary' && typeof value === 'string'
         ? value.replace(/\b\d+(\.\d+)?\s?(ms|milliseconds?|s|seconds?)\b/g, '<duration>')
-        : value,
+        : key === 'scannedAt' && typeof value === 'string'
+          ? '<time>'
+          : value,
     ),
   );
 }

@@ -27,6 +27,7 @@ import { awsError } from '../support/aws-error';
 
 process.env.AWS_REGION = 'eu-west-1';
 process.env.CHANGE_JOURNAL_TABLE = 'journal-table';
+process.env.SCAN_SNAPSHOT_TABLE = 'snapshot-table';
 process.env.PLAN_KEY_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:444455556666:secret:PlanKey-abc';
 
 type Entry = typeof import('../../functions/find-public-buckets');
@@ -116,8 +117,11 @@ describe('block-bucket-public-access Lambda entry', () => {
       }),
     });
     // The journal: an intent naming who and what before the write, its completion after.
-    const intent = journalMock.commandCalls(PutItemCommand)[0]?.args[0].input;
-    expect(intent?.TableName).toBe('journal-table');
+    const puts = journalMock.commandCalls(PutItemCommand).map((call) => call.args[0].input);
+    const intent = puts.find((put) => put.TableName === 'journal-table');
+    // Before it, the stored S3 scans are marked out of date (a find then scans again).
+    expect(puts.map((put) => put.TableName)).toEqual(['snapshot-table', 'journal-table', 'snapshot-table']);
+    expect(puts[0]?.Item).toMatchObject({ pk: { S: 'stale#444455556666#s3' } });
     expect(intent?.Item).toMatchObject({
       status: { S: 'intent' },
       requestId: { S: 'req-123' },
@@ -152,7 +156,9 @@ describe('block-bucket-public-access Lambda entry', () => {
   });
 
   it('makes no AWS write when the journal cannot record the intent', async () => {
-    journalMock.on(PutItemCommand).rejects(awsError('ResourceNotFoundException', 400));
+    journalMock
+      .on(PutItemCommand, { TableName: 'journal-table' })
+      .rejects(awsError('ResourceNotFoundException', 400));
     const { handler } = loadEntry('block-bucket-public-access');
 
     const result = await handler(event('POST', '/s3/buckets/data/block-public-access', '{}'), context);
@@ -160,6 +166,24 @@ describe('block-bucket-public-access Lambda entry', () => {
     expect(result.statusCode).toBe(502);
     expect(JSON.parse(result.body).error.message).toMatch(/could not record the change.*nothing was changed/);
     expect(s3Mock).not.toHaveReceivedCommand(PutPublicAccessBlockCommand);
+  });
+
+  it('makes no AWS write and records nothing when the stored scans cannot be marked out of date', async () => {
+    journalMock
+      .on(PutItemCommand, { TableName: 'snapshot-table' })
+      .rejects(awsError('ResourceNotFoundException', 400));
+    const { handler } = loadEntry('block-bucket-public-access');
+
+    const result = await handler(event('POST', '/s3/buckets/data/block-public-access', '{}'), context);
+
+    expect(result.statusCode).toBe(502);
+    expect(JSON.parse(result.body).error.message).toMatch(
+      /stored scans could not be marked out of date.*nothing was changed/,
+    );
+    expect(s3Mock).not.toHaveReceivedCommand(PutPublicAccessBlockCommand);
+    expect(
+      journalMock.commandCalls(PutItemCommand).filter((c) => c.args[0].input.TableName === 'journal-table'),
+    ).toEqual([]);
   });
 
   it('audits the IAM principal of a call through the IAM-authorised automation API', async () => {

@@ -7,6 +7,7 @@
 import { type RecordedCall, WRITE_COMMANDS } from '../../functions/local/sandbox/sandbox-account';
 import { operations } from '../../openapi/operations';
 import { startTestApi, type TestApi } from '../support/local-api';
+import { isSnapshotCall } from '../support/snapshot-calls';
 
 /** The IAM action AWS checks for an SDK command. */
 function iamActionFor(call: RecordedCall): string | undefined {
@@ -27,7 +28,11 @@ function iamActionFor(call: RecordedCall): string | undefined {
 
 /** Requests that together exercise every path of an operation on the default scenario. */
 const EXERCISES: Record<string, Array<[string, string, unknown?]>> = {
-  findS3BucketsWithPublicAccess: [['GET', '/s3/public-buckets']],
+  // limit=1 pages on (nextToken), and the same find again reuses the stored scan.
+  findS3BucketsWithPublicAccess: [
+    ['GET', '/s3/public-buckets?limit=1'],
+    ['GET', '/s3/public-buckets?limit=1'],
+  ],
   removePublicAccessFromS3Bucket: [
     ['POST', '/s3/buckets/acme-public-website/block-public-access', { dryRun: true }],
     ['POST', '/s3/buckets/acme-public-website/block-public-access', {}],
@@ -88,6 +93,7 @@ describe.each(operations.map((operation) => [operation.operationId, operation] a
   (_id, operation) => {
     let api: TestApi;
     let calls: RecordedCall[];
+    let snapshotCalls: RecordedCall[];
 
     beforeAll(async () => {
       api = await startTestApi();
@@ -104,6 +110,8 @@ describe.each(operations.map((operation) => [operation.operationId, operation] a
         expect(reply.status).toBe(200);
       }
       calls = api.sandbox.calls.slice(setupCalls);
+      snapshotCalls = calls.filter(isSnapshotCall);
+      calls = calls.filter((call) => !isSnapshotCall(call));
     });
     afterAll(() => api.close());
 
@@ -116,6 +124,11 @@ describe.each(operations.map((operation) => [operation.operationId, operation] a
       const used = new Set(calls.map(iamActionFor));
       const unused = operation.iamActions.filter((action) => !used.has(action) && !(action in RARELY_USED));
       expect(unused).toEqual([]);
+    });
+
+    it('calls on the scan snapshot table are exactly its snapshotActions', () => {
+      const used = new Set(snapshotCalls.map((call) => `dynamodb:${call.command}`));
+      expect([...used].sort()).toEqual([...(operation.snapshotActions ?? [])].sort());
     });
 
     it('writes only under the write role, as the caller, and uses that session for nothing else', () => {

@@ -62,6 +62,15 @@ function only(template: Template, type: string): [string, Resource] {
   return found[0] as [string, Resource];
 }
 
+/** The change journal's table (the stack's other table holds scan snapshots). */
+function journalTable(template: Template): [string, Resource] {
+  const found = resources(template, 'AWS::DynamoDB::GlobalTable').filter(([id]) =>
+    id.startsWith('ChangeJournal'),
+  );
+  expect(found).toHaveLength(1);
+  return found[0] as [string, Resource];
+}
+
 /** The Q Business plugin's OAuth secret (the stack's other secret is the plan key). */
 function pluginSecret(template: Template): [string, Resource] {
   const found = resources(template, 'AWS::SecretsManager::Secret').filter(([id]) =>
@@ -314,6 +323,7 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
       [
         ...new Set([
           ...all.filter((a) => !WRITE_ACTION.test(a)),
+          ...operations.flatMap((o) => o.snapshotActions ?? []),
           'secretsmanager:GetSecretValue',
           ...ASSUME_WRITE_ROLE,
         ]),
@@ -391,7 +401,10 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
         ? statementsOf(stack, template, fn.writeRole).filter((statement) => statement.Effect === 'Allow')
         : [];
       const logStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
-      const operationActions = statements.flatMap(actionsOf).filter((a) => !a.startsWith('logs:'));
+      const operationActions = statements
+        .filter((s) => s.Sid !== 'ScanSnapshots')
+        .flatMap(actionsOf)
+        .filter((a) => !a.startsWith('logs:'));
 
       // Assert: the union of the operations its function serves (a read function also serves the previews),
       // and the plan key's value where one of them signs or checks planIds; the writes, and the rule reads
@@ -400,6 +413,15 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
       const servedActions = served.flatMap((o) => o.iamActions);
       const writes = servedActions.filter((a) => WRITE_ACTION.test(a));
       const planKey = served.some((o) => o.usesPlanKey) ? ['secretsmanager:GetSecretValue'] : [];
+      // The scan snapshot actions come in a statement of their own, on that table only (asserted below).
+      const scanSnapshots = statements.filter((s) => s.Sid === 'ScanSnapshots');
+      expect(scanSnapshots.flatMap(actionsOf).sort()).toEqual(
+        [...new Set(served.flatMap((o) => o.snapshotActions ?? []))].sort(),
+      );
+      for (const statement of scanSnapshots)
+        expect(statement.Resource).toEqual({
+          'Fn::GetAtt': [stack.getLogicalId(stack.snapshots.table.node.defaultChild as never), 'Arn'],
+        });
       expect(operationActions.sort()).toEqual(
         [
           ...new Set([
@@ -438,7 +460,10 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
           const resource = JSON.stringify(statement.Resource);
           if (/^s3:(Get|Put)Bucket/.test(action)) expect(resource).toContain(':s3:::*');
           if (/^ec2:(Authorize|Revoke)/.test(action)) expect(resource).toMatch(/security-group\/\*/);
-          if (action.startsWith('dynamodb:')) expect(resource).toContain('ChangeJournalTable');
+          if (action.startsWith('dynamodb:'))
+            expect(resource).toContain(
+              statement.Sid === 'ScanSnapshots' ? 'ScanSnapshotsTable' : 'ChangeJournalTable',
+            );
         }
       }
     }
@@ -578,8 +603,45 @@ describe('the default stack with Q Business (identityCenterInstanceArn, Amazon Q
     }
   });
 
+  it('gives each function every variable its operations read: the plan key’s joins the journal’s and the scope prefix', () => {
+    for (const operation of operations) {
+      // Arrange
+      const fn = stack.functions.get(operation.functionName);
+      if (!fn) throw new Error(`no function ${operation.functionName}`);
+      const resource = template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as never)];
+
+      // Act
+      const variables = Object.keys(resource.Properties.Environment.Variables);
+
+      // Assert
+      expect(variables).toContain('OAUTH_SCOPE_PREFIX');
+      if (operation.iamActions.some((a) => a.startsWith('dynamodb:')))
+        expect(variables).toContain('CHANGE_JOURNAL_TABLE');
+      if (operation.usesPlanKey) expect(variables).toContain('PLAN_KEY_SECRET_ARN');
+      if (operation.snapshotActions) expect(variables).toContain('SCAN_SNAPSHOT_TABLE');
+    }
+  });
+
+  it('keeps scan snapshots in a table of their own that DynamoDB TTL empties and destroy removes', () => {
+    // Arrange
+    const snapshotId = stack.getLogicalId(stack.snapshots.table.node.defaultChild as never);
+
+    // Act
+    const table = template.toJSON().Resources[snapshotId];
+    const fns = resources(template, 'AWS::Lambda::Function').map(([, fn]) => fn.Properties.Environment);
+    const withTable = fns.filter((env) => JSON.stringify(env).includes('SCAN_SNAPSHOT_TABLE'));
+
+    // Assert
+    expect(table.DeletionPolicy).toBe('Delete');
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    // Both finds, the three writes and the MCP function; each with the TTL the finds use.
+    expect(withTable).toHaveLength(6);
+    for (const env of withTable)
+      expect((env as { Variables: Record<string, unknown> }).Variables.SCAN_SNAPSHOT_TTL_SECONDS).toBe('300');
+  });
+
   it('keeps the change journal on destroy, with point-in-time recovery and deletion protection', () => {
-    const [, table] = only(template, 'AWS::DynamoDB::GlobalTable');
+    const [, table] = journalTable(template);
     expect(table.DeletionPolicy).toBe('Retain');
     expect(table.Properties).toMatchObject({
       KeySchema: [
@@ -1098,12 +1160,26 @@ describe('context switches', () => {
     }
   });
 
+  it('takes the scan snapshot TTL from context and refuses one outside a minute to an hour', () => {
+    const { template: tuned } = synth({ scanSnapshotTtlSeconds: '600' });
+    const ttls = resources(tuned, 'AWS::Lambda::Function')
+      .map(([, fn]) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables)
+      .flatMap((variables) =>
+        variables.SCAN_SNAPSHOT_TTL_SECONDS ? [variables.SCAN_SNAPSHOT_TTL_SECONDS] : [],
+      );
+    expect(new Set(ttls)).toEqual(new Set(['600']));
+    for (const bad of ['30', '7200', 'five'])
+      expect(() => synth({ scanSnapshotTtlSeconds: bad })).toThrow(
+        /scanSnapshotTtlSeconds must be a whole number of seconds from 60 to 3600/,
+      );
+  });
+
   it('removes the journal and the audit log groups on destroy with auditRecordsRemovalPolicy=destroy, and takes the retention from context', () => {
     const { template: destroyed } = synth({
       auditRecordsRemovalPolicy: 'destroy',
       auditLogRetentionDays: '60',
     });
-    const [, table] = only(destroyed, 'AWS::DynamoDB::GlobalTable');
+    const [, table] = journalTable(destroyed);
     expect(table.DeletionPolicy).toBe('Delete');
     const functionLogGroups = resources(destroyed, 'AWS::Logs::LogGroup').filter(
       ([, group]) => group.Properties.RetentionInDays === 60,

@@ -179,9 +179,29 @@ describe.each(TRANSPORTS)('MCP over %s', (_name, connect) => {
         const reply = await connected.api.call(method, path, body);
         expect(reply.status).toBe(200);
         // A preview's planId and expiry are signed at the time of each call; the rest is the same answer.
-        const { planId: _a, expiresAt: _b, ...tool } = result.structuredContent as Record<string, unknown>;
-        const { planId: _c, expiresAt: _d, ...rest } = reply.body as Record<string, unknown>;
+        // A find's REST call reuses the scan the tool call stored: the same answer, saying when it was taken.
+        const {
+          planId: _a,
+          expiresAt: _b,
+          cached: _e,
+          summary: toolSummary,
+          ...tool
+        } = result.structuredContent as Record<string, unknown>;
+        const {
+          planId: _c,
+          expiresAt: _d,
+          cached,
+          summary: restSummary,
+          ...rest
+        } = reply.body as Record<string, unknown>;
         expect(tool).toEqual(rest);
+        if (cached === undefined) expect(restSummary).toEqual(toolSummary);
+        else {
+          expect(cached).toBe(true);
+          expect(String(restSummary)).toContain(
+            `${String(toolSummary)} These results come from a scan taken at ${String(rest.scannedAt)} (`,
+          );
+        }
       }
     },
   );

@@ -127,8 +127,11 @@ export function summarisePortScan(scan: PortScanSummaryInput): string {
   if (scan.unknownInstances.length > 0) {
     sentences.push(
       `${plural(scan.unknownInstances.length, 'instance admits', 'instances admit')} ${port === undefined ? 'ports' : 'the port'} from a prefix list that could not be read (${scan.unknownInstances
+        .slice(0, NAMED_IN_SUMMARY)
         .map((u) => u.instanceId)
-        .join(', ')}; see unknownInstances) and must not be assumed safe.`,
+        .join(
+          ', ',
+        )}${scan.unknownInstances.length > NAMED_IN_SUMMARY ? ` and ${scan.unknownInstances.length - NAMED_IN_SUMMARY} more` : ''}; see unknownInstances) and must not be assumed safe.`,
     );
   }
   if (scan.unknownRegions.length > 0) {

@@ -60,6 +60,8 @@ export class SandboxAccount {
   /** The embedded DynamoDB tables (the change journal). */
   readonly tables = new SandboxTables();
   private readonly random: () => number;
+  /** Per-service latency replacing the scenario's (the bench gives the DynamoDB store its own). */
+  readonly latencyByService: Partial<Record<AwsService, number>> = {};
   /** Hook run before every call (tests use it to interleave concurrent writes). */
   beforeCall: ((call: RecordedCall) => Promise<void> | void) | undefined;
   /**
@@ -118,8 +120,8 @@ export class SandboxAccount {
       ...(session ? { sourceIdentity: session.sourceIdentity } : {}),
     };
     this.calls.push(call);
-    if (this.scenario.latencyMs > 0)
-      await new Promise((resolve) => setTimeout(resolve, this.scenario.latencyMs));
+    const latencyMs = this.latencyByService[service] ?? this.scenario.latencyMs;
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     if (this.beforeCall) await this.beforeCall(call);
     try {
       this.injectFault(service, command);

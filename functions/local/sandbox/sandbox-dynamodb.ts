@@ -1,7 +1,7 @@
 /**
- * The sandbox's DynamoDB: the embedded default behind the change journal.
- * It answers the commands the journal adapter sends (PutItem, UpdateItem,
- * GetItem, Query) with DynamoDB's semantics for the expression forms the
+ * The sandbox's DynamoDB: the embedded default behind the change journal and
+ * the scan snapshots. It answers the commands those adapters send (PutItem,
+ * UpdateItem, GetItem, Query, BatchGetItem) with DynamoDB's semantics for the expression forms the
  * adapter uses, and answers `ValidationException` for any other form, so an
  * adapter change that the sandbox cannot honour fails loudly in tests
  * instead of passing on a guess. Tables are created on first use.
@@ -31,6 +31,7 @@ export class SandboxTables {
   }
 
   handle(command: string, input: Record<string, unknown>): Record<string, unknown> {
+    if (command === 'BatchGetItem') return this.batchGet(input);
     const tableName = String(input.TableName ?? '');
     if (tableName === '') throw sandboxError('ValidationException', 'TableName is required.');
     const table = this.table(tableName);
@@ -65,6 +66,23 @@ export class SandboxTables {
           `The sandbox does not implement DynamoDB ${command}.`,
         );
     }
+  }
+
+  /** Every key found, per table; DynamoDB's own limit of 100 keys per call is enforced. */
+  private batchGet(input: Record<string, unknown>): Record<string, unknown> {
+    const requests = (input.RequestItems ?? {}) as Record<string, { Keys?: Item[] }>;
+    const keyCount = Object.values(requests).reduce((n, r) => n + (r.Keys?.length ?? 0), 0);
+    if (keyCount === 0 || keyCount > 100)
+      throw sandboxError('ValidationException', 'BatchGetItem takes 1 to 100 keys.');
+    const responses: Record<string, Item[]> = {};
+    for (const [tableName, request] of Object.entries(requests)) {
+      const table = this.table(tableName);
+      responses[tableName] = (request.Keys ?? []).flatMap((key) => {
+        const item = table.get(keyOf(key));
+        return item ? [item] : [];
+      });
+    }
+    return { Responses: responses, UnprocessedKeys: {} };
   }
 }
 

@@ -171,6 +171,20 @@ describe('summarisePortScan', () => {
       'and 1 more.',
     ],
     [
+      'twelve undecided instances: the summary stays bounded',
+      {
+        unknownInstances: Array.from({ length: 12 }, (_, i) => ({
+          instanceId: `i-u${i}`,
+          name: null,
+          region: 'us-east-1',
+          state: 'running',
+          reason: 'prefix list unreadable',
+          rules: [],
+        })),
+      },
+      'i-u8, i-u9 and 2 more; see unknownInstances',
+    ],
+    [
       'truncated',
       { truncated: true, limit: 3 },
       'The list is cut at 3 instances; instanceCount covers them all.',

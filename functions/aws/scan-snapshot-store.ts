@@ -1,0 +1,272 @@
+/**
+ * Scan snapshots: a find's whole result, kept a few minutes in DynamoDB so that its pages come from one
+ * scan (page 2..n read here, never S3 or EC2) and an identical find within the TTL reuses it.
+ *
+ * Items (table keys `pk`, `sk`; `expiresAt` is the TTL attribute, epoch seconds):
+ * - `snapshot#<id>` / `head`: when it was taken, the answer's fields other than its lists, and where each
+ *   list's rows are chunked;
+ * - `snapshot#<id>` / `rows#<list>#<n>`: consecutive rows of one list, gzipped JSON. DynamoDB items stop at
+ *   400 KB, and a 10,000-instance answer is several MB: chunks keep any size storable, and a page reads only
+ *   the chunks its rows are in, so a page costs the same whatever the account size;
+ * - `query#<key>` / `latest`: the snapshot an identical find reuses (a copy of the head);
+ * - `stale#<account>#<service>` / `marker`: when a change made through this API last touched that
+ *   service: snapshots taken (begun) before it are not served again.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { ChangeTarget, JsonValue } from '../domain/change-record';
+import { type AwsClientSettings, baseClientConfig, prepareClientStack } from './client-config';
+
+/**
+ * Raw JSON per chunk: a page unzips and parses only a little, and even rows that do not compress stay far
+ * under DynamoDB's 400 KB item limit (gzip grows incompressible data by a few bytes per 16 KB block).
+ */
+const CHUNK_RAW_BYTES = 64 * 1024;
+/** BatchGetItem reads at most 100 keys per call. */
+const BATCH_GET_KEYS = 100;
+/** Rounds of retrying keys DynamoDB left unprocessed (throttling) before the read fails. */
+const UNPROCESSED_ROUNDS = 5;
+/** How long a stale marker is kept: longer than any snapshot TTL, so it outlives what it invalidates. */
+const MARKER_TTL_MS = 24 * 60 * 60_000;
+
+/** Where one list's rows are: how many, and the first row of each chunk. */
+export interface ListLayout {
+  length: number;
+  chunkStarts: number[];
+}
+
+export interface SnapshotHead {
+  snapshotId: string;
+  /** When the scan began (ISO 8601): a change made through the API after it makes the snapshot stale. */
+  scannedAt: string;
+  expiresAtMs: number;
+  /** The answer's fields other than the paged lists. */
+  fields: JsonValue;
+  lists: Record<string, ListLayout>;
+}
+
+export interface OpenedSnapshot {
+  head: SnapshotHead;
+  /** When a change made through this API last touched the snapshot's service (ISO 8601). */
+  staleSince: string | undefined;
+}
+
+export interface NewSnapshot {
+  snapshotId: string;
+  scannedAt: string;
+  expiresAtMs: number;
+  fields: JsonValue;
+  lists: Record<string, JsonValue[]>;
+  /** Set to let identical finds reuse it (a complete scan): the query it answers. */
+  queryKey?: string;
+}
+
+export interface ScanSnapshotStore {
+  readonly tableName: string;
+  save(snapshot: NewSnapshot): Promise<void>;
+  /** The snapshot an identical query may reuse, with its service's stale marker. */
+  latest(queryKey: string, scope: string): Promise<OpenedSnapshot | undefined>;
+  /** A snapshot by id (from a nextToken), with its service's stale marker. */
+  open(snapshotId: string, scope: string): Promise<OpenedSnapshot | undefined>;
+  /** Rows `[offset, offset + limit)` of every list. */
+  rows(head: SnapshotHead, offset: number, limit: number): Promise<Record<string, JsonValue[]>>;
+  /** Makes the scope's snapshots taken before `at` stale. */
+  markStale(scope: string, at: Date): Promise<void>;
+}
+
+/** The scope of a stale marker: one service of one account. */
+export function snapshotScope(accountId: string, service: 's3' | 'ec2'): string {
+  return `${accountId}#${service}`;
+}
+
+/** The scope a change to `target` makes stale: every stored scan of its service in its account. */
+export function scopeOfTarget(target: ChangeTarget): string {
+  return snapshotScope(target.account, target.kind.startsWith('s3') ? 's3' : 'ec2');
+}
+
+function chunkRows(rows: JsonValue[]): JsonValue[][] {
+  const chunks: JsonValue[][] = [];
+  let current: JsonValue[] = [];
+  let size = 0;
+  for (const row of rows) {
+    const rowSize = Buffer.byteLength(JSON.stringify(row));
+    if (current.length > 0 && size + rowSize > CHUNK_RAW_BYTES) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(row);
+    size += rowSize;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+function chunkKey(list: string, index: number): string {
+  return `rows#${list}#${String(index).padStart(6, '0')}`;
+}
+
+function key(pk: string, sk: string): Record<string, AttributeValue> {
+  return { pk: { S: pk }, sk: { S: sk } };
+}
+
+function headItem(head: SnapshotHead, pk: string, sk: string): Record<string, AttributeValue> {
+  return {
+    ...key(pk, sk),
+    snapshotId: { S: head.snapshotId },
+    scannedAt: { S: head.scannedAt },
+    expiresAt: { N: String(Math.ceil(head.expiresAtMs / 1000)) },
+    fields: { S: JSON.stringify(head.fields) },
+    lists: { S: JSON.stringify(head.lists) },
+  };
+}
+
+function headFrom(item: Record<string, AttributeValue> | undefined): SnapshotHead | undefined {
+  if (item?.snapshotId?.S === undefined || item.fields?.S === undefined || item.lists?.S === undefined)
+    return undefined;
+  return {
+    snapshotId: item.snapshotId.S,
+    scannedAt: item.scannedAt?.S ?? '',
+    expiresAtMs: Number(item.expiresAt?.N ?? 0) * 1000,
+    fields: JSON.parse(item.fields.S) as JsonValue,
+    lists: JSON.parse(item.lists.S) as Record<string, ListLayout>,
+  };
+}
+
+/** The snapshot store on a DynamoDB table (`pk`, `sk` strings; TTL on `expiresAt`). */
+export function createScanSnapshotStore(client: DynamoDBClient, tableName: string): ScanSnapshotStore {
+  /** Every item of `keys`, looked up by `pk\0sk`; strongly consistent, so a change's marker is seen at once. */
+  async function getAll(keys: Record<string, AttributeValue>[]) {
+    const found = new Map<string, Record<string, AttributeValue>>();
+    for (let start = 0; start < keys.length; start += BATCH_GET_KEYS) {
+      let pending = keys.slice(start, start + BATCH_GET_KEYS);
+      for (let round = 0; pending.length > 0; round++) {
+        if (round === UNPROCESSED_ROUNDS)
+          throw Object.assign(new Error('DynamoDB left keys unprocessed'), {
+            name: 'ProvisionedThroughputExceededException',
+          });
+        const out = await client.send(
+          new BatchGetItemCommand({
+            RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        for (const item of out.Responses?.[tableName] ?? [])
+          found.set(`${item.pk?.S}\u0000${item.sk?.S}`, item);
+        pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      }
+    }
+    return (pk: string, sk: string) => found.get(`${pk}\u0000${sk}`);
+  }
+
+  async function withMarker(pk: string, sk: string, scope: string): Promise<OpenedSnapshot | undefined> {
+    const lookup = await getAll([key(pk, sk), key(`stale#${scope}`, 'marker')]);
+    const head = headFrom(lookup(pk, sk));
+    if (head === undefined) return undefined;
+    return { head, staleSince: lookup(`stale#${scope}`, 'marker')?.at?.S };
+  }
+
+  return {
+    tableName,
+
+    async save(snapshot) {
+      const pk = `snapshot#${snapshot.snapshotId}`;
+      const expiresAt = { N: String(Math.ceil(snapshot.expiresAtMs / 1000)) };
+      const lists: Record<string, ListLayout> = {};
+      const puts: Record<string, AttributeValue>[] = [];
+      for (const [name, rows] of Object.entries(snapshot.lists)) {
+        const chunkStarts: number[] = [];
+        let start = 0;
+        chunkRows(rows).forEach((chunk, index) => {
+          chunkStarts.push(start);
+          start += chunk.length;
+          puts.push({
+            ...key(pk, chunkKey(name, index)),
+            rows: { B: gzipSync(JSON.stringify(chunk)) },
+            expiresAt,
+          });
+        });
+        lists[name] = { length: rows.length, chunkStarts };
+      }
+      const head: SnapshotHead = {
+        snapshotId: snapshot.snapshotId,
+        scannedAt: snapshot.scannedAt,
+        expiresAtMs: snapshot.expiresAtMs,
+        fields: snapshot.fields,
+        lists,
+      };
+      puts.push(headItem(head, pk, 'head'));
+      await Promise.all(puts.map((Item) => client.send(new PutItemCommand({ TableName: tableName, Item }))));
+      // Last, so an identical find never reuses a snapshot whose rows are not all written.
+      if (snapshot.queryKey !== undefined)
+        await client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: headItem(head, `query#${snapshot.queryKey}`, 'latest'),
+          }),
+        );
+    },
+
+    latest: (queryKey, scope) => withMarker(`query#${queryKey}`, 'latest', scope),
+
+    open: (snapshotId, scope) => withMarker(`snapshot#${snapshotId}`, 'head', scope),
+
+    async rows(head, offset, limit) {
+      const pk = `snapshot#${head.snapshotId}`;
+      const wanted: Array<{ list: string; index: number; start: number }> = [];
+      for (const [list, layout] of Object.entries(head.lists)) {
+        layout.chunkStarts.forEach((start, index) => {
+          const end = layout.chunkStarts[index + 1] ?? layout.length;
+          if (start < offset + limit && end > offset) wanted.push({ list, index, start });
+        });
+      }
+      const lookup =
+        wanted.length === 0 ? undefined : await getAll(wanted.map((w) => key(pk, chunkKey(w.list, w.index))));
+      const result: Record<string, JsonValue[]> = {};
+      for (const list of Object.keys(head.lists)) result[list] = [];
+      for (const { list, index, start } of wanted) {
+        const bytes = lookup?.(pk, chunkKey(list, index))?.rows?.B;
+        // A chunk that expired while its head did not: the snapshot is gone as a whole.
+        if (bytes === undefined) throw new SnapshotGoneError();
+        const rows = JSON.parse(gunzipSync(bytes).toString('utf8')) as JsonValue[];
+        rows.forEach((row, i) => {
+          const at = start + i;
+          if (at >= offset && at < offset + limit) result[list]?.push(row);
+        });
+      }
+      return result;
+    },
+
+    async markStale(scope, at) {
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: {
+            ...key(`stale#${scope}`, 'marker'),
+            at: { S: at.toISOString() },
+            expiresAt: { N: String(Math.ceil((at.getTime() + MARKER_TTL_MS) / 1000)) },
+          },
+        }),
+      );
+    },
+  };
+}
+
+/** A snapshot whose rows are no longer kept (expired meanwhile). */
+export class SnapshotGoneError extends Error {
+  constructor() {
+    super('The scan snapshot is no longer kept.');
+    this.name = 'SnapshotGoneError';
+  }
+}
+
+/** The snapshot store's DynamoDB client, built like the others (the sandbox attaches to it), without the journal's code. */
+export function createSnapshotClient(settings: AwsClientSettings, region: string): DynamoDBClient {
+  const client = new DynamoDBClient(baseClientConfig(settings, 'dynamodb', region));
+  prepareClientStack(client.middlewareStack, settings, 'dynamodb', region);
+  return client;
+}

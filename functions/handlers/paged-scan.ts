@@ -1,0 +1,257 @@
+/**
+ * Paging and reuse for the finds, in one place both use. A find hands over its whole answer (fields and
+ * lists, already in their final order); this module stores it as a snapshot, answers one page of it, and
+ * serves later pages and identical finds from the snapshot without another scan:
+ *
+ * - with `nextToken`: the page it names, from the snapshot it names (no scan; refused with a 400 that says to
+ *   scan again when the token is forged, for another query or caller, expired, or a change made through
+ *   this API touched the service since the scan);
+ * - without, and without `fresh=true`: the first page of the latest complete snapshot of the same query if
+ *   it is within its TTL and no change made through this API touched the service since; else a new scan.
+ *
+ * A store that fails never fails the find: the scan's first page is answered, saying it cannot be paged.
+ */
+import { randomBytes } from 'node:crypto';
+import { awsErrorCode, upstreamError } from '../aws/aws-errors';
+import {
+  type OpenedSnapshot,
+  type ScanSnapshotStore,
+  SnapshotGoneError,
+  type SnapshotHead,
+  snapshotScope,
+} from '../aws/scan-snapshot-store';
+import type { JsonValue } from '../domain/change-record';
+import { summariseScanPage } from '../domain/summaries/scan-page-summary';
+import { ValidationError } from '../shared/errors';
+import type { InvocationContext } from '../shared/invocation';
+import { logger } from '../shared/logger';
+import type { PlanSigning } from '../shared/plan-signing';
+import { type PageBinding, queryKeyOf, signPageToken, verifyPageToken } from '../shared/scan-page-token';
+
+/** Default snapshot lifetime: long enough to page through in a chat, short enough to stay current. */
+export const DEFAULT_SNAPSHOT_TTL_MS = 5 * 60_000;
+
+export interface ScanSnapshotDeps {
+  store: ScanSnapshotStore;
+  /** The planId key: page tokens are signed with a key derived from it. */
+  signing: PlanSigning;
+  ttlMs: number;
+  resolveAccountId: (context: InvocationContext) => Promise<string>;
+}
+
+export interface PagedScanSpec {
+  operation: string;
+  service: 's3' | 'ec2';
+  /** The query parameters that shape the scan (everything but limit, nextToken and fresh). */
+  parameters: Record<string, unknown>;
+  limit: number;
+  nextToken: string | undefined;
+  fresh: boolean;
+}
+
+/** A find's whole answer: fields, and lists paged together (the same offset in each). */
+export interface ScanAnswer<F, L> {
+  fields: F;
+  lists: L;
+  /** False for an incomplete scan (time limit): it can be paged but is not reused by the next find. */
+  reusable: boolean;
+}
+
+/** What the answer gains from paging. */
+export interface PageFields {
+  /** Pass back for the next page; null on the last. */
+  nextToken: string | null;
+  /** True when some list goes on past this page. */
+  truncated: boolean;
+  /** When the scan began (ISO 8601). */
+  scannedAt: string;
+  /** True when no scan ran for this answer: it came from a stored snapshot. */
+  cached: boolean;
+}
+
+export interface PagedAnswer<F, L> {
+  fields: F;
+  lists: L;
+  page: PageFields;
+  /** Sentences to add to the find's summary (page position, snapshot age); may be empty. */
+  pageSummary: string;
+}
+
+/** The page through the answer the scan (or its snapshot) gives. */
+export async function pagedScan<F extends object, L extends Record<string, unknown[]>>(
+  deps: ScanSnapshotDeps,
+  context: InvocationContext,
+  spec: PagedScanSpec,
+  scan: () => Promise<ScanAnswer<F, L>>,
+): Promise<PagedAnswer<F, L>> {
+  const accountId = await deps.resolveAccountId(context);
+  const scope = snapshotScope(accountId, spec.service);
+  const queryKey = queryKeyOf(spec.operation, accountId, spec.parameters);
+  const binding: PageBinding = { operation: spec.operation, queryKey, caller: context.caller.principal };
+
+  if (spec.nextToken !== undefined) {
+    if (spec.fresh)
+      throw new ValidationError(
+        'fresh=true asks for a new scan and nextToken for a page of an earlier one: send one or the other.',
+      );
+    return laterPage(deps, binding, scope, spec, spec.nextToken);
+  }
+
+  if (!spec.fresh) {
+    const reused = await reusable(deps, queryKey, scope);
+    if (reused !== undefined) {
+      try {
+        return await pageOf<F, L>(deps, binding, reused.head, 0, spec.limit, true);
+      } catch (error) {
+        logger.warn('scan snapshot unreadable; scanning afresh', { errorCode: awsErrorCode(error) });
+      }
+    }
+  }
+
+  const scannedAt = new Date(deps.signing.now()).toISOString();
+  const answer = await scan();
+  const fields = JSON.parse(JSON.stringify(answer.fields)) as JsonValue;
+  const lists = JSON.parse(JSON.stringify(answer.lists)) as Record<string, JsonValue[]>;
+  const snapshotId = randomBytes(16).toString('base64url');
+  const expiresAtMs = Date.parse(scannedAt) + deps.ttlMs;
+  let stored = true;
+  try {
+    await deps.store.save({
+      snapshotId,
+      scannedAt,
+      expiresAtMs,
+      fields,
+      lists,
+      ...(answer.reusable ? { queryKey } : {}),
+    });
+  } catch (error) {
+    stored = false;
+    logger.warn('scan snapshot not stored; answering without paging', { errorCode: awsErrorCode(error) });
+  }
+  const totals = Object.fromEntries(Object.entries(lists).map(([name, rows]) => [name, rows.length]));
+  const more = Object.values(totals).some((total) => total > spec.limit);
+  const firstPage = Object.fromEntries(
+    Object.entries(lists).map(([name, rows]) => [name, rows.slice(0, spec.limit)]),
+  );
+  return {
+    fields: fields as F,
+    lists: firstPage as L,
+    page: {
+      nextToken:
+        more && stored
+          ? signPageToken(binding, snapshotId, spec.limit, expiresAtMs, await deps.signing.key())
+          : null,
+      truncated: more,
+      scannedAt,
+      cached: false,
+    },
+    pageSummary: summariseScanPage({
+      offset: 0,
+      limit: spec.limit,
+      totals,
+      hasNextPage: more && stored,
+      scannedAt,
+      cached: false,
+      now: deps.signing.now(),
+      notStored: more && !stored,
+    }),
+  };
+}
+
+/** The latest complete snapshot of this query, if still current; a store that fails means "none". */
+async function reusable(
+  deps: ScanSnapshotDeps,
+  queryKey: string,
+  scope: string,
+): Promise<OpenedSnapshot | undefined> {
+  try {
+    const found = await deps.store.latest(queryKey, scope);
+    return found !== undefined && current(found, deps.signing.now()) ? found : undefined;
+  } catch (error) {
+    logger.warn('scan snapshot lookup failed; scanning afresh', { errorCode: awsErrorCode(error) });
+    return undefined;
+  }
+}
+
+function current(snapshot: OpenedSnapshot, now: number): boolean {
+  return snapshot.head.expiresAtMs > now && !isStale(snapshot);
+}
+
+function isStale(snapshot: OpenedSnapshot): boolean {
+  return snapshot.staleSince !== undefined && snapshot.staleSince >= snapshot.head.scannedAt;
+}
+
+const SCAN_AGAIN = 'run the same find again without nextToken (it scans afresh) and page from its nextToken';
+
+async function laterPage<F, L>(
+  deps: ScanSnapshotDeps,
+  binding: PageBinding,
+  scope: string,
+  spec: PagedScanSpec,
+  token: string,
+): Promise<PagedAnswer<F, L>> {
+  const now = deps.signing.now();
+  const check = verifyPageToken(token, binding, await deps.signing.key(), now);
+  if (!check.ok) throw new ValidationError(check.message, { reason: check.reason });
+  let opened: OpenedSnapshot | undefined;
+  try {
+    opened = await deps.store.open(check.snapshotId, scope);
+  } catch (error) {
+    throw upstreamError('dynamodb:BatchGetItem', error);
+  }
+  if (opened === undefined || opened.head.expiresAtMs <= now)
+    throw new ValidationError(`The scan this nextToken pages through is no longer kept; ${SCAN_AGAIN}.`, {
+      reason: 'expired',
+    });
+  if (isStale(opened))
+    throw new ValidationError(
+      `A change was made through this API after this scan was taken (${opened.head.scannedAt}), so its later pages could show what is no longer true; ${SCAN_AGAIN}.`,
+      { reason: 'changed-since' },
+    );
+  try {
+    return await pageOf<F, L>(deps, binding, opened.head, check.offset, spec.limit, true);
+  } catch (error) {
+    if (error instanceof SnapshotGoneError)
+      throw new ValidationError(`The scan this nextToken pages through is no longer kept; ${SCAN_AGAIN}.`, {
+        reason: 'expired',
+      });
+    throw upstreamError('dynamodb:BatchGetItem', error);
+  }
+}
+
+async function pageOf<F, L>(
+  deps: ScanSnapshotDeps,
+  binding: PageBinding,
+  head: SnapshotHead,
+  offset: number,
+  limit: number,
+  cached: boolean,
+): Promise<PagedAnswer<F, L>> {
+  const lists = await deps.store.rows(head, offset, limit);
+  const totals = Object.fromEntries(
+    Object.entries(head.lists).map(([name, layout]) => [name, layout.length]),
+  );
+  const more = Object.values(totals).some((total) => total > offset + limit);
+  return {
+    fields: head.fields as F,
+    lists: lists as L,
+    page: {
+      nextToken: more
+        ? signPageToken(binding, head.snapshotId, offset + limit, head.expiresAtMs, await deps.signing.key())
+        : null,
+      truncated: more,
+      scannedAt: head.scannedAt,
+      cached,
+    },
+    pageSummary: summariseScanPage({
+      offset,
+      limit,
+      totals,
+      hasNextPage: more,
+      scannedAt: head.scannedAt,
+      cached,
+      now: deps.signing.now(),
+      notStored: false,
+    }),
+  };
+}
