@@ -381,6 +381,7 @@ export class ExposureStack extends Stack {
         ...(served.some((o) => o.iamActions.includes('s3:GetBucketTagging'))
           ? { PROTECTED_TAG_KEY: this.config.protectedTagKey }
           : {}),
+        ...(served.some((o) => o.usesPlanKey) ? { PLAN_KEY_SECRET_ARN: this.planKey.secretArn } : {}),
       },
       // Read operations are the account-wide scans.
       ...(served.some((o) => o.scope === 'read') ? { memorySize: SCAN_MEMORY_MB } : {}),
@@ -388,9 +389,6 @@ export class ExposureStack extends Stack {
         ? {
             reservedConcurrentExecutions: Math.max(...served.map((o) => RESERVED_CONCURRENCY[o.scope])),
           }
-        : {}),
-      ...(served.some((o) => o.usesPlanKey)
-        ? { environment: { PLAN_KEY_SECRET_ARN: this.planKey.secretArn } }
         : {}),
     });
     if (served.some((o) => o.usesPlanKey)) {
