@@ -218,6 +218,13 @@ function previewFields() {
       description: 'When the planId stops being accepted (ISO 8601); preview again after that.',
       example: '2026-01-01T12:10:00.000Z',
     }),
+    ...applyAccessFields(),
+  };
+}
+
+/** Whether the signed-in person may apply a preview, and what to tell them if not (every preview has them). */
+function applyAccessFields() {
+  return {
     canApply: withMeta(boolean(), {
       description:
         'False when the signed-in person has read-only access: applying would be refused. Say so and pass on applyNote instead of asking them to confirm.',
@@ -1207,6 +1214,7 @@ export const undoChangeSchemas = onFirstUse(() => {
           'When the planId stops being accepted (ISO 8601); preview again after that. Null with planId.',
         example: '2026-01-01T12:10:00.000Z',
       }),
+      ...applyAccessFields(),
     }),
     { id: 'PreviewUndoOfChangeResponse' },
   );

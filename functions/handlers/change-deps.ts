@@ -25,4 +25,8 @@ export interface UndoDeps extends JournalDeps {
   /** The clients an undo writes through: as the caller under the assumed write role (see assumed-write-role.ts). */
   writeS3: WriteClients<S3Client>;
   writeEc2: WriteClients<EC2Client>;
+  /** Buckets carrying this tag are never changed, by an undo either (IAM sees bucket tags only with ABAC). */
+  protectedTagKey: string;
+  /** The group whose members may apply an undo, named to a read-only person in the preview. */
+  remediatorGroup: string;
 }

@@ -187,17 +187,27 @@ function buildBackend(
   ): WriteClients<T> => (role ? assumedWriteClients(role, build) : directWriteClients(own));
   const writeS3 = writes(s3Clients.s3, (credentials) => createS3Clients({ ...settings, credentials }).s3);
   const writeEc2 = writes(ec2Clients, (credentials) => createEc2Clients({ ...settings, credentials }));
+  const protectedTagKey = process.env.PROTECTED_TAG_KEY || DEFAULT_PROTECTED_TAG_KEY;
   return {
     kind,
     settings,
     homeRegion,
     sandbox,
     journal,
-    undo: { ...journal, s3: s3Clients.s3, ec2: ec2Clients, plans, writeS3, writeEc2 },
+    undo: {
+      ...journal,
+      s3: s3Clients.s3,
+      ec2: ec2Clients,
+      plans,
+      writeS3,
+      writeEc2,
+      protectedTagKey,
+      remediatorGroup: DEFAULT_REMEDIATOR_GROUP,
+    },
     s3: {
       clients: s3Clients,
       writeS3,
-      protectedTagKey: process.env.PROTECTED_TAG_KEY || DEFAULT_PROTECTED_TAG_KEY,
+      protectedTagKey,
       remediatorGroup: DEFAULT_REMEDIATOR_GROUP,
       homeRegion,
       concurrency: settings.concurrency,
