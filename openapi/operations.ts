@@ -415,7 +415,8 @@ export const previewUndoOfChange = defineOperation({
     'Use this to preview an undo, e.g. "Put back what you changed on prod-assets yesterday": first find the',
     'change with listChanges, then call this with its changeId. It reads the bucket or security groups now and',
     'returns exactly what the undo would restore, or why it cannot (undoable false with the reason: the target',
-    'was changed again since, so an undo would overwrite someone else’s later change; or it was already undone).',
+    'was changed again since, so an undo would overwrite someone else’s later change; it was already undone; or',
+    'the bucket now carries the protected tag).',
     'Read-only: it changes nothing. It returns a planId when the undo can be applied: show the user the summary;',
     'only if they agree, call applyUndoOfChange with the same changeId and this planId.',
   ].join(' '),
@@ -427,6 +428,8 @@ export const previewUndoOfChange = defineOperation({
     's3:GetBucketPublicAccessBlock',
     // An account-wide block's undo is judged against the account's flags now.
     's3:GetAccountPublicAccessBlock',
+    // A bucket carrying the protected tag cannot be undone either.
+    's3:GetBucketTagging',
     'ec2:DescribeSecurityGroupRules',
   ],
   schemas: () => {
@@ -446,7 +449,8 @@ export const applyUndoOfChange = defineOperation({
     'c-20261130T033600123Z-1a2b3c4d". It restores the exact previous',
     'Block Public Access flags, or re-adds the revoked security group rules and removes the ones the change',
     'added. It refuses, changing nothing, when the target was changed again since (it never overwrites a later',
-    'change) or the change was already undone. It returns the rules restored and removed and its own changeId:',
+    'change), the change was already undone, or the bucket now carries the protected tag. It returns the rules',
+    'restored and removed and its own changeId:',
     'the undo is itself a recorded change, which can be undone in turn.',
     'With an assistant: first call previewUndoOfChange, show the user its summary, and call this with its planId',
     'only after the user agrees; the call then applies exactly that undo or nothing (the target changed since).',
@@ -460,6 +464,7 @@ export const applyUndoOfChange = defineOperation({
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
     's3:GetBucketPublicAccessBlock',
+    's3:GetBucketTagging',
     's3:PutBucketPublicAccessBlock',
     // Undoing an account-wide block: put back (or delete, which IAM also names PutAccountPublicAccessBlock).
     's3:GetAccountPublicAccessBlock',

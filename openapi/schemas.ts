@@ -26,6 +26,7 @@ import {
   maximum,
   maxLength,
   minimum,
+  minLength,
   nullable,
   number,
   object,
@@ -89,7 +90,6 @@ function integerFromQuery(value: unknown): unknown {
 // Bucket names: today's rules allow [a-z0-9.-], 3-63 chars; buckets created in us-east-1 before
 // March 2018 may also use upper case and underscores, up to 255 chars. Anything else cannot exist.
 const BUCKET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/;
-const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 
 /** Classic's `number().int()`: `int()` is a safe-integer format check, which the document shows as `integer`. */
@@ -218,6 +218,13 @@ function previewFields() {
       description: 'When the planId stops being accepted (ISO 8601); preview again after that.',
       example: '2026-01-01T12:10:00.000Z',
     }),
+    ...applyAccessFields(),
+  };
+}
+
+/** Whether the signed-in person may apply a preview, and what to tell them if not (every preview has them). */
+function applyAccessFields() {
+  return {
     canApply: withMeta(boolean(), {
       description:
         'False when the signed-in person has read-only access: applying would be refused. Say so and pass on applyNote instead of asking them to confirm.',
@@ -662,7 +669,13 @@ export const findInstancesSchemas = onFirstUse(() => {
       description: 'Network interface the exposed group is attached to.',
     }),
     securityGroupId: withMeta(string(), { description: 'Security group holding the rule.' }),
+    securityGroupName: withMeta(nullable(string()), {
+      description: `The security group's name; null if unknown. ${UNTRUSTED_DATA}`,
+    }),
     securityGroupRuleId: withMeta(string(), { description: 'The ingress rule that opens the port.' }),
+    ruleDescription: withMeta(nullable(string()), {
+      description: `The rule's description; null if none. ${UNTRUSTED_DATA}`,
+    }),
     ipProtocol: withMeta(string(), { description: 'Rule protocol as AWS reports it (tcp, udp, -1 = all).' }),
     fromPort: withMeta(integer(), { description: 'First port of the rule (-1 = all).' }),
     toPort: withMeta(integer(), { description: 'Last port of the rule (-1 = all).' }),
@@ -894,15 +907,14 @@ export const closePortSchemas = onFirstUse(() => {
   const instancePathSchema = strictObject({
     instanceId: withMeta(
       string().check(
-        regex(
-          INSTANCE_ID,
-          'instanceId must look like i-0123456789abcdef0 (i- followed by 8 or 17 hex digits)',
-        ),
+        minLength(1, 'instanceId must be an instance id (i-0123456789abcdef0) or its Name tag'),
+        maxLength(256, 'instanceId must be an instance id or a Name tag of at most 256 characters'),
       ),
       {
-        description: 'Id of the instance whose port to close.',
+        description:
+          'The instance whose port to close: its id (i- followed by 8 or 17 hex digits), or its Name tag (exact, case-sensitive). A Name carried by several instances is refused with the candidates listed, to pick one by id.',
         example: 'i-0123456789abcdef0',
-        'x-amzn-form-display-name': 'Instance id',
+        'x-amzn-form-display-name': 'Instance id or Name',
       },
     ),
   });
@@ -968,7 +980,12 @@ export const closePortSchemas = onFirstUse(() => {
   const closePortResponseSchema = withMeta(
     object({
       summary: withMeta(string(), { description: SUMMARY_DESCRIPTION }),
-      instanceId: withMeta(string(), { description: 'Instance id.' }),
+      instanceId: withMeta(string(), {
+        description: 'Instance id (also when the request named the instance by its Name tag).',
+      }),
+      instanceName: withMeta(nullable(string()), {
+        description: `The instance's Name tag; null if none. ${UNTRUSTED_DATA}`,
+      }),
       region: withMeta(string(), { description: 'The instance’s Region.' }),
       port: withMeta(nullable(integer()), {
         description: 'The port closed; null when every port was asked.',
@@ -1310,6 +1327,7 @@ export const undoChangeSchemas = onFirstUse(() => {
           'When the planId stops being accepted (ISO 8601); preview again after that. Null with planId.',
         example: '2026-01-01T12:10:00.000Z',
       }),
+      ...applyAccessFields(),
     }),
     { id: 'PreviewUndoOfChangeResponse' },
   );

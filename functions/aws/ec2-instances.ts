@@ -41,6 +41,8 @@ export interface Ec2InstanceFacts {
   interfaces: InterfaceGroups[];
   /** The instance's tags as DescribeInstances returns them (the intended-exposure tags are read from these). */
   tags?: ReadonlyArray<{ Key?: string | undefined; Value?: string | undefined }>;
+  /** Group id -> group name, as DescribeInstances returns them with each interface's groups (raw text). */
+  groupNames?: Readonly<Record<string, string>>;
 }
 
 /** A network interface that uses one of the groups asked about. */
@@ -135,6 +137,14 @@ export function toInstanceFacts(instance: Instance): Ec2InstanceFacts | undefine
       groupIds: (instance.SecurityGroups ?? []).flatMap((group) => (group.GroupId ? [group.GroupId] : [])),
     });
   }
+  // Group names come with the instance's groups: naming them in answers costs no call.
+  const groupNames: Record<string, string> = {};
+  for (const group of [
+    ...interfaces.flatMap((eni) => eni.Groups ?? []),
+    ...(instance.SecurityGroups ?? []),
+  ]) {
+    if (group.GroupId && group.GroupName) groupNames[group.GroupId] = group.GroupName;
+  }
   return {
     instanceId: instance.InstanceId,
     name: instance.Tags?.find((tag) => tag.Key === 'Name')?.Value ?? null,
@@ -143,6 +153,7 @@ export function toInstanceFacts(instance: Instance): Ec2InstanceFacts | undefine
     ipv6Addresses: [...ipv6].sort(),
     interfaces: interfaceGroups,
     ...(instance.Tags !== undefined && instance.Tags.length > 0 ? { tags: instance.Tags } : {}),
+    ...(Object.keys(groupNames).length > 0 ? { groupNames } : {}),
   };
 }
 
@@ -153,10 +164,12 @@ export function toInstanceFacts(instance: Instance): Ec2InstanceFacts | undefine
  */
 export async function describeInstances(
   ec2: EC2Client,
-  options: { instanceId?: string } = {},
+  options: { instanceId?: string; name?: string } = {},
 ): Promise<Ec2InstanceFacts[]> {
   const filters: Filter[] = [{ Name: 'instance-state-name', Values: LIVE_STATES }];
   if (options.instanceId !== undefined) filters.push({ Name: 'instance-id', Values: [options.instanceId] });
+  // Exact and case-sensitive, as EC2 matches tag values.
+  if (options.name !== undefined) filters.push({ Name: 'tag:Name', Values: [options.name] });
   const pages = await readAllPages<DescribeInstancesCommandOutput>('ec2:DescribeInstances', (token) =>
     ec2.send(
       new DescribeInstancesCommand({

@@ -17,6 +17,7 @@ import {
   ruleAdmitsPort,
   type UnknownExposure,
 } from '../domain/port-exposure';
+import { cleanUntrustedText } from '../domain/untrusted-text';
 import { UpstreamError } from '../shared/errors';
 import { mapWithConcurrency } from './concurrency';
 import {
@@ -130,9 +131,45 @@ function instanceJudge(
   };
 }
 
+/** An exposure with what a person recognises it by: the group's name and the rule's description (both cleaned). */
+export interface NamedExposure extends PortExposure {
+  securityGroupName: string | null;
+  ruleDescription: string | null;
+}
+
+/**
+ * Names the exposures from facts already read (the instance's group names from DescribeInstances, the rule
+ * descriptions from DescribeSecurityGroupRules): no call. Both are text anyone able to edit them wrote.
+ */
+export function namedExposures(
+  instance: Ec2InstanceFacts,
+  exposures: readonly PortExposure[],
+  descriptions: ReadonlyMap<string, string>,
+): NamedExposure[] {
+  return exposures.map((exposure) => {
+    const groupName = instance.groupNames?.[exposure.securityGroupId];
+    const description = descriptions.get(exposure.securityGroupRuleId);
+    return {
+      ...exposure,
+      securityGroupName: groupName ? cleanUntrustedText(groupName) : null,
+      ruleDescription: description ? cleanUntrustedText(description) : null,
+    };
+  });
+}
+
+/** Rule id -> description, for the rules that have one. */
+function ruleDescriptionsOf(facts: GroupRuleFacts): Map<string, string> {
+  const descriptions = new Map<string, string>();
+  for (const rules of facts.rulesByGroup.values()) {
+    for (const rule of rules)
+      if (rule.description) descriptions.set(rule.securityGroupRuleId, rule.description);
+  }
+  return descriptions;
+}
+
 export interface ExposedInstance extends Ec2InstanceFacts {
   region: string;
-  exposures: PortExposure[];
+  exposures: NamedExposure[];
   /** Set when no port was asked: every internet-open (protocol, port range), services named. */
   openPorts?: OpenPortRange[];
 }
@@ -189,6 +226,7 @@ async function scanRegion(
   if (instances.length === 0) return { instances: [], unknownInstances: [] };
   const facts = await readGroupRuleFacts(ec2, groupIdsOf(instances), query);
   const judge = instanceJudge(facts, query);
+  const descriptions = ruleDescriptionsOf(facts);
   const exposed: ExposedInstance[] = [];
   const unknown: UnknownInstance[] = [];
   for (const instance of [...instances].sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1))) {
@@ -197,7 +235,7 @@ async function scanRegion(
       exposed.push({
         ...instance,
         region,
-        exposures: verdict.exposures,
+        exposures: namedExposures(instance, verdict.exposures, descriptions),
         ...(verdict.openPorts !== undefined ? { openPorts: verdict.openPorts } : {}),
       });
     else if (verdict.unknown.length > 0) {

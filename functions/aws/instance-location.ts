@@ -155,3 +155,127 @@ async function instanceHints(
     ),
   };
 }
+
+/** An instance id as AWS writes them: i- and 8 or 17 hex digits. Anything else is read as a Name tag. */
+const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/** True when `reference` is an instance id rather than a Name tag. */
+export function looksLikeInstanceId(reference: string): boolean {
+  return INSTANCE_ID.test(reference);
+}
+
+/** An instance that carries the Name asked for, for the caller to pick from (name cleaned). */
+export interface NameCandidate {
+  instanceId: string;
+  name: string;
+  region: string;
+  state: string;
+}
+
+function describeCandidate(candidate: NameCandidate): string {
+  return `${candidate.instanceId} (${quoteUntrusted(candidate.name)}, ${candidate.region}, ${candidate.state})`;
+}
+
+/**
+ * Finds an instance by id, or by its Name tag when `instance` does not look like an id: exactly one live
+ * instance with that Name in the Region given (or in every enabled Region) is the one meant.
+ *
+ * @throws NotFoundError when no instance has that id or Name (closest Names suggested)
+ * @throws ValidationError when several instances have that Name (each listed, to pick one by id)
+ * @throws UpstreamError when a Region could not be searched, so a Name cannot be known to be unique
+ */
+export async function locateInstanceByIdOrName(
+  ec2: (region: string) => EC2Client,
+  homeRegion: string,
+  search: { instance: string; region: string | undefined; concurrency: number },
+): Promise<LocatedInstance> {
+  const { instance: reference, region, concurrency } = search;
+  if (looksLikeInstanceId(reference)) {
+    return locateInstance(ec2, homeRegion, { instanceId: reference, region, concurrency });
+  }
+  const asked = quoteUntrusted(cleanUntrustedText(reference));
+  const enabled = await listEnabledRegions(ec2(homeRegion));
+  if (region !== undefined && !enabled.includes(region)) {
+    throw new NotFoundError(
+      `No instance named ${asked} can be in ${region}: that Region is not enabled for this account. Leave region out to search every enabled Region.`,
+    );
+  }
+  const regions = region === undefined ? enabled : [region];
+  const lookups = await mapWithConcurrency(regions, Math.max(concurrency, 1), async (candidate) => {
+    try {
+      const found = await describeInstances(ec2(candidate), { name: reference });
+      // The filter already matches exactly; this keeps the rule true against an API that ignores filters.
+      return { region: candidate, instances: found.filter((instance) => instance.name === reference) };
+    } catch (error) {
+      if (error instanceof UpstreamError) return { region: candidate, error };
+      throw error;
+    }
+  });
+  const matches: LocatedInstance[] = [];
+  const failed: { region: string; error: UpstreamError }[] = [];
+  for (const lookup of lookups) {
+    if (lookup === undefined) continue;
+    if ('error' in lookup && lookup.error !== undefined)
+      failed.push({ region: lookup.region, error: lookup.error });
+    else if ('instances' in lookup && lookup.instances !== undefined)
+      matches.push(...lookup.instances.map((instance) => ({ region: lookup.region, instance })));
+  }
+  const [firstFailure] = failed;
+  if (firstFailure) {
+    const { awsCall, awsErrorCode } = firstFailure.error;
+    const unsearched = failed
+      .map((f) => `${f.region} (${f.error.awsCall} failed with ${f.error.awsErrorCode})`)
+      .join(', ');
+    throw new UpstreamError(
+      awsCall,
+      awsErrorCode,
+      `No instance named ${asked} could be chosen: ${unsearched} could not be searched, so the name may not be unique. Give the instance id, or its region, or grant the API's role the call.`,
+      { awsCall, awsErrorCode },
+    );
+  }
+  const [only] = matches;
+  if (only !== undefined && matches.length === 1) return only;
+  if (matches.length > 1) {
+    const candidates: NameCandidate[] = matches.map(({ region: where, instance }) => ({
+      instanceId: instance.instanceId,
+      name: cleanUntrustedText(reference),
+      region: where,
+      state: instance.state,
+    }));
+    throw new ValidationError(
+      `${matches.length} instances are named ${asked}: ${candidates.map(describeCandidate).join('; ')}. Nothing was changed: give the instance id of the one you mean instead of the name.`,
+      { candidates },
+    );
+  }
+  const didYouMean = await closestNamedInstances(ec2, reference, regions, concurrency);
+  const suggestion =
+    didYouMean.length > 0 ? ` Did you mean ${orList(didYouMean.map(describeSuggestion))}?` : '';
+  throw new NotFoundError(
+    `No instance is named ${asked} in ${region ?? `any enabled Region of this account (${regions.join(', ')})`} (Name tags match exactly, case included; terminated instances do not count).${suggestion} Give the instance id, or check the name, e.g. with GET /ec2/instances-with-open-port.`,
+    { didYouMean },
+  );
+}
+
+/** Only on the not-found path: instances of the searched Regions whose Name tag is close to the one asked. */
+async function closestNamedInstances(
+  ec2: (region: string) => EC2Client,
+  asked: string,
+  regions: readonly string[],
+  concurrency: number,
+): Promise<InstanceSuggestion[]> {
+  const perRegion = await mapWithConcurrency(regions, Math.max(concurrency, 1), async (candidate) =>
+    (await describeInstances(ec2(candidate)).catch(() => [])).flatMap((instance) =>
+      instance.name ? [{ instanceId: instance.instanceId, rawName: instance.name, region: candidate }] : [],
+    ),
+  );
+  const named = perRegion.flatMap((found) => found ?? []);
+  const closest = closestNames(
+    asked,
+    named.map((instance) => instance.rawName),
+  );
+  return closest.flatMap((name) =>
+    named
+      .filter((instance) => instance.rawName === name)
+      .map(({ instanceId, rawName, region }) => ({ instanceId, name: cleanUntrustedText(rawName), region })),
+  );
+}

@@ -10,7 +10,6 @@ import {
   readAccountFlags,
   readBucketFacts,
   readBucketFlags,
-  readBucketTags,
   readWebsiteEnabled,
   resolveBucketRegion,
   suggestBucketNames,
@@ -36,8 +35,9 @@ import {
 } from '../domain/summaries/block-public-access-summary';
 import { orList } from '../domain/summaries/plural';
 import { BUCKET_NAME_MAX, cleanUntrustedText, quoteUntrusted } from '../domain/untrusted-text';
-import { ApiError, NotFoundError } from '../shared/errors';
+import { NotFoundError } from '../shared/errors';
 import type { InvocationContext } from '../shared/invocation';
+import { refuseProtectedBucket } from './protected-bucket';
 import type { S3OperationDeps } from './s3-deps';
 
 /** The bucket as read and the plan made from it: the same for the preview, the dry run and the write. */
@@ -96,7 +96,7 @@ export async function prepareBlock(
   const before = bucketFlags.value;
   const plan = planBlockPublicAccess(bucketName, region, before);
   // One tag read, only when something would be written: the protected tag and the intended-exposure tags.
-  const tags = plan.changed ? await refuseProtected(s3, bucketName, deps.protectedTagKey) : undefined;
+  const tags = plan.changed ? await refuseProtectedBucket(s3, bucketName, deps.protectedTagKey) : undefined;
   // The grants (ACL, policy) say whether the bucket is public now and what stays behind, neutralised, after.
   const facts = await readBucketFacts(s3, bucketName, accountFlags, { bucketFlags });
   const verdictBefore = evaluateBucketExposure(facts);
@@ -125,35 +125,6 @@ export async function prepareBlock(
     warnings,
     binding: blockPublicAccessBinding(bucketName, region, before),
   };
-}
-
-/** 409: the bucket carries the protected tag, so this API will not change it (preview, dry run and write alike). */
-export class ProtectedResourceError extends ApiError {
-  constructor(bucketName: string, tagKey: string) {
-    super(
-      409,
-      'Conflict',
-      `Bucket ${bucketName} carries the tag "${tagKey}", which marks resources this API never changes; nothing was ` +
-        'changed. Whoever owns the bucket decides: remove the tag to let this API block its public access, or ' +
-        'change the bucket outside this API.',
-      { protectedTagKey: tagKey },
-    );
-  }
-}
-
-/**
- * Refuses a bucket that carries the protected tag, before any write. IAM's Deny on the tag reaches buckets only
- * once ABAC is enabled on them, so the API reads the tags itself; a failed read refuses too (fail safe).
- */
-async function refuseProtected(
-  s3: S3Client,
-  bucketName: string,
-  tagKey: string,
-): Promise<Record<string, string>> {
-  const tags = await readBucketTags(s3, bucketName);
-  if (!tags.ok) throw upstreamError(`s3:${tags.call}`, { name: tags.errorCode });
-  if (Object.hasOwn(tags.value, tagKey)) throw new ProtectedResourceError(bucketName, tagKey);
-  return tags.value;
 }
 
 /** The answer, for what was written or (dry run, preview) what would be. */

@@ -29,4 +29,8 @@ export interface UndoDeps extends JournalDeps {
   writeS3: WriteClients<S3Client>;
   writeEc2: WriteClients<EC2Client>;
   writeS3Control: WriteClients<S3ControlClient>;
+  /** Buckets carrying this tag are never changed, by an undo either (IAM sees bucket tags only with ABAC). */
+  protectedTagKey: string;
+  /** The group whose members may apply an undo, named to a read-only person in the preview. */
+  remediatorGroup: string;
 }

@@ -2,6 +2,7 @@
 import { defaultClientSettings } from '../aws/client-config';
 import { createEc2Clients } from '../aws/ec2-clients';
 import { createS3Clients } from '../aws/s3-clients';
+import { DEFAULT_PROTECTED_TAG_KEY, DEFAULT_REMEDIATOR_GROUP } from '../shared/defaults';
 import { requireEnv } from '../shared/env';
 import type { JournalDeps, UndoDeps } from './change-deps';
 import { lambdaPlanSigning } from './lambda-plan-signing';
@@ -33,5 +34,7 @@ export function lambdaUndoDeps(journal: JournalDeps): UndoDeps {
     writeEc2: lambdaWriteClients(homeRegion, ec2, (credentials) =>
       createEc2Clients(defaultClientSettings({ concurrency: 1, credentials })),
     ),
+    protectedTagKey: process.env.PROTECTED_TAG_KEY || DEFAULT_PROTECTED_TAG_KEY,
+    remediatorGroup: process.env.REMEDIATOR_GROUP || DEFAULT_REMEDIATOR_GROUP,
   };
 }

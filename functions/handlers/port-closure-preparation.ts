@@ -7,7 +7,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import { prefixListFactsOf, rulesPerGroupQuotaOf } from '../aws/closure-quota';
 import { describeGroupUsers, describeInstanceNames } from '../aws/ec2-instances';
 import { type GroupRuleFacts, groupIdsOf, readGroupRuleFacts } from '../aws/ec2-port-scan';
-import { type LocatedInstance, locateInstance } from '../aws/instance-location';
+import { type LocatedInstance, locateInstanceByIdOrName } from '../aws/instance-location';
 import { type ClosureOutcome, scanQueryOf } from '../aws/verified-port-closure';
 import {
   DEFAULT_EXPOSURE_TAGS,
@@ -35,6 +35,7 @@ import {
   stillOpenWarning,
   summarisePortClosure,
 } from '../domain/summaries/port-closure-summary';
+import { cleanUntrustedText } from '../domain/untrusted-text';
 import { ValidationError } from '../shared/errors';
 import type { Ec2OperationDeps } from './ec2-deps';
 
@@ -57,21 +58,27 @@ export interface PreparedClosure {
   closedPorts: { protocol: 'tcp' | 'udp'; fromPort: number; toPort: number; service: string | null }[];
 }
 
-/** Locates the instance, reads its groups' rules, plans and checks the quota; writes nothing. */
+/**
+ * Locates the instance, reads its groups' rules, plans and checks the quota; writes nothing.
+ *
+ * @param instanceRef - the instance id, or its Name tag (one instance must carry it); everything after the
+ *   lookup, the planId binding included, uses the id found
+ */
 export async function prepareClosure(
   deps: Ec2OperationDeps,
-  instanceId: string,
+  instanceRef: string,
   query: ClosureQuery,
   regionAsked: string | undefined,
   foundRegion: (region: string) => void = () => {},
   force = false,
 ): Promise<PreparedClosure> {
-  const located = await locateInstance(deps.ec2, deps.homeRegion, {
-    instanceId,
+  const located = await locateInstanceByIdOrName(deps.ec2, deps.homeRegion, {
+    instance: instanceRef,
     region: regionAsked,
     concurrency: deps.concurrency,
   });
   const { region, instance } = located;
+  const instanceId = instance.instanceId;
   foundRegion(region);
   const ec2 = deps.ec2(region);
   const facts = await readGroupRuleFacts(ec2, groupIdsOf([instance]), scanQueryOf(query));
@@ -205,12 +212,14 @@ export function answerOf(
     added,
     changedGroupCount: plan.changedGroupIds.length,
     alsoAffected,
+    groupNames: new Map(Object.entries(instance.groupNames ?? {})),
     ...consequences,
   });
   return {
     summary: prepared.intentNotice === undefined ? summary : `${prepared.intentNotice} ${summary}`,
     intendedExposure: prepared.intent === undefined ? null : { reason: prepared.intent.reason },
     instanceId: instance.instanceId,
+    instanceName: instance.name ? cleanUntrustedText(instance.name) : null,
     region,
     port: 'port' in query ? query.port : null,
     protocol: 'port' in query ? query.protocol : query.closing.protocols.join(' and '),

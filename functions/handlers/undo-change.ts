@@ -10,6 +10,7 @@ import { describeIngressRules } from '../aws/ec2-instances';
 import { applyPortClosure } from '../aws/port-closure';
 import { deleteBucketFlags, readBucketFlags, writeBucketFlags } from '../aws/s3-buckets';
 import { accountFlagsCommand } from '../domain/account-block-plan';
+import { applyAccessOf, withApplyNote } from '../domain/apply-access';
 import type { PublicAccessBlockFlags } from '../domain/bucket-exposure';
 import {
   bucketUndoPlan,
@@ -19,6 +20,7 @@ import {
   judgeUndo,
   portClosureUndoPlan,
   type UndoStep,
+  type UndoVerdict,
 } from '../domain/change-record';
 import { undoBinding } from '../domain/plan-bindings';
 import { undoCommands } from '../domain/port-closure-undo';
@@ -31,6 +33,7 @@ import { issuePlan, requirePlan } from '../shared/plan-signing';
 import { readAccountState, undoAccountBlock } from './account-block-undo';
 import type { UndoDeps } from './change-deps';
 import { runJournaledChange } from './journaled-change';
+import { protectedBucketRefusal } from './protected-bucket';
 
 const OPERATION = 'applyUndoOfChange';
 
@@ -110,6 +113,19 @@ function predictRules(steps: readonly UndoStep[], current: CurrentTargetState) {
   return { revokedRules, addedRules };
 }
 
+/** What an undo of a bucket change does, completing "remove the tag to let this API ...". */
+const BUCKET_UNDO = 'put back its previous Block Public Access flags';
+
+/**
+ * An undo is a change too: a bucket that carries the protected tag now is refused like any other change to it
+ * (security groups rely on the write role's IAM Deny, which sees their tags). Read only when the undo would write.
+ */
+async function protectedRefusal(deps: UndoDeps, record: ChangeRecord, verdict: UndoVerdict) {
+  const { target } = record;
+  if (!verdict.undoable || target.kind !== 's3-bucket') return undefined;
+  return protectedBucketRefusal(deps.s3(target.region), target.id, deps.protectedTagKey, BUCKET_UNDO);
+}
+
 function describeTarget(record: ChangeRecord): string {
   return record.target.kind === 's3-bucket'
     ? `bucket ${JSON.stringify(record.target.id)} (${record.target.region})`
@@ -119,20 +135,30 @@ function describeTarget(record: ChangeRecord): string {
 }
 
 export function createPreviewUndoHandler(deps: UndoDeps): OperationHandler<typeof previewUndoOfChange> {
-  return async ({ params }) => {
+  return async ({ params }, context) => {
     const record = await readChange(deps, params.changeId);
     const current = await readCurrentState(deps, record);
-    const verdict = judgeUndo(record, current);
+    const judged = judgeUndo(record, current);
+    const refusal = await protectedRefusal(deps, record, judged);
+    // The same words the apply's 409 would say, as the reason it cannot be undone.
+    const verdict: UndoVerdict = refusal
+      ? { undoable: false, reason: refusal.message, conflicts: [] }
+      : judged;
     const steps = verdict.undoable ? verdict.steps : [];
     // Only an undo that can be applied gets a planId: the apply checks the target is still as read here.
     const plan = verdict.undoable
       ? await issuePlan(deps.plans, undoBinding(record.changeId, current))
       : { planId: null, expiresAt: null };
+    const access = applyAccessOf(context.caller, deps.remediatorGroup);
     return {
       summary: verdict.undoable
-        ? `Preview: undoing change ${record.changeId} would put ${describeTarget(record)} back as it was before: ${commandsFor(steps).length} step${steps.length === 1 ? '' : 's'} (see undo). Nothing was changed; once the user agrees, apply it with this planId.`
+        ? withApplyNote(
+            `Preview: undoing change ${record.changeId} would put ${describeTarget(record)} back as it was before: ${commandsFor(steps).length} step${steps.length === 1 ? '' : 's'} (see undo). Nothing was changed; once the user agrees, apply it with this planId.`,
+            access,
+          )
         : `Change ${record.changeId} cannot be undone: ${verdict.reason}`,
       ...plan,
+      ...access,
       undoOf: record.changeId,
       target: record.target,
       undoable: verdict.undoable,
@@ -154,6 +180,9 @@ export function createApplyUndoHandler(deps: UndoDeps): OperationHandler<typeof 
     if (!verdict.undoable) {
       throw new UndoConflictError(`Nothing was changed: ${verdict.reason}`, { conflicts: verdict.conflicts });
     }
+    // Before any write, the dry run included (like blocking public access): 409 with the same words.
+    const refusal = await protectedRefusal(deps, record, verdict);
+    if (refusal) throw refusal;
     const { target } = record;
     if (body.dryRun === true) {
       const predicted = predictRules(verdict.steps, current);

@@ -191,6 +191,7 @@ function buildBackend(
     (credentials) => createS3Clients({ ...settings, credentials }).s3control,
   );
   const writeEc2 = writes(ec2Clients, (credentials) => createEc2Clients({ ...settings, credentials }));
+  const protectedTagKey = process.env.PROTECTED_TAG_KEY || DEFAULT_PROTECTED_TAG_KEY;
   return {
     kind,
     settings,
@@ -206,12 +207,14 @@ function buildBackend(
       writeS3,
       writeS3Control,
       writeEc2,
+      protectedTagKey,
+      remediatorGroup: DEFAULT_REMEDIATOR_GROUP,
     },
     s3: {
       clients: s3Clients,
       writeS3,
       writeS3Control,
-      protectedTagKey: process.env.PROTECTED_TAG_KEY || DEFAULT_PROTECTED_TAG_KEY,
+      protectedTagKey,
       remediatorGroup: DEFAULT_REMEDIATOR_GROUP,
       homeRegion,
       concurrency: settings.concurrency,

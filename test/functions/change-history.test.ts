@@ -3,7 +3,10 @@
  * (previews do not), an undo restores the exact prior rules and flags, refuses when the target changed since,
  * and is itself a recorded change; a change whose completion was never written reads as "unknown outcome".
  */
+import { createPreviewUndoHandler } from '../../functions/handlers/undo-change';
 import { SANDBOX_JOURNAL_TABLE } from '../../functions/local/local-backend';
+import type { Caller } from '../../functions/shared/invocation';
+import { previewUndoOfChange } from '../../openapi/operations';
 import { startTestApi, type TestApi } from '../support/local-api';
 
 const WEB = 'i-0b8bfaa60ede5b648';
@@ -232,6 +235,88 @@ describe('undo', () => {
     const reply = await api.call('GET', '/changes/c-20261130T033600123Z-00000000/undo');
     expect(reply.status).toBe(404);
     expect(reply.body.error.message).toMatch(/GET \/changes/);
+  });
+});
+
+describe('who can apply an undo', () => {
+  /** The undo preview as a given caller sees it (the local server has no sign-in, so no read-only caller). */
+  async function previewAs(caller: Caller, changeId: string) {
+    const answer = await createPreviewUndoHandler(api.backend.undo)(
+      { params: { changeId }, query: undefined, body: undefined },
+      { requestId: 'req-1', caller, remainingMs: () => 20_000, invokedFunctionArn: undefined },
+    );
+    return previewUndoOfChange.response.parse(answer);
+  }
+
+  it('tells a read-only person they cannot apply it and which group can; a remediator gets no note', async () => {
+    // Arrange
+    const blocked = await api.call('POST', '/s3/buckets/acme-public-acl/block-public-access', {});
+    const changeId = blocked.body.changeId ?? 'the block recorded no change';
+    // Act
+    const readOnly = await previewAs({ principal: 'rob', username: 'rob', readOnly: true }, changeId);
+    const remediator = await previewAs({ principal: 'rita', username: 'rita' }, changeId);
+    const overHttp = await api.call('GET', `/changes/${blocked.body.changeId}/undo`);
+    // Assert
+    expect(readOnly).toMatchObject({ undoable: true, canApply: false, planId: expect.any(String) });
+    expect(readOnly.applyNote).toMatch(/read-only.*"remediators" group/);
+    expect(readOnly.summary).toContain(readOnly.applyNote);
+    expect(remediator).toMatchObject({ undoable: true, canApply: true, applyNote: null });
+    expect(remediator.summary).not.toMatch(/read-only/);
+    expect(overHttp.body).toMatchObject({ canApply: true, applyNote: null });
+  });
+});
+
+describe('undo of a bucket that now carries the protected tag', () => {
+  it('is not undoable in the preview and refused with 409 by the dry run and the apply, writing nothing', async () => {
+    // Arrange: blocked through the API, then its owner tags it protected
+    const blocked = await api.call('POST', '/s3/buckets/acme-public-acl/block-public-access', {});
+    const bucket = api.sandbox.scenario.s3.buckets.find((candidate) => candidate.name === 'acme-public-acl');
+    if (!bucket) throw new Error('the default scenario has no acme-public-acl');
+    bucket.tags = { ...bucket.tags, 'aiops-protected': 'finance' };
+    const writes = api.sandbox.writeCalls().length;
+    // Act
+    const preview = await api.call('GET', `/changes/${blocked.body.changeId}/undo`);
+    const dry = await api.call('POST', `/changes/${blocked.body.changeId}/undo`, { dryRun: true });
+    const apply = await api.call('POST', `/changes/${blocked.body.changeId}/undo`, {});
+    // Assert
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ undoable: false, planId: null, steps: [], undo: [] });
+    expect(preview.body.reason).toContain('carries the tag "aiops-protected"');
+    expect(preview.body.reason).toContain('put back its previous Block Public Access flags');
+    for (const reply of [dry, apply]) {
+      expect(reply.status).toBe(409);
+      expect(reply.body.error).toMatchObject({
+        code: 'Conflict',
+        message: preview.body.reason,
+        details: { protectedTagKey: 'aiops-protected' },
+      });
+    }
+    expect(api.sandbox.writeCalls()).toHaveLength(writes);
+    expect(api.sandbox.countCalls('AssumeRole')).toBe(1); // the block's only
+    const history = await api.call('GET', '/changes');
+    expect(history.body.changes).toHaveLength(1);
+    expect(history.body.changes[0]).toMatchObject({ changeId: blocked.body.changeId, undone: false });
+  });
+
+  it('refuses with 502 naming GetBucketTagging when the tags cannot be read (fail safe)', async () => {
+    const blocked = await api.call('POST', '/s3/buckets/acme-public-acl/block-public-access', {});
+    const bucket = api.sandbox.scenario.s3.buckets.find((candidate) => candidate.name === 'acme-public-acl');
+    if (!bucket) throw new Error('the default scenario has no acme-public-acl');
+    bucket.denied = [...bucket.denied, 'GetBucketTagging'];
+    const writes = api.sandbox.writeCalls().length;
+
+    const apply = await api.call('POST', `/changes/${blocked.body.changeId}/undo`, {});
+
+    expect(apply.status).toBe(502);
+    expect(apply.body.error.message).toContain('s3:GetBucketTagging failed with AccessDenied');
+    expect(api.sandbox.writeCalls()).toHaveLength(writes);
+  });
+
+  it('reads no bucket tags for the undo of a port closure (security groups rely on the IAM Deny)', async () => {
+    const closed = await api.call('POST', `/ec2/instances/${WEB}/close-port`, { port: 22 });
+    const undone = await api.call('POST', `/changes/${closed.body.changeId}/undo`, {});
+    expect(undone.status).toBe(200);
+    expect(api.sandbox.countCalls('GetBucketTagging')).toBe(0);
   });
 });
 

@@ -929,11 +929,18 @@ describe('POST /ec2/instances/{instanceId}/close-port on the default scenario', 
 
   it.each([
     [
-      'a malformed instance id',
+      'a malformed instance id (read as a Name no instance carries)',
       '/ec2/instances/i-xyz/close-port',
       { port: 22 },
+      404,
+      /No instance is named "i-xyz" in any enabled Region/,
+    ],
+    [
+      'a Name longer than a tag can be',
+      `/ec2/instances/${'n'.repeat(257)}/close-port`,
+      { port: 22 },
       400,
-      /instanceId must look like/,
+      /Name tag of at most 256 characters/,
     ],
     ['port 70000', closePath(web), { port: 70000 }, 400, /port must be from 0 to 65535/],
     ['port "abc"', closePath(web), { port: 'abc' }, 400, /port must be a whole number/],

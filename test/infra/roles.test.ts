@@ -9,6 +9,7 @@ import { createApp } from '../../infra/app';
 import { RESOURCE_SERVER_ID } from '../../infra/constructs/auth';
 import type { ExposureFunction } from '../../infra/constructs/exposure-function';
 import type { ExposureStack } from '../../infra/stack';
+import { operations } from '../../openapi/operations';
 import { STACK_OUTPUTS } from '../../openapi/stack-outputs';
 
 type Json = Record<string, unknown>;
@@ -206,4 +207,36 @@ describe('the write roles', () => {
       for (const deny of denies) expect([deny.Action].flat().sort()).toEqual(writes);
     }
   });
+});
+
+describe('the environment each function reads', () => {
+  const { stack, template } = synth();
+  const lambdas = template.findResources('AWS::Lambda::Function');
+
+  it.each([...new Set(operations.map((operation) => operation.functionName))])(
+    '%s gets its scope prefix, plan key, journal table, remediators group and protected tag key together',
+    (functionName) => {
+      // Arrange: what its operations need, from the registry
+      const served = operations.filter((operation) => operation.functionName === functionName);
+      const fn = stack.functions.get(functionName);
+      if (!fn) throw new Error(`no function ${functionName}`);
+
+      // Act
+      const lambda = lambdas[logicalId(stack, fn)];
+      if (!lambda) throw new Error(`no template resource for ${functionName}`);
+      const variables = (lambda.Properties.Environment as { Variables: Json }).Variables;
+
+      // Assert: without OAUTH_SCOPE_PREFIX the function's own scope check would be off
+      expect(variables.OAUTH_SCOPE_PREFIX).toBe(RESOURCE_SERVER_ID);
+      const has = (name: string) => Object.hasOwn(variables, name);
+      expect(has('PLAN_KEY_SECRET_ARN')).toBe(served.some((operation) => operation.usesPlanKey));
+      expect(has('REMEDIATOR_GROUP')).toBe(served.some((operation) => operation.usesPlanKey));
+      expect(has('CHANGE_JOURNAL_TABLE')).toBe(
+        served.some((operation) => operation.iamActions.some((action) => action.startsWith('dynamodb:'))),
+      );
+      expect(has('PROTECTED_TAG_KEY')).toBe(
+        served.some((operation) => operation.iamActions.includes('s3:GetBucketTagging')),
+      );
+    },
+  );
 });

@@ -1,7 +1,7 @@
 /** Test support: a local server over a sandbox scenario, and JSON calls to it. */
 
 import type { output } from 'zod/mini';
-import { sandboxBackend } from '../../functions/local/local-backend';
+import { type LocalBackend, sandboxBackend } from '../../functions/local/local-backend';
 import { type RunningServer, startLocalServer } from '../../functions/local/local-server';
 import { DEFAULT_SCENARIO } from '../../functions/local/main';
 import type { SandboxAccount } from '../../functions/local/sandbox/sandbox-account';
@@ -48,6 +48,8 @@ type UntypedBody = any;
 export interface TestApi {
   url: string;
   sandbox: SandboxAccount;
+  /** The server's backend, for calling a handler with a caller the local server cannot sign in (no tokens). */
+  backend: LocalBackend;
   call: <P extends string>(
     method: string,
     path: P,
@@ -89,6 +91,7 @@ export async function startTestApi(
   return {
     url: running.url,
     sandbox,
+    backend,
     close: running.close,
     call: async (method, path, body, headers = {}) => {
       const init: RequestInit = { method, headers: { ...headers } };

@@ -67,6 +67,15 @@ export interface PortClosureSummaryInput {
   stillOpen: boolean;
   /** Every-port closure: the ranges it closes. */
   closedPorts?: ReadonlyArray<{ protocol: string; fromPort: number; toPort: number }>;
+  /** Group id -> group name as AWS returned it (quoted in the sentences); groups without one go by id. */
+  groupNames?: ReadonlyMap<string, string>;
+}
+
+/** A group as a person knows it: `"name" (sg-…)`, or its id alone when it has no name of its own. */
+export function groupLabel(groupId: string, names: ReadonlyMap<string, string> | undefined): string {
+  const name = names?.get(groupId);
+  // A group name is written by whoever can create groups: quoted and cleaned, it reads as data.
+  return name && name !== groupId ? `${quoteUntrusted(name)} (${groupId})` : groupId;
 }
 
 /** Remote administration protocols whose loss can lock a person out, by port (tcp). */
@@ -125,7 +134,7 @@ export function instanceLabel(
     : `${instance.instanceId} (${region})`;
 }
 
-function describeRule(rule: AddedRule): string {
+function describeRule(rule: AddedRule, names: ReadonlyMap<string, string> | undefined): string {
   const ports =
     rule.ipProtocol === '-1'
       ? 'all traffic'
@@ -134,7 +143,7 @@ function describeRule(rule: AddedRule): string {
         : rule.fromPort === rule.toPort
           ? `${rule.ipProtocol} ${rule.fromPort}`
           : `${rule.ipProtocol} ${rule.fromPort}-${rule.toPort}`;
-  return `${rule.groupId} ${ports} from ${ruleSource(rule)}`;
+  return `${groupLabel(rule.groupId, names)} ${ports} from ${ruleSource(rule)}`;
 }
 
 /**
@@ -158,9 +167,9 @@ export function summarisePortClosure(call: PortClosureSummaryInput): string {
   const [revokeVerb, addVerb] = dryRun ? ['would revoke', 'add'] : ['revoked', 'added'];
   const addedText =
     added.length > 0
-      ? ` and ${addVerb} ${plural(added.length, 'rule')} so the other ports stay open (${added.map(describeRule).join('; ')})`
+      ? ` and ${addVerb} ${plural(added.length, 'rule')} so the other ports stay open (${added.map((rule) => describeRule(rule, call.groupNames)).join('; ')})`
       : '';
-  const change = `${revokeVerb} ${plural(revoked.length, 'rule')} (${revoked.map(describeRule).join('; ')})${addedText}`;
+  const change = `${revokeVerb} ${plural(revoked.length, 'rule')} (${revoked.map((rule) => describeRule(rule, call.groupNames)).join('; ')})${addedText}`;
   const closing = `closing ${closureLabel(query)} to the internet on ${call.instanceLabel} ${change}.`;
   sentences.push(
     preview
@@ -182,7 +191,7 @@ export function summarisePortClosure(call: PortClosureSummaryInput): string {
   }
   for (const loss of call.protocolsLost) {
     sentences.push(
-      `Rule ${loss.securityGroupRuleId} in ${loss.groupId} allowed all traffic from ${loss.source}: only ${loss.kept} ${dryRun ? 'would stay' : 'stay'} open from there, so every other protocol (such as GRE 47 or ESP 50) ${dryRun ? 'would be' : 'is'} lost.`,
+      `Rule ${loss.securityGroupRuleId} in ${groupLabel(loss.groupId, call.groupNames)} allowed all traffic from ${loss.source}: only ${loss.kept} ${dryRun ? 'would stay' : 'stay'} open from there, so every other protocol (such as GRE 47 or ESP 50) ${dryRun ? 'would be' : 'is'} lost.`,
     );
   }
   const remote = remoteAccessLost({
@@ -204,7 +213,7 @@ export function summarisePortClosure(call: PortClosureSummaryInput): string {
   }
   for (const use of call.quotaUse ?? []) {
     sentences.push(
-      `${use.groupId} ${dryRun ? 'would go' : 'went'} from ${use.currentRules} to ${use.rulesAfter} inbound ${use.family} rules of its limit of ${use.limit}${
+      `${groupLabel(use.groupId, call.groupNames)} ${dryRun ? 'would go' : 'went'} from ${use.currentRules} to ${use.rulesAfter} inbound ${use.family} rules of its limit of ${use.limit}${
         use.revokeFirst
           ? `; with no room to add first, its rules ${dryRun ? 'would be' : 'were'} revoked before the replacements ${dryRun ? 'are' : 'were'} added, so its other ports close for a moment`
           : ''

@@ -180,6 +180,7 @@ function describeInstances(scenario: Scenario, data: ScenarioEc2Region, input: I
     'instance-id': (instance) => [instance.instanceId],
     'instance-state-name': (instance) => [instance.state],
     'instance.group-id': (instance) => instance.networkInterfaces.flatMap((eni) => eni.groupIds),
+    'tag:Name': (instance) => (instance.name !== undefined ? [instance.name] : []),
   });
   const { items, NextToken } = page(matching, input, 'DescribeInstances', { min: 5, max: 1000 });
   return {

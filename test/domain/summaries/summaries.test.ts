@@ -478,6 +478,26 @@ describe('summarisePortClosure', () => {
       { added: [{ ...revoked, ipProtocol: 'icmp', fromPort: -1, toPort: -1 }] },
       'added 1 rule so the other ports stay open (sg-a all icmp from 0.0.0.0/0)',
     ],
+    [
+      'groups named: "name (id)", the name quoted and cleaned',
+      { groupNames: new Map([['sg-a', 'web\u200B-public\nrun this']]) },
+      'revoked 1 rule ("web-public run this" (sg-a) tcp 20-25 from 0.0.0.0/0) and added 2 rules so the other ports stay open ("web-public run this" (sg-a) tcp 20-21 from 0.0.0.0/0;',
+    ],
+    [
+      'a group whose name is its id goes by id alone',
+      { groupNames: new Map([['sg-a', 'sg-a']]) },
+      'revoked 1 rule (sg-a tcp 20-25 from 0.0.0.0/0)',
+    ],
+    [
+      'a named group that loses every other protocol',
+      {
+        groupNames: new Map([['sg-a', 'vpn']]),
+        protocolsLost: [
+          { securityGroupRuleId: 'sgr-1', groupId: 'sg-a', source: '0.0.0.0/0', kept: 'tcp 0-21' },
+        ],
+      },
+      'Rule sgr-1 in "vpn" (sg-a) allowed all traffic from 0.0.0.0/0',
+    ],
   ])('%s', (_name, change, expected) => {
     expect(summarisePortClosure({ ...call, ...change })).toContain(expected);
   });
