@@ -242,6 +242,8 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
         region: HOME_REGION,
         reasons: ['ACL grants READ to AllUsers (everyone)'],
         website: false,
+        severity: 'high',
+        access: 'read',
       });
       // moto answers GetBucketPolicyStatus with a ListBucketResult (no IsPublic): the policy document decides.
       expect(byName.get(buckets.publicPolicy)).toEqual({
@@ -249,6 +251,8 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
         region: OTHER_REGION,
         reasons: [expect.stringContaining(PUBLIC_POLICY_SID)],
         website: true,
+        severity: 'medium',
+        access: 'read',
       });
       expect(body.latentBuckets).toEqual([
         {
@@ -371,8 +375,8 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
         }),
       );
       try {
-        // Act
-        const find = await findBuckets();
+        // Act: fresh=true, since a change made outside this API does not make the stored scan stale
+        const find = await call('GET', '/s3/public-buckets?fresh=true');
         const plainDryRun = await block(buckets.plain, true);
 
         // Assert
