@@ -1,5 +1,4 @@
 /** `findEc2InstancesWithOpenPort`: scan the Regions, judge each instance, and shape the answer. */
-import { DEFAULT_FIND_LIMIT } from '../../openapi/limits';
 import type { findEc2InstancesWithOpenPort } from '../../openapi/operations';
 import { scanRegionsForOpenPort } from '../aws/ec2-port-scan';
 import { regionsToScan } from '../aws/instance-location';
@@ -10,33 +9,19 @@ import { cleanUntrustedText } from '../domain/untrusted-text';
 import type { OperationHandler } from '../shared/http-router';
 import type { InvocationContext } from '../shared/invocation';
 import type { Ec2OperationDeps } from './ec2-deps';
-import { pagedScan } from './paged-scan';
+import { pagedFind } from './paged-scan';
 
 export function createFindOpenPortsHandler(
   deps: Ec2OperationDeps,
 ): OperationHandler<typeof findEc2InstancesWithOpenPort> {
-  return async ({ query }, context) => {
-    const { limit, nextToken, fresh, ...parameters } = query;
-    const paged = await pagedScan(
+  return async ({ query }, context) =>
+    pagedFind(
       deps.snapshots,
       context,
-      {
-        operation: 'findEc2InstancesWithOpenPort',
-        service: 'ec2',
-        parameters,
-        limit: limit ?? DEFAULT_FIND_LIMIT,
-        nextToken,
-        fresh: fresh === true,
-      },
-      () => scanWhole(deps, parameters, context),
+      { operation: 'findEc2InstancesWithOpenPort', service: 'ec2' },
+      query,
+      (parameters) => scanWhole(deps, parameters, context),
     );
-    return {
-      ...paged.fields,
-      ...paged.lists,
-      ...paged.page,
-      summary: [paged.fields.summary, paged.pageSummary].filter((s) => s !== '').join(' '),
-    };
-  };
 }
 
 /** The whole answer, every list complete and in risk order: pagedScan keeps it and cuts the pages. */

@@ -1,5 +1,4 @@
 /** `findS3BucketsWithPublicAccess`: scan, judge, and shape the answer. */
-import { DEFAULT_FIND_LIMIT } from '../../openapi/limits';
 import type { findS3BucketsWithPublicAccess } from '../../openapi/operations';
 import { scanBuckets } from '../aws/bucket-scan';
 import { DEFAULT_EXPOSURE_TAGS, type ExposureIntent, exposureIntentOf } from '../domain/exposure-intent';
@@ -8,34 +7,20 @@ import { summariseBucketScan } from '../domain/summaries/bucket-scan-summary';
 import { BUCKET_NAME_MAX, cleanUntrustedText } from '../domain/untrusted-text';
 import type { OperationHandler } from '../shared/http-router';
 import type { InvocationContext } from '../shared/invocation';
-import { pagedScan } from './paged-scan';
+import { pagedFind } from './paged-scan';
 import type { S3OperationDeps } from './s3-deps';
 
 export function createFindPublicBucketsHandler(
   deps: S3OperationDeps,
 ): OperationHandler<typeof findS3BucketsWithPublicAccess> {
-  return async ({ query }, context) => {
-    const { limit, nextToken, fresh, ...parameters } = query;
-    const paged = await pagedScan(
+  return async ({ query }, context) =>
+    pagedFind(
       deps.snapshots,
       context,
-      {
-        operation: 'findS3BucketsWithPublicAccess',
-        service: 's3',
-        parameters,
-        limit: limit ?? DEFAULT_FIND_LIMIT,
-        nextToken,
-        fresh: fresh === true,
-      },
-      () => scanWhole(deps, query, context),
+      { operation: 'findS3BucketsWithPublicAccess', service: 's3' },
+      query,
+      (parameters) => scanWhole(deps, parameters, context),
     );
-    return {
-      ...paged.fields,
-      ...paged.lists,
-      ...paged.page,
-      summary: [paged.fields.summary, paged.pageSummary].filter((s) => s !== '').join(' '),
-    };
-  };
 }
 
 /** The whole answer, every list complete and in order: pagedScan keeps it and cuts the pages. */

@@ -12,6 +12,7 @@
  * A store that fails never fails the find: the scan's first page is answered, saying it cannot be paged.
  */
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_FIND_LIMIT } from '../../openapi/limits';
 import { awsErrorCode, upstreamError } from '../aws/aws-errors';
 import {
   type OpenedSnapshot,
@@ -75,6 +76,51 @@ export interface PagedAnswer<F, L> {
   page: PageFields;
   /** Sentences to add to the find's summary (page position, snapshot age); may be empty. */
   pageSummary: string;
+}
+
+/** The query parameters that choose the page; every other parameter of a find shapes its scan. */
+export interface PageQuery {
+  limit?: number | undefined;
+  nextToken?: string | undefined;
+  fresh?: boolean | undefined;
+}
+
+/**
+ * A find's answer for one page: its query split into the page it asks for and the parameters of the scan,
+ * the page cut by {@link pagedScan} (limit defaulting to {@link DEFAULT_FIND_LIMIT}), then the fields, the
+ * lists and the page fields in one object, with the page's sentences after the find's own summary.
+ */
+export async function pagedFind<
+  Q extends PageQuery,
+  F extends { summary: string },
+  L extends Record<string, unknown[]>,
+>(
+  deps: ScanSnapshotDeps,
+  context: InvocationContext,
+  find: Pick<PagedScanSpec, 'operation' | 'service'>,
+  query: Q,
+  scan: (parameters: Omit<Q, keyof PageQuery>) => Promise<ScanAnswer<F, L>>,
+) {
+  const { limit, nextToken, fresh, ...parameters } = query;
+  const paged = await pagedScan(
+    deps,
+    context,
+    {
+      operation: find.operation,
+      service: find.service,
+      parameters,
+      limit: limit ?? DEFAULT_FIND_LIMIT,
+      nextToken,
+      fresh: fresh === true,
+    },
+    () => scan(parameters),
+  );
+  return {
+    ...paged.fields,
+    ...paged.lists,
+    ...paged.page,
+    summary: [paged.fields.summary, paged.pageSummary].filter((s) => s !== '').join(' '),
+  };
 }
 
 /** The page through the answer the scan (or its snapshot) gives. */
