@@ -4,43 +4,27 @@
  * with the caller's claims from the Cognito authorizer.
  */
 
-import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  GetBucketTaggingCommand,
-  GetBucketWebsiteCommand,
-  GetPublicAccessBlockCommand,
-  ListBucketsCommand,
-  PutPublicAccessBlockCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import {
-  GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
-  S3ControlClient,
-} from '@aws-sdk/client-s3-control';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { ListBucketsCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
+import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { logger } from '../../functions/shared/logger';
 import { apiGatewayEvent } from '../support/api-gateway-event';
 import { awsError } from '../support/aws-error';
+import {
+  type Entry,
+  lambdaContext,
+  loadEntry,
+  mockLambdaEntryAccount,
+  setLambdaEntryEnvironment,
+} from '../support/lambda-entry';
 
-process.env.AWS_REGION = 'eu-west-1';
-process.env.CHANGE_JOURNAL_TABLE = 'journal-table';
-process.env.SCAN_SNAPSHOT_TABLE = 'snapshot-table';
-process.env.PLAN_KEY_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:444455556666:secret:PlanKey-abc';
+setLambdaEntryEnvironment();
 
-type Entry = typeof import('../../functions/find-public-buckets');
-
-/** Loads an entry after AWS_REGION is set: entries build their clients at module scope, as in Lambda. */
-function loadEntry(name: 'find-public-buckets' | 'block-bucket-public-access'): Entry {
-  return require(`../../functions/${name}`) as Entry;
-}
-
-const s3Mock = mockClient(S3Client);
-const controlMock = mockClient(S3ControlClient);
-const journalMock = mockClient(DynamoDBClient);
-const secretsMock = mockClient(SecretsManagerClient);
+const { s3Mock, controlMock, journalMock, secretsMock } = mockLambdaEntryAccount();
 
 function event(method: string, path: string, body: string | null = null): APIGatewayProxyEvent {
   return apiGatewayEvent(method, path, {
@@ -52,29 +36,7 @@ function event(method: string, path: string, body: string | null = null): APIGat
   });
 }
 
-const context = {
-  awsRequestId: 'aws-req-1',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:444455556666:function:block',
-  getRemainingTimeInMillis: () => 20_000,
-} as unknown as Context;
-
-beforeEach(() => {
-  s3Mock.reset();
-  controlMock.reset();
-  journalMock.reset();
-  journalMock.on(PutItemCommand).resolves({});
-  journalMock.on(UpdateItemCommand).resolves({});
-  secretsMock.reset();
-  secretsMock.on(GetSecretValueCommand).resolves({ SecretString: 'k'.repeat(64) });
-  s3Mock.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'data', BucketRegion: 'eu-west-1' }] });
-  s3Mock.on(GetPublicAccessBlockCommand).rejects(awsError('NoSuchPublicAccessBlockConfiguration', 404));
-  s3Mock.on(GetBucketWebsiteCommand).rejects(awsError('NoSuchWebsiteConfiguration', 404));
-  s3Mock.on(GetBucketTaggingCommand).rejects(awsError('NoSuchTagSet', 404));
-  s3Mock.on(PutPublicAccessBlockCommand).resolves({});
-  controlMock
-    .on(GetAccountPublicAccessBlockCommand)
-    .rejects(awsError('NoSuchPublicAccessBlockConfiguration', 404));
-});
+const context = lambdaContext('block');
 
 describe('block-bucket-public-access Lambda entry', () => {
   it('blocks through an API Gateway event and writes one audit record with who, what, before and after', async () => {

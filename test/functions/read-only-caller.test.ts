@@ -3,50 +3,29 @@
  * with sign-in): the preview says they cannot apply it and names the remediators group, and their write is
  * refused by the function itself (403, audited) before any AWS call; a remediator's preview can be applied.
  */
-import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   GetBucketAclCommand,
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
-  GetBucketTaggingCommand,
-  GetBucketWebsiteCommand,
-  GetPublicAccessBlockCommand,
-  ListBucketsCommand,
   PutPublicAccessBlockCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
-import {
-  GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
-  S3ControlClient,
-} from '@aws-sdk/client-s3-control';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { logger } from '../../functions/shared/logger';
 import { apiGatewayEvent } from '../support/api-gateway-event';
 import { awsError } from '../support/aws-error';
+import {
+  lambdaContext,
+  loadEntry,
+  mockLambdaEntryAccount,
+  setLambdaEntryEnvironment,
+} from '../support/lambda-entry';
 
 const SCOPE_PREFIX = 'aiops-exposure-api';
-process.env.AWS_REGION = 'eu-west-1';
-process.env.CHANGE_JOURNAL_TABLE = 'journal-table';
-process.env.SCAN_SNAPSHOT_TABLE = 'snapshot-table';
-process.env.PLAN_KEY_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:444455556666:secret:PlanKey-abc';
 // As the stack sets them with sign-in: each function checks the scopes; previews name the stack's group.
-process.env.OAUTH_SCOPE_PREFIX = SCOPE_PREFIX;
-process.env.REMEDIATOR_GROUP = 'security-oncall';
+setLambdaEntryEnvironment({ OAUTH_SCOPE_PREFIX: SCOPE_PREFIX, REMEDIATOR_GROUP: 'security-oncall' });
 
-type Entry = typeof import('../../functions/find-public-buckets');
-
-/** Loads an entry after the environment is set: entries read it at module scope, as in Lambda. */
-function loadEntry(name: 'find-public-buckets' | 'block-bucket-public-access'): Entry {
-  return require(`../../functions/${name}`) as Entry;
-}
-
-const s3Mock = mockClient(S3Client);
-const controlMock = mockClient(S3ControlClient);
-const journalMock = mockClient(DynamoDBClient);
-const secretsMock = mockClient(SecretsManagerClient);
+const { s3Mock, journalMock } = mockLambdaEntryAccount();
 
 const READ_ONLY = { token_use: 'access', scope: `${SCOPE_PREFIX}/read`, username: 'rob', sub: 'sub-rob' };
 const REMEDIATOR = {
@@ -66,27 +45,12 @@ function event(claims: Record<string, string>, method: string, path: string, bod
   });
 }
 
-const context = {
-  awsRequestId: 'aws-req-1',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:444455556666:function:entry',
-  getRemainingTimeInMillis: () => 20_000,
-} as unknown as Context;
+const context = lambdaContext('entry');
 
 let info: jest.SpyInstance;
 beforeEach(() => {
   info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
-  s3Mock.reset();
-  controlMock.reset();
-  journalMock.reset();
-  journalMock.on(PutItemCommand).resolves({});
-  journalMock.on(UpdateItemCommand).resolves({});
-  secretsMock.reset();
-  secretsMock.on(GetSecretValueCommand).resolves({ SecretString: 'k'.repeat(64) });
-  // A bucket without Block Public Access whose ACL grants everyone read: public, and not protected.
-  s3Mock.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'data', BucketRegion: 'eu-west-1' }] });
-  s3Mock.on(GetPublicAccessBlockCommand).rejects(awsError('NoSuchPublicAccessBlockConfiguration', 404));
-  s3Mock.on(GetBucketWebsiteCommand).rejects(awsError('NoSuchWebsiteConfiguration', 404));
-  s3Mock.on(GetBucketTaggingCommand).rejects(awsError('NoSuchTagSet', 404));
+  // On top of the one bucket without Block Public Access: its ACL grants everyone read, so it is public.
   s3Mock.on(GetBucketAclCommand).resolves({
     Owner: { ID: 'owner' },
     Grants: [
@@ -98,10 +62,6 @@ beforeEach(() => {
   });
   s3Mock.on(GetBucketPolicyStatusCommand).rejects(awsError('NoSuchBucketPolicy', 404));
   s3Mock.on(GetBucketPolicyCommand).rejects(awsError('NoSuchBucketPolicy', 404));
-  s3Mock.on(PutPublicAccessBlockCommand).resolves({});
-  controlMock
-    .on(GetAccountPublicAccessBlockCommand)
-    .rejects(awsError('NoSuchPublicAccessBlockConfiguration', 404));
 });
 afterEach(() => info.mockRestore());
 
