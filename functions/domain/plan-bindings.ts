@@ -59,8 +59,6 @@ export function portClosureBinding(input: {
   rulesByGroup: ReadonlyMap<string, readonly IngressRule[]>;
   prefixListCidrs: ReadonlyMap<string, readonly string[]>;
 }): ChangeBinding {
-  const byKey = <T>(entries: Iterable<[string, T]>) =>
-    [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return {
     operation: 'closeUnwantedPortForEc2Instance',
     target: input.instanceId,
@@ -69,17 +67,8 @@ export function portClosureBinding(input: {
       region: input.region,
       interfaces: [...input.interfaces]
         .map((eni) => ({ id: eni.networkInterfaceId, groups: [...eni.groupIds].sort() }))
-        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-      rules: byKey(input.rulesByGroup).map(([groupId, rules]) => [
-        groupId,
-        [...rules].sort((a, b) =>
-          a.securityGroupRuleId < b.securityGroupRuleId
-            ? -1
-            : a.securityGroupRuleId > b.securityGroupRuleId
-              ? 1
-              : 0,
-        ),
-      ]),
+        .sort((a, b) => byId(a.id, b.id)),
+      rules: rulesInIdOrder(input.rulesByGroup),
       prefixLists: byKey(input.prefixListCidrs).map(([id, cidrs]) => [id, [...cidrs].sort()]),
     },
   };
@@ -101,19 +90,26 @@ export function undoBinding(
       ? { bucketFlags: current.flags }
       : current.kind === 's3-account'
         ? { accountFlags: current.flags }
-        : {
-            rules: [...current.rulesByGroup]
-              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-              .map(([groupId, rules]) => [
-                groupId,
-                [...rules].sort((a, b) =>
-                  a.securityGroupRuleId < b.securityGroupRuleId
-                    ? -1
-                    : a.securityGroupRuleId > b.securityGroupRuleId
-                      ? 1
-                      : 0,
-                ),
-              ]),
-          };
+        : { rules: rulesInIdOrder(current.rulesByGroup) };
   return { operation: 'applyUndoOfChange', target: changeId, parameters: {}, beforeState };
+}
+
+/**
+ * Every group's ingress rules, groups by id and each group's rules by rule id: the closure and the undo of
+ * one list them alike, and neither depends on the order AWS answers in.
+ */
+function rulesInIdOrder(rulesByGroup: ReadonlyMap<string, readonly IngressRule[]>) {
+  return byKey(rulesByGroup).map(([groupId, rules]) => [
+    groupId,
+    [...rules].sort((a, b) => byId(a.securityGroupRuleId, b.securityGroupRuleId)),
+  ]);
+}
+
+/** Entries by their key, in code-unit order (as `sort()` with no comparator orders strings). */
+function byKey<T>(entries: Iterable<[string, T]>): [string, T][] {
+  return [...entries].sort(([a], [b]) => byId(a, b));
+}
+
+function byId(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
