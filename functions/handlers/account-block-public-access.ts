@@ -18,7 +18,6 @@ import {
   predictAccountBlock,
   summariseAccountBlock,
 } from '../domain/account-block-plan';
-import { applyAccessOf, withApplyNote } from '../domain/apply-access';
 import { describeFailedRead } from '../domain/bucket-exposure';
 import { accountUndoPlan, type JsonValue } from '../domain/change-record';
 import { DEFAULT_EXPOSURE_TAGS, exposureIntentOf } from '../domain/exposure-intent';
@@ -28,9 +27,10 @@ import { auditedWrite, type WriteRecord } from '../shared/audited-write';
 import { ConflictError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
 import type { InvocationContext } from '../shared/invocation';
-import { issuePlan, requirePlan } from '../shared/plan-signing';
+import { requirePlan } from '../shared/plan-signing';
 import type { JournalDeps } from './change-deps';
 import { runJournaledChange } from './journaled-change';
+import { previewAnswer } from './preview-answer';
 import type { S3OperationDeps } from './s3-deps';
 
 const OPERATION = 'blockPublicAccessForS3Account';
@@ -119,15 +119,7 @@ export function createAccountBlockPreviewHandler(
 ): OperationHandler<typeof previewBlockPublicAccessForS3Account> {
   return async (_input, context) => {
     const prepared = await prepareAccountBlock(deps, context);
-    const answer = answerOf(prepared, 'preview');
-    const access = applyAccessOf(context.caller, deps.remediatorGroup);
-    return {
-      ...answer,
-      summary: withApplyNote(answer.summary, access),
-      changeId: null,
-      ...(await issuePlan(deps.plans, prepared.binding)),
-      ...access,
-    };
+    return previewAnswer(deps, context, answerOf(prepared, 'preview'), prepared.binding);
   };
 }
 

@@ -7,15 +7,15 @@ import type {
 } from '../../openapi/operations';
 import { upstreamError } from '../aws/aws-errors';
 import { writeBucketFlags } from '../aws/s3-buckets';
-import { applyAccessOf, withApplyNote } from '../domain/apply-access';
 import type { PublicAccessBlockFlags } from '../domain/bucket-exposure';
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
 import { ConflictError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
-import { issuePlan, requirePlan } from '../shared/plan-signing';
+import { requirePlan } from '../shared/plan-signing';
 import { answerOf, prepareBlock } from './block-public-access-preparation';
 import type { JournalDeps } from './change-deps';
 import { journaledBucketBlock } from './journaled-bucket-block';
+import { previewAnswer } from './preview-answer';
 import type { S3OperationDeps } from './s3-deps';
 
 const OPERATION = 'removePublicAccessFromS3Bucket';
@@ -29,15 +29,7 @@ export function createBlockPublicAccessPreviewHandler(
 ): OperationHandler<typeof previewRemovePublicAccessFromS3Bucket> {
   return async ({ params }, context) => {
     const prepared = await prepareBlock(deps, params.bucketName, context);
-    const answer = answerOf(params.bucketName, prepared, true, true);
-    const access = applyAccessOf(context.caller, deps.remediatorGroup);
-    return {
-      ...answer,
-      summary: withApplyNote(answer.summary, access),
-      changeId: null,
-      ...(await issuePlan(deps.plans, prepared.binding)),
-      ...access,
-    };
+    return previewAnswer(deps, context, answerOf(params.bucketName, prepared, true, true), prepared.binding);
   };
 }
 
