@@ -15,6 +15,8 @@ import {
   DescribeRegionsCommand,
   DescribeSecurityGroupRulesCommand,
   type DescribeSecurityGroupRulesCommandOutput,
+  DescribeTagsCommand,
+  type DescribeTagsCommandOutput,
   type EC2Client,
   type Filter,
   GetManagedPrefixListEntriesCommand,
@@ -379,6 +381,50 @@ export async function describeInstanceNames(
     }
   }
   return names;
+}
+
+/**
+ * The tags with the given keys on security groups of the Region, by group id: `DescribeTags` filtered by
+ * resource type and key, so one page answers however many groups the Region has (only groups carrying one
+ * of the keys come back). With `groupIds`, only those groups are asked about (200 per call).
+ *
+ * @throws UpstreamError naming ec2:DescribeTags
+ */
+export async function describeSecurityGroupTags(
+  ec2: EC2Client,
+  keys: readonly string[],
+  groupIds?: readonly string[],
+): Promise<Map<string, Record<string, string>>> {
+  const tags = new Map<string, Record<string, string>>();
+  const idChunks =
+    groupIds === undefined ? [undefined] : chunk([...new Set(groupIds)].sort(), GROUP_IDS_PER_CALL);
+  if (idChunks.length === 0) return tags;
+  const chunks = await mapWithConcurrency(idChunks, CALLS_PER_REGION, (ids) =>
+    readAllPages<DescribeTagsCommandOutput>('ec2:DescribeTags', (token) =>
+      ec2.send(
+        new DescribeTagsCommand({
+          Filters: [
+            { Name: 'resource-type', Values: ['security-group'] },
+            { Name: 'key', Values: [...new Set(keys)] },
+            ...(ids === undefined ? [] : [{ Name: 'resource-id', Values: ids }]),
+          ],
+          MaxResults: PAGE_SIZE,
+          ...(token ? { NextToken: token } : {}),
+        }),
+      ),
+    ),
+  );
+  for (const pages of chunks) {
+    for (const page of pages ?? []) {
+      for (const tag of page.Tags ?? []) {
+        if (!tag.ResourceId || tag.Key === undefined) continue;
+        const own = tags.get(tag.ResourceId) ?? {};
+        own[tag.Key] = tag.Value ?? '';
+        tags.set(tag.ResourceId, own);
+      }
+    }
+  }
+  return tags;
 }
 
 /** DescribeManagedPrefixLists pages hold at most 100 lists. */

@@ -105,3 +105,53 @@ export function exposureTagsFrom(env: Readonly<Record<string, string | undefined
     reasonKey: env.AIOPS_EXPOSURE_REASON_TAG?.trim() || DEFAULT_EXPOSURE_TAGS.reasonKey,
   };
 }
+
+/** A security group tagged as exposed on purpose, as a person knows it. */
+export interface IntendedGroup {
+  securityGroupId: string;
+  /** The group's name (cleaned); null when not known. */
+  securityGroupName: string | null;
+  /** The reason tag (cleaned); null when missing or empty. */
+  reason: string | null;
+}
+
+/**
+ * The groups whose tags mark them as exposed on purpose.
+ *
+ * @param tagsByGroup - group id -> its tags (only the intent and reason keys need be there)
+ * @param names - the tag keys in use
+ */
+export function groupIntentsOf(
+  tagsByGroup: ReadonlyMap<string, Readonly<Record<string, string>>>,
+  names: ExposureIntentTags = DEFAULT_EXPOSURE_TAGS,
+): Map<string, ExposureIntent> {
+  const intents = new Map<string, ExposureIntent>();
+  for (const [groupId, tags] of tagsByGroup) {
+    const intent = exposureIntentOf(tags, names);
+    if (intent !== undefined) intents.set(groupId, intent);
+  }
+  return intents;
+}
+
+/**
+ * Splits what is open into findings and what is open on purpose through tagged security groups. A port range
+ * (or the one port asked) is intended only when every rule opening it belongs to a group tagged as intended:
+ * one untagged rule keeps it a finding, because closing it would still take that rule away.
+ *
+ * @param units - the open ranges (or one unit holding the asked port's exposures), each with the rules opening it
+ * @param intended - the ids of the groups tagged as intended
+ * @returns the units in their order, split; `groupIds` are the intended groups the intended units go through
+ */
+export function splitByGroupIntent<U extends { exposures: ReadonlyArray<{ securityGroupId: string }> }>(
+  units: readonly U[],
+  intended: { has(groupId: string): boolean },
+): { findings: U[]; intended: U[]; groupIds: string[] } {
+  const findings: U[] = [];
+  const onPurpose: U[] = [];
+  for (const unit of units) {
+    const all = unit.exposures.length > 0 && unit.exposures.every((e) => intended.has(e.securityGroupId));
+    (all ? onPurpose : findings).push(unit);
+  }
+  const groupIds = [...new Set(onPurpose.flatMap((u) => u.exposures.map((e) => e.securityGroupId)))].sort();
+  return { findings, intended: onPurpose, groupIds };
+}

@@ -4,6 +4,7 @@ import {
   DescribeNetworkInterfacesCommand,
   DescribeRegionsCommand,
   DescribeSecurityGroupRulesCommand,
+  DescribeTagsCommand,
   EC2Client,
   GetManagedPrefixListEntriesCommand,
   type Instance,
@@ -14,6 +15,7 @@ import {
   describeGroupUsers,
   describeIngressRules,
   describeInstances,
+  describeSecurityGroupTags,
   listEnabledRegions,
   readPrefixListEntries,
 } from '../../functions/aws/ec2-instances';
@@ -374,5 +376,72 @@ describe('scanRegionsForOpenPort', () => {
     // Assert
     expect(result.scannedRegions).toEqual(['a-1']);
     expect(result.notAttempted).toEqual(['b-1', 'c-1']);
+  });
+});
+
+describe('describeSecurityGroupTags', () => {
+  it('filters by resource type and key, pages 1000 at a time, and groups the tags by security group', async () => {
+    // Arrange
+    ec2Mock
+      .on(DescribeTagsCommand)
+      .resolvesOnce({
+        Tags: [
+          { ResourceId: 'sg-1', ResourceType: 'security-group', Key: 'aiops:exposure', Value: 'intended' },
+          { ResourceId: 'sg-2', ResourceType: 'security-group', Key: 'aiops:exposure', Value: 'reviewed' },
+        ],
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({
+        Tags: [
+          { ResourceId: 'sg-1', ResourceType: 'security-group', Key: 'aiops:exposure-reason', Value: 'site' },
+        ],
+      });
+
+    // Act
+    const tags = await describeSecurityGroupTags(ec2, ['aiops:exposure', 'aiops:exposure-reason']);
+
+    // Assert
+    expect(tags).toEqual(
+      new Map([
+        ['sg-1', { 'aiops:exposure': 'intended', 'aiops:exposure-reason': 'site' }],
+        ['sg-2', { 'aiops:exposure': 'reviewed' }],
+      ]),
+    );
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeTagsCommand, 2);
+    expect(ec2Mock).toHaveReceivedNthSpecificCommandWith(1, DescribeTagsCommand, {
+      Filters: [
+        { Name: 'resource-type', Values: ['security-group'] },
+        { Name: 'key', Values: ['aiops:exposure', 'aiops:exposure-reason'] },
+      ],
+      MaxResults: 1000,
+    });
+    expect(ec2Mock).toHaveReceivedNthSpecificCommandWith(2, DescribeTagsCommand, {
+      NextToken: 'page-2',
+    });
+  });
+
+  it('asks about named groups 200 at a time, and asks nothing for none', async () => {
+    // Arrange
+    ec2Mock.on(DescribeTagsCommand).resolves({ Tags: [] });
+    const ids = Array.from({ length: 450 }, (_, i) => `sg-${String(i).padStart(17, '0')}`);
+
+    // Act
+    await describeSecurityGroupTags(ec2, ['aiops:exposure'], ids);
+    const none = await describeSecurityGroupTags(ec2, ['aiops:exposure'], []);
+
+    // Assert
+    expect(none.size).toBe(0);
+    const asked = ec2Mock
+      .commandCalls(DescribeTagsCommand)
+      .map((call) => call.args[0].input.Filters?.find((f) => f.Name === 'resource-id')?.Values?.length);
+    expect(asked).toEqual([200, 200, 50]);
+  });
+
+  it('throws an UpstreamError naming ec2:DescribeTags', async () => {
+    ec2Mock.on(DescribeTagsCommand).rejects(awsError('UnauthorizedOperation'));
+    await expect(describeSecurityGroupTags(ec2, ['aiops:exposure'])).rejects.toMatchObject({
+      awsCall: 'ec2:DescribeTags',
+      awsErrorCode: 'UnauthorizedOperation',
+    });
   });
 });

@@ -1,7 +1,9 @@
 import {
   exposureIntentOf,
   exposureTagsFrom,
+  groupIntentsOf,
   intendedExposureRefusal,
+  splitByGroupIntent,
 } from '../../functions/domain/exposure-intent';
 
 const tags = (entries: Record<string, string>) =>
@@ -53,5 +55,49 @@ describe('exposureTagsFrom', () => {
       intentKey: 'corp:public',
       reasonKey: 'aiops:exposure-reason',
     });
+  });
+});
+
+describe('splitByGroupIntent', () => {
+  const range = (port: number, ...groups: string[]) => ({
+    port,
+    exposures: groups.map((securityGroupId) => ({ securityGroupId })),
+  });
+  const intended = new Set(['sg-web']);
+
+  it.each([
+    ['a range only tagged groups open is on purpose', [range(443, 'sg-web')], [], [443], ['sg-web']],
+    ['one untagged rule keeps the range a finding', [range(443, 'sg-web', 'sg-alt')], [443], [], []],
+    ['untagged groups only: a finding', [range(22, 'sg-admin')], [22], [], []],
+    ['a range with no exposures is never on purpose', [range(8080)], [8080], [], []],
+    [
+      'ranges are split one by one, in order',
+      [range(22, 'sg-admin'), range(80, 'sg-web'), range(443, 'sg-web', 'sg-web')],
+      [22],
+      [80, 443],
+      ['sg-web'],
+    ],
+  ])('%s', (_case, units, findings, onPurpose, groupIds) => {
+    const split = splitByGroupIntent(units, intended);
+    expect(split.findings.map((u) => u.port)).toEqual(findings);
+    expect(split.intended.map((u) => u.port)).toEqual(onPurpose);
+    expect(split.groupIds).toEqual(groupIds);
+  });
+});
+
+describe('groupIntentsOf', () => {
+  it('keeps the groups tagged intended, with their cleaned reasons, under the configured names', () => {
+    const names = { intentKey: 'corp:public', reasonKey: 'corp:why' };
+    const intents = groupIntentsOf(
+      new Map([
+        ['sg-1', { 'corp:public': 'Intended', 'corp:why': 'CDN\u202e origin' }],
+        ['sg-2', { 'corp:public': 'reviewed' }],
+        ['sg-3', { 'corp:why': 'no intent tag' }],
+        ['sg-4', { 'aiops:exposure': 'intended' }],
+      ]),
+      names,
+    );
+    expect([...intents.keys()]).toEqual(['sg-1']);
+    expect(intents.get('sg-1')?.reason).toBe('CDN origin');
   });
 });

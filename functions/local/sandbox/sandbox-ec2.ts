@@ -77,6 +77,8 @@ export function handleEc2(scenario: Scenario, region: string, command: string, i
       return describeSecurityGroupRules(scenario, data, input);
     case 'DescribeSecurityGroups':
       return describeSecurityGroups(data, input);
+    case 'DescribeTags':
+      return describeTags(data, input);
     case 'DescribeManagedPrefixLists':
       return describeManagedPrefixLists(scenario, data, input);
     case 'GetManagedPrefixListEntries':
@@ -344,7 +346,26 @@ function describeSecurityGroups(data: ScenarioEc2Region, input: Input): Output {
       Description: group.description,
       IpPermissions: group.rules.filter((rule) => !rule.egress).map(permission),
       IpPermissionsEgress: group.rules.filter((rule) => rule.egress).map(permission),
+      Tags: Object.entries(group.tags).map(([Key, Value]) => ({ Key, Value })),
     })),
+  };
+}
+
+/** Security-group tags, filtered by resource type, key and resource id as EC2 filters them (MaxResults 5-1000). */
+function describeTags(data: ScenarioEc2Region, input: Input): Output {
+  const all = data.securityGroups.flatMap((group) =>
+    Object.entries(group.tags).map(([Key, Value]) => ({ ResourceId: group.groupId, Key, Value })),
+  );
+  const matching = applyFilters(all, input, {
+    'resource-type': () => ['security-group'],
+    'resource-id': (tag) => [tag.ResourceId],
+    key: (tag) => [tag.Key],
+    value: (tag) => [tag.Value],
+  });
+  const { items, NextToken } = page(matching, input, 'DescribeTags', { min: 5, max: 1000 });
+  return {
+    Tags: items.map((tag) => ({ ...tag, ResourceType: 'security-group' })),
+    ...(NextToken ? { NextToken } : {}),
   };
 }
 

@@ -63,6 +63,8 @@ const securityGroup = z.strictObject({
   note: z.string().optional(),
   vpcId: z.string().default('vpc-0sandbox'),
   description: z.string().default('sandbox group'),
+  /** The group's tags (DescribeTags), e.g. the intended-exposure tags. */
+  tags: z.record(z.string(), z.string()).default({}),
   rules: z.array(sgRule).default([]),
 });
 
