@@ -295,6 +295,8 @@ export const findEc2InstancesWithOpenPort = defineOperation({
     'ec2:DescribeInstances',
     'ec2:DescribeSecurityGroupRules',
     'ec2:GetManagedPrefixListEntries',
+    // Security-group intended-exposure tags, read where something is open.
+    'ec2:DescribeTags',
   ],
   // Signs nextTokens with a key derived from the plan key.
   usesPlanKey: true,
@@ -332,6 +334,7 @@ export const closeUnwantedPortForEc2Instance = defineOperation({
     'ec2:GetManagedPrefixListEntries',
     'ec2:DescribeManagedPrefixLists',
     'ec2:DescribeNetworkInterfaces',
+    'ec2:DescribeTags',
     'ec2:AuthorizeSecurityGroupIngress',
     'ec2:RevokeSecurityGroupIngress',
     'dynamodb:PutItem',
@@ -373,6 +376,8 @@ export const previewCloseUnwantedPortForEc2Instance = defineOperation({
     // The preview plans against the same quota as the write: list sizes and the account's rule quota.
     'ec2:DescribeManagedPrefixLists',
     'ec2:DescribeNetworkInterfaces',
+    // The changed groups' intended-exposure tags.
+    'ec2:DescribeTags',
     'servicequotas:GetServiceQuota',
   ],
   schemas: () => {

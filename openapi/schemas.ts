@@ -763,7 +763,7 @@ export const findInstancesSchemas = onFirstUse(() => {
       ),
       intendedCount: withMeta(integer(), {
         description:
-          'Exposed instances tagged as exposed on purpose (aiops:exposure=intended by default), listed apart.',
+          'Entries in intendedInstances: exposed instances tagged as exposed on purpose (aiops:exposure=intended by default), or open through security groups tagged so.',
         example: 1,
       }),
       intendedInstances: withMeta(
@@ -776,17 +776,39 @@ export const findInstancesSchemas = onFirstUse(() => {
             region: withMeta(string(), { description: 'The instance’s Region.' }),
             state: withMeta(string(), { description: 'The instance state.' }),
             severity: severitySchema('What it would be as a finding.'),
-            reason: withMeta(nullable(string()), {
-              description: `The aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
+            intendedBy: withMeta(enumOf(['instance', 'securityGroup']), {
+              description:
+                'instance: the instance is tagged aiops:exposure=intended (everything open on it is on purpose); securityGroup: what is listed here is opened only by security groups tagged so.',
+              example: 'securityGroup',
             }),
+            reason: withMeta(nullable(string()), {
+              description: `Why: the instance's aiops:exposure-reason tag, or (intendedBy securityGroup) its groups' reasons joined with "; "; null if none given. ${UNTRUSTED_DATA}`,
+            }),
+            securityGroups: withMeta(
+              array(
+                object({
+                  securityGroupId: withMeta(string(), { description: 'Security group id.' }),
+                  securityGroupName: withMeta(nullable(string()), {
+                    description: `The group's name; null if unknown. ${UNTRUSTED_DATA}`,
+                  }),
+                  reason: withMeta(nullable(string()), {
+                    description: `The group's aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
+                  }),
+                }),
+              ),
+              {
+                description:
+                  'The security groups tagged aiops:exposure=intended that open the ports listed here; empty when only the instance is tagged.',
+              },
+            ),
             openPorts: withMeta(array(openPortSchema), {
-              description: 'Its internet-open ranges, worst first.',
+              description: 'The internet-open ranges that are on purpose, worst first.',
             }),
           }),
         ),
         {
           description:
-            'Exposed instances tagged as exposed on purpose: not findings, and close-port refuses them unless force is true.',
+            'What is exposed on purpose: instances tagged aiops:exposure=intended, and ports opened only by security groups tagged so (an instance can also be in instances, for its other ports). Not findings; close-port refuses to change them unless force is true.',
         },
       ),
       unknownInstances: withMeta(
@@ -827,6 +849,20 @@ export const findInstancesSchemas = onFirstUse(() => {
           }),
         ),
         { description: 'Regions that could not be checked: never assume these are safe.' },
+      ),
+      groupTagsUnread: withMeta(
+        array(
+          object({
+            region: withMeta(string(), {
+              description: 'Region whose security-group tags could not be read.',
+            }),
+            reason: withMeta(string(), { description: 'The AWS call that failed and why.' }),
+          }),
+        ),
+        {
+          description:
+            'Regions where security-group tags could not be read: everything open there is listed as a finding, even through groups tagged as intended.',
+        },
       ),
     }),
     { id: 'FindEc2InstancesWithOpenPortResponse' },
@@ -957,7 +993,7 @@ export const closePortSchemas = onFirstUse(() => {
       planId: planIdField(),
       force: withMeta(optional(forceSchema), {
         description:
-          'true: change it even though it is tagged as exposed on purpose (aiops:exposure=intended). Without it such a change is refused (409); the preview says so first.',
+          'true: change it even though the instance or a security group the change modifies is tagged as exposed on purpose (aiops:exposure=intended). Without it such a change is refused (409); the preview says so first.',
         example: false,
         'x-amzn-form-display-name': 'Change an intended exposure anyway',
       }),
@@ -998,13 +1034,34 @@ export const closePortSchemas = onFirstUse(() => {
         nullable(
           object({
             reason: withMeta(nullable(string()), {
-              description: `The aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
+              description: `The instance's aiops:exposure-reason tag; null if the instance is not tagged or gives none. ${UNTRUSTED_DATA}`,
+            }),
+            securityGroups: withMeta(
+              array(
+                object({
+                  securityGroupId: withMeta(string(), { description: 'Security group id.' }),
+                  securityGroupName: withMeta(nullable(string()), {
+                    description: `The group's name; null if unknown. ${UNTRUSTED_DATA}`,
+                  }),
+                  reason: withMeta(nullable(string()), {
+                    description: `The group's aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
+                  }),
+                }),
+              ),
+              {
+                description:
+                  'Security groups the change would modify that are tagged aiops:exposure=intended.',
+              },
+            ),
+            groupTagsUnread: withMeta(nullable(string()), {
+              description:
+                "Why the changed groups' tags could not be read (an intended exposure cannot be ruled out, so force is needed); null when read.",
             }),
           }),
         ),
         {
           description:
-            'Set when the instance is tagged as exposed on purpose: the change is refused unless force is true (the summary says so); null otherwise.',
+            "Set when the instance, or a security group the change would modify, is tagged as exposed on purpose (or the groups' tags could not be read): the change is refused unless force is true (the summary says so); null otherwise.",
         },
       ),
       closedPorts: withMeta(

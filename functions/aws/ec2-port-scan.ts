@@ -6,6 +6,14 @@
  * with bounded concurrency and stop starting when the time budget runs out.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import {
+  type ExposureIntent,
+  type ExposureIntentTags,
+  groupIntentsOf,
+  INTENDED,
+  type IntendedGroup,
+  splitByGroupIntent,
+} from '../domain/exposure-intent';
 import { exposuresOfRanges, memoisedOpenPortRanges, type OpenPortRange } from '../domain/open-port-ranges';
 import {
   type IngressRule,
@@ -23,6 +31,7 @@ import { mapWithConcurrency } from './concurrency';
 import {
   describeIngressRules,
   describeInstances,
+  describeSecurityGroupTags,
   type Ec2InstanceFacts,
   readPrefixListsEach,
 } from './ec2-instances';
@@ -169,9 +178,17 @@ function ruleDescriptionsOf(facts: GroupRuleFacts): Map<string, string> {
 
 export interface ExposedInstance extends Ec2InstanceFacts {
   region: string;
+  /** The exposures that are findings (empty when everything open goes through groups tagged as intended). */
   exposures: NamedExposure[];
-  /** Set when no port was asked: every internet-open (protocol, port range), services named. */
+  /** Set when no port was asked: every internet-open (protocol, port range) that is a finding, services named. */
   openPorts?: OpenPortRange[];
+  /** What is open only through security groups tagged as intended: reported apart, never a finding. */
+  openOnPurpose?: {
+    exposures: NamedExposure[];
+    /** Set when no port was asked. */
+    openPorts?: OpenPortRange[];
+    groups: IntendedGroup[];
+  };
 }
 
 export interface UnknownRegion {
@@ -198,6 +215,8 @@ export interface OpenPortScanResult {
   unknownRegions: UnknownRegion[];
   /** Regions never tried because the time budget ran out. */
   notAttempted: string[];
+  /** Regions where security-group tags could not be read: what is open there stays a finding. */
+  groupTagsUnread: UnknownRegion[];
 }
 
 export interface OpenPortScanOptions extends ScanQuery {
@@ -205,11 +224,18 @@ export interface OpenPortScanOptions extends ScanQuery {
   concurrency: number;
   /** True when the scan must stop starting new Regions (time budget). */
   shouldStop: () => boolean;
+  /** The intended-exposure tag names: groups carrying them are read where something is open. Unset: not read. */
+  exposureTags?: ExposureIntentTags;
 }
 
-type RegionOutcome =
-  | { kind: 'scanned'; instances: ExposedInstance[]; unknownInstances: UnknownInstance[] }
-  | { kind: 'unknown'; reason: string };
+interface RegionScan {
+  instances: ExposedInstance[];
+  unknownInstances: UnknownInstance[];
+  /** Why the security-group tags could not be read, when they could not. */
+  groupTagsUnread?: string;
+}
+
+type RegionOutcome = ({ kind: 'scanned' } & RegionScan) | { kind: 'unknown'; reason: string };
 
 /** Why a Region could not be read, in a sentence naming the AWS call and error code. */
 export function regionFailureReason(error: UpstreamError): string {
@@ -217,27 +243,102 @@ export function regionFailureReason(error: UpstreamError): string {
   return `${call} failed with ${error.awsErrorCode}, so instances in this Region could not be checked`;
 }
 
+/**
+ * The groups tagged as exposed on purpose, among those the Region's exposures go through: one `DescribeTags`
+ * (filtered by key, so its size follows the tagged groups, not the account), made only where something is
+ * open. A failed read is reported and tags nothing: what is open stays a finding.
+ */
+async function readGroupIntents(
+  ec2: EC2Client,
+  tagNames: ExposureIntentTags,
+): Promise<{ intents: Map<string, ExposureIntent>; unread?: string }> {
+  try {
+    const tags = await describeSecurityGroupTags(ec2, [tagNames.intentKey, tagNames.reasonKey]);
+    return { intents: groupIntentsOf(tags, tagNames) };
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) throw error;
+    return {
+      intents: new Map(),
+      unread: `${error.awsCall.replace(/^ec2:/, '')} failed with ${error.awsErrorCode}, so security groups tagged ${tagNames.intentKey}=${INTENDED} here could not be told apart: what is open through them is listed as a finding`,
+    };
+  }
+}
+
+/** An exposed instance, its open ranges split between findings and what tagged groups open on purpose. */
+function exposedInstanceOf(
+  instance: Ec2InstanceFacts,
+  region: string,
+  verdict: PortVerdict & { openPorts?: OpenPortRange[] },
+  descriptions: ReadonlyMap<string, string>,
+  groupIntents: ReadonlyMap<string, ExposureIntent>,
+): ExposedInstance {
+  const name = (exposures: readonly PortExposure[]) => namedExposures(instance, exposures, descriptions);
+  const ranges = verdict.openPorts;
+  let split: {
+    findings: PortExposure[];
+    intended: PortExposure[];
+    findingRanges?: OpenPortRange[];
+    intendedRanges?: OpenPortRange[];
+    groupIds: string[];
+  };
+  if (ranges !== undefined) {
+    const byRange = splitByGroupIntent(ranges, groupIntents);
+    split = {
+      findings: exposuresOfRanges(byRange.findings),
+      intended: exposuresOfRanges(byRange.intended),
+      findingRanges: byRange.findings,
+      intendedRanges: byRange.intended,
+      groupIds: byRange.groupIds,
+    };
+  } else {
+    const byPort = splitByGroupIntent([{ exposures: verdict.exposures }], groupIntents);
+    split = {
+      findings: byPort.findings.flatMap((unit) => unit.exposures),
+      intended: byPort.intended.flatMap((unit) => unit.exposures),
+      groupIds: byPort.groupIds,
+    };
+  }
+  const exposed: ExposedInstance = {
+    ...instance,
+    region,
+    exposures: name(split.findings),
+    ...(split.findingRanges !== undefined ? { openPorts: split.findingRanges } : {}),
+  };
+  if (split.intended.length === 0) return exposed;
+  const groupName = (groupId: string) => instance.groupNames?.[groupId];
+  return {
+    ...exposed,
+    openOnPurpose: {
+      exposures: name(split.intended),
+      ...(split.intendedRanges !== undefined ? { openPorts: split.intendedRanges } : {}),
+      groups: split.groupIds.map((securityGroupId) => {
+        const raw = groupName(securityGroupId);
+        return {
+          securityGroupId,
+          securityGroupName: raw ? cleanUntrustedText(raw) : null,
+          reason: groupIntents.get(securityGroupId)?.reason ?? null,
+        };
+      }),
+    },
+  };
+}
+
 async function scanRegion(
   ec2: EC2Client,
   region: string,
   query: ScanQuery,
-): Promise<{ instances: ExposedInstance[]; unknownInstances: UnknownInstance[] }> {
+  exposureTags: ExposureIntentTags | undefined,
+): Promise<RegionScan> {
   const instances = await describeInstances(ec2);
   if (instances.length === 0) return { instances: [], unknownInstances: [] };
   const facts = await readGroupRuleFacts(ec2, groupIdsOf(instances), query);
   const judge = instanceJudge(facts, query);
   const descriptions = ruleDescriptionsOf(facts);
-  const exposed: ExposedInstance[] = [];
+  const exposedVerdicts: Array<{ instance: Ec2InstanceFacts; verdict: ReturnType<typeof judge> }> = [];
   const unknown: UnknownInstance[] = [];
   for (const instance of [...instances].sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1))) {
     const verdict = judge(instance);
-    if (verdict.exposures.length > 0)
-      exposed.push({
-        ...instance,
-        region,
-        exposures: namedExposures(instance, verdict.exposures, descriptions),
-        ...(verdict.openPorts !== undefined ? { openPorts: verdict.openPorts } : {}),
-      });
+    if (verdict.exposures.length > 0) exposedVerdicts.push({ instance, verdict });
     else if (verdict.unknown.length > 0) {
       const lists = [...new Set(verdict.unknown.map((rule) => rule.prefixListId))];
       unknown.push({
@@ -248,7 +349,18 @@ async function scanRegion(
       });
     }
   }
-  return { instances: exposed, unknownInstances: unknown };
+  // Group tags matter only where something is open: a Region with nothing open makes no extra call.
+  const groupIntents =
+    exposureTags !== undefined && exposedVerdicts.length > 0
+      ? await readGroupIntents(ec2, exposureTags)
+      : { intents: new Map<string, ExposureIntent>() };
+  return {
+    instances: exposedVerdicts.map(({ instance, verdict }) =>
+      exposedInstanceOf(instance, region, verdict, descriptions, groupIntents.intents),
+    ),
+    unknownInstances: unknown,
+    ...(groupIntents.unread !== undefined ? { groupTagsUnread: groupIntents.unread } : {}),
+  };
 }
 
 /** Scans the Regions for instances with the port open to the internet. */
@@ -266,7 +378,7 @@ export async function scanRegionsForOpenPort(
     options.concurrency,
     async (region): Promise<RegionOutcome> => {
       try {
-        return { kind: 'scanned', ...(await scanRegion(ec2(region), region, query)) };
+        return { kind: 'scanned', ...(await scanRegion(ec2(region), region, query, options.exposureTags)) };
       } catch (error) {
         // Adapters throw every AWS failure as an UpstreamError; anything else is a bug and must surface.
         if (!(error instanceof UpstreamError)) throw error;
@@ -281,6 +393,7 @@ export async function scanRegionsForOpenPort(
     unknownInstances: [],
     unknownRegions: [],
     notAttempted: [],
+    groupTagsUnread: [],
   };
   outcomes.forEach((outcome, index) => {
     const region = options.regions[index] as string;
@@ -290,6 +403,8 @@ export async function scanRegionsForOpenPort(
       result.scannedRegions.push(region);
       result.instances.push(...outcome.instances);
       result.unknownInstances.push(...outcome.unknownInstances);
+      if (outcome.groupTagsUnread !== undefined)
+        result.groupTagsUnread.push({ region, reason: outcome.groupTagsUnread });
     }
   });
   return result;

@@ -19,7 +19,7 @@ import { issuePlan, requirePlan } from '../shared/plan-signing';
 import type { JournalDeps } from './change-deps';
 import type { Ec2OperationDeps } from './ec2-deps';
 import { journaledPortClosure } from './journaled-port-closure';
-import { answerOf, prepareClosure } from './port-closure-preparation';
+import { answerOf, intendedExposureOf, prepareClosure } from './port-closure-preparation';
 
 const OPERATION = 'closeUnwantedPortForEc2Instance';
 
@@ -98,14 +98,9 @@ export function createCloseOpenPortHandler(
         force,
       );
       // Exposed on purpose (tagged): refused, dry run included, unless the caller says force.
-      if (
-        prepared.intent !== undefined &&
-        prepared.changed &&
-        !force &&
-        prepared.intentNotice !== undefined
-      ) {
+      if (prepared.changed && !force && prepared.intentNotice !== undefined) {
         throw new ConflictError(`Nothing was changed: ${prepared.intentNotice}`, {
-          intendedExposure: { reason: prepared.intent.reason },
+          intendedExposure: intendedExposureOf(prepared),
         });
       }
       // With a planId, the fresh read must be the one previewed, or nothing is written.

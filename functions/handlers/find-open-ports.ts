@@ -1,8 +1,13 @@
 /** `findEc2InstancesWithOpenPort`: scan the Regions, judge each instance, and shape the answer. */
 import type { findEc2InstancesWithOpenPort } from '../../openapi/operations';
-import { scanRegionsForOpenPort } from '../aws/ec2-port-scan';
+import { type ExposedInstance, scanRegionsForOpenPort } from '../aws/ec2-port-scan';
 import { regionsToScan } from '../aws/instance-location';
-import { DEFAULT_EXPOSURE_TAGS, exposureIntentOf } from '../domain/exposure-intent';
+import {
+  DEFAULT_EXPOSURE_TAGS,
+  type ExposureIntentTags,
+  exposureIntentOf,
+  type IntendedGroup,
+} from '../domain/exposure-intent';
 import { rankExposedInstances } from '../domain/risk-report';
 import { summarisePortScan } from '../domain/summaries/port-scan-summary';
 import { cleanUntrustedText } from '../domain/untrusted-text';
@@ -35,6 +40,7 @@ async function scanWhole(
   // With no port and no protocol, every open port of both: "what is open on my instances?"
   const allProtocols = port === undefined && query.protocol === undefined;
   const regions = await regionsToScan(deps.ec2(deps.homeRegion), query.region);
+  const tagNames = deps.exposureTags ?? DEFAULT_EXPOSURE_TAGS;
   const scan = await scanRegionsForOpenPort(deps.ec2, {
     regions,
     ...(port !== undefined ? { port } : {}),
@@ -42,18 +48,16 @@ async function scanWhole(
     allProtocols,
     concurrency: deps.concurrency,
     shouldStop: () => context.remainingMs() < deps.timeReserveMs,
+    exposureTags: tagNames,
   });
 
-  // Instances tagged as exposed on purpose are reported apart, never mixed with the findings.
-  const tagNames = deps.exposureTags ?? DEFAULT_EXPOSURE_TAGS;
-  const intentOf = new Map(scan.instances.map((i) => [i, exposureIntentOf(i.tags, tagNames)]));
-  const findings = scan.instances.filter((i) => intentOf.get(i) === undefined);
+  // What is exposed on purpose (the instance or the security groups opening it are tagged) is reported apart,
+  // never mixed with the findings; an instance can be in both lists, for different ports.
+  const { findings, intended: onPurpose } = splitIntendedInstances(scan.instances, tagNames);
   const asked = { ...(port !== undefined ? { port } : {}), protocol };
   const ranked = rankExposedInstances(findings, asked);
-  const intended = rankExposedInstances(
-    scan.instances.filter((i) => intentOf.get(i) !== undefined),
-    asked,
-  ).instances;
+  const intended = rankExposedInstances(onPurpose, asked).instances;
+  const findingIds = new Set(findings.map((i) => i.instanceId));
   const complete = scan.notAttempted.length === 0;
   const summary = summarisePortScan({
     port,
@@ -69,7 +73,9 @@ async function scanWhole(
     })),
     bySeverity: ranked.counts.bySeverity,
     intendedCount: intended.length,
+    intendedAlsoFindings: intended.filter(({ instance }) => findingIds.has(instance.instanceId)).length,
     intendedTag: tagNames.intentKey,
+    groupTagsUnread: scan.groupTagsUnread,
     unknownRegions: scan.unknownRegions,
     unknownInstances: scan.unknownInstances,
     // The page's own sentence says where the lists go on.
@@ -88,6 +94,7 @@ async function scanWhole(
       counts: ranked.counts,
       intendedCount: intended.length,
       unknownRegions: scan.unknownRegions,
+      groupTagsUnread: scan.groupTagsUnread,
     },
     lists: {
       instances: ranked.instances.map(({ instance, severity, openPorts }) => ({
@@ -107,7 +114,9 @@ async function scanWhole(
         region: instance.region,
         state: instance.state,
         severity,
-        reason: intentOf.get(instance)?.reason ?? null,
+        intendedBy: instance.intendedBy,
+        reason: instance.reason,
+        securityGroups: instance.groups,
         openPorts,
       })),
       unknownInstances: scan.unknownInstances.map((instance) => ({
@@ -121,4 +130,53 @@ async function scanWhole(
     },
     reusable: complete,
   };
+}
+
+/** An instance's part that is exposed on purpose, and why. */
+type IntendedPart = ExposedInstance & {
+  intendedBy: 'instance' | 'securityGroup';
+  reason: string | null;
+  groups: IntendedGroup[];
+};
+
+/**
+ * Findings and what is exposed on purpose. An instance tagged as intended is wholly on purpose; otherwise
+ * what only tagged security groups open is on purpose and the rest stays a finding.
+ */
+function splitIntendedInstances(
+  instances: readonly ExposedInstance[],
+  tagNames: ExposureIntentTags,
+): { findings: ExposedInstance[]; intended: IntendedPart[] } {
+  const findings: ExposedInstance[] = [];
+  const intended: IntendedPart[] = [];
+  for (const instance of instances) {
+    const { openOnPurpose, ...rest } = instance;
+    const own = exposureIntentOf(instance.tags, tagNames);
+    if (own !== undefined) {
+      intended.push({
+        ...rest,
+        exposures: [...rest.exposures, ...(openOnPurpose?.exposures ?? [])],
+        ...(rest.openPorts !== undefined
+          ? { openPorts: [...rest.openPorts, ...(openOnPurpose?.openPorts ?? [])] }
+          : {}),
+        intendedBy: 'instance',
+        reason: own.reason,
+        groups: openOnPurpose?.groups ?? [],
+      });
+      continue;
+    }
+    if (rest.exposures.length > 0) findings.push(rest);
+    if (openOnPurpose !== undefined) {
+      const reasons = openOnPurpose.groups.flatMap((g) => (g.reason === null ? [] : [g.reason]));
+      intended.push({
+        ...rest,
+        exposures: openOnPurpose.exposures,
+        ...(openOnPurpose.openPorts !== undefined ? { openPorts: openOnPurpose.openPorts } : {}),
+        intendedBy: 'securityGroup',
+        reason: reasons.length === 0 ? null : reasons.join('; '),
+        groups: openOnPurpose.groups,
+      });
+    }
+  }
+  return { findings, intended };
 }

@@ -5,14 +5,17 @@
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { prefixListFactsOf, rulesPerGroupQuotaOf } from '../aws/closure-quota';
-import { describeGroupUsers, describeInstanceNames } from '../aws/ec2-instances';
+import { describeGroupUsers, describeInstanceNames, describeSecurityGroupTags } from '../aws/ec2-instances';
 import { type GroupRuleFacts, groupIdsOf, readGroupRuleFacts } from '../aws/ec2-port-scan';
 import { type LocatedInstance, locateInstanceByIdOrName } from '../aws/instance-location';
 import { type ClosureOutcome, scanQueryOf } from '../aws/verified-port-closure';
 import {
   DEFAULT_EXPOSURE_TAGS,
   type ExposureIntent,
+  type ExposureIntentTags,
   exposureIntentOf,
+  groupIntentsOf,
+  type IntendedGroup,
   intendedExposureForced,
   intendedExposureRefusal,
 } from '../domain/exposure-intent';
@@ -29,6 +32,7 @@ import { toRuleChange } from '../domain/security-group-rules';
 import { findAlsoAffected } from '../domain/shared-group-impact';
 import {
   assumedQuotaWarning,
+  groupLabel,
   instanceLabel,
   quotaRefusal,
   remoteAccessLost,
@@ -36,7 +40,7 @@ import {
   summarisePortClosure,
 } from '../domain/summaries/port-closure-summary';
 import { cleanUntrustedText } from '../domain/untrusted-text';
-import { ValidationError } from '../shared/errors';
+import { UpstreamError, ValidationError } from '../shared/errors';
 import type { Ec2OperationDeps } from './ec2-deps';
 
 /** The instance and its groups as read, and the plan made from them: the same for preview, dry run and write. */
@@ -52,6 +56,10 @@ export interface PreparedClosure {
   quotaNotes: string[];
   /** Set when the instance is tagged as exposed on purpose: the write refuses without force. */
   intent: ExposureIntent | undefined;
+  /** Changed security groups tagged as exposed on purpose: the write refuses without force. */
+  intendedGroups: IntendedGroup[];
+  /** Why the changed groups' tags could not be read (then the write refuses without force); undefined if read. */
+  groupTagsUnread: string | undefined;
   /** The refusal (write) or warning (preview) sentence when `intent` is set and the change would write. */
   intentNotice: string | undefined;
   /** The internet-open (protocol, port range)s the change closes, before it is made. */
@@ -153,15 +161,19 @@ export async function prepareClosure(
           toPort,
           service,
         }));
-  const intent = exposureIntentOf(instance.tags, deps.exposureTags ?? DEFAULT_EXPOSURE_TAGS);
-  const intentNotice =
-    intent === undefined || !changed
-      ? undefined
-      : (force ? intendedExposureForced : intendedExposureRefusal)(
-          instanceLabel(instance, region),
-          intent,
-          deps.exposureTags,
-        );
+  const tagNames = deps.exposureTags ?? DEFAULT_EXPOSURE_TAGS;
+  const intent = exposureIntentOf(instance.tags, tagNames);
+  // The groups the change would touch may be tagged as exposed on purpose too: read only when it writes.
+  const groupIntents = changed
+    ? await changedGroupIntents(ec2, plan.changedGroupIds, instance.groupNames, tagNames)
+    : { groups: [] };
+  const intentNotice = changed
+    ? intentNoticeOf(
+        { instance: intent, instanceLabel: instanceLabel(instance, region), ...groupIntents },
+        tagNames,
+        force,
+      )
+    : undefined;
   return {
     located,
     ec2,
@@ -173,8 +185,86 @@ export async function prepareClosure(
     quotaNotes,
     closedPorts,
     intent,
+    intendedGroups: groupIntents.groups,
+    groupTagsUnread: groupIntents.unread,
     intentNotice,
   };
+}
+
+/**
+ * The changed groups tagged as exposed on purpose, from one `DescribeTags` naming them. A failed read is
+ * returned as its reason: the change then needs force, since an intended exposure could not be ruled out.
+ */
+async function changedGroupIntents(
+  ec2: EC2Client,
+  groupIds: readonly string[],
+  groupNames: Readonly<Record<string, string>> | undefined,
+  tagNames: ExposureIntentTags,
+): Promise<{ groups: IntendedGroup[]; unread?: string }> {
+  try {
+    const tags = await describeSecurityGroupTags(ec2, [tagNames.intentKey, tagNames.reasonKey], groupIds);
+    const intents = groupIntentsOf(tags, tagNames);
+    return {
+      groups: [...intents].map(([securityGroupId, intent]) => {
+        const name = groupNames?.[securityGroupId];
+        return {
+          securityGroupId,
+          securityGroupName: name ? cleanUntrustedText(name) : null,
+          reason: intent.reason,
+        };
+      }),
+    };
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) throw error;
+    return {
+      groups: [],
+      unread: `${error.awsCall.replace(/^ec2:/, '')} failed with ${error.awsErrorCode} for ${groupIds.join(', ')}`,
+    };
+  }
+}
+
+/** Security groups named one by one in a refusal; the rest are counted. */
+const GROUPS_NAMED = 3;
+
+/**
+ * The refusal (or, with force, the warning) sentences for a change on something exposed on purpose: the
+ * instance, each changed group tagged so, or groups whose tags could not be read. Undefined when none.
+ */
+function intentNoticeOf(
+  found: {
+    instance: ExposureIntent | undefined;
+    instanceLabel: string;
+    groups: readonly IntendedGroup[];
+    unread?: string | undefined;
+  },
+  tagNames: ExposureIntentTags,
+  force: boolean,
+): string | undefined {
+  const sentence = force ? intendedExposureForced : intendedExposureRefusal;
+  const names = new Map(
+    found.groups.flatMap((g) =>
+      g.securityGroupName === null ? [] : [[g.securityGroupId, g.securityGroupName]],
+    ),
+  );
+  const sentences = [
+    ...(found.instance === undefined ? [] : [sentence(found.instanceLabel, found.instance, tagNames)]),
+    ...found.groups
+      .slice(0, GROUPS_NAMED)
+      .map((g) => sentence(`Security group ${groupLabel(g.securityGroupId, names)}`, g, tagNames)),
+    ...(found.groups.length > GROUPS_NAMED
+      ? [`${found.groups.length - GROUPS_NAMED} more of the security groups it changes are tagged so too.`]
+      : []),
+    ...(found.unread === undefined
+      ? []
+      : [
+          `The tags of the security groups it changes could not be read (${found.unread}), so an intended exposure cannot be ruled out: ${
+            force
+              ? 'the change goes ahead because the request said force: true.'
+              : 'the change is refused unless the request says force: true.'
+          }`,
+        ]),
+  ];
+  return sentences.length === 0 ? undefined : sentences.join(' ');
 }
 
 /** The answer, for what was written or (dry run, preview) what would be. */
@@ -217,7 +307,7 @@ export function answerOf(
   });
   return {
     summary: prepared.intentNotice === undefined ? summary : `${prepared.intentNotice} ${summary}`,
-    intendedExposure: prepared.intent === undefined ? null : { reason: prepared.intent.reason },
+    intendedExposure: intendedExposureOf(prepared),
     instanceId: instance.instanceId,
     instanceName: instance.name ? cleanUntrustedText(instance.name) : null,
     region,
@@ -240,5 +330,20 @@ export function answerOf(
     stillOpen,
     warnings,
     undo,
+  };
+}
+
+/** What the answer says of intended exposure: null when neither the instance nor a changed group is tagged. */
+export function intendedExposureOf(prepared: PreparedClosure) {
+  if (
+    prepared.intent === undefined &&
+    prepared.intendedGroups.length === 0 &&
+    prepared.groupTagsUnread === undefined
+  )
+    return null;
+  return {
+    reason: prepared.intent?.reason ?? null,
+    securityGroups: prepared.intendedGroups,
+    groupTagsUnread: prepared.groupTagsUnread ?? null,
   };
 }

@@ -60,7 +60,10 @@ describe('an instance tagged as exposed on purpose', () => {
       }),
     ]);
     expect(reply.body.intendedInstances[0]?.reason).not.toMatch(/\u202e/);
-    expect(reply.body.summary).toContain('1 more instance is exposed on purpose (tagged aiops:exposure)');
+    expect(reply.body.summary).toContain(
+      '1 more instance is exposed on purpose (tagged aiops:exposure, on the instance or its security groups)',
+    );
+    expect(reply.body.intendedInstances[0]).toMatchObject({ intendedBy: 'instance', securityGroups: [] });
     // Same AWS calls as without the tag: the tags come with DescribeInstances.
     expect(ec2Calls(api.sandbox) - callsBefore).toBe(untaggedCalls);
   });
@@ -68,7 +71,11 @@ describe('an instance tagged as exposed on purpose', () => {
   it('close-port: the preview warns, the write and its dry run are refused without force, and nothing is written', async () => {
     const preview = await api.call('GET', `/ec2/instances/${bastionId}/close-port/preview?port=22`);
     expect(preview.status).toBe(200);
-    expect(preview.body.intendedExposure).toEqual({ reason: expect.stringContaining('Jump host') });
+    expect(preview.body.intendedExposure).toEqual({
+      reason: expect.stringContaining('Jump host'),
+      securityGroups: [],
+      groupTagsUnread: null,
+    });
     expect(preview.body.summary).toMatch(
       /^"bastion-a" .* is tagged aiops:exposure=intended \(reason "Jump host/,
     );

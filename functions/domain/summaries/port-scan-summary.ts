@@ -38,8 +38,12 @@ export interface PortScanSummaryInput {
   /** In risk order (worst first): the summary names the first ones. */
   instances: readonly ExposedInstanceSummary[];
   bySeverity?: SeverityCounts;
-  /** Exposed instances tagged as intended, listed apart (not in `instances`). */
+  /** Exposed instances tagged as intended (or open through tagged groups), listed apart in `intendedInstances`. */
   intendedCount?: number;
+  /** Of those, instances also in `instances`: part of what is open on them is a finding, part on purpose. */
+  intendedAlsoFindings?: number;
+  /** Regions where security-group tags could not be read. */
+  groupTagsUnread?: ReadonlyArray<{ region: string }>;
   /** The intent tag key, named in the sentence. */
   intendedTag?: string;
   unknownRegions: ReadonlyArray<{ region: string }>;
@@ -119,9 +123,23 @@ export function summarisePortScan(scan: PortScanSummaryInput): string {
       }${severities}: ${named.join(', ')}${more}.`,
     );
   }
-  if ((scan.intendedCount ?? 0) > 0) {
+  const alsoFindings = scan.intendedAlsoFindings ?? 0;
+  const onlyIntended = (scan.intendedCount ?? 0) - alsoFindings;
+  const tag = scan.intendedTag ?? 'as intended';
+  if (onlyIntended > 0) {
     sentences.push(
-      `${plural(scan.intendedCount ?? 0, 'more instance is', 'more instances are')} exposed on purpose (tagged ${scan.intendedTag ?? 'as intended'}) and listed apart in intendedInstances.`,
+      `${plural(onlyIntended, 'more instance is', 'more instances are')} exposed on purpose (tagged ${tag}, on the instance or its security groups) and listed apart in intendedInstances.`,
+    );
+  }
+  if (alsoFindings > 0) {
+    sentences.push(
+      `${plural(alsoFindings, 'of the instances above also has', 'of the instances above also have')} ports open on purpose through security groups tagged ${tag}, listed apart in intendedInstances.`,
+    );
+  }
+  const unread = scan.groupTagsUnread ?? [];
+  if (unread.length > 0) {
+    sentences.push(
+      `Security-group tags could not be read in ${unread.map((u) => u.region).join(', ')} (see groupTagsUnread): anything open there through groups tagged ${tag} is listed as a finding.`,
     );
   }
   if (scan.unknownInstances.length > 0) {
