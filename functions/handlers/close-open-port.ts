@@ -9,17 +9,17 @@ import type {
 } from '../../openapi/operations';
 import { closureRequestProblem, parseKeptPorts } from '../../openapi/schemas';
 import { closePortAndVerify } from '../aws/verified-port-closure';
-import { applyAccessOf, withApplyNote } from '../domain/apply-access';
 import type { ClosureQuery } from '../domain/port-closure-plan';
 import type { PortProtocol } from '../domain/port-exposure';
 import { auditedWrite, type WriteRecord } from '../shared/audited-write';
 import { ConflictError, ValidationError } from '../shared/errors';
 import type { OperationHandler } from '../shared/http-router';
-import { issuePlan, requirePlan } from '../shared/plan-signing';
+import { requirePlan } from '../shared/plan-signing';
 import type { JournalDeps } from './change-deps';
 import type { Ec2OperationDeps } from './ec2-deps';
 import { journaledPortClosure } from './journaled-port-closure';
 import { answerOf, intendedExposureOf, prepareClosure } from './port-closure-preparation';
+import { previewAnswer } from './preview-answer';
 
 const OPERATION = 'closeUnwantedPortForEc2Instance';
 
@@ -60,15 +60,7 @@ export function createClosePortPreviewHandler(
     const prepared = await prepareClosure(deps, params.instanceId, query, input.region);
     const { ec2, located, facts, plan, changed } = prepared;
     const outcome = await closePortAndVerify(ec2, located, facts, plan, { query, dryRun: true, changed });
-    const answer = answerOf(prepared, query, true, outcome, true);
-    const access = applyAccessOf(context.caller, deps.remediatorGroup);
-    return {
-      ...answer,
-      summary: withApplyNote(answer.summary, access),
-      changeId: null,
-      ...(await issuePlan(deps.plans, prepared.binding)),
-      ...access,
-    };
+    return previewAnswer(deps, context, answerOf(prepared, query, true, outcome, true), prepared.binding);
   };
 }
 

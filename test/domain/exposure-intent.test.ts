@@ -89,7 +89,7 @@ describe('groupIntentsOf', () => {
   it('keeps the groups tagged intended, with their cleaned reasons, under the configured names', () => {
     const names = { intentKey: 'corp:public', reasonKey: 'corp:why' };
     const intents = groupIntentsOf(
-      new Map([
+      new Map<string, Record<string, string>>([
         ['sg-1', { 'corp:public': 'Intended', 'corp:why': 'CDN\u202e origin' }],
         ['sg-2', { 'corp:public': 'reviewed' }],
         ['sg-3', { 'corp:why': 'no intent tag' }],
