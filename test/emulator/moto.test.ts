@@ -30,6 +30,7 @@ import {
   createMotoJournalTable,
   groupRules,
   HOME_REGION,
+  INTENDED_GROUP_REASON,
   MOTO_ACCOUNT_ID,
   MOTO_CREDENTIALS,
   type MotoBuckets,
@@ -631,6 +632,32 @@ describeWithMoto('the API against moto (MOTO_ENDPOINT)', () => {
       expect(wrongRegion.status).toBe(404);
       expect(closed.body).toMatchObject({ region: OTHER_REGION, changed: true, stillOpen: false });
       expect(names(find.body.instances)).not.toContain(instances.abroad);
+    });
+
+    it('lists what a group tagged aiops:exposure=intended opens apart, and refuses closing it without force', async () => {
+      // Act
+      const find = await findPort(`port=8443&region=${HOME_REGION}`);
+      const refused = await close(instances.intended, { port: 8443 });
+      const left = await groupRules(motoEc2(endpoint), instances.groups.intended);
+
+      // Assert: DescribeTags against moto carries the group's tags.
+      expect(names(find.body.instances)).not.toContain(instances.intended);
+      expect(find.body.intendedInstances).toEqual([
+        expect.objectContaining({
+          instanceId: instances.intended,
+          intendedBy: 'securityGroup',
+          securityGroups: [
+            expect.objectContaining({
+              securityGroupId: instances.groups.intended,
+              securityGroupName: 'intended-web',
+              reason: INTENDED_GROUP_REASON,
+            }),
+          ],
+        }),
+      ]);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toContain('Security group "intended-web"');
+      expect(left.map(ruleText)).toEqual(['tcp 8443-8443 0.0.0.0/0']);
     });
 
     it('answers 404 for an instance that does not exist', async () => {
