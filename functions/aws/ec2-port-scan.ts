@@ -244,9 +244,9 @@ export function regionFailureReason(error: UpstreamError): string {
 }
 
 /**
- * The groups tagged as exposed on purpose, among those the Region's exposures go through: one `DescribeTags`
- * (filtered by key, so its size follows the tagged groups, not the account), made only where something is
- * open. A failed read is reported and tags nothing: what is open stays a finding.
+ * The Region's security groups tagged as exposed on purpose: one `DescribeTags` (filtered by the two keys, so
+ * its size follows the tagged groups, not the account), made only where something is open. A failed read is
+ * reported and tags nothing: what is open stays a finding.
  */
 async function readGroupIntents(
   ec2: EC2Client,

@@ -252,12 +252,12 @@ function intentNoticeOf(
       .slice(0, GROUPS_NAMED)
       .map((g) => sentence(`Security group ${groupLabel(g.securityGroupId, names)}`, g, tagNames)),
     ...(found.groups.length > GROUPS_NAMED
-      ? [`${found.groups.length - GROUPS_NAMED} more of the security groups it changes are tagged so too.`]
+      ? [`${found.groups.length - GROUPS_NAMED} more of the security groups this change modifies are tagged so too.`]
       : []),
     ...(found.unread === undefined
       ? []
       : [
-          `The tags of the security groups it changes could not be read (${found.unread}), so an intended exposure cannot be ruled out: ${
+          `The tags of the security groups this change modifies could not be read (${found.unread}), so an intended exposure cannot be ruled out: ${
             force
               ? 'the change goes ahead because the request said force: true.'
               : 'the change is refused unless the request says force: true.'

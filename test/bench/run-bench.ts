@@ -183,12 +183,14 @@ function lowerBoundMs(result: WorkerResult): number {
     // Each bucket in flight sends its first two reads (ACL, policy status) at once.
     return latencyMs * (sequential + Math.ceil(parallel / callsInFlight(concurrency)));
   }
-  // Regions run in parallel; inside one, each paged call waits for the one before it.
+  // Regions run in parallel; inside one, each paged call waits for the one before it (the group tags are read
+  // once the rules show something open).
   const regions = 17;
   const perRegion =
     (calls.DescribeInstances ?? 0) +
     (calls.DescribeSecurityGroupRules ?? 0) +
-    (calls.GetManagedPrefixListEntries ?? 0);
+    (calls.GetManagedPrefixListEntries ?? 0) +
+    (calls.DescribeTags ?? 0);
   return latencyMs * (1 + Math.ceil(perRegion / regions));
 }
 
