@@ -156,8 +156,11 @@ export async function pagedScan<F extends object, L extends Record<string, unkno
 
   const scannedAt = new Date(deps.signing.now()).toISOString();
   const answer = await scan();
+  // Everything goes through JSON once, so the first page is exactly what later pages read from the store.
   const fields = JSON.parse(JSON.stringify(answer.fields)) as JsonValue;
-  const lists = JSON.parse(JSON.stringify(answer.lists)) as Record<string, JsonValue[]>;
+  const lists = Object.fromEntries(
+    Object.entries(answer.lists).map(([name, rows]) => [name, rows.map((row) => JSON.stringify(row))]),
+  );
   const snapshotId = randomBytes(16).toString('base64url');
   const expiresAtMs = Date.parse(scannedAt) + deps.ttlMs;
   let stored = true;
@@ -177,7 +180,10 @@ export async function pagedScan<F extends object, L extends Record<string, unkno
   const totals = Object.fromEntries(Object.entries(lists).map(([name, rows]) => [name, rows.length]));
   const more = Object.values(totals).some((total) => total > spec.limit);
   const firstPage = Object.fromEntries(
-    Object.entries(lists).map(([name, rows]) => [name, rows.slice(0, spec.limit)]),
+    Object.entries(lists).map(([name, rows]) => [
+      name,
+      rows.slice(0, spec.limit).map((row) => JSON.parse(row) as JsonValue),
+    ]),
   );
   return {
     fields: fields as F,

@@ -51,7 +51,7 @@ describe('scan snapshot store', () => {
       scannedAt: '2026-11-30T08:00:00.000Z',
       expiresAtMs: Date.parse('2026-11-30T08:05:00Z'),
       fields: { instanceCount: 10_000 },
-      lists: { instances, unknownInstances: [] },
+      lists: { instances: instances.map((r) => JSON.stringify(r)), unknownInstances: [] },
       queryKey: 'q1',
     });
     const opened = await store.open('snap-0123456789abcdef', snapshotScope('111122223333', 'ec2'));
@@ -85,7 +85,7 @@ describe('scan snapshot store', () => {
       scannedAt: '2026-11-30T08:00:00.000Z',
       expiresAtMs: Date.parse('2026-11-30T08:05:00Z'),
       fields: { publicCount: 1 },
-      lists: { publicBuckets: [{ bucketName: 'a' }] },
+      lists: { publicBuckets: [JSON.stringify({ bucketName: 'a' })] },
       queryKey: 'q2',
     });
 
