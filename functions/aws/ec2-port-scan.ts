@@ -154,16 +154,30 @@ export function namedExposures(
   instance: Ec2InstanceFacts,
   exposures: readonly PortExposure[],
   descriptions: ReadonlyMap<string, string>,
+  clean: (text: string) => string = cleanUntrustedText,
 ): NamedExposure[] {
   return exposures.map((exposure) => {
     const groupName = instance.groupNames?.[exposure.securityGroupId];
     const description = descriptions.get(exposure.securityGroupRuleId);
     return {
       ...exposure,
-      securityGroupName: groupName ? cleanUntrustedText(groupName) : null,
-      ruleDescription: description ? cleanUntrustedText(description) : null,
+      securityGroupName: groupName ? clean(groupName) : null,
+      ruleDescription: description ? clean(description) : null,
     };
   });
+}
+
+/** cleanUntrustedText remembered per text: a Region's instances repeat the same few group names and descriptions. */
+function memoisedCleaner(): (text: string) => string {
+  const cleaned = new Map<string, string>();
+  return (text) => {
+    let clean = cleaned.get(text);
+    if (clean === undefined) {
+      clean = cleanUntrustedText(text);
+      cleaned.set(text, clean);
+    }
+    return clean;
+  };
 }
 
 /** Rule id -> description, for the rules that have one. */
@@ -271,9 +285,17 @@ function exposedInstanceOf(
   verdict: PortVerdict & { openPorts?: OpenPortRange[] },
   descriptions: ReadonlyMap<string, string>,
   groupIntents: ReadonlyMap<string, ExposureIntent>,
+  clean: (text: string) => string,
 ): ExposedInstance {
-  const name = (exposures: readonly PortExposure[]) => namedExposures(instance, exposures, descriptions);
+  const name = (exposures: readonly PortExposure[]) =>
+    namedExposures(instance, exposures, descriptions, clean);
   const ranges = verdict.openPorts;
+  // No group of the Region is tagged (the usual case): nothing to split.
+  if (groupIntents.size === 0) {
+    const exposed: ExposedInstance = { ...instance, region, exposures: name(verdict.exposures) };
+    if (ranges !== undefined) exposed.openPorts = ranges;
+    return exposed;
+  }
   let split: {
     findings: PortExposure[];
     intended: PortExposure[];
@@ -350,13 +372,14 @@ async function scanRegion(
     }
   }
   // Group tags matter only where something is open: a Region with nothing open makes no extra call.
+  const clean = memoisedCleaner();
   const groupIntents =
     exposureTags !== undefined && exposedVerdicts.length > 0
       ? await readGroupIntents(ec2, exposureTags)
       : { intents: new Map<string, ExposureIntent>() };
   return {
     instances: exposedVerdicts.map(({ instance, verdict }) =>
-      exposedInstanceOf(instance, region, verdict, descriptions, groupIntents.intents),
+      exposedInstanceOf(instance, region, verdict, descriptions, groupIntents.intents, clean),
     ),
     unknownInstances: unknown,
     ...(groupIntents.unread !== undefined ? { groupTagsUnread: groupIntents.unread } : {}),

@@ -66,8 +66,14 @@ async function scanWhole(
     regionCount: regions.length,
     attemptedCount: scan.scannedRegions.length + scan.unknownRegions.length,
     notAttempted: scan.notAttempted,
+    // Only what the sentences read: no copy of each instance's facts.
     instances: ranked.instances.map(({ instance, severity, openPorts }) => ({
-      ...instance,
+      instanceId: instance.instanceId,
+      name: instance.name,
+      region: instance.region,
+      state: instance.state,
+      publicIp: instance.publicIp,
+      ipv6Addresses: instance.ipv6Addresses,
       severity,
       openPorts,
     })),
@@ -150,8 +156,13 @@ function splitIntendedInstances(
   const findings: ExposedInstance[] = [];
   const intended: IntendedPart[] = [];
   for (const instance of instances) {
-    const { openOnPurpose, ...rest } = instance;
     const own = exposureIntentOf(instance.tags, tagNames);
+    // Neither the instance nor its groups are tagged (the usual case): a finding as it is.
+    if (own === undefined && instance.openOnPurpose === undefined) {
+      findings.push(instance);
+      continue;
+    }
+    const { openOnPurpose, ...rest } = instance;
     if (own !== undefined) {
       intended.push({
         ...rest,

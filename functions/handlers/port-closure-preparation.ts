@@ -252,7 +252,9 @@ function intentNoticeOf(
       .slice(0, GROUPS_NAMED)
       .map((g) => sentence(`Security group ${groupLabel(g.securityGroupId, names)}`, g, tagNames)),
     ...(found.groups.length > GROUPS_NAMED
-      ? [`${found.groups.length - GROUPS_NAMED} more of the security groups this change modifies are tagged so too.`]
+      ? [
+          `${found.groups.length - GROUPS_NAMED} more of the security groups this change modifies are tagged so too.`,
+        ]
       : []),
     ...(found.unread === undefined
       ? []
