@@ -23,7 +23,14 @@ import { referenceFindOpenPort } from './reference-ec2';
 export async function prepare(task: WorkerTask): Promise<PreparedRun> {
   // The paging run lists every instance, so its snapshot is as large as the fleet.
   const sandbox = new SandboxAccount(
-    parseScenario(instanceScenario(task.size, task.latencyMs, task.kind === 'ec2-pages' ? 1 : 20)),
+    parseScenario(
+      instanceScenario(
+        task.size,
+        task.latencyMs,
+        task.kind === 'ec2-pages' ? 1 : 20,
+        task.privateWeb === true,
+      ),
+    ),
   );
   const credentials = { accessKeyId: 'BENCH', secretAccessKey: 'bench' };
   if (task.kind === 'ec2-reference') {

@@ -72,8 +72,17 @@ export function bucketScenario(count: number, latencyMs: number, accountFlagsOn 
   };
 }
 
-/** N instances over 17 Regions, two interfaces' worth of groups each from a pool of 50 groups per Region; one in `exposedEvery` (default 5 %) exposed on 22. */
-export function instanceScenario(count: number, latencyMs: number, exposedEvery = 20): ScenarioInput {
+/**
+ * N instances over 17 Regions, two interfaces' worth of groups each from a pool of 50 groups per Region; one in
+ * `exposedEvery` (default 5 %) exposed on 22. Every other group opens 443 to the internet, so every instance is
+ * exposed on some port, unless `privateWeb` keeps 443 to the VPC (then only the port-22 instances are).
+ */
+export function instanceScenario(
+  count: number,
+  latencyMs: number,
+  exposedEvery = 20,
+  privateWeb = false,
+): ScenarioInput {
   const ec2: Record<string, unknown> = {};
   BENCH_REGIONS.forEach((region, r) => {
     const groups = Array.from({ length: 50 }, (_, g) => ({
@@ -82,7 +91,12 @@ export function instanceScenario(count: number, latencyMs: number, exposedEvery 
         g === 0
           ? [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' }]
           : [
-              { ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0' },
+              {
+                ipProtocol: 'tcp',
+                fromPort: 443,
+                toPort: 443,
+                cidrIpv4: privateWeb ? '10.0.0.0/8' : '0.0.0.0/0',
+              },
               { ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '10.0.0.0/8' },
             ],
     }));

@@ -17,6 +17,8 @@ export interface WorkerTask {
   storeLatencyMs?: number;
   /** EC2 only: scan every port (no `port` asked) instead of port 22. */
   allPorts?: boolean;
+  /** EC2: 443 open to the VPC only, so the every-port find finds the same instances as the port-22 one. */
+  privateWeb?: boolean;
 }
 
 export interface WorkerResult {
