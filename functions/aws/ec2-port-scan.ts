@@ -159,10 +159,17 @@ export function namedExposures(
   return exposures.map((exposure) => {
     const groupName = instance.groupNames?.[exposure.securityGroupId];
     const description = descriptions.get(exposure.securityGroupRuleId);
+    // Spelled out, not spread: one object shape for every exposure of a 10,000-instance answer.
     return {
-      ...exposure,
+      networkInterfaceId: exposure.networkInterfaceId,
+      securityGroupId: exposure.securityGroupId,
       securityGroupName: groupName ? clean(groupName) : null,
+      securityGroupRuleId: exposure.securityGroupRuleId,
       ruleDescription: description ? clean(description) : null,
+      ipProtocol: exposure.ipProtocol,
+      fromPort: exposure.fromPort,
+      toPort: exposure.toPort,
+      source: exposure.source,
     };
   });
 }
@@ -278,6 +285,28 @@ async function readGroupIntents(
   }
 }
 
+/** The instance's facts with its findings; spelled out, not spread, so every one has the same shape. */
+function withFindings(
+  instance: Ec2InstanceFacts,
+  region: string,
+  exposures: NamedExposure[],
+  openPorts: OpenPortRange[] | undefined,
+): ExposedInstance {
+  return {
+    instanceId: instance.instanceId,
+    name: instance.name,
+    state: instance.state,
+    publicIp: instance.publicIp,
+    ipv6Addresses: instance.ipv6Addresses,
+    interfaces: instance.interfaces,
+    tags: instance.tags,
+    groupNames: instance.groupNames,
+    region,
+    exposures,
+    openPorts,
+  };
+}
+
 /** An exposed instance, its open ranges split between findings and what tagged groups open on purpose. */
 function exposedInstanceOf(
   instance: Ec2InstanceFacts,
@@ -291,11 +320,7 @@ function exposedInstanceOf(
     namedExposures(instance, exposures, descriptions, clean);
   const ranges = verdict.openPorts;
   // No group of the Region is tagged (the usual case): nothing to split.
-  if (groupIntents.size === 0) {
-    const exposed: ExposedInstance = { ...instance, region, exposures: name(verdict.exposures) };
-    if (ranges !== undefined) exposed.openPorts = ranges;
-    return exposed;
-  }
+  if (groupIntents.size === 0) return withFindings(instance, region, name(verdict.exposures), ranges);
   let split: {
     findings: PortExposure[];
     intended: PortExposure[];
@@ -320,12 +345,7 @@ function exposedInstanceOf(
       groupIds: byPort.groupIds,
     };
   }
-  const exposed: ExposedInstance = {
-    ...instance,
-    region,
-    exposures: name(split.findings),
-    ...(split.findingRanges !== undefined ? { openPorts: split.findingRanges } : {}),
-  };
+  const exposed = withFindings(instance, region, name(split.findings), split.findingRanges);
   if (split.intended.length === 0) return exposed;
   const groupName = (groupId: string) => instance.groupNames?.[groupId];
   return {

@@ -157,14 +157,30 @@ export function memoisedOpenPortRanges(
       shape = judgeOpenPortRanges({ ...facts, interfaces: placeholders }, protocols);
       memo.set(key, shape);
     }
-    const real = <T extends { networkInterfaceId: string }>(item: T): T => ({
-      ...item,
-      networkInterfaceId:
-        ordered[Number(item.networkInterfaceId.slice(1))]?.networkInterfaceId ?? item.networkInterfaceId,
+    const realId = (placeholder: string) =>
+      ordered[Number(placeholder.slice(1))]?.networkInterfaceId ?? placeholder;
+    // Spelled out, not spread: one object shape per kind, however many instances share the memo.
+    const realExposure = (exposure: PortExposure): PortExposure => ({
+      networkInterfaceId: realId(exposure.networkInterfaceId),
+      securityGroupId: exposure.securityGroupId,
+      securityGroupRuleId: exposure.securityGroupRuleId,
+      ipProtocol: exposure.ipProtocol,
+      fromPort: exposure.fromPort,
+      toPort: exposure.toPort,
+      source: exposure.source,
     });
     return {
-      ranges: shape.ranges.map((range) => ({ ...range, exposures: range.exposures.map(real) })),
-      unknown: shape.unknown.map(real),
+      ranges: shape.ranges.map((range) => ({
+        protocol: range.protocol,
+        fromPort: range.fromPort,
+        toPort: range.toPort,
+        service: range.service,
+        exposures: range.exposures.map(realExposure),
+      })),
+      unknown: shape.unknown.map((item) => ({
+        ...item,
+        networkInterfaceId: realId(item.networkInterfaceId),
+      })),
     };
   };
 }

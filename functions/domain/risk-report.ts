@@ -148,7 +148,10 @@ export function rankExposedInstances<T extends ExposedInstanceFinding>(
           ];
     const openPorts = ranges
       .map((range) => ({
-        ...range,
+        protocol: range.protocol,
+        fromPort: range.fromPort,
+        toPort: range.toPort,
+        service: range.service,
         severity: portSeverity({
           ipProtocol: range.protocol,
           fromPort: range.fromPort,
