@@ -23,10 +23,12 @@ import type { ChangeTarget, JsonValue } from '../domain/change-record';
 import { type AwsClientSettings, baseClientConfig, prepareClientStack } from './client-config';
 
 /**
- * Raw JSON per chunk: a page unzips and parses only a little, and even rows that do not compress stay far
- * under DynamoDB's 400 KB item limit (gzip grows incompressible data by a few bytes per 16 KB block).
+ * Raw JSON per chunk: rows that do not compress at all still fit DynamoDB's 400 KB item limit (gzip grows
+ * incompressible data by a few bytes per 16 KB block), a page unzips and parses at most two chunks (a few
+ * milliseconds), and a 10,000-instance answer is written in a few dozen PutItem calls, not a hundred or more
+ * (each call costs the SDK's serialising and signing whatever its size).
  */
-const CHUNK_RAW_BYTES = 64 * 1024;
+const CHUNK_RAW_BYTES = 256 * 1024;
 /** BatchGetItem reads at most 100 keys per call. */
 const BATCH_GET_KEYS = 100;
 /** Rounds of retrying keys DynamoDB left unprocessed (throttling) before the read fails. */
