@@ -5,9 +5,12 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REQUEST_DEADLINE_MS } from '../../openapi/limits';
+import { exposureIntentOf } from '../domain/exposure-intent';
 import { awsBackend, type LocalBackend, sandboxBackend } from './local-backend';
 import { startLocalServer } from './local-server';
-import { loadScenarioFile, type Scenario } from './sandbox/scenario';
+import { loadScenarioFile, type Scenario, type ScenarioRule } from './sandbox/scenario';
+
+type ScenarioInstance = Scenario['ec2'][string]['instances'][number];
 
 export const DEFAULT_SCENARIO = resolve(__dirname, 'scenarios/default.json');
 
@@ -31,34 +34,53 @@ function fail(message: string): never {
 
 /**
  * Curl lines to try, naming the served scenario's own resources: a bucket with a public-looking ACL or
- * policy (else the first bucket) and the first instance with an internet-wide rule (else the first one).
- * Without a scenario (`--aws`), the lines use placeholders to replace.
+ * policy that is not tagged as public on purpose (else the first bucket), and the first instance, not exposed
+ * on purpose, with an internet-wide rule in an untagged group, preferring one that admits SSH (the port the
+ * lines close; else that rule's port). Without a scenario (`--aws`), the lines use placeholders to replace.
  */
 export function curlExamples(url: string, scenario?: Scenario): string[] {
   const buckets = scenario?.s3.buckets ?? [];
   const bucket =
-    buckets.find((b) => b.acl.length > 0 || b.policy !== null)?.name ?? buckets[0]?.name ?? 'BUCKET-NAME';
+    buckets.find((b) => (b.acl.length > 0 || b.policy !== null) && exposureIntentOf(b.tags) === undefined)
+      ?.name ??
+    buckets[0]?.name ??
+    'BUCKET-NAME';
   const regions = Object.values(scenario?.ec2 ?? {});
-  const instances = regions.flatMap((region) => region.instances);
-  const openGroups = new Set(
+  const internetRules = new Map(
     regions.flatMap((region) =>
       region.securityGroups
-        .filter((g) => g.rules.some((r) => r.cidrIpv4 === '0.0.0.0/0' || r.cidrIpv6 === '::/0'))
-        .map((g) => g.groupId),
+        .filter((g) => exposureIntentOf(g.tags) === undefined)
+        .map(
+          (g) =>
+            [
+              g.groupId,
+              g.rules.filter((r) => !r.egress && (r.cidrIpv4 === '0.0.0.0/0' || r.cidrIpv6 === '::/0')),
+            ] as const,
+        ),
     ),
   );
+  const openRules = (instance: ScenarioInstance) =>
+    exposureIntentOf(instance.tags) === undefined
+      ? instance.networkInterfaces.flatMap((eni) => eni.groupIds.flatMap((g) => internetRules.get(g) ?? []))
+      : [];
+  const admitsSsh = (rule: ScenarioRule) =>
+    rule.ipProtocol === '-1' || (rule.ipProtocol === 'tcp' && rule.fromPort <= 22 && rule.toPort >= 22);
+  const instances = regions.flatMap((region) => region.instances);
   const instance =
-    instances.find((i) => i.networkInterfaces.some((eni) => eni.groupIds.some((g) => openGroups.has(g)))) ??
+    instances.find((i) => openRules(i).some(admitsSsh)) ??
+    instances.find((i) => openRules(i).length > 0) ??
     instances[0];
   const instanceId = instance?.instanceId ?? 'INSTANCE-ID';
+  const rules = instance === undefined ? [] : openRules(instance);
+  const port = rules.length === 0 || rules.some(admitsSsh) ? 22 : Math.max(0, rules[0]?.fromPort ?? 22);
   return [
     `curl -s '${url}/s3/public-buckets'`,
     `curl -s --json '{"dryRun": true}' '${url}/s3/buckets/${bucket}/block-public-access'`,
     `curl -s --json '{}' '${url}/s3/buckets/${bucket}/block-public-access'`,
     `curl -s '${url}/ec2/instances-with-open-port'`,
-    `curl -s '${url}/ec2/instances-with-open-port?port=22'`,
-    `curl -s --json '{"port": 22, "dryRun": true}' '${url}/ec2/instances/${instanceId}/close-port'`,
-    `curl -s --json '{"port": 22}' '${url}/ec2/instances/${instanceId}/close-port'`,
+    `curl -s '${url}/ec2/instances-with-open-port?port=${port}'`,
+    `curl -s --json '{"port": ${port}, "dryRun": true}' '${url}/ec2/instances/${instanceId}/close-port'`,
+    `curl -s --json '{"port": ${port}}' '${url}/ec2/instances/${instanceId}/close-port'`,
   ];
 }
 
