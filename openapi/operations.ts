@@ -125,6 +125,22 @@ export const findS3BucketsWithPublicAccess = defineOperation({
   errorStatuses: [400, 502],
 });
 
+/**
+ * What blocking one bucket reads, in its preview and in the write alike, so that the preview shows exactly what
+ * the write would do.
+ */
+const BUCKET_BLOCK_READS = [
+  's3:ListAllMyBuckets',
+  's3:GetAccountPublicAccessBlock',
+  's3:GetBucketPublicAccessBlock',
+  's3:GetBucketWebsite',
+  's3:GetBucketTagging',
+  // Whether the bucket is public before and what stays latent after: its ACL and policy.
+  's3:GetBucketAcl',
+  's3:GetBucketPolicyStatus',
+  's3:GetBucketPolicy',
+] as const;
+
 export const removePublicAccessFromS3Bucket = defineOperation({
   operationId: 'removePublicAccessFromS3Bucket',
   method: 'post',
@@ -144,15 +160,7 @@ export const removePublicAccessFromS3Bucket = defineOperation({
   functionName: 'block-bucket-public-access',
   usesPlanKey: true,
   iamActions: [
-    's3:ListAllMyBuckets',
-    's3:GetAccountPublicAccessBlock',
-    's3:GetBucketPublicAccessBlock',
-    's3:GetBucketWebsite',
-    's3:GetBucketTagging',
-    // Whether the bucket is public before and what stays latent after: its ACL and policy.
-    's3:GetBucketAcl',
-    's3:GetBucketPolicyStatus',
-    's3:GetBucketPolicy',
+    ...BUCKET_BLOCK_READS,
     's3:PutBucketPublicAccessBlock',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
@@ -182,17 +190,7 @@ export const previewRemovePublicAccessFromS3Bucket = defineOperation({
   // Served by the read function: the preview runs without any permission to write.
   functionName: 'find-public-buckets',
   usesPlanKey: true,
-  iamActions: [
-    's3:ListAllMyBuckets',
-    's3:GetAccountPublicAccessBlock',
-    's3:GetBucketPublicAccessBlock',
-    's3:GetBucketWebsite',
-    's3:GetBucketTagging',
-    // Whether the bucket is public before and what stays latent after: its ACL and policy.
-    's3:GetBucketAcl',
-    's3:GetBucketPolicyStatus',
-    's3:GetBucketPolicy',
-  ],
+  iamActions: BUCKET_BLOCK_READS,
   schemas: () => {
     const { params, previewResponse } = blockPublicAccessSchemas();
     return { request: { query: undefined, params, body: undefined }, response: previewResponse };
@@ -200,6 +198,21 @@ export const previewRemovePublicAccessFromS3Bucket = defineOperation({
   // 409: the bucket carries the protected tag.
   errorStatuses: [400, 404, 409, 502],
 });
+
+/**
+ * What blocking the account reads, in its preview and in the write alike (every bucket's exposure, to list the
+ * buckets that stop being public), so that the preview shows exactly what the write would do.
+ */
+const ACCOUNT_BLOCK_READS = [
+  's3:ListAllMyBuckets',
+  's3:GetAccountPublicAccessBlock',
+  's3:GetBucketPublicAccessBlock',
+  's3:GetBucketAcl',
+  's3:GetBucketPolicyStatus',
+  's3:GetBucketPolicy',
+  's3:GetBucketWebsite',
+  's3:GetBucketTagging',
+] as const;
 
 export const previewBlockPublicAccessForS3Account = defineOperation({
   operationId: 'previewBlockPublicAccessForS3Account',
@@ -217,16 +230,7 @@ export const previewBlockPublicAccessForS3Account = defineOperation({
   // Served by the read function: the preview runs without any permission to write.
   functionName: 'find-public-buckets',
   usesPlanKey: true,
-  iamActions: [
-    's3:ListAllMyBuckets',
-    's3:GetAccountPublicAccessBlock',
-    's3:GetBucketPublicAccessBlock',
-    's3:GetBucketAcl',
-    's3:GetBucketPolicyStatus',
-    's3:GetBucketPolicy',
-    's3:GetBucketWebsite',
-    's3:GetBucketTagging',
-  ],
+  iamActions: ACCOUNT_BLOCK_READS,
   schemas: () => {
     const { query, previewResponse } = accountBlockSchemas();
     return { request: { query, params: undefined, body: undefined }, response: previewResponse };
@@ -253,14 +257,7 @@ export const blockPublicAccessForS3Account = defineOperation({
   functionName: 'block-bucket-public-access',
   usesPlanKey: true,
   iamActions: [
-    's3:ListAllMyBuckets',
-    's3:GetAccountPublicAccessBlock',
-    's3:GetBucketPublicAccessBlock',
-    's3:GetBucketAcl',
-    's3:GetBucketPolicyStatus',
-    's3:GetBucketPolicy',
-    's3:GetBucketWebsite',
-    's3:GetBucketTagging',
+    ...ACCOUNT_BLOCK_READS,
     's3:PutAccountPublicAccessBlock',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
@@ -308,6 +305,23 @@ export const findEc2InstancesWithOpenPort = defineOperation({
   errorStatuses: [400, 502],
 });
 
+/**
+ * The EC2 reads of closing a port, in its preview and in the write alike, so that the preview shows exactly what
+ * the write would do. Both also read the rule quota (servicequotas:GetServiceQuota), listed apart: the write
+ * lists it after its writes, and the order in which a function's actions first appear orders its role's statements.
+ */
+const CLOSE_PORT_EC2_READS = [
+  'ec2:DescribeRegions',
+  'ec2:DescribeInstances',
+  'ec2:DescribeSecurityGroupRules',
+  'ec2:GetManagedPrefixListEntries',
+  // The preview plans against the same quota as the write: list sizes and the account's rule quota.
+  'ec2:DescribeManagedPrefixLists',
+  'ec2:DescribeNetworkInterfaces',
+  // The changed groups' intended-exposure tags.
+  'ec2:DescribeTags',
+] as const;
+
 export const closeUnwantedPortForEc2Instance = defineOperation({
   operationId: 'closeUnwantedPortForEc2Instance',
   method: 'post',
@@ -328,13 +342,7 @@ export const closeUnwantedPortForEc2Instance = defineOperation({
   functionName: 'close-open-port',
   usesPlanKey: true,
   iamActions: [
-    'ec2:DescribeRegions',
-    'ec2:DescribeInstances',
-    'ec2:DescribeSecurityGroupRules',
-    'ec2:GetManagedPrefixListEntries',
-    'ec2:DescribeManagedPrefixLists',
-    'ec2:DescribeNetworkInterfaces',
-    'ec2:DescribeTags',
+    ...CLOSE_PORT_EC2_READS,
     'ec2:AuthorizeSecurityGroupIngress',
     'ec2:RevokeSecurityGroupIngress',
     'dynamodb:PutItem',
@@ -368,18 +376,7 @@ export const previewCloseUnwantedPortForEc2Instance = defineOperation({
   // Served by the read function: the preview runs without any permission to write.
   functionName: 'find-open-ports',
   usesPlanKey: true,
-  iamActions: [
-    'ec2:DescribeRegions',
-    'ec2:DescribeInstances',
-    'ec2:DescribeSecurityGroupRules',
-    'ec2:GetManagedPrefixListEntries',
-    // The preview plans against the same quota as the write: list sizes and the account's rule quota.
-    'ec2:DescribeManagedPrefixLists',
-    'ec2:DescribeNetworkInterfaces',
-    // The changed groups' intended-exposure tags.
-    'ec2:DescribeTags',
-    'servicequotas:GetServiceQuota',
-  ],
+  iamActions: [...CLOSE_PORT_EC2_READS, 'servicequotas:GetServiceQuota'],
   schemas: () => {
     const { params, previewQuery, previewResponse } = closePortSchemas();
     return { request: { query: previewQuery, params, body: undefined }, response: previewResponse };
