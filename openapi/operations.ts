@@ -408,6 +408,20 @@ export const listChanges = defineOperation({
   errorStatuses: [400, 502],
 });
 
+/**
+ * What an undo reads, in its preview and in the apply alike: the recorded change, then the bucket or security
+ * groups as they are now, to judge whether the target was changed again since.
+ */
+const UNDO_READS = [
+  'dynamodb:GetItem',
+  's3:GetBucketPublicAccessBlock',
+  // An account-wide block's undo is judged against the account's flags now.
+  's3:GetAccountPublicAccessBlock',
+  // A bucket carrying the protected tag cannot be undone either.
+  's3:GetBucketTagging',
+  'ec2:DescribeSecurityGroupRules',
+] as const;
+
 export const previewUndoOfChange = defineOperation({
   operationId: 'previewUndoOfChange',
   method: 'get',
@@ -425,15 +439,7 @@ export const previewUndoOfChange = defineOperation({
   scope: 'read',
   functionName: 'change-history',
   usesPlanKey: true,
-  iamActions: [
-    'dynamodb:GetItem',
-    's3:GetBucketPublicAccessBlock',
-    // An account-wide block's undo is judged against the account's flags now.
-    's3:GetAccountPublicAccessBlock',
-    // A bucket carrying the protected tag cannot be undone either.
-    's3:GetBucketTagging',
-    'ec2:DescribeSecurityGroupRules',
-  ],
+  iamActions: UNDO_READS,
   schemas: () => {
     const { params, preview } = undoChangeSchemas();
     return { request: { query: undefined, params, body: undefined }, response: preview };
@@ -462,16 +468,12 @@ export const applyUndoOfChange = defineOperation({
   functionName: 'undo-change',
   usesPlanKey: true,
   iamActions: [
-    'dynamodb:GetItem',
+    ...UNDO_READS,
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
-    's3:GetBucketPublicAccessBlock',
-    's3:GetBucketTagging',
     's3:PutBucketPublicAccessBlock',
     // Undoing an account-wide block: put back (or delete, which IAM also names PutAccountPublicAccessBlock).
-    's3:GetAccountPublicAccessBlock',
     's3:PutAccountPublicAccessBlock',
-    'ec2:DescribeSecurityGroupRules',
     'ec2:AuthorizeSecurityGroupIngress',
     'ec2:RevokeSecurityGroupIngress',
   ],
