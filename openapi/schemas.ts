@@ -270,6 +270,16 @@ function regionCountsSchema(what: string) {
   );
 }
 
+/** The four Block Public Access flags, as a bucket's or the account's configuration holds them. */
+function blockPublicAccessFlagsSchema() {
+  return object({
+    BlockPublicAcls: boolean(),
+    IgnorePublicAcls: boolean(),
+    BlockPublicPolicy: boolean(),
+    RestrictPublicBuckets: boolean(),
+  });
+}
+
 // ---------- findS3BucketsWithPublicAccess ----------
 
 export const findBucketsSchemas = onFirstUse(() => {
@@ -456,12 +466,7 @@ export const blockPublicAccessSchemas = onFirstUse(() => {
     { id: 'RemovePublicAccessFromS3BucketRequest' },
   );
 
-  const flagsSchema = object({
-    BlockPublicAcls: boolean(),
-    IgnorePublicAcls: boolean(),
-    BlockPublicPolicy: boolean(),
-    RestrictPublicBuckets: boolean(),
-  });
+  const flagsSchema = blockPublicAccessFlagsSchema();
 
   const blockPublicAccessResponseSchema = withMeta(
     object({
@@ -551,12 +556,7 @@ export const accountBlockSchemas = onFirstUse(() => {
     { id: 'BlockPublicAccessForS3AccountRequest' },
   );
 
-  const flagsSchema = object({
-    BlockPublicAcls: boolean(),
-    IgnorePublicAcls: boolean(),
-    BlockPublicPolicy: boolean(),
-    RestrictPublicBuckets: boolean(),
-  });
+  const flagsSchema = blockPublicAccessFlagsSchema();
 
   const responseSchema = withMeta(
     object({
