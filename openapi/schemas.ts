@@ -238,6 +238,15 @@ function applyAccessFields() {
 
 export const dryRunSchema = boolean({ error: 'dryRun must be true or false' });
 
+/** The `dryRun` a write's body accepts (an undo words its own: it says what the undo would do). */
+function dryRunField() {
+  return withMeta(optional(dryRunSchema), {
+    description: 'When true, return exactly what would change without changing anything. Default false.',
+    example: false,
+    'x-amzn-form-display-name': 'Dry run (preview only)',
+  });
+}
+
 /** Says a change goes ahead on a resource tagged as exposed on purpose. */
 const forceSchema = boolean({ error: 'force must be true or false' });
 
@@ -450,11 +459,7 @@ export const blockPublicAccessSchemas = onFirstUse(() => {
 
   const blockPublicAccessBodySchema = withMeta(
     strictObject({
-      dryRun: withMeta(optional(dryRunSchema), {
-        description: 'When true, return exactly what would change without changing anything. Default false.',
-        example: false,
-        'x-amzn-form-display-name': 'Dry run (preview only)',
-      }),
+      dryRun: dryRunField(),
       planId: planIdField(),
       force: withMeta(optional(forceSchema), {
         description:
@@ -540,11 +545,7 @@ export const blockPublicAccessSchemas = onFirstUse(() => {
 export const accountBlockSchemas = onFirstUse(() => {
   const bodySchema = withMeta(
     strictObject({
-      dryRun: withMeta(optional(dryRunSchema), {
-        description: 'When true, return exactly what would change without changing anything. Default false.',
-        example: false,
-        'x-amzn-form-display-name': 'Dry run (preview only)',
-      }),
+      dryRun: dryRunField(),
       planId: planIdField(),
       force: withMeta(optional(forceSchema), {
         description:
@@ -985,11 +986,7 @@ export const closePortSchemas = onFirstUse(() => {
         example: 'us-east-1',
         'x-amzn-form-display-name': 'Region',
       }),
-      dryRun: withMeta(optional(dryRunSchema), {
-        description: 'When true, return exactly what would change without changing anything. Default false.',
-        example: false,
-        'x-amzn-form-display-name': 'Dry run (preview only)',
-      }),
+      dryRun: dryRunField(),
       planId: planIdField(),
       force: withMeta(optional(forceSchema), {
         description:
