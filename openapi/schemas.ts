@@ -289,6 +289,19 @@ function blockPublicAccessFlagsSchema() {
   });
 }
 
+/** A security group tagged aiops:exposure=intended, as the finds and the port closure list it. */
+function intendedSecurityGroupSchema() {
+  return object({
+    securityGroupId: withMeta(string(), { description: 'Security group id.' }),
+    securityGroupName: withMeta(nullable(string()), {
+      description: `The group's name; null if unknown. ${UNTRUSTED_DATA}`,
+    }),
+    reason: withMeta(nullable(string()), {
+      description: `The group's aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
+    }),
+  });
+}
+
 // ---------- findS3BucketsWithPublicAccess ----------
 
 export const findBucketsSchemas = onFirstUse(() => {
@@ -785,23 +798,10 @@ export const findInstancesSchemas = onFirstUse(() => {
             reason: withMeta(nullable(string()), {
               description: `Why: the instance's aiops:exposure-reason tag, or (intendedBy securityGroup) its groups' reasons joined with "; "; null if none given. ${UNTRUSTED_DATA}`,
             }),
-            securityGroups: withMeta(
-              array(
-                object({
-                  securityGroupId: withMeta(string(), { description: 'Security group id.' }),
-                  securityGroupName: withMeta(nullable(string()), {
-                    description: `The group's name; null if unknown. ${UNTRUSTED_DATA}`,
-                  }),
-                  reason: withMeta(nullable(string()), {
-                    description: `The group's aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
-                  }),
-                }),
-              ),
-              {
-                description:
-                  'The security groups tagged aiops:exposure=intended that open the ports listed here; empty when only the instance is tagged.',
-              },
-            ),
+            securityGroups: withMeta(array(intendedSecurityGroupSchema()), {
+              description:
+                'The security groups tagged aiops:exposure=intended that open the ports listed here; empty when only the instance is tagged.',
+            }),
             openPorts: withMeta(array(openPortSchema), {
               description: 'The internet-open ranges that are on purpose, worst first.',
             }),
@@ -1033,23 +1033,9 @@ export const closePortSchemas = onFirstUse(() => {
             reason: withMeta(nullable(string()), {
               description: `The instance's aiops:exposure-reason tag; null if the instance is not tagged or gives none. ${UNTRUSTED_DATA}`,
             }),
-            securityGroups: withMeta(
-              array(
-                object({
-                  securityGroupId: withMeta(string(), { description: 'Security group id.' }),
-                  securityGroupName: withMeta(nullable(string()), {
-                    description: `The group's name; null if unknown. ${UNTRUSTED_DATA}`,
-                  }),
-                  reason: withMeta(nullable(string()), {
-                    description: `The group's aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
-                  }),
-                }),
-              ),
-              {
-                description:
-                  'Security groups the change would modify that are tagged aiops:exposure=intended.',
-              },
-            ),
+            securityGroups: withMeta(array(intendedSecurityGroupSchema()), {
+              description: 'Security groups the change would modify that are tagged aiops:exposure=intended.',
+            }),
             groupTagsUnread: withMeta(nullable(string()), {
               description:
                 "Why the changed groups' tags could not be read (an intended exposure cannot be ruled out, so force is needed); null when read.",
