@@ -659,6 +659,18 @@ export const accountBlockSchemas = onFirstUse(() => {
 
 // ---------- findEc2InstancesWithOpenPort ----------
 
+/** How an instance listed apart from the findings (intended or unknown) is named. */
+function listedInstanceFields() {
+  return {
+    instanceId: withMeta(string(), { description: 'Instance id.' }),
+    name: withMeta(nullable(string()), {
+      description: `Value of the Name tag; null if none. ${UNTRUSTED_DATA}`,
+    }),
+    region: withMeta(string(), { description: 'The instance’s Region.' }),
+    state: withMeta(string(), { description: 'The instance state.' }),
+  };
+}
+
 export const findInstancesSchemas = onFirstUse(() => {
   const findInstancesQuerySchema = strictObject({
     port: withMeta(optional(preprocess(integerFromQuery, portSchema)), {
@@ -783,12 +795,7 @@ export const findInstancesSchemas = onFirstUse(() => {
       intendedInstances: withMeta(
         array(
           object({
-            instanceId: withMeta(string(), { description: 'Instance id.' }),
-            name: withMeta(nullable(string()), {
-              description: `Value of the Name tag; null if none. ${UNTRUSTED_DATA}`,
-            }),
-            region: withMeta(string(), { description: 'The instance’s Region.' }),
-            state: withMeta(string(), { description: 'The instance state.' }),
+            ...listedInstanceFields(),
             severity: severitySchema('What it would be as a finding.'),
             intendedBy: withMeta(enumOf(['instance', 'securityGroup']), {
               description:
@@ -815,12 +822,7 @@ export const findInstancesSchemas = onFirstUse(() => {
       unknownInstances: withMeta(
         array(
           object({
-            instanceId: withMeta(string(), { description: 'Instance id.' }),
-            name: withMeta(nullable(string()), {
-              description: `Value of the Name tag; null if none. ${UNTRUSTED_DATA}`,
-            }),
-            region: withMeta(string(), { description: 'The instance’s Region.' }),
-            state: withMeta(string(), { description: 'The instance state.' }),
+            ...listedInstanceFields(),
             reason: withMeta(string(), {
               description: 'The prefix list read that failed, with the AWS error code.',
             }),
