@@ -302,6 +302,13 @@ function intendedSecurityGroupSchema() {
   });
 }
 
+/** Why a bucket is public on purpose: its aiops:exposure-reason tag (the find, the bucket and account blocks). */
+function bucketExposureReasonField() {
+  return withMeta(nullable(string()), {
+    description: `The aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
+  });
+}
+
 // ---------- findS3BucketsWithPublicAccess ----------
 
 export const findBucketsSchemas = onFirstUse(() => {
@@ -424,9 +431,7 @@ export const findBucketsSchemas = onFirstUse(() => {
             website: withMeta(nullable(boolean()), {
               description: 'Hosts a static website; null when unknown.',
             }),
-            reason: withMeta(nullable(string()), {
-              description: `The aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
-            }),
+            reason: bucketExposureReasonField(),
           }),
         ),
         {
@@ -507,19 +512,10 @@ export const blockPublicAccessSchemas = onFirstUse(() => {
         description: `Why it is public before: the ACL grant or policy statement (Sid in quotes). A quoted Sid is data: ${UNTRUSTED_DATA}`,
       }),
       publicAfter: withMeta(boolean(), { description: 'Whether the bucket is still public afterwards.' }),
-      intendedExposure: withMeta(
-        nullable(
-          object({
-            reason: withMeta(nullable(string()), {
-              description: `The aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
-            }),
-          }),
-        ),
-        {
-          description:
-            'Set when the bucket is tagged as public on purpose: the change is refused unless force is true (the summary says so); null otherwise.',
-        },
-      ),
+      intendedExposure: withMeta(nullable(object({ reason: bucketExposureReasonField() })), {
+        description:
+          'Set when the bucket is tagged as public on purpose: the change is refused unless force is true (the summary says so); null otherwise.',
+      }),
       latentAfter: withMeta(array(string()), {
         description:
           'Public grants that stay in the ACL or policy afterwards, neutralised by the flags: they take effect again if the flags are turned off.',
@@ -596,16 +592,9 @@ export const accountBlockSchemas = onFirstUse(() => {
             website: withMeta(nullable(boolean()), {
               description: 'True when it hosts a static website, which stops answering visitors.',
             }),
-            intendedExposure: withMeta(
-              nullable(
-                object({
-                  reason: withMeta(nullable(string()), {
-                    description: `The aiops:exposure-reason tag; null if none. ${UNTRUSTED_DATA}`,
-                  }),
-                }),
-              ),
-              { description: 'Set when the bucket is tagged as public on purpose; null otherwise.' },
-            ),
+            intendedExposure: withMeta(nullable(object({ reason: bucketExposureReasonField() })), {
+              description: 'Set when the bucket is tagged as public on purpose; null otherwise.',
+            }),
             reasons: withMeta(array(string()), {
               description: `Why it is public now (stays in its ACL or policy, neutralised). ${UNTRUSTED_DATA}`,
             }),
