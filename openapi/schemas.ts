@@ -207,6 +207,22 @@ function planIdField() {
   );
 }
 
+/**
+ * How the answer of a bucket block or a port closure leads back: the CLI commands that reverse it and the id
+ * under which the change is recorded (the account block words its own).
+ */
+function undoableChangeFields() {
+  return {
+    undo: withMeta(array(string()), {
+      description: 'AWS CLI commands that reverse the change exactly, in order. Empty when nothing changed.',
+    }),
+    changeId: withMeta(nullable(string()), {
+      description:
+        'Id of the recorded change (GET /changes lists it; GET /changes/{changeId}/undo previews its undo). Null when nothing was written.',
+    }),
+  };
+}
+
 /** What a preview adds to the answer of its write. */
 function previewFields() {
   return {
@@ -527,14 +543,7 @@ export const blockPublicAccessSchemas = onFirstUse(() => {
       warnings: withMeta(array(string()), {
         description: 'Things worth knowing, e.g. website hosting that stops.',
       }),
-      undo: withMeta(array(string()), {
-        description:
-          'AWS CLI commands that reverse the change exactly, in order. Empty when nothing changed.',
-      }),
-      changeId: withMeta(nullable(string()), {
-        description:
-          'Id of the recorded change (GET /changes lists it; GET /changes/{changeId}/undo previews its undo). Null when nothing was written.',
-      }),
+      ...undoableChangeFields(),
     }),
     { id: 'RemovePublicAccessFromS3BucketResponse' },
   );
@@ -1136,14 +1145,7 @@ export const closePortSchemas = onFirstUse(() => {
       warnings: withMeta(array(string()), {
         description: 'Things worth knowing (lost protocols, still-open reasons).',
       }),
-      undo: withMeta(array(string()), {
-        description:
-          'AWS CLI commands that reverse the change exactly, in order. Empty when nothing changed.',
-      }),
-      changeId: withMeta(nullable(string()), {
-        description:
-          'Id of the recorded change (GET /changes lists it; GET /changes/{changeId}/undo previews its undo). Null when nothing was written.',
-      }),
+      ...undoableChangeFields(),
     }),
     { id: 'CloseUnwantedPortForEc2InstanceResponse' },
   );
