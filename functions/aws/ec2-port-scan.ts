@@ -135,8 +135,8 @@ function instanceJudge(
     protocolsOf(query),
   );
   return (instance) => {
-    const { ranges, unknown } = rangesOf(instance.interfaces);
-    return { exposures: exposuresOfRanges(ranges), unknown, openPorts: ranges };
+    const { ranges, unknown, exposures } = rangesOf(instance.interfaces);
+    return { exposures, unknown, openPorts: ranges };
   };
 }
 

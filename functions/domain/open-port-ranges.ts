@@ -9,12 +9,14 @@
 import { describeServices } from './exposure-risk';
 import {
   type IngressRule,
+  type InterfaceGroups,
   judgePortExposure,
   MAX_PORT,
   normaliseIpProtocol,
   type PortExposure,
   type PortExposureInput,
   type PortProtocol,
+  type RuleSourceMemo,
   type UnknownExposure,
 } from './port-exposure';
 
@@ -73,10 +75,13 @@ export function findOpenPortRanges(
  *
  * @param input - interfaces, rules and prefix lists, as for `judgePortExposure` (without a port)
  * @param protocols - the protocols to look at (both by default)
+ * @param sources - rule sources already parsed for these rules and prefix lists (each stretch of ports
+ *   judges the same rules again)
  */
 export function judgeOpenPortRanges(
   input: Omit<PortExposureInput, 'port' | 'protocol'>,
   protocols: readonly PortProtocol[] = PROTOCOLS,
+  sources: RuleSourceMemo = new Map(),
 ): OpenPortVerdict {
   const groups = new Set(input.interfaces.flatMap((eni) => eni.groupIds));
   const rules = [...groups].flatMap((groupId) => input.rulesByGroup.get(groupId) ?? []);
@@ -98,7 +103,7 @@ export function judgeOpenPortRanges(
     };
     cuts.forEach((fromPort, index) => {
       const toPort = (cuts[index + 1] ?? MAX_PORT + 1) - 1;
-      const verdict = judgePortExposure({ ...input, port: fromPort, protocol });
+      const verdict = judgePortExposure({ ...input, port: fromPort, protocol }, sources);
       for (const rule of verdict.unknown)
         unknown.set(`${rule.networkInterfaceId}/${rule.securityGroupRuleId}`, rule);
       const { exposures } = verdict;
@@ -129,6 +134,15 @@ export function exposuresOfRanges(ranges: readonly OpenPortRange[]): PortExposur
   return [...seen.values()];
 }
 
+/** What {@link memoisedOpenPortRanges} answers: the verdict, and the distinct exposures of its ranges. */
+export interface MemoisedOpenPortVerdict extends OpenPortVerdict {
+  /** `exposuresOfRanges(ranges)`, worked out once per group set rather than once per instance. */
+  exposures: PortExposure[];
+}
+
+const byInterfaceId = (a: InterfaceGroups, b: InterfaceGroups) =>
+  a.networkInterfaceId < b.networkInterfaceId ? -1 : a.networkInterfaceId > b.networkInterfaceId ? 1 : 0;
+
 /**
  * `findOpenPortRanges` for many instances on the same rules: instances whose interfaces carry the same
  * groups (the common case: fleets share a few groups) are judged once. The memo belongs to one set of
@@ -140,13 +154,14 @@ export function exposuresOfRanges(ranges: readonly OpenPortRange[]): PortExposur
 export function memoisedOpenPortRanges(
   facts: Omit<PortExposureInput, 'port' | 'protocol' | 'interfaces'>,
   protocols: readonly PortProtocol[] = PROTOCOLS,
-): (interfaces: PortExposureInput['interfaces']) => OpenPortVerdict {
-  const memo = new Map<string, OpenPortVerdict>();
+): (interfaces: PortExposureInput['interfaces']) => MemoisedOpenPortVerdict {
+  const memo = new Map<string, MemoisedOpenPortVerdict>();
+  // Distinct group sets still share most of their rules: each rule's source is parsed once for all of them.
+  const sources: RuleSourceMemo = new Map();
   return (interfaces) => {
-    // Interfaces in id order, as the verdict orders them; placeholders keep that order.
-    const ordered = [...interfaces].sort((a, b) =>
-      a.networkInterfaceId < b.networkInterfaceId ? -1 : a.networkInterfaceId > b.networkInterfaceId ? 1 : 0,
-    );
+    // Interfaces in id order, as the verdict orders them; placeholders keep that order. Most instances have
+    // one interface: nothing to sort.
+    const ordered = interfaces.length === 1 ? interfaces : [...interfaces].sort(byInterfaceId);
     const key = ordered.map((eni) => [...new Set(eni.groupIds)].sort().join(',')).join('|');
     let shape = memo.get(key);
     if (shape === undefined) {
@@ -154,33 +169,49 @@ export function memoisedOpenPortRanges(
         networkInterfaceId: `#${String(index).padStart(6, '0')}`,
         groupIds: eni.groupIds,
       }));
-      shape = judgeOpenPortRanges({ ...facts, interfaces: placeholders }, protocols);
+      const verdict = judgeOpenPortRanges({ ...facts, interfaces: placeholders }, protocols, sources);
+      shape = { ...verdict, exposures: exposuresOfRanges(verdict.ranges) };
       memo.set(key, shape);
     }
     const realId = (placeholder: string) =>
       ordered[Number(placeholder.slice(1))]?.networkInterfaceId ?? placeholder;
-    // Spelled out, not spread: one object shape per kind, however many instances share the memo.
-    const realExposure = (exposure: PortExposure): PortExposure => ({
-      networkInterfaceId: realId(exposure.networkInterfaceId),
-      securityGroupId: exposure.securityGroupId,
-      securityGroupRuleId: exposure.securityGroupRuleId,
-      ipProtocol: exposure.ipProtocol,
-      fromPort: exposure.fromPort,
-      toPort: exposure.toPort,
-      source: exposure.source,
-    });
+    // One object per exposure of the shape, shared by every range it opens (as judgeOpenPortRanges shares
+    // them); spelled out, not spread: one object shape per kind, however many instances share the memo.
+    const real = new Map<PortExposure, PortExposure>();
+    const realExposure = (exposure: PortExposure): PortExposure => {
+      let found = real.get(exposure);
+      if (found === undefined) {
+        found = {
+          networkInterfaceId: realId(exposure.networkInterfaceId),
+          securityGroupId: exposure.securityGroupId,
+          securityGroupRuleId: exposure.securityGroupRuleId,
+          ipProtocol: exposure.ipProtocol,
+          fromPort: exposure.fromPort,
+          toPort: exposure.toPort,
+          source: exposure.source,
+        };
+        real.set(exposure, found);
+      }
+      return found;
+    };
+    const ranges = shape.ranges.map((range) => ({
+      protocol: range.protocol,
+      fromPort: range.fromPort,
+      toPort: range.toPort,
+      service: range.service,
+      exposures: range.exposures.map(realExposure),
+    }));
     return {
-      ranges: shape.ranges.map((range) => ({
-        protocol: range.protocol,
-        fromPort: range.fromPort,
-        toPort: range.toPort,
-        service: range.service,
-        exposures: range.exposures.map(realExposure),
-      })),
+      ranges,
       unknown: shape.unknown.map((item) => ({
         ...item,
         networkInterfaceId: realId(item.networkInterfaceId),
       })),
+      // Two interfaces listed with one id would be one in exposuresOfRanges: only then is it asked again.
+      exposures:
+        ordered.length === 1 || new Set(ordered.map((eni) => eni.networkInterfaceId)).size === ordered.length
+          ? shape.exposures.map(realExposure)
+          : exposuresOfRanges(ranges),
     };
   };
 }

@@ -244,14 +244,30 @@ interface InterfaceVerdict {
   unknown: IngressRule[];
 }
 
+/**
+ * Each rule's public source space, remembered by rule: a rule's source does not depend on the port asked, so
+ * judging many ports (or many group sets) on the same rules and prefix lists parses each source once. Belongs
+ * to one set of rules and prefix lists; null: the source stands for no address.
+ */
+export type RuleSourceMemo = Map<IngressRule, SourcedRule | null>;
+
 /** The exposing rules of every interface, interfaces and rules in a stable order. */
-function exposingRulesByInterface(input: PortExposureInput): InterfaceVerdict[] {
+function exposingRulesByInterface(input: PortExposureInput, sources?: RuleSourceMemo): InterfaceVerdict[] {
   assertPortQuery(input.port, input.protocol);
   const interfaces = [...input.interfaces].sort((a, b) =>
     compareText(a.networkInterfaceId, b.networkInterfaceId),
   );
   const unreadable = input.unreadablePrefixLists ?? new Set<string>();
   const parsedLists = new Map<string, IpRange[]>();
+  const sourcedRule = (rule: IngressRule): SourcedRule | null => {
+    let known = sources?.get(rule);
+    if (known === undefined) {
+      const ranges = sourceRanges(rule, input.prefixListCidrs, parsedLists);
+      known = ranges.length > 0 ? sourced(rule, ranges) : null;
+      sources?.set(rule, known);
+    }
+    return known;
+  };
   return interfaces.map(({ networkInterfaceId, groupIds }) => {
     const seen = new Set<string>();
     const admitting: SourcedRule[] = [];
@@ -262,8 +278,8 @@ function exposingRulesByInterface(input: PortExposureInput): InterfaceVerdict[] 
         seen.add(rule.securityGroupRuleId);
         if (!ruleAdmitsPort(rule, input.port, input.protocol)) continue;
         if (rule.prefixListId !== undefined && unreadable.has(rule.prefixListId)) unknown.push(rule);
-        const ranges = sourceRanges(rule, input.prefixListCidrs, parsedLists);
-        if (ranges.length > 0) admitting.push(sourced(rule, ranges));
+        const source = sourcedRule(rule);
+        if (source !== null) admitting.push(source);
       }
     }
     const rules = selectExposingRules(admitting)
@@ -324,11 +340,12 @@ export function describeRuleSource(
  * closing revokes: broadest public space first, until the rest is under the limit.
  *
  * @param input - interfaces, rules, prefix lists, port and protocol
+ * @param sources - sources already parsed for these rules and prefix lists (filled as it goes)
  * @returns exposures (empty: not open) and unknowns, sorted by interface, group and rule id
  * @throws RangeError when the port is not 0..65535 or the protocol not tcp/udp
  */
-export function judgePortExposure(input: PortExposureInput): PortVerdict {
-  const verdicts = exposingRulesByInterface(input);
+export function judgePortExposure(input: PortExposureInput, sources?: RuleSourceMemo): PortVerdict {
+  const verdicts = exposingRulesByInterface(input, sources);
   return {
     exposures: verdicts.flatMap(({ networkInterfaceId, rules }) =>
       rules.map((rule) => ({

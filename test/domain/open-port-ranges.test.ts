@@ -1,4 +1,5 @@
 import {
+  exposuresOfRanges,
   findOpenPortRanges,
   judgeOpenPortRanges,
   memoisedOpenPortRanges,
@@ -119,9 +120,17 @@ describe('memoisedOpenPortRanges', () => {
       ],
       [{ networkInterfaceId: 'eni-e', groupIds: ['sg-2', 'sg-1'] }],
       [{ networkInterfaceId: 'eni-f', groupIds: ['sg-1', 'sg-2'] }],
+      // One id listed twice (never from AWS): its exposures are still counted once.
+      [
+        { networkInterfaceId: 'eni-g', groupIds: ['sg-1'] },
+        { networkInterfaceId: 'eni-g', groupIds: ['sg-1', 'sg-2'] },
+      ],
     ];
     for (const interfaces of instances) {
-      expect(memoised(interfaces)).toEqual(judgeOpenPortRanges({ ...facts, interfaces }));
+      const { exposures, ...verdict } = memoised(interfaces);
+      const direct = judgeOpenPortRanges({ ...facts, interfaces });
+      expect(verdict).toEqual(direct);
+      expect(exposures).toEqual(exposuresOfRanges(direct.ranges));
     }
     expect(memoised(instances[0] ?? []).ranges[0]?.exposures[0]?.networkInterfaceId).toBe('eni-b');
   });
