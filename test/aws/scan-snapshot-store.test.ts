@@ -1,4 +1,5 @@
 /** The snapshot store on the sandbox's DynamoDB: chunking, partial reads, reuse pointer and stale markers. */
+import { brotliDecompressSync, gzipSync } from 'node:zlib';
 import { createJournalClient } from '../../functions/aws/change-journal';
 import { defaultClientSettings } from '../../functions/aws/client-config';
 import { createScanSnapshotStore, snapshotScope } from '../../functions/aws/scan-snapshot-store';
@@ -74,6 +75,35 @@ describe('scan snapshot store', () => {
     expect(page.unknownInstances).toEqual([]);
     // Two chunks for a page across an edge, read in one call.
     expect(sandbox.calls.map((call) => call.command)).toEqual(['BatchGetItem']);
+  });
+
+  it('writes brotli chunks and still reads a gzip chunk written before brotli (a snapshot from before a deploy)', async () => {
+    // Arrange
+    const { sandbox, store } = setup();
+    const instances = Array.from({ length: 3_000 }, (_, i) => row(i));
+    await store.save({
+      snapshotId: 'snap-gzip',
+      scannedAt: '2026-11-30T08:00:00.000Z',
+      expiresAtMs: Date.parse('2026-11-30T08:05:00Z'),
+      fields: {},
+      lists: { instances: instances.map((r) => JSON.stringify(r)) },
+    });
+    const opened = await store.open('snap-gzip', snapshotScope('111122223333', 'ec2'));
+    if (!opened) throw new Error('not stored');
+    const chunks = sandbox.tables.items(TABLE).filter((item) => item.sk?.S?.startsWith('rows#'));
+    const [first, second] = chunks;
+    if (first?.rows?.B === undefined || second === undefined) throw new Error('expected two chunks or more');
+    expect(chunks.every((item) => item.encoding?.S === 'br')).toBe(true);
+    // The first chunk as the previous version wrote it: gzip, no encoding attribute.
+    first.rows = { B: gzipSync(brotliDecompressSync(first.rows.B)) };
+    delete first.encoding;
+    const edge = opened.head.lists.instances?.chunkStarts[1] ?? 0;
+
+    // Act
+    const page = await store.rows(opened.head, edge - 5, 10);
+
+    // Assert
+    expect(page.instances).toEqual(instances.slice(edge - 5, edge + 5));
   });
 
   it('hands an identical query the latest snapshot, with the stale marker of its scope', async () => {
