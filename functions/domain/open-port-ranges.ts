@@ -17,6 +17,7 @@ import {
   type PortExposureInput,
   type PortProtocol,
   type RuleSourceMemo,
+  ruleCanExpose,
   type UnknownExposure,
 } from './port-exposure';
 
@@ -32,11 +33,18 @@ export interface OpenPortRange {
 
 const PROTOCOLS: readonly PortProtocol[] = ['tcp', 'udp'];
 
-/** Port numbers where the set of rules admitting a protocol may change. */
-function boundaries(rules: readonly IngressRule[], protocol: PortProtocol): number[] {
+/**
+ * Port numbers where the verdict for a protocol may change: the range edges of the rules that can expose
+ * something (a rule of private ranges or group references cuts nothing, so there are fewer stretches to judge).
+ */
+function boundaries(
+  rules: readonly IngressRule[],
+  protocol: PortProtocol,
+  canExpose: (rule: IngressRule) => boolean,
+): number[] {
   const cuts = new Set<number>([0]);
   for (const rule of rules) {
-    if (rule.isEgress === true) continue;
+    if (rule.isEgress === true || !canExpose(rule)) continue;
     const ipProtocol = normaliseIpProtocol(rule.ipProtocol);
     if (ipProtocol !== protocol) continue;
     cuts.add(Math.max(0, rule.fromPort));
@@ -88,7 +96,7 @@ export function judgeOpenPortRanges(
   const ranges: OpenPortRange[] = [];
   const unknown = new Map<string, UnknownExposure>();
   for (const protocol of PROTOCOLS.filter((p) => protocols.includes(p))) {
-    const cuts = boundaries(rules, protocol);
+    const cuts = boundaries(rules, protocol, (rule) => ruleCanExpose(rule, input, sources));
     let open: { fromPort: number; toPort: number; exposures: PortExposure[]; key: string } | undefined;
     const flush = () => {
       if (open === undefined) return;

@@ -251,6 +251,42 @@ interface InterfaceVerdict {
  */
 export type RuleSourceMemo = Map<IngressRule, SourcedRule | null>;
 
+/** A rule's public source space, from the memo when there is one; null when its source holds no address. */
+function sourcedRule(
+  rule: IngressRule,
+  prefixListCidrs: ReadonlyMap<string, readonly string[]>,
+  parsedLists: Map<string, IpRange[]>,
+  sources: RuleSourceMemo | undefined,
+): SourcedRule | null {
+  let known = sources?.get(rule);
+  if (known === undefined) {
+    const ranges = sourceRanges(rule, prefixListCidrs, parsedLists);
+    known = ranges.length > 0 ? sourced(rule, ranges) : null;
+    sources?.set(rule, known);
+  }
+  return known;
+}
+
+/**
+ * Whether a rule can change a verdict on some port: its source holds public addresses, or it names a prefix
+ * list that could not be read (its rule is then reported unknown). A rule of private ranges or group
+ * references never can: the verdict is the same on either side of its port range.
+ *
+ * @param rule - the rule
+ * @param facts - the prefix lists read and those that could not be
+ * @param sources - sources already parsed for these rules and prefix lists (filled as it goes)
+ */
+export function ruleCanExpose(
+  rule: IngressRule,
+  facts: Pick<PortExposureInput, 'prefixListCidrs' | 'unreadablePrefixLists'>,
+  sources: RuleSourceMemo,
+): boolean {
+  if (rule.prefixListId !== undefined && facts.unreadablePrefixLists?.has(rule.prefixListId) === true)
+    return true;
+  const source = sourcedRule(rule, facts.prefixListCidrs, new Map(), sources);
+  return source !== null && (source.publicCount[4] > 0n || source.publicCount[6] > 0n);
+}
+
 /** The exposing rules of every interface, interfaces and rules in a stable order. */
 function exposingRulesByInterface(input: PortExposureInput, sources?: RuleSourceMemo): InterfaceVerdict[] {
   assertPortQuery(input.port, input.protocol);
@@ -259,15 +295,6 @@ function exposingRulesByInterface(input: PortExposureInput, sources?: RuleSource
   );
   const unreadable = input.unreadablePrefixLists ?? new Set<string>();
   const parsedLists = new Map<string, IpRange[]>();
-  const sourcedRule = (rule: IngressRule): SourcedRule | null => {
-    let known = sources?.get(rule);
-    if (known === undefined) {
-      const ranges = sourceRanges(rule, input.prefixListCidrs, parsedLists);
-      known = ranges.length > 0 ? sourced(rule, ranges) : null;
-      sources?.set(rule, known);
-    }
-    return known;
-  };
   return interfaces.map(({ networkInterfaceId, groupIds }) => {
     const seen = new Set<string>();
     const admitting: SourcedRule[] = [];
@@ -278,7 +305,7 @@ function exposingRulesByInterface(input: PortExposureInput, sources?: RuleSource
         seen.add(rule.securityGroupRuleId);
         if (!ruleAdmitsPort(rule, input.port, input.protocol)) continue;
         if (rule.prefixListId !== undefined && unreadable.has(rule.prefixListId)) unknown.push(rule);
-        const source = sourcedRule(rule);
+        const source = sourcedRule(rule, input.prefixListCidrs, parsedLists, sources);
         if (source !== null) admitting.push(source);
       }
     }

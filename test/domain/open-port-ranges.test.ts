@@ -74,6 +74,9 @@ describe('findOpenPortRanges', () => {
       rule('r-3', 'tcp', 443, 443, { cidrIpv6: '::/0' }),
       rule('r-4', 'udp', 100, 200, { cidrIpv4: '0.0.0.0/0' }),
       rule('r-5', 'tcp', 3000, 3100, { referencedGroupId: 'sg-2' }),
+      // Private sources inside and across open ranges: they cut no stretch, the verdicts must still agree.
+      rule('r-6', 'tcp', 700, 1500, { cidrIpv4: '10.0.0.0/8' }),
+      rule('r-7', 'udp', 150, 150, { cidrIpv4: '192.168.0.0/16' }),
     ];
     const open = findOpenPortRanges(input(rules));
     const disagreements: string[] = [];
