@@ -12,6 +12,7 @@ import {
   groupIntentsOf,
   INTENDED,
   type IntendedGroup,
+  intendedGroupOf,
   splitByGroupIntent,
 } from '../domain/exposure-intent';
 import { exposuresOfRanges, memoisedOpenPortRanges, type OpenPortRange } from '../domain/open-port-ranges';
@@ -265,22 +266,27 @@ export function regionFailureReason(error: UpstreamError): string {
 }
 
 /**
- * The Region's security groups tagged as exposed on purpose: one `DescribeTags` (filtered by the two keys, so
- * its size follows the tagged groups, not the account), made only where something is open. A failed read is
- * reported and tags nothing: what is open stays a finding.
+ * The security groups tagged as exposed on purpose: one `DescribeTags` filtered by the two keys (its size follows
+ * the tagged groups, not the account), and by `groupIds` when given. A failed read tags nothing and says why
+ * (`DescribeTags failed with <code>`): the scan keeps what is open a finding, a change asks for force.
+ *
+ * @param ec2 - the Region's client
+ * @param tagNames - the tag keys in use
+ * @param groupIds - the groups to ask about; all of the Region's when omitted
  */
-async function readGroupIntents(
+export async function readGroupIntents(
   ec2: EC2Client,
   tagNames: ExposureIntentTags,
-): Promise<{ intents: Map<string, ExposureIntent>; unread?: string }> {
+  groupIds?: readonly string[],
+): Promise<{ intents: Map<string, ExposureIntent>; failure?: string }> {
   try {
-    const tags = await describeSecurityGroupTags(ec2, [tagNames.intentKey, tagNames.reasonKey]);
+    const tags = await describeSecurityGroupTags(ec2, [tagNames.intentKey, tagNames.reasonKey], groupIds);
     return { intents: groupIntentsOf(tags, tagNames) };
   } catch (error) {
     if (!(error instanceof UpstreamError)) throw error;
     return {
       intents: new Map(),
-      unread: `${error.awsCall.replace(/^ec2:/, '')} failed with ${error.awsErrorCode}, so security groups tagged ${tagNames.intentKey}=${INTENDED} here could not be told apart: what is open through them is listed as a finding`,
+      failure: `${error.awsCall.replace(/^ec2:/, '')} failed with ${error.awsErrorCode}`,
     };
   }
 }
@@ -347,20 +353,18 @@ function exposedInstanceOf(
   }
   const exposed = withFindings(instance, region, name(split.findings), split.findingRanges);
   if (split.intended.length === 0) return exposed;
-  const groupName = (groupId: string) => instance.groupNames?.[groupId];
   return {
     ...exposed,
     openOnPurpose: {
       exposures: name(split.intended),
       ...(split.intendedRanges !== undefined ? { openPorts: split.intendedRanges } : {}),
-      groups: split.groupIds.map((securityGroupId) => {
-        const raw = groupName(securityGroupId);
-        return {
+      groups: split.groupIds.map((securityGroupId) =>
+        intendedGroupOf(
           securityGroupId,
-          securityGroupName: raw ? cleanUntrustedText(raw) : null,
-          reason: groupIntents.get(securityGroupId)?.reason ?? null,
-        };
-      }),
+          instance.groupNames?.[securityGroupId],
+          groupIntents.get(securityGroupId),
+        ),
+      ),
     },
   };
 }
@@ -402,7 +406,11 @@ async function scanRegion(
       exposedInstanceOf(instance, region, verdict, descriptions, groupIntents.intents, clean),
     ),
     unknownInstances: unknown,
-    ...(groupIntents.unread !== undefined ? { groupTagsUnread: groupIntents.unread } : {}),
+    ...(groupIntents.failure !== undefined && exposureTags !== undefined
+      ? {
+          groupTagsUnread: `${groupIntents.failure}, so security groups tagged ${exposureTags.intentKey}=${INTENDED} here could not be told apart: what is open through them is listed as a finding`,
+        }
+      : {}),
   };
 }
 

@@ -116,6 +116,25 @@ export interface IntendedGroup {
 }
 
 /**
+ * A group tagged as exposed on purpose, as answers show it: its name (somebody's text) cleaned.
+ *
+ * @param securityGroupId - the group id
+ * @param rawName - the group name as AWS returned it; undefined when not known
+ * @param intent - its intent, with the reason already cleaned
+ */
+export function intendedGroupOf(
+  securityGroupId: string,
+  rawName: string | undefined,
+  intent: ExposureIntent | undefined,
+): IntendedGroup {
+  return {
+    securityGroupId,
+    securityGroupName: rawName ? cleanUntrustedText(rawName) : null,
+    reason: intent?.reason ?? null,
+  };
+}
+
+/**
  * The groups whose tags mark them as exposed on purpose.
  *
  * @param tagsByGroup - group id -> its tags (only the intent and reason keys need be there)

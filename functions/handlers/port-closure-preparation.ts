@@ -5,8 +5,8 @@
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { prefixListFactsOf, rulesPerGroupQuotaOf } from '../aws/closure-quota';
-import { describeGroupUsers, describeInstanceNames, describeSecurityGroupTags } from '../aws/ec2-instances';
-import { type GroupRuleFacts, groupIdsOf, readGroupRuleFacts } from '../aws/ec2-port-scan';
+import { describeGroupUsers, describeInstanceNames } from '../aws/ec2-instances';
+import { type GroupRuleFacts, groupIdsOf, readGroupIntents, readGroupRuleFacts } from '../aws/ec2-port-scan';
 import { type LocatedInstance, locateInstanceByIdOrName } from '../aws/instance-location';
 import { type ClosureOutcome, scanQueryOf } from '../aws/verified-port-closure';
 import {
@@ -14,10 +14,10 @@ import {
   type ExposureIntent,
   type ExposureIntentTags,
   exposureIntentOf,
-  groupIntentsOf,
   type IntendedGroup,
   intendedExposureForced,
   intendedExposureRefusal,
+  intendedGroupOf,
 } from '../domain/exposure-intent';
 import { describeServices } from '../domain/exposure-risk';
 import { type ChangeBinding, portClosureBinding } from '../domain/plan-bindings';
@@ -40,7 +40,7 @@ import {
   summarisePortClosure,
 } from '../domain/summaries/port-closure-summary';
 import { cleanUntrustedText } from '../domain/untrusted-text';
-import { UpstreamError, ValidationError } from '../shared/errors';
+import { ValidationError } from '../shared/errors';
 import type { Ec2OperationDeps } from './ec2-deps';
 
 /** The instance and its groups as read, and the plan made from them: the same for preview, dry run and write. */
@@ -201,26 +201,13 @@ async function changedGroupIntents(
   groupNames: Readonly<Record<string, string>> | undefined,
   tagNames: ExposureIntentTags,
 ): Promise<{ groups: IntendedGroup[]; unread?: string }> {
-  try {
-    const tags = await describeSecurityGroupTags(ec2, [tagNames.intentKey, tagNames.reasonKey], groupIds);
-    const intents = groupIntentsOf(tags, tagNames);
-    return {
-      groups: [...intents].map(([securityGroupId, intent]) => {
-        const name = groupNames?.[securityGroupId];
-        return {
-          securityGroupId,
-          securityGroupName: name ? cleanUntrustedText(name) : null,
-          reason: intent.reason,
-        };
-      }),
-    };
-  } catch (error) {
-    if (!(error instanceof UpstreamError)) throw error;
-    return {
-      groups: [],
-      unread: `${error.awsCall.replace(/^ec2:/, '')} failed with ${error.awsErrorCode} for ${groupIds.join(', ')}`,
-    };
-  }
+  const { intents, failure } = await readGroupIntents(ec2, tagNames, groupIds);
+  return {
+    groups: [...intents].map(([securityGroupId, intent]) =>
+      intendedGroupOf(securityGroupId, groupNames?.[securityGroupId], intent),
+    ),
+    ...(failure !== undefined ? { unread: `${failure} for ${groupIds.join(', ')}` } : {}),
+  };
 }
 
 /** Security groups named one by one in a refusal; the rest are counted. */
