@@ -19,6 +19,8 @@ export interface WorkerTask {
   allPorts?: boolean;
   /** EC2: 443 open to the VPC only, so the every-port find finds the same instances as the port-22 one. */
   privateWeb?: boolean;
+  /** Warm scans after the first (our scans only); `warmWallMs` is their median. Default 1. */
+  warmRuns?: number;
 }
 
 export interface WorkerResult {
@@ -106,15 +108,19 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
   let warmWallMs: number | undefined;
   // Only our scans have a warm case: the reference is sequential, so it waits on AWS whether warm or not.
   if (task.kind.endsWith('-ours')) {
-    sandbox.calls.length = 0;
-    const warmStarted = performance.now();
-    const warm = await go();
-    warmWallMs = performance.now() - warmStarted;
-    const warmCalls = accountCalls(sandbox.calls);
-    if (warm.found !== found || warmCalls !== calls)
-      throw new Error(
-        `The warm scan found ${warm.found} with ${warmCalls} calls, the first ${found} with ${calls}.`,
-      );
+    const warmTimes: number[] = [];
+    for (let run = 0; run < (task.warmRuns ?? 1); run++) {
+      sandbox.calls.length = 0;
+      const warmStarted = performance.now();
+      const warm = await go();
+      warmTimes.push(performance.now() - warmStarted);
+      const warmCalls = accountCalls(sandbox.calls);
+      if (warm.found !== found || warmCalls !== calls)
+        throw new Error(
+          `The warm scan found ${warm.found} with ${warmCalls} calls, the first ${found} with ${calls}.`,
+        );
+    }
+    warmWallMs = [...warmTimes].sort((a, b) => a - b)[Math.floor(warmTimes.length / 2)];
   }
   return {
     task,
