@@ -15,7 +15,13 @@ import {
   intendedGroupOf,
   splitByGroupIntent,
 } from '../domain/exposure-intent';
-import { exposuresOfRanges, memoisedOpenPortRanges, type OpenPortRange } from '../domain/open-port-ranges';
+import {
+  exposuresOfRanges,
+  memoisedOpenPortRanges,
+  type OpenPortRange,
+  type OpenPortSummary,
+  placeholderIndex,
+} from '../domain/open-port-ranges';
 import {
   type IngressRule,
   judgePortExposure,
@@ -120,11 +126,19 @@ export function exposuresOf(instance: Ec2InstanceFacts, facts: GroupRuleFacts, q
   return verdictOf(instance, facts, query).exposures;
 }
 
+/** A verdict, and with no port asked every internet-open range (shared summaries, and the ranges on demand). */
+type InstanceVerdict = PortVerdict & {
+  openPorts?: OpenPortSummary[];
+  ranges?: () => OpenPortRange[];
+  sharedExposures?: readonly PortExposure[];
+  interfaceIds?: string[];
+};
+
 /** Judges each instance of one Region: its verdict, and (with no port asked) every internet-open range. */
 function instanceJudge(
   facts: GroupRuleFacts,
   query: ScanQuery,
-): (instance: Ec2InstanceFacts) => PortVerdict & { openPorts?: OpenPortRange[] } {
+): (instance: Ec2InstanceFacts) => InstanceVerdict {
   const { port } = query;
   if (port !== undefined) return (instance) => verdictOf(instance, facts, { ...query, port });
   const rangesOf = memoisedOpenPortRanges(
@@ -135,10 +149,7 @@ function instanceJudge(
     },
     protocolsOf(query),
   );
-  return (instance) => {
-    const { ranges, unknown, exposures } = rangesOf(instance.interfaces);
-    return { exposures, unknown, openPorts: ranges };
-  };
+  return (instance) => rangesOf(instance.interfaces);
 }
 
 /** An exposure with what a person recognises it by: the group's name and the rule's description (both cleaned). */
@@ -175,6 +186,72 @@ export function namedExposures(
   });
 }
 
+/**
+ * What a list of named exposures is made of, when the scan built it from its group set's own exposures: those
+ * exposures named (the same list for every instance on those groups, whose groups carry the same names), with
+ * placeholder interface ids, and the instance's interface ids. Lets an answer store the shared part once.
+ */
+export interface ExposureTemplate {
+  template: NamedExposure[];
+  interfaceIds: string[];
+}
+
+const templates = new WeakMap<readonly NamedExposure[], ExposureTemplate>();
+
+/** The template of a list the scan built from one (the very list, not a copy); undefined for any other. */
+export function exposureTemplateOf(exposures: readonly NamedExposure[]): ExposureTemplate | undefined {
+  return templates.get(exposures);
+}
+
+/** Named exposures from a template: the interface ids put in, each exposure spelled out as the scan gives it. */
+export function fromTemplate(
+  template: readonly NamedExposure[],
+  interfaceIds: readonly string[],
+): NamedExposure[] {
+  // One interface (most instances): every placeholder stands for it.
+  const only = interfaceIds.length === 1 ? interfaceIds[0] : undefined;
+  return template.map((exposure) => ({
+    networkInterfaceId:
+      only ?? interfaceIds[placeholderIndex(exposure.networkInterfaceId)] ?? exposure.networkInterfaceId,
+    securityGroupId: exposure.securityGroupId,
+    securityGroupName: exposure.securityGroupName,
+    securityGroupRuleId: exposure.securityGroupRuleId,
+    ruleDescription: exposure.ruleDescription,
+    ipProtocol: exposure.ipProtocol,
+    fromPort: exposure.fromPort,
+    toPort: exposure.toPort,
+    source: exposure.source,
+  }));
+}
+
+/**
+ * Names exposures judged through a group set's own exposures: named once per group set and group names (per
+ * Region), then the instance's interface ids put in; the list remembers its template.
+ */
+function templatedNamer(
+  descriptions: ReadonlyMap<string, string>,
+  clean: (text: string) => string,
+): (instance: Ec2InstanceFacts, shared: readonly PortExposure[], interfaceIds: string[]) => NamedExposure[] {
+  const named = new Map<readonly PortExposure[], Map<string, NamedExposure[]>>();
+  return (instance, shared, interfaceIds) => {
+    let byNames = named.get(shared);
+    if (byNames === undefined) {
+      byNames = new Map();
+      named.set(shared, byNames);
+    }
+    let names = '';
+    for (const exposure of shared) names += `${instance.groupNames?.[exposure.securityGroupId] ?? ''}\u0000`;
+    let template = byNames.get(names);
+    if (template === undefined) {
+      template = namedExposures(instance, shared, descriptions, clean);
+      byNames.set(names, template);
+    }
+    const exposures = fromTemplate(template, interfaceIds);
+    templates.set(exposures, { template, interfaceIds });
+    return exposures;
+  };
+}
+
 /** cleanUntrustedText remembered per text: a Region's instances repeat the same few group names and descriptions. */
 function memoisedCleaner(): (text: string) => string {
   const cleaned = new Map<string, string>();
@@ -202,13 +279,16 @@ export interface ExposedInstance extends Ec2InstanceFacts {
   region: string;
   /** The exposures that are findings (empty when everything open goes through groups tagged as intended). */
   exposures: NamedExposure[];
-  /** Set when no port was asked: every internet-open (protocol, port range) that is a finding, services named. */
-  openPorts?: OpenPortRange[];
+  /**
+   * Set when no port was asked: every internet-open (protocol, port range) that is a finding, services named;
+   * shared by instances on the same groups (never changed).
+   */
+  openPorts?: OpenPortSummary[];
   /** What is open only through security groups tagged as intended: reported apart, never a finding. */
   openOnPurpose?: {
     exposures: NamedExposure[];
     /** Set when no port was asked. */
-    openPorts?: OpenPortRange[];
+    openPorts?: OpenPortSummary[];
     groups: IntendedGroup[];
   };
 }
@@ -296,7 +376,7 @@ function withFindings(
   instance: Ec2InstanceFacts,
   region: string,
   exposures: NamedExposure[],
-  openPorts: OpenPortRange[] | undefined,
+  openPorts: OpenPortSummary[] | undefined,
 ): ExposedInstance {
   return {
     instanceId: instance.instanceId,
@@ -313,20 +393,34 @@ function withFindings(
   };
 }
 
+/** What names a Region's exposures: its rule descriptions, a remembering cleaner, the group-set namer. */
+interface RegionNaming {
+  descriptions: ReadonlyMap<string, string>;
+  clean: (text: string) => string;
+  nameShared: ReturnType<typeof templatedNamer>;
+}
+
 /** An exposed instance, its open ranges split between findings and what tagged groups open on purpose. */
 function exposedInstanceOf(
   instance: Ec2InstanceFacts,
   region: string,
-  verdict: PortVerdict & { openPorts?: OpenPortRange[] },
-  descriptions: ReadonlyMap<string, string>,
+  verdict: InstanceVerdict,
+  naming: RegionNaming,
   groupIntents: ReadonlyMap<string, ExposureIntent>,
-  clean: (text: string) => string,
 ): ExposedInstance {
   const name = (exposures: readonly PortExposure[]) =>
-    namedExposures(instance, exposures, descriptions, clean);
-  const ranges = verdict.openPorts;
+    namedExposures(instance, exposures, naming.descriptions, naming.clean);
   // No group of the Region is tagged (the usual case): nothing to split.
-  if (groupIntents.size === 0) return withFindings(instance, region, name(verdict.exposures), ranges);
+  if (groupIntents.size === 0)
+    return withFindings(
+      instance,
+      region,
+      verdict.sharedExposures !== undefined && verdict.interfaceIds !== undefined
+        ? naming.nameShared(instance, verdict.sharedExposures, verdict.interfaceIds)
+        : name(verdict.exposures),
+      verdict.openPorts,
+    );
+  const ranges = verdict.ranges?.();
   let split: {
     findings: PortExposure[];
     intended: PortExposure[];
@@ -384,7 +478,9 @@ async function scanRegion(
   const unknown: UnknownInstance[] = [];
   for (const instance of [...instances].sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1))) {
     const verdict = judge(instance);
-    if (verdict.exposures.length > 0) exposedVerdicts.push({ instance, verdict });
+    // Judged through its group set's own exposures: their count is the instance's (no need to build its own).
+    if ((verdict.sharedExposures ?? verdict.exposures).length > 0)
+      exposedVerdicts.push({ instance, verdict });
     else if (verdict.unknown.length > 0) {
       const lists = [...new Set(verdict.unknown.map((rule) => rule.prefixListId))];
       unknown.push({
@@ -397,13 +493,14 @@ async function scanRegion(
   }
   // Group tags matter only where something is open: a Region with nothing open makes no extra call.
   const clean = memoisedCleaner();
+  const naming: RegionNaming = { descriptions, clean, nameShared: templatedNamer(descriptions, clean) };
   const groupIntents =
     exposureTags !== undefined && exposedVerdicts.length > 0
       ? await readGroupIntents(ec2, exposureTags)
       : { intents: new Map<string, ExposureIntent>() };
   return {
     instances: exposedVerdicts.map(({ instance, verdict }) =>
-      exposedInstanceOf(instance, region, verdict, descriptions, groupIntents.intents, clean),
+      exposedInstanceOf(instance, region, verdict, naming, groupIntents.intents),
     ),
     unknownInstances: unknown,
     ...(groupIntents.failure !== undefined && exposureTags !== undefined

@@ -142,17 +142,63 @@ export function exposuresOfRanges(ranges: readonly OpenPortRange[]): PortExposur
   return [...seen.values()];
 }
 
-/** What {@link memoisedOpenPortRanges} answers: the verdict, and the distinct exposures of its ranges. */
-export interface MemoisedOpenPortVerdict extends OpenPortVerdict {
-  /** `exposuresOfRanges(ranges)`, worked out once per group set rather than once per instance. */
+/** An open range as lists show it: without the rules behind it. */
+export type OpenPortSummary = Omit<OpenPortRange, 'exposures'>;
+
+/** What {@link memoisedOpenPortRanges} answers for one instance. */
+export interface MemoisedOpenPortVerdict {
+  /**
+   * The open ranges without their rules, shared by every instance with the same groups (the same array):
+   * never changed by whoever reads them.
+   */
+  openPorts: OpenPortSummary[];
+  /** `exposuresOfRanges(ranges())`, with this instance's interface ids (built when first read). */
+  readonly exposures: PortExposure[];
+  /**
+   * When each exposure is one of the group set's own with the interface id put back: those, index for index
+   * (shared by every instance on the same groups; `networkInterfaceId` holds a placeholder). Lets a caller
+   * work out once per group set what does not depend on the interface.
+   */
+  sharedExposures?: readonly PortExposure[];
+  /** With `sharedExposures`: the interface ids their placeholders stand for ({@link placeholderIndex}). */
+  interfaceIds?: string[];
+  unknown: UnknownExposure[];
+  /** The ranges with this instance's exposures (`judgeOpenPortRanges`'s answer), built when asked. */
+  ranges(): OpenPortRange[];
+}
+
+interface OpenPortShape extends OpenPortVerdict {
+  openPorts: OpenPortSummary[];
   exposures: PortExposure[];
+}
+
+/** The interface id a group set's own exposures carry for its `index`-th interface (in id order). */
+export function interfacePlaceholder(index: number): string {
+  return `#${String(index).padStart(6, '0')}`;
+}
+
+/** Which interface a placeholder from {@link interfacePlaceholder} stands for. */
+export function placeholderIndex(placeholder: string): number {
+  return Number(placeholder.slice(1));
 }
 
 const byInterfaceId = (a: InterfaceGroups, b: InterfaceGroups) =>
   a.networkInterfaceId < b.networkInterfaceId ? -1 : a.networkInterfaceId > b.networkInterfaceId ? 1 : 0;
 
+/** The interfaces' groups as one key: each interface's distinct groups in order (most are one or two). */
+function groupSetKey(ordered: readonly InterfaceGroups[]): string {
+  let key = '';
+  for (const eni of ordered) {
+    const ids = eni.groupIds;
+    let sorted = true;
+    for (let i = 1; i < ids.length && sorted; i++) sorted = (ids[i - 1] as string) < (ids[i] as string);
+    key += `${sorted ? ids.join(',') : [...new Set(ids)].sort().join(',')}|`;
+  }
+  return key;
+}
+
 /**
- * `findOpenPortRanges` for many instances on the same rules: instances whose interfaces carry the same
+ * `judgeOpenPortRanges` for many instances on the same rules: instances whose interfaces carry the same
  * groups (the common case: fleets share a few groups) are judged once. The memo belongs to one set of
  * rules and prefix lists (one Region of one scan); interface ids are put back on each answer.
  *
@@ -163,63 +209,113 @@ export function memoisedOpenPortRanges(
   facts: Omit<PortExposureInput, 'port' | 'protocol' | 'interfaces'>,
   protocols: readonly PortProtocol[] = PROTOCOLS,
 ): (interfaces: PortExposureInput['interfaces']) => MemoisedOpenPortVerdict {
-  const memo = new Map<string, MemoisedOpenPortVerdict>();
+  const memo = new Map<string, OpenPortShape>();
   // Distinct group sets still share most of their rules: each rule's source is parsed once for all of them.
   const sources: RuleSourceMemo = new Map();
   return (interfaces) => {
     // Interfaces in id order, as the verdict orders them; placeholders keep that order. Most instances have
     // one interface: nothing to sort.
     const ordered = interfaces.length === 1 ? interfaces : [...interfaces].sort(byInterfaceId);
-    const key = ordered.map((eni) => [...new Set(eni.groupIds)].sort().join(',')).join('|');
+    const key = groupSetKey(ordered);
     let shape = memo.get(key);
     if (shape === undefined) {
       const placeholders = ordered.map((eni, index) => ({
-        networkInterfaceId: `#${String(index).padStart(6, '0')}`,
+        networkInterfaceId: interfacePlaceholder(index),
         groupIds: eni.groupIds,
       }));
       const verdict = judgeOpenPortRanges({ ...facts, interfaces: placeholders }, protocols, sources);
-      shape = { ...verdict, exposures: exposuresOfRanges(verdict.ranges) };
+      shape = {
+        ...verdict,
+        openPorts: verdict.ranges.map((range) => ({
+          protocol: range.protocol,
+          fromPort: range.fromPort,
+          toPort: range.toPort,
+          service: range.service,
+        })),
+        exposures: exposuresOfRanges(verdict.ranges),
+      };
       memo.set(key, shape);
     }
-    const realId = (placeholder: string) =>
-      ordered[Number(placeholder.slice(1))]?.networkInterfaceId ?? placeholder;
-    // One object per exposure of the shape, shared by every range it opens (as judgeOpenPortRanges shares
-    // them); spelled out, not spread: one object shape per kind, however many instances share the memo.
+    return new InstanceOpenPorts(shape, ordered);
+  };
+}
+
+/**
+ * One instance's answer from its group set's: the shared parts as they are, what carries interface ids built
+ * when first read (a caller naming exposures from `sharedExposures` never needs them). A class, not a literal
+ * with closures: a 10,000-instance scan makes one small object per instance.
+ */
+class InstanceOpenPorts implements MemoisedOpenPortVerdict {
+  readonly openPorts: OpenPortSummary[];
+  readonly sharedExposures?: readonly PortExposure[];
+  readonly interfaceIds?: string[];
+  readonly unknown: UnknownExposure[];
+  #exposures: PortExposure[] | undefined;
+
+  constructor(
+    private readonly shape: OpenPortShape,
+    private readonly ordered: readonly InterfaceGroups[],
+  ) {
+    this.openPorts = shape.openPorts;
+    // Two interfaces listed with one id would be one in exposuresOfRanges: only then is it asked again.
+    if (
+      ordered.length === 1 ||
+      new Set(ordered.map((eni) => eni.networkInterfaceId)).size === ordered.length
+    ) {
+      this.sharedExposures = shape.exposures;
+      this.interfaceIds = ordered.map((eni) => eni.networkInterfaceId);
+    }
+    this.unknown =
+      shape.unknown.length === 0
+        ? []
+        : shape.unknown.map((item) => ({
+            ...item,
+            networkInterfaceId: this.realId(item.networkInterfaceId),
+          }));
+  }
+
+  get exposures(): PortExposure[] {
+    this.#exposures ??=
+      this.sharedExposures !== undefined
+        ? this.sharedExposures.map((exposure) => this.realise(exposure))
+        : exposuresOfRanges(this.ranges());
+    return this.#exposures;
+  }
+
+  ranges(): OpenPortRange[] {
+    // One object per exposure of the shape, shared by every range it opens (as judgeOpenPortRanges does).
     const real = new Map<PortExposure, PortExposure>();
-    const realExposure = (exposure: PortExposure): PortExposure => {
+    const once = (exposure: PortExposure) => {
       let found = real.get(exposure);
       if (found === undefined) {
-        found = {
-          networkInterfaceId: realId(exposure.networkInterfaceId),
-          securityGroupId: exposure.securityGroupId,
-          securityGroupRuleId: exposure.securityGroupRuleId,
-          ipProtocol: exposure.ipProtocol,
-          fromPort: exposure.fromPort,
-          toPort: exposure.toPort,
-          source: exposure.source,
-        };
+        found = this.realise(exposure);
         real.set(exposure, found);
       }
       return found;
     };
-    const ranges = shape.ranges.map((range) => ({
+    return this.shape.ranges.map((range) => ({
       protocol: range.protocol,
       fromPort: range.fromPort,
       toPort: range.toPort,
       service: range.service,
-      exposures: range.exposures.map(realExposure),
+      exposures: range.exposures.map(once),
     }));
+  }
+
+  private realId(placeholder: string): string {
+    return this.ordered[placeholderIndex(placeholder)]?.networkInterfaceId ?? placeholder;
+  }
+
+  /** Spelled out, not spread: one object shape per kind, however many instances share the memo. */
+  private realise(exposure: PortExposure): PortExposure {
     return {
-      ranges,
-      unknown: shape.unknown.map((item) => ({
-        ...item,
-        networkInterfaceId: realId(item.networkInterfaceId),
-      })),
-      // Two interfaces listed with one id would be one in exposuresOfRanges: only then is it asked again.
-      exposures:
-        ordered.length === 1 || new Set(ordered.map((eni) => eni.networkInterfaceId)).size === ordered.length
-          ? shape.exposures.map(realExposure)
-          : exposuresOfRanges(ranges),
+      networkInterfaceId: this.realId(exposure.networkInterfaceId),
+      securityGroupId: exposure.securityGroupId,
+      securityGroupRuleId: exposure.securityGroupRuleId,
+      ipProtocol: exposure.ipProtocol,
+      fromPort: exposure.fromPort,
+      toPort: exposure.toPort,
+      source: exposure.source,
     };
-  };
+  }
 }

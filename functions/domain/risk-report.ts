@@ -15,7 +15,7 @@ import {
   type Severity,
   type SeverityCounts,
 } from './exposure-risk';
-import type { OpenPortRange } from './open-port-ranges';
+import type { OpenPortSummary } from './open-port-ranges';
 import { compareText, type PortExposure, type PortProtocol } from './port-exposure';
 
 /** A public bucket as the scan found it. */
@@ -89,7 +89,7 @@ export interface ExposedInstanceFinding {
   ipv6Addresses: string[];
   exposures: PortExposure[];
   /** Every open range (all-ports scan); absent when one port was asked. */
-  openPorts?: OpenPortRange[];
+  openPorts?: OpenPortSummary[];
 }
 
 export interface RankedOpenPort {
@@ -103,6 +103,7 @@ export interface RankedOpenPort {
 export interface RankedInstance<T extends ExposedInstanceFinding> {
   instance: T;
   severity: Severity;
+  /** Shared by instances that rank alike: never changed after ranking. */
   openPorts: RankedOpenPort[];
 }
 
@@ -128,39 +129,50 @@ export function rankExposedInstances<T extends ExposedInstanceFinding>(
   found: readonly T[],
   asked: { port?: number; protocol: PortProtocol },
 ): { instances: RankedInstance<T>[]; counts: InstanceCounts } {
+  // Instances with the same open ranges (a fleet on shared groups shares one array of them), state and
+  // address kind rank alike: their ranked ranges are worked out once and shared (nothing changes them).
+  const asksOnePort = asked.port !== undefined;
+  const oneAsked =
+    asked.port === undefined
+      ? []
+      : [
+          {
+            protocol: asked.protocol,
+            fromPort: asked.port,
+            toPort: asked.port,
+            service: describeServices(asked.protocol, asked.port, asked.port),
+          },
+        ];
+  const rankedByRanges = new Map<readonly OpenPortSummary[] | undefined, Map<string, RankedOpenPort[]>>();
   const instances = found.map((instance): RankedInstance<T> => {
     const hasPublicAddress = instance.publicIp !== null || instance.ipv6Addresses.length > 0;
-    const ranges =
-      asked.port === undefined
-        ? (instance.openPorts ?? []).map(({ protocol, fromPort, toPort, service }) => ({
-            protocol,
-            fromPort,
-            toPort,
-            service,
-          }))
-        : [
-            {
-              protocol: asked.protocol,
-              fromPort: asked.port,
-              toPort: asked.port,
-              service: describeServices(asked.protocol, asked.port, asked.port),
-            },
-          ];
-    const openPorts = ranges
-      .map((range) => ({
-        protocol: range.protocol,
-        fromPort: range.fromPort,
-        toPort: range.toPort,
-        service: range.service,
-        severity: portSeverity({
-          ipProtocol: range.protocol,
+    const shared = asksOnePort ? undefined : instance.openPorts;
+    let byState = rankedByRanges.get(shared);
+    if (byState === undefined) {
+      byState = new Map();
+      rankedByRanges.set(shared, byState);
+    }
+    const stateKey = `${instance.state}|${hasPublicAddress}`;
+    let openPorts = byState.get(stateKey);
+    if (openPorts === undefined) {
+      const ranges = asksOnePort ? oneAsked : (instance.openPorts ?? []);
+      openPorts = ranges
+        .map((range) => ({
+          protocol: range.protocol,
           fromPort: range.fromPort,
           toPort: range.toPort,
-          state: instance.state,
-          hasPublicAddress,
-        }),
-      }))
-      .sort((a, b) => compareSeverity(a.severity, b.severity) || a.fromPort - b.fromPort);
+          service: range.service,
+          severity: portSeverity({
+            ipProtocol: range.protocol,
+            fromPort: range.fromPort,
+            toPort: range.toPort,
+            state: instance.state,
+            hasPublicAddress,
+          }),
+        }))
+        .sort((a, b) => compareSeverity(a.severity, b.severity) || a.fromPort - b.fromPort);
+      byState.set(stateKey, openPorts);
+    }
     // The instance is as bad as its worst open port (its exposures' rules may be wider than the port asked).
     const severity =
       openPorts[0]?.severity ??
@@ -173,15 +185,18 @@ export function rankExposedInstances<T extends ExposedInstanceFinding>(
       compareText(a.instance.name ?? a.instance.instanceId, b.instance.name ?? b.instance.instanceId) ||
       compareText(a.instance.instanceId, b.instance.instanceId),
   );
+  // Instances share their ranked ranges: count each list once, then its ports as often as it is used.
+  const uses = new Map<RankedOpenPort[], number>();
+  for (const { openPorts } of instances) uses.set(openPorts, (uses.get(openPorts) ?? 0) + 1);
   const portKeys = new Map<string, InstanceCounts['byPort'][number]>();
-  for (const { openPorts } of instances) {
+  for (const [openPorts, used] of uses) {
     for (const port of openPorts) {
       const key = `${port.protocol}/${port.fromPort}-${port.toPort}`;
       const entry = portKeys.get(key);
-      if (entry !== undefined) entry.count++;
+      if (entry !== undefined) entry.count += used;
       else {
         const { protocol, fromPort, toPort, service } = port;
-        portKeys.set(key, { protocol, fromPort, toPort, service, count: 1 });
+        portKeys.set(key, { protocol, fromPort, toPort, service, count: used });
       }
     }
   }

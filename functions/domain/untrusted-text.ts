@@ -21,12 +21,16 @@ export const BUCKET_NAME_MAX = 255;
 // nothing or as boxes. Whitespace controls (tab, line feed, carriage return) are kept as spaces.
 const INVISIBLE = /[\p{Cf}\p{Co}\p{Cs}\p{Cn}]|(?![\t\n\v\f\r])\p{Cc}/gu;
 const ANY_SPACE = /[\s\p{Zl}\p{Zp}\p{Zs}]+/gu;
+const PLAIN = /^(?:[\x21-\x7e]+(?: [\x21-\x7e]+)*)?$/;
 
 /**
  * The text as it may appear in an answer: invisible and control characters removed, every run of
  * whitespace (line breaks included) one space, trimmed, and cut to `max` code points with an ellipsis.
  */
 export function cleanUntrustedText(text: string, max = UNTRUSTED_TEXT_MAX): string {
+  // Printable ASCII words with single spaces between them, short enough (most names and descriptions):
+  // nothing to remove, collapse, trim or cut.
+  if (text.length <= max && PLAIN.test(text)) return text;
   const collapsed = text.replace(INVISIBLE, '').replace(ANY_SPACE, ' ').trim();
   const codePoints = [...collapsed];
   return codePoints.length <= max

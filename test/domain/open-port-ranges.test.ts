@@ -130,12 +130,16 @@ describe('memoisedOpenPortRanges', () => {
       ],
     ];
     for (const interfaces of instances) {
-      const { exposures, ...verdict } = memoised(interfaces);
+      const verdict = memoised(interfaces);
+      const { exposures, unknown, openPorts } = verdict;
       const direct = judgeOpenPortRanges({ ...facts, interfaces });
-      expect(verdict).toEqual(direct);
+      expect({ ranges: verdict.ranges(), unknown }).toEqual(direct);
       expect(exposures).toEqual(exposuresOfRanges(direct.ranges));
+      expect(openPorts).toEqual(direct.ranges.map(({ exposures: _, ...summary }) => summary));
     }
-    expect(memoised(instances[0] ?? []).ranges[0]?.exposures[0]?.networkInterfaceId).toBe('eni-b');
+    expect(memoised(instances[0] ?? []).ranges()[0]?.exposures[0]?.networkInterfaceId).toBe('eni-b');
+    // Instances on the same groups share one list of open ranges.
+    expect(memoised(instances[2] ?? []).openPorts).toBe(memoised(instances[3] ?? []).openPorts);
   });
 });
 

@@ -18,6 +18,12 @@ describe('cleanUntrustedText', () => {
     ['surrounding whitespace trimmed', '   name   ', 'name'],
     ['lone surrogate removed', 'a\uD800b', 'ab'],
     ['non-Latin letters kept', 'сервер-東京', 'сервер-東京'],
+    // Printable ASCII short enough is returned as it is; anything else still goes through the full cleaning.
+    ['printable ASCII with single spaces kept', 'web "public" #1 (eu)', 'web "public" #1 (eu)'],
+    ['two spaces in plain ASCII become one', 'web  public', 'web public'],
+    ['a leading space in plain ASCII is trimmed', ' web', 'web'],
+    ['DEL in plain ASCII removed', 'web\u007fpublic', 'webpublic'],
+    ['empty text stays empty', '', ''],
   ])('%s', (_label, input, expected) => {
     expect(cleanUntrustedText(input)).toBe(expected);
   });
@@ -36,6 +42,10 @@ describe('cleanUntrustedText', () => {
     expect(cut.endsWith('…')).toBe(true);
     expect([...cutEmoji]).toHaveLength(UNTRUSTED_TEXT_MAX);
     expect(cleanUntrustedText('x'.repeat(UNTRUSTED_TEXT_MAX))).toBe('x'.repeat(UNTRUSTED_TEXT_MAX));
+    expect(cleanUntrustedText('x'.repeat(UNTRUSTED_TEXT_MAX + 1))).toBe(
+      `${'x'.repeat(UNTRUSTED_TEXT_MAX - 1)}…`,
+    );
+    expect(cleanUntrustedText('a b', 2)).toBe('a…');
   });
 });
 
