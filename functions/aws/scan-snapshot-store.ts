@@ -6,7 +6,9 @@
  * - `snapshot#<id>` / `head`: when it was taken, the answer's fields other than its lists, and where each
  *   list's rows are chunked;
  * - `snapshot#<id>` / `rows#<list>#<n>`: consecutive rows of one list, compressed JSON (brotli when `encoding`
- *   says `br`, else gzip as written before, so a page of a snapshot taken just before a deploy still reads).
+ *   says `br`, else gzip as written before, so a page of a snapshot taken just before a deploy still reads):
+ *   an array of rows, or for a packed list `{"shared":{"<n>":value,...},"rows":[...]}`, the rows in their
+ *   stored form with the values they share (by number) that the chunk's rows use;
  *   DynamoDB items stop at 400 KB, and a 10,000-instance answer is several MB: chunks keep any size storable,
  *   and a page reads only the chunks its rows are in, so a page costs the same whatever the account size;
  * - `query#<key>` / `latest`: the snapshot an identical find reuses (a copy of the head);
@@ -47,7 +49,25 @@ const MARKER_TTL_MS = 24 * 60 * 60_000;
 export interface ListLayout {
   length: number;
   chunkStarts: number[];
+  /** Rows stored packed (see {@link PackedRows}): read back with the list's unpacker. */
+  packed?: true;
 }
+
+/**
+ * A list whose rows share parts (a fleet on a few security groups repeats the same rules in thousands of
+ * rows): each row's stored form refers to them by number, and each chunk stores the ones its rows use once.
+ */
+export interface PackedRows {
+  /** Each row's stored form, as JSON text. */
+  rows: readonly string[];
+  /** The numbers of the shared values each row refers to. */
+  refs: readonly (readonly number[])[];
+  /** Each shared value's JSON text, by number. */
+  shared: readonly string[];
+}
+
+/** A packed row back as the list holds it, given the shared values by number. */
+export type Unpack = (stored: JsonValue, shared: (ref: number) => JsonValue) => JsonValue;
 
 export interface SnapshotHead {
   snapshotId: string;
@@ -71,10 +91,10 @@ export interface NewSnapshot {
   expiresAtMs: number;
   fields: JsonValue;
   /**
-   * Each list's rows, each as its JSON text: the caller serialises a row once, and also answers its first page
-   * from that text, so a 10,000-row answer is never stringified twice.
+   * Each list's rows, each as its JSON text (or packed): the caller serialises a row once, and also answers its
+   * first page from that text, so a 10,000-row answer is never stringified twice.
    */
-  lists: Record<string, readonly string[]>;
+  lists: Record<string, readonly string[] | PackedRows>;
   /** Set to let identical finds reuse it (a complete scan): the query it answers. */
   queryKey?: string;
 }
@@ -86,8 +106,13 @@ export interface ScanSnapshotStore {
   latest(queryKey: string, scope: string): Promise<OpenedSnapshot | undefined>;
   /** A snapshot by id (from a nextToken), with its service's stale marker. */
   open(snapshotId: string, scope: string): Promise<OpenedSnapshot | undefined>;
-  /** Rows `[offset, offset + limit)` of every list. */
-  rows(head: SnapshotHead, offset: number, limit: number): Promise<Record<string, JsonValue[]>>;
+  /** Rows `[offset, offset + limit)` of every list; a packed list is read back with its unpacker. */
+  rows(
+    head: SnapshotHead,
+    offset: number,
+    limit: number,
+    unpackers?: Readonly<Record<string, Unpack>>,
+  ): Promise<Record<string, JsonValue[]>>;
   /** Makes the scope's snapshots taken before `at` stale. */
   markStale(scope: string, at: Date): Promise<void>;
 }
@@ -102,23 +127,75 @@ export function scopeOfTarget(target: ChangeTarget): string {
   return snapshotScope(target.account, target.kind.startsWith('s3') ? 's3' : 'ec2');
 }
 
-/** Rows (as JSON text) cut into chunks of at most CHUNK_RAW_BYTES (a larger row gets a chunk of its own). */
-function chunkRows(rows: readonly string[]): string[][] {
-  const chunks: string[][] = [];
-  let current: string[] = [];
-  let size = 0;
-  for (const row of rows) {
-    const rowSize = Buffer.byteLength(row);
-    if (current.length > 0 && size + rowSize > CHUNK_RAW_BYTES) {
+/** Consecutive rows (JSON text), the shared values they bring (packed lists), and their UTF-8 size together. */
+interface RowChunk {
+  rows: string[];
+  /** Packed lists: the shared values the chunk's rows use, by number, each as its JSON text. */
+  shared?: Map<number, string>;
+  bytes: number;
+}
+
+/**
+ * Rows (as JSON text) cut into chunks of at most CHUNK_RAW_BYTES (a larger row gets a chunk of its own); a
+ * packed list's chunk counts the shared values its rows bring with them.
+ */
+function chunkRows(list: readonly string[] | PackedRows): RowChunk[] {
+  const packed = Array.isArray(list) ? undefined : (list as PackedRows);
+  const rows = packed?.rows ?? (list as readonly string[]);
+  const fresh = (): RowChunk => (packed ? { rows: [], shared: new Map(), bytes: 0 } : { rows: [], bytes: 0 });
+  const chunks: RowChunk[] = [];
+  let current = fresh();
+  rows.forEach((row, index) => {
+    const refs = packed?.refs[index] ?? [];
+    // The row, its comma, and the shared values (with their numbers) it brings into the chunk.
+    const sizeWith = (chunk: RowChunk) => {
+      let size = Buffer.byteLength(row) + 1;
+      for (const ref of refs)
+        if (!chunk.shared?.has(ref)) size += Buffer.byteLength(packed?.shared[ref] ?? '') + 16;
+      return size;
+    };
+    let rowSize = sizeWith(current);
+    if (current.rows.length > 0 && current.bytes + rowSize > CHUNK_RAW_BYTES) {
       chunks.push(current);
-      current = [];
-      size = 0;
+      current = fresh();
+      rowSize = sizeWith(current);
     }
-    current.push(row);
-    size += rowSize;
-  }
-  if (current.length > 0) chunks.push(current);
+    current.rows.push(row);
+    for (const ref of refs) current.shared?.set(ref, packed?.shared[ref] ?? 'null');
+    current.bytes += rowSize;
+  });
+  if (current.rows.length > 0) chunks.push(current);
   return chunks;
+}
+
+/**
+ * The chunk's JSON (the rows' array, or for a packed list the shared values and the rows) as UTF-8, written
+ * piece by piece into one buffer: no joined copy of a quarter-megabyte string, no second conversion to bytes.
+ */
+function chunkJson(chunk: RowChunk): Buffer {
+  const json = Buffer.allocUnsafe(chunk.bytes + chunk.rows.length + 64);
+  let at = 0;
+  const text = (piece: string) => {
+    at += json.write(piece, at, 'utf8');
+  };
+  if (chunk.shared !== undefined) {
+    text('{"shared":{');
+    let first = true;
+    for (const [ref, value] of chunk.shared) {
+      text(`${first ? '' : ','}"${ref}":`);
+      text(value);
+      first = false;
+    }
+    text('},"rows":');
+  }
+  json[at++] = 0x5b; // [
+  chunk.rows.forEach((row, index) => {
+    if (index > 0) json[at++] = 0x2c; // ,
+    text(row);
+  });
+  json[at++] = 0x5d; // ]
+  if (chunk.shared !== undefined) text('}');
+  return json.subarray(0, at);
 }
 
 function chunkKey(list: string, index: number): string {
@@ -195,18 +272,21 @@ export function createScanSnapshotStore(client: DynamoDBClient, tableName: strin
       for (const [name, rows] of Object.entries(snapshot.lists)) {
         const chunkStarts: number[] = [];
         let start = 0;
-        chunkRows(rows).forEach((chunk, index) => {
+        const chunks = chunkRows(rows);
+        chunks.forEach((chunk, index) => {
           chunkStarts.push(start);
-          start += chunk.length;
+          start += chunk.rows.length;
           puts.push({
             ...key(pk, chunkKey(name, index)),
             // The chunk's JSON array, from the rows' own text.
-            rows: { B: brotliCompressSync(`[${chunk.join(',')}]`, BROTLI_FAST) },
+            rows: { B: brotliCompressSync(chunkJson(chunk), BROTLI_FAST) },
             encoding: { S: ROWS_ENCODING },
             expiresAt,
           });
         });
-        lists[name] = { length: rows.length, chunkStarts };
+        lists[name] = Array.isArray(rows)
+          ? { length: rows.length, chunkStarts }
+          : { length: (rows as PackedRows).rows.length, chunkStarts, packed: true };
       }
       const head: SnapshotHead = {
         snapshotId: snapshot.snapshotId,
@@ -231,7 +311,7 @@ export function createScanSnapshotStore(client: DynamoDBClient, tableName: strin
 
     open: (snapshotId, scope) => withMarker(`snapshot#${snapshotId}`, 'head', scope),
 
-    async rows(head, offset, limit) {
+    async rows(head, offset, limit, unpackers) {
       const pk = `snapshot#${head.snapshotId}`;
       const wanted: Array<{ list: string; index: number; start: number }> = [];
       for (const [list, layout] of Object.entries(head.lists)) {
@@ -250,10 +330,12 @@ export function createScanSnapshotStore(client: DynamoDBClient, tableName: strin
         // A chunk that expired while its head did not: the snapshot is gone as a whole.
         if (bytes === undefined) throw new SnapshotGoneError();
         const text = item?.encoding?.S === ROWS_ENCODING ? brotliDecompressSync(bytes) : gunzipSync(bytes);
-        const rows = JSON.parse(text.toString('utf8')) as JsonValue[];
+        const json = JSON.parse(text.toString('utf8')) as JsonValue;
+        const unpack = head.lists[list]?.packed === true ? unpackerOf(unpackers, list, json) : undefined;
+        const rows = (unpack === undefined ? json : (json as { rows: JsonValue[] }).rows) as JsonValue[];
         rows.forEach((row, i) => {
           const at = start + i;
-          if (at >= offset && at < offset + limit) result[list]?.push(row);
+          if (at >= offset && at < offset + limit) result[list]?.push(unpack ? unpack(row) : row);
         });
       }
       return result;
@@ -272,6 +354,25 @@ export function createScanSnapshotStore(client: DynamoDBClient, tableName: strin
       );
     },
   };
+}
+
+/** How one packed chunk's rows read back: the list's unpacker, with the chunk's own shared values. */
+function unpackerOf(
+  unpackers: Readonly<Record<string, Unpack>> | undefined,
+  list: string,
+  chunk: JsonValue,
+): (row: JsonValue) => JsonValue {
+  const unpack = unpackers?.[list];
+  const shared = (chunk as { shared?: Record<string, JsonValue> } | null)?.shared;
+  // Packed by a version of this API that packed the list differently: the snapshot cannot be read back.
+  if (unpack === undefined || shared === undefined || !Array.isArray((chunk as { rows?: unknown }).rows))
+    throw new SnapshotGoneError();
+  return (row) =>
+    unpack(row, (ref) => {
+      const value = shared[String(ref)];
+      if (value === undefined) throw new SnapshotGoneError();
+      return value;
+    });
 }
 
 /** A snapshot whose rows are no longer kept (expired meanwhile). */

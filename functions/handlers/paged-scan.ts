@@ -16,10 +16,12 @@ import { DEFAULT_FIND_LIMIT } from '../../openapi/limits';
 import { awsErrorCode, upstreamError } from '../aws/aws-errors';
 import {
   type OpenedSnapshot,
+  type PackedRows,
   type ScanSnapshotStore,
   SnapshotGoneError,
   type SnapshotHead,
   snapshotScope,
+  type Unpack,
 } from '../aws/scan-snapshot-store';
 import type { JsonValue } from '../domain/change-record';
 import { summariseScanPage } from '../domain/summaries/scan-page-summary';
@@ -40,9 +42,23 @@ export interface ScanSnapshotDeps {
   resolveAccountId: (context: InvocationContext) => Promise<string>;
 }
 
+/**
+ * How a list's rows are stored packed: what many rows share (the same object in each) is stored once per chunk
+ * and referred to by number. `unpack(pack(row))` must give the row exactly (the same JSON): every page, the
+ * first included, is read back through it.
+ */
+export interface RowPacker<Row> {
+  /** The row's stored form; `share` gives the number of a value rows share (one number per object). */
+  pack(row: Row, share: (value: object) => number): JsonValue;
+  /** The row from its stored form, given the shared values by number. */
+  unpack(stored: JsonValue, shared: (ref: number) => JsonValue): Row;
+}
+
 export interface PagedScanSpec {
   operation: string;
   service: 's3' | 'ec2';
+  /** Lists stored packed, by name; the others are stored row by row. */
+  packers?: Readonly<Record<string, RowPacker<unknown>>>;
   /** The query parameters that shape the scan (everything but limit, nextToken and fresh). */
   parameters: Record<string, unknown>;
   limit: number;
@@ -97,7 +113,7 @@ export async function pagedFind<
 >(
   deps: ScanSnapshotDeps,
   context: InvocationContext,
-  find: Pick<PagedScanSpec, 'operation' | 'service'>,
+  find: Pick<PagedScanSpec, 'operation' | 'service' | 'packers'>,
   query: Q,
   scan: (parameters: Omit<Q, keyof PageQuery>) => Promise<ScanAnswer<F, L>>,
 ) {
@@ -108,6 +124,7 @@ export async function pagedFind<
     {
       operation: find.operation,
       service: find.service,
+      ...(find.packers !== undefined ? { packers: find.packers } : {}),
       parameters,
       limit: limit ?? DEFAULT_FIND_LIMIT,
       nextToken,
@@ -147,7 +164,7 @@ export async function pagedScan<F extends object, L extends Record<string, unkno
     const reused = await reusable(deps, queryKey, scope);
     if (reused !== undefined) {
       try {
-        return await pageOf<F, L>(deps, binding, reused.head, 0, spec.limit, true);
+        return await pageOf<F, L>(deps, binding, spec, reused.head, 0, true);
       } catch (error) {
         logger.warn('scan snapshot unreadable; scanning afresh', { errorCode: awsErrorCode(error) });
       }
@@ -159,7 +176,10 @@ export async function pagedScan<F extends object, L extends Record<string, unkno
   // Everything goes through JSON once, so the first page is exactly what later pages read from the store.
   const fields = JSON.parse(JSON.stringify(answer.fields)) as JsonValue;
   const lists = Object.fromEntries(
-    Object.entries(answer.lists).map(([name, rows]) => [name, rows.map((row) => JSON.stringify(row))]),
+    Object.entries(answer.lists).map(([name, rows]): [string, readonly string[] | PackedRows] => {
+      const packer = spec.packers?.[name];
+      return [name, packer === undefined ? rows.map((row) => JSON.stringify(row)) : packRows(rows, packer)];
+    }),
   );
   const snapshotId = randomBytes(16).toString('base64url');
   const expiresAtMs = Date.parse(scannedAt) + deps.ttlMs;
@@ -177,13 +197,10 @@ export async function pagedScan<F extends object, L extends Record<string, unkno
     stored = false;
     logger.warn('scan snapshot not stored; answering without paging', { errorCode: awsErrorCode(error) });
   }
-  const totals = Object.fromEntries(Object.entries(lists).map(([name, rows]) => [name, rows.length]));
+  const totals = Object.fromEntries(Object.entries(lists).map(([name, rows]) => [name, listLength(rows)]));
   const more = Object.values(totals).some((total) => total > spec.limit);
   const firstPage = Object.fromEntries(
-    Object.entries(lists).map(([name, rows]) => [
-      name,
-      rows.slice(0, spec.limit).map((row) => JSON.parse(row) as JsonValue),
-    ]),
+    Object.entries(lists).map(([name, rows]) => [name, firstRows(rows, spec.limit, unpackersOf(spec)[name])]),
   );
   return {
     fields: fields as F,
@@ -261,7 +278,7 @@ async function laterPage<F, L>(
       { reason: 'changed-since' },
     );
   try {
-    return await pageOf<F, L>(deps, binding, opened.head, check.offset, spec.limit, true);
+    return await pageOf<F, L>(deps, binding, spec, opened.head, check.offset, true);
   } catch (error) {
     if (error instanceof SnapshotGoneError)
       throw new ValidationError(`The scan this nextToken pages through is no longer kept; ${SCAN_AGAIN}.`, {
@@ -274,12 +291,13 @@ async function laterPage<F, L>(
 async function pageOf<F, L>(
   deps: ScanSnapshotDeps,
   binding: PageBinding,
+  spec: PagedScanSpec,
   head: SnapshotHead,
   offset: number,
-  limit: number,
   cached: boolean,
 ): Promise<PagedAnswer<F, L>> {
-  const lists = await deps.store.rows(head, offset, limit);
+  const { limit } = spec;
+  const lists = await deps.store.rows(head, offset, limit, unpackersOf(spec));
   const totals = Object.fromEntries(
     Object.entries(head.lists).map(([name, layout]) => [name, layout.length]),
   );
@@ -306,4 +324,64 @@ async function pageOf<F, L>(
       notStored: false,
     }),
   };
+}
+
+/** Rows packed: each row's stored form, the numbers it refers to, and each shared value's text once. */
+function packRows(rows: readonly unknown[], packer: RowPacker<unknown>): PackedRows {
+  const numbers = new Map<unknown, number>();
+  const shared: string[] = [];
+  const refs: number[][] = [];
+  const stored = rows.map((row) => {
+    const used: number[] = [];
+    const text = JSON.stringify(
+      packer.pack(row, (value) => {
+        let ref = numbers.get(value);
+        if (ref === undefined) {
+          ref = shared.length;
+          numbers.set(value, ref);
+          shared.push(JSON.stringify(value));
+        }
+        if (!used.includes(ref)) used.push(ref);
+        return ref;
+      }),
+    );
+    refs.push(used);
+    return text;
+  });
+  return { rows: stored, refs, shared };
+}
+
+/** The first `limit` rows of a list as the store would give them back (packed ones through their unpacker). */
+function firstRows(
+  rows: readonly string[] | PackedRows,
+  limit: number,
+  unpack: Unpack | undefined,
+): JsonValue[] {
+  if (Array.isArray(rows)) return rows.slice(0, limit).map((row) => JSON.parse(row) as JsonValue);
+  const packed = rows as PackedRows;
+  const parsed = new Map<number, JsonValue>();
+  const shared = (ref: number): JsonValue => {
+    let value = parsed.get(ref);
+    if (value === undefined) {
+      value = JSON.parse(packed.shared[ref] ?? 'null') as JsonValue;
+      parsed.set(ref, value);
+    }
+    return value;
+  };
+  return packed.rows
+    .slice(0, limit)
+    .map((row) => (unpack ? unpack(JSON.parse(row) as JsonValue, shared) : (JSON.parse(row) as JsonValue)));
+}
+
+function unpackersOf(spec: PagedScanSpec): Record<string, Unpack> {
+  return Object.fromEntries(
+    Object.entries(spec.packers ?? {}).map(([name, packer]) => [
+      name,
+      (stored: JsonValue, shared: (ref: number) => JsonValue) => packer.unpack(stored, shared) as JsonValue,
+    ]),
+  );
+}
+
+function listLength(rows: readonly string[] | PackedRows): number {
+  return Array.isArray(rows) ? rows.length : (rows as PackedRows).rows.length;
 }

@@ -2,7 +2,14 @@
 import { brotliDecompressSync, gzipSync } from 'node:zlib';
 import { createJournalClient } from '../../functions/aws/change-journal';
 import { defaultClientSettings } from '../../functions/aws/client-config';
-import { createScanSnapshotStore, snapshotScope } from '../../functions/aws/scan-snapshot-store';
+import {
+  createScanSnapshotStore,
+  type PackedRows,
+  SnapshotGoneError,
+  snapshotScope,
+  type Unpack,
+} from '../../functions/aws/scan-snapshot-store';
+import type { JsonValue } from '../../functions/domain/change-record';
 import { SandboxAccount } from '../../functions/local/sandbox/sandbox-account';
 import { scenario } from '../support/local-api';
 
@@ -106,6 +113,35 @@ describe('scan snapshot store', () => {
     expect(page.instances).toEqual(instances.slice(edge - 5, edge + 5));
   });
 
+  it('sizes chunks in UTF-8 bytes: rows of multi-byte text are written whole and read back as they were', async () => {
+    // Arrange: names of three- and four-byte characters (cleaned Name tags may hold any letter).
+    const { store } = setup();
+    const instances = Array.from({ length: 3_000 }, (_, i) => ({
+      ...row(i),
+      name: `東京-🔥-${i}-${'é'.repeat(40)}`,
+    }));
+    await store.save({
+      snapshotId: 'snap-utf8',
+      scannedAt: '2026-11-30T08:00:00.000Z',
+      expiresAtMs: Date.parse('2026-11-30T08:05:00Z'),
+      fields: {},
+      lists: { instances: instances.map((r) => JSON.stringify(r)) },
+    });
+    const opened = await store.open('snap-utf8', snapshotScope('111122223333', 'ec2'));
+    if (!opened) throw new Error('not stored');
+    const starts = opened.head.lists.instances?.chunkStarts ?? [];
+
+    // Act
+    const pages = await Promise.all(starts.slice(1).map((edge) => store.rows(opened.head, edge - 2, 4)));
+
+    // Assert
+    expect(starts.length).toBeGreaterThan(2);
+    pages.forEach((page, k) => {
+      const edge = starts[k + 1] ?? 0;
+      expect(page.instances).toEqual(instances.slice(edge - 2, edge + 2));
+    });
+  });
+
   it('hands an identical query the latest snapshot, with the stale marker of its scope', async () => {
     // Arrange
     const { store } = setup();
@@ -148,5 +184,87 @@ describe('scan snapshot store', () => {
     // Assert
     expect(await store.open('snap-bbbbbbbbbbbbbbbb', 'x')).toBeDefined();
     expect(sandbox.tables.items(TABLE).filter((item) => item.pk?.S?.startsWith('query#'))).toEqual([]);
+  });
+
+  describe('packed lists', () => {
+    // Rows [id, ref]: ref is the number of one of 40 shared values (a kilobyte each, like a group set's rules).
+    const sharedValues = Array.from({ length: 40 }, (_, n) => ({ group: n, rules: 'x'.repeat(1000 + n) }));
+    const packed: PackedRows = {
+      rows: Array.from({ length: 5_000 }, (_, i) => JSON.stringify([`i-${i}`, (i * 7) % 40, 'p'.repeat(60)])),
+      refs: Array.from({ length: 5_000 }, (_, i) => [(i * 7) % 40]),
+      shared: sharedValues.map((value) => JSON.stringify(value)),
+    };
+    const unpack: Unpack = (stored, shared) => {
+      const [id, ref] = stored as [string, number];
+      return { id, shared: shared(ref) } as JsonValue;
+    };
+    const expected = (i: number) => ({ id: `i-${i}`, shared: sharedValues[(i * 7) % 40] });
+
+    async function savedPacked(rows: PackedRows = packed) {
+      const { sandbox, store } = setup();
+      await store.save({
+        snapshotId: 'snap-packed',
+        scannedAt: '2026-11-30T08:00:00.000Z',
+        expiresAtMs: Date.parse('2026-11-30T08:05:00Z'),
+        fields: {},
+        lists: { instances: rows, unknownInstances: [] },
+      });
+      const opened = await store.open('snap-packed', snapshotScope('111122223333', 'ec2'));
+      if (!opened) throw new Error('not stored');
+      return { sandbox, store, head: opened.head };
+    }
+
+    it('stores each chunk with the shared values its rows use, and reads any page back whole across chunk edges', async () => {
+      // Arrange
+      const { sandbox, store, head } = await savedPacked();
+      const edge = head.lists.instances?.chunkStarts[1] ?? 0;
+
+      // Act
+      const page = await store.rows(head, edge - 4, 10, { instances: unpack });
+
+      // Assert
+      expect(head.lists.instances).toMatchObject({ length: 5_000, packed: true });
+      expect(edge).toBeGreaterThan(0);
+      expect(page.instances).toEqual(Array.from({ length: 10 }, (_, k) => expected(edge - 4 + k)));
+      const chunks = sandbox.tables.items(TABLE).filter((item) => item.sk?.S?.startsWith('rows#'));
+      for (const chunk of chunks) {
+        const json = JSON.parse(brotliDecompressSync(chunk.rows?.B ?? new Uint8Array()).toString('utf8'));
+        // Each shared value at most once per chunk, and only the ones its rows use.
+        const used = new Set(json.rows.map((r: [string, number]) => String(r[1])));
+        expect(Object.keys(json.shared).sort()).toEqual([...used].sort());
+        // At most the chunk size, plus the object around rows and shared values.
+        expect(Buffer.byteLength(JSON.stringify(json))).toBeLessThanOrEqual(256 * 1024 + 32);
+      }
+    });
+
+    it('counts the shared values a chunk brings against its size', async () => {
+      // Arrange: every row brings a new 60 KB value, so a chunk holds four rows at most.
+      const big = {
+        rows: Array.from({ length: 12 }, (_, i) => JSON.stringify([`i-${i}`, i])),
+        refs: Array.from({ length: 12 }, (_, i) => [i]),
+        shared: Array.from({ length: 12 }, (_, i) => JSON.stringify({ n: i, blob: 'y'.repeat(60_000) })),
+      };
+
+      // Act
+      const { store, head } = await savedPacked(big);
+      const page = await store.rows(head, 0, 12, { instances: unpack });
+
+      // Assert
+      expect(head.lists.instances?.chunkStarts).toEqual([0, 4, 8]);
+      expect((page.instances ?? []).map((row) => (row as { id: string }).id)).toEqual(
+        Array.from({ length: 12 }, (_, i) => `i-${i}`),
+      );
+    });
+
+    it('will not hand back packed rows without their unpacker (the snapshot counts as gone: scan again)', async () => {
+      // Arrange
+      const { store, head } = await savedPacked();
+
+      // Act
+      const read = store.rows(head, 0, 5);
+
+      // Assert
+      await expect(read).rejects.toBeInstanceOf(SnapshotGoneError);
+    });
   });
 });
