@@ -145,23 +145,22 @@ function chunkRows(list: readonly string[] | PackedRows): RowChunk[] {
   const fresh = (): RowChunk => (packed ? { rows: [], shared: new Map(), bytes: 0 } : { rows: [], bytes: 0 });
   const chunks: RowChunk[] = [];
   let current = fresh();
+  // A shared value's size (with its number) the first time a chunk takes it.
+  const sharedSize = (ref: number) => Buffer.byteLength(packed?.shared[ref] ?? '') + 16;
   rows.forEach((row, index) => {
-    const refs = packed?.refs[index] ?? [];
-    // The row, its comma, and the shared values (with their numbers) it brings into the chunk.
-    const sizeWith = (chunk: RowChunk) => {
-      let size = Buffer.byteLength(row) + 1;
-      for (const ref of refs)
-        if (!chunk.shared?.has(ref)) size += Buffer.byteLength(packed?.shared[ref] ?? '') + 16;
-      return size;
-    };
-    let rowSize = sizeWith(current);
+    const refs = packed?.refs[index];
+    // The row, its comma, and the shared values it brings into the chunk.
+    const ownSize = Buffer.byteLength(row) + 1;
+    let rowSize = ownSize;
+    if (refs !== undefined) for (const ref of refs) if (!current.shared?.has(ref)) rowSize += sharedSize(ref);
     if (current.rows.length > 0 && current.bytes + rowSize > CHUNK_RAW_BYTES) {
       chunks.push(current);
       current = fresh();
-      rowSize = sizeWith(current);
+      rowSize = ownSize;
+      if (refs !== undefined) for (const ref of refs) rowSize += sharedSize(ref);
     }
     current.rows.push(row);
-    for (const ref of refs) current.shared?.set(ref, packed?.shared[ref] ?? 'null');
+    if (refs !== undefined) for (const ref of refs) current.shared?.set(ref, packed?.shared[ref] ?? 'null');
     current.bytes += rowSize;
   });
   if (current.rows.length > 0) chunks.push(current);

@@ -331,20 +331,20 @@ function packRows(rows: readonly unknown[], packer: RowPacker<unknown>): PackedR
   const numbers = new Map<unknown, number>();
   const shared: string[] = [];
   const refs: number[][] = [];
+  let used: number[] = [];
+  const share = (value: object) => {
+    let ref = numbers.get(value);
+    if (ref === undefined) {
+      ref = shared.length;
+      numbers.set(value, ref);
+      shared.push(JSON.stringify(value));
+    }
+    if (!used.includes(ref)) used.push(ref);
+    return ref;
+  };
   const stored = rows.map((row) => {
-    const used: number[] = [];
-    const text = JSON.stringify(
-      packer.pack(row, (value) => {
-        let ref = numbers.get(value);
-        if (ref === undefined) {
-          ref = shared.length;
-          numbers.set(value, ref);
-          shared.push(JSON.stringify(value));
-        }
-        if (!used.includes(ref)) used.push(ref);
-        return ref;
-      }),
-    );
+    used = [];
+    const text = JSON.stringify(packer.pack(row, share));
     refs.push(used);
     return text;
   });
