@@ -208,6 +208,18 @@ function unionCount(sources: readonly SourcedRule[], family: IpFamily): bigint {
 }
 
 /**
+ * Whether the union of some sources (broadest first) admits more public space than the family's limit. The
+ * union holds each source, so a broadest source over the limit answers it (the usual 0.0.0.0/0), and one
+ * source's union is its own count: the union is worked out only for several narrower sources.
+ */
+function exceedsLimit(sources: readonly SourcedRule[], family: IpFamily): boolean {
+  const broadest = sources[0];
+  if (broadest === undefined) return false;
+  if (broadest.publicCount[family] > PUBLIC_SPACE_LIMIT[family]) return true;
+  return sources.length > 1 && unionCount(sources, family) > PUBLIC_SPACE_LIMIT[family];
+}
+
+/**
  * Chooses the rules of one interface that make the port reachable from the
  * internet: in each family where the union of the sources admits more public
  * space than one /8 (IPv4) or one /32 (IPv6), the rules with the broadest
@@ -230,7 +242,7 @@ function selectExposingRules(admitting: readonly SourcedRule[]): SourcedRule[] {
               ? 1
               : 0) || compareRules(a.rule, b.rule),
       );
-    while (remaining.length > 0 && unionCount(remaining, family) > PUBLIC_SPACE_LIMIT[family]) {
+    while (exceedsLimit(remaining, family)) {
       const next = remaining.shift();
       if (next !== undefined) chosen.add(next);
     }
