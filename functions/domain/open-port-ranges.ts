@@ -17,6 +17,7 @@ import {
   type PortExposureInput,
   type PortProtocol,
   type RuleSourceMemo,
+  ruleAdmitsPort,
   ruleCanExpose,
   type UnknownExposure,
 } from './port-exposure';
@@ -36,15 +37,13 @@ const PROTOCOLS: readonly PortProtocol[] = ['tcp', 'udp'];
 /**
  * Port numbers where the verdict for a protocol may change: the range edges of the rules that can expose
  * something (a rule of private ranges or group references cuts nothing, so there are fewer stretches to judge).
+ *
+ * @param exposing - the rules that can expose something (`ruleCanExpose`)
  */
-function boundaries(
-  rules: readonly IngressRule[],
-  protocol: PortProtocol,
-  canExpose: (rule: IngressRule) => boolean,
-): number[] {
+function boundaries(exposing: readonly IngressRule[], protocol: PortProtocol): number[] {
   const cuts = new Set<number>([0]);
-  for (const rule of rules) {
-    if (rule.isEgress === true || !canExpose(rule)) continue;
+  for (const rule of exposing) {
+    if (rule.isEgress === true) continue;
     const ipProtocol = normaliseIpProtocol(rule.ipProtocol);
     if (ipProtocol !== protocol) continue;
     cuts.add(Math.max(0, rule.fromPort));
@@ -95,8 +94,11 @@ export function judgeOpenPortRanges(
   const rules = [...groups].flatMap((groupId) => input.rulesByGroup.get(groupId) ?? []);
   const ranges: OpenPortRange[] = [];
   const unknown = new Map<string, UnknownExposure>();
+  const canExpose = (rule: IngressRule) => ruleCanExpose(rule, input, sources);
+  // Only these rules can expose anything or leave it unknown: a stretch none of them admits is closed.
+  const exposing = rules.filter(canExpose);
   for (const protocol of PROTOCOLS.filter((p) => protocols.includes(p))) {
-    const cuts = boundaries(rules, protocol, (rule) => ruleCanExpose(rule, input, sources));
+    const cuts = boundaries(exposing, protocol);
     let open: { fromPort: number; toPort: number; exposures: PortExposure[]; key: string } | undefined;
     const flush = () => {
       if (open === undefined) return;
@@ -111,6 +113,11 @@ export function judgeOpenPortRanges(
     };
     cuts.forEach((fromPort, index) => {
       const toPort = (cuts[index + 1] ?? MAX_PORT + 1) - 1;
+      // The stretch's rules do not change inside it: none of them admits its first port, none admits any.
+      if (!exposing.some((rule) => ruleAdmitsPort(rule, fromPort, protocol))) {
+        flush();
+        return;
+      }
       const verdict = judgePortExposure({ ...input, port: fromPort, protocol }, sources);
       for (const rule of verdict.unknown)
         unknown.set(`${rule.networkInterfaceId}/${rule.securityGroupRuleId}`, rule);
