@@ -196,11 +196,15 @@ export interface ExposureTemplate {
   interfaceIds: string[];
 }
 
-const templates = new WeakMap<readonly NamedExposure[], ExposureTemplate>();
+/**
+ * Where a list of exposures built from a template keeps it: a symbol key, never serialised, and gone from any
+ * copy or merge of the list (a new array), which is then listed as it is.
+ */
+const EXPOSURE_TEMPLATE: unique symbol = Symbol('exposureTemplate');
 
 /** The template of a list the scan built from one (the very list, not a copy); undefined for any other. */
 export function exposureTemplateOf(exposures: readonly NamedExposure[]): ExposureTemplate | undefined {
-  return templates.get(exposures);
+  return (exposures as { [EXPOSURE_TEMPLATE]?: ExposureTemplate })[EXPOSURE_TEMPLATE];
 }
 
 /** Named exposures from a template: the interface ids put in, each exposure spelled out as the scan gives it. */
@@ -232,22 +236,31 @@ function templatedNamer(
   descriptions: ReadonlyMap<string, string>,
   clean: (text: string) => string,
 ): (instance: Ec2InstanceFacts, shared: readonly PortExposure[], interfaceIds: string[]) => NamedExposure[] {
-  const named = new Map<readonly PortExposure[], Map<string, NamedExposure[]>>();
+  // Per group set, its templates with the raw group names they were named from (EC2 does not rename a group,
+  // so there is one; the names are still compared, never assumed).
+  const named = new Map<
+    readonly PortExposure[],
+    Array<{ names: (string | undefined)[]; template: NamedExposure[] }>
+  >();
   return (instance, shared, interfaceIds) => {
-    let byNames = named.get(shared);
-    if (byNames === undefined) {
-      byNames = new Map();
-      named.set(shared, byNames);
+    let templates = named.get(shared);
+    if (templates === undefined) {
+      templates = [];
+      named.set(shared, templates);
     }
-    let names = '';
-    for (const exposure of shared) names += `${instance.groupNames?.[exposure.securityGroupId] ?? ''}\u0000`;
-    let template = byNames.get(names);
+    const groupNames = instance.groupNames;
+    let template = templates.find(({ names }) =>
+      names.every((name, index) => name === groupNames?.[(shared[index] as PortExposure).securityGroupId]),
+    )?.template;
     if (template === undefined) {
       template = namedExposures(instance, shared, descriptions, clean);
-      byNames.set(names, template);
+      templates.push({ names: shared.map((exposure) => groupNames?.[exposure.securityGroupId]), template });
     }
-    const exposures = fromTemplate(template, interfaceIds);
-    templates.set(exposures, { template, interfaceIds });
+    const exposures: NamedExposure[] & { [EXPOSURE_TEMPLATE]?: ExposureTemplate } = fromTemplate(
+      template,
+      interfaceIds,
+    );
+    exposures[EXPOSURE_TEMPLATE] = { template, interfaceIds };
     return exposures;
   };
 }
