@@ -74,7 +74,7 @@ export function bucketScenario(count: number, latencyMs: number, accountFlagsOn 
 
 /**
  * N instances over 17 Regions, two interfaces' worth of groups each from a pool of 50 groups per Region; one in
- * `exposedEvery` (default 5 %) exposed on 22. Every other group opens 443 to the internet, so every instance is
+ * `exposedEvery` (default 5 %) exposed on 22. Every group but the first opens 443 to the internet, so every instance is
  * exposed on some port, unless `privateWeb` keeps 443 to the VPC (then only the port-22 instances are).
  */
 export function instanceScenario(
