@@ -205,26 +205,33 @@ function key(pk: string, sk: string): Record<string, AttributeValue> {
   return { pk: { S: pk }, sk: { S: sk } };
 }
 
+/**
+ * The head item. A snapshot with a packed list keeps its layout under `packedLists` instead of `lists`: code from
+ * before packing requires `lists`, so during a deploy or after a rollback it sees no such snapshot (the caller is
+ * told to scan again) rather than failing on a chunk it cannot read.
+ */
 function headItem(head: SnapshotHead, pk: string, sk: string): Record<string, AttributeValue> {
+  const packed = Object.values(head.lists).some((layout) => layout.packed === true);
   return {
     ...key(pk, sk),
     snapshotId: { S: head.snapshotId },
     scannedAt: { S: head.scannedAt },
     expiresAt: { N: String(Math.ceil(head.expiresAtMs / 1000)) },
     fields: { S: JSON.stringify(head.fields) },
-    lists: { S: JSON.stringify(head.lists) },
+    [packed ? 'packedLists' : 'lists']: { S: JSON.stringify(head.lists) },
   };
 }
 
 function headFrom(item: Record<string, AttributeValue> | undefined): SnapshotHead | undefined {
-  if (item?.snapshotId?.S === undefined || item.fields?.S === undefined || item.lists?.S === undefined)
+  const lists = item?.packedLists?.S ?? item?.lists?.S;
+  if (item?.snapshotId?.S === undefined || item.fields?.S === undefined || lists === undefined)
     return undefined;
   return {
     snapshotId: item.snapshotId.S,
     scannedAt: item.scannedAt?.S ?? '',
     expiresAtMs: Number(item.expiresAt?.N ?? 0) * 1000,
     fields: JSON.parse(item.fields.S) as JsonValue,
-    lists: JSON.parse(item.lists.S) as Record<string, ListLayout>,
+    lists: JSON.parse(lists) as Record<string, ListLayout>,
   };
 }
 

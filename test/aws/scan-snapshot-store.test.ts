@@ -256,6 +256,21 @@ describe('scan snapshot store', () => {
       );
     });
 
+    it('keeps a packed snapshot’s layout where code from before packing does not look (it sees no snapshot, not a broken one)', async () => {
+      // Arrange
+      const { sandbox, store } = await savedPacked();
+
+      // Act
+      const heads = sandbox.tables.items(TABLE).filter((item) => item.sk?.S === 'head');
+      const reopened = await store.open('snap-packed', snapshotScope('111122223333', 'ec2'));
+
+      // Assert: the earlier reader required `lists`; this one reads either.
+      expect(heads).toHaveLength(1);
+      expect(heads[0]?.lists).toBeUndefined();
+      expect(JSON.parse(heads[0]?.packedLists?.S ?? '{}').instances).toMatchObject({ packed: true });
+      expect(reopened?.head.lists.instances).toMatchObject({ length: 5_000, packed: true });
+    });
+
     it('will not hand back packed rows without their unpacker (the snapshot counts as gone: scan again)', async () => {
       // Arrange
       const { store, head } = await savedPacked();
