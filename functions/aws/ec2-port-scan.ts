@@ -17,6 +17,7 @@ import {
 } from '../domain/exposure-intent';
 import {
   exposuresOfRanges,
+  type MemoisedOpenPortVerdict,
   memoisedOpenPortRanges,
   type OpenPortRange,
   type OpenPortSummary,
@@ -127,12 +128,8 @@ export function exposuresOf(instance: Ec2InstanceFacts, facts: GroupRuleFacts, q
 }
 
 /** A verdict, and with no port asked every internet-open range (shared summaries, and the ranges on demand). */
-type InstanceVerdict = PortVerdict & {
-  openPorts?: OpenPortSummary[];
-  ranges?: () => OpenPortRange[];
-  sharedExposures?: readonly PortExposure[];
-  interfaceIds?: string[];
-};
+type InstanceVerdict = PortVerdict &
+  Partial<Pick<MemoisedOpenPortVerdict, 'openPorts' | 'ranges' | 'sharedExposures' | 'interfaceIds'>>;
 
 /** Judges each instance of one Region: its verdict, and (with no port asked) every internet-open range. */
 function instanceJudge(

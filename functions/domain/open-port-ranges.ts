@@ -180,7 +180,7 @@ interface OpenPortShape extends OpenPortVerdict {
 }
 
 /** The interface id a group set's own exposures carry for its `index`-th interface (in id order). */
-export function interfacePlaceholder(index: number): string {
+function interfacePlaceholder(index: number): string {
   return `#${String(index).padStart(6, '0')}`;
 }
 

@@ -15,8 +15,7 @@ import {
   exposureIntentOf,
   type IntendedGroup,
 } from '../domain/exposure-intent';
-import type { Severity } from '../domain/exposure-risk';
-import { type RankedOpenPort, rankExposedInstances } from '../domain/risk-report';
+import { rankExposedInstances } from '../domain/risk-report';
 import { summarisePortScan } from '../domain/summaries/port-scan-summary';
 import { cleanUntrustedText } from '../domain/untrusted-text';
 import type { OperationHandler } from '../shared/http-router';
@@ -152,18 +151,10 @@ async function scanWhole(
   };
 }
 
-/** A listed instance, as the answer's `instances` holds it. */
-interface InstanceRow {
-  severity: Severity;
-  instanceId: string;
-  name: string | null;
-  region: string;
-  state: string;
-  publicIp: string | null;
-  ipv6Addresses: string[];
-  exposures: NamedExposure[];
-  openPorts: RankedOpenPort[];
-}
+/** A listed instance, as the answer's `instances` holds it (the operation's response schema). */
+type InstanceRow = Awaited<
+  ReturnType<OperationHandler<typeof findEc2InstancesWithOpenPort>>
+>['instances'][number];
 
 /** A listed instance as stored: its own fields, then its exposures and its ranked ranges. */
 type StoredInstanceRow = [
@@ -215,7 +206,7 @@ export const instanceRowPacker: RowPacker<InstanceRow> = {
         typeof exposures[0] === 'number'
           ? fromTemplate(shared(exposures[0]) as unknown as NamedExposure[], exposures[1] as string[])
           : (exposures as NamedExposure[]),
-      openPorts: shared(openPorts) as unknown as RankedOpenPort[],
+      openPorts: shared(openPorts) as unknown as InstanceRow['openPorts'],
     };
   },
 };

@@ -199,8 +199,9 @@ export async function pagedScan<F extends object, L extends Record<string, unkno
   }
   const totals = Object.fromEntries(Object.entries(lists).map(([name, rows]) => [name, listLength(rows)]));
   const more = Object.values(totals).some((total) => total > spec.limit);
+  const unpackers = unpackersOf(spec);
   const firstPage = Object.fromEntries(
-    Object.entries(lists).map(([name, rows]) => [name, firstRows(rows, spec.limit, unpackersOf(spec)[name])]),
+    Object.entries(lists).map(([name, rows]) => [name, firstRows(rows, spec.limit, unpackers[name])]),
   );
   return {
     fields: fields as F,
